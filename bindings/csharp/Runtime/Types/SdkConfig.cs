@@ -1,0 +1,12 @@
+namespace IMCore.Unity.Types
+{
+    /// <summary>Configuration passed to <c>TencentIMSDK.Init</c> (JSON of <c>TIMInit</c>).</summary>
+    public class SdkConfig : TIMJsonObject
+    {
+        /// <summary>Folder where the library keeps its data (local database). UTF-8 path.</summary>
+        public string sdk_config_config_file_path;
+
+        /// <summary>Folder where the library writes its log files. UTF-8 path.</summary>
+        public string sdk_config_log_file_path;
+    }
+}

@@ -1,0 +1,91 @@
+//! Engine configuration: limits and policies, all with documented defaults.
+
+use crate::types::GroupType;
+use std::sync::Arc;
+
+/// A clock returning seconds since the Unix epoch (injectable for tests).
+pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
+
+/// How hard a commit is pushed to disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// WAL + `synchronous=NORMAL`: a committed change survives any process
+    /// crash (kill -9); a power cut may lose the last commits, never corrupt.
+    Normal,
+    /// WAL + `synchronous=FULL`: every commit is fsynced before it reports success.
+    Full,
+}
+
+/// Engine settings.
+#[derive(Clone)]
+pub struct EngineConfig {
+    /// Group types whose conversations never count unread (default: AVChatRoom, Meeting).
+    pub non_counting_group_types: Vec<GroupType>,
+    /// Group types that support read receipts (default: Work, Public, Meeting).
+    pub receipt_group_types: Vec<GroupType>,
+    /// Most pinned conversations (default 100).
+    pub pin_limit: usize,
+    /// Most conversation groups (default 20, Tencent's limit).
+    pub group_limit: usize,
+    /// Longest conversation-group name in bytes (default 32).
+    pub group_name_max: usize,
+    /// Most groups one conversation may belong to (default 20).
+    pub groups_per_conversation: usize,
+    /// Most conversations in one group (default 1000).
+    pub conversations_per_group: usize,
+    /// Longest Tencent custom data in bytes (default 256).
+    pub custom_data_max: usize,
+    /// Longest server/local extension in bytes (default 1024).
+    pub extension_max: usize,
+    /// Most ids in one batch call (default 100).
+    pub batch_ids_max: usize,
+    /// Most messages in one receive batch (default 100_000).
+    pub receive_batch_max: usize,
+    /// Commit durability (default [`Durability::Normal`]).
+    pub durability: Durability,
+    /// SQLite page cache in KiB (default 32 MiB).
+    pub cache_kib: i64,
+    /// WAL pages between automatic checkpoints (default 8192 = 32 MiB).
+    pub wal_autocheckpoint: i64,
+    /// Source of "now" in seconds.
+    pub clock: Clock,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            non_counting_group_types: vec![GroupType::AvChatRoom, GroupType::Meeting],
+            receipt_group_types: vec![GroupType::Work, GroupType::Public, GroupType::Meeting],
+            pin_limit: 100,
+            group_limit: 20,
+            group_name_max: 32,
+            groups_per_conversation: 20,
+            conversations_per_group: 1000,
+            custom_data_max: 256,
+            extension_max: 1024,
+            batch_ids_max: 100,
+            receive_batch_max: 100_000,
+            durability: Durability::Normal,
+            cache_kib: 32 * 1024,
+            wal_autocheckpoint: 8192,
+            clock: Arc::new(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0)
+            }),
+        }
+    }
+}
+
+impl std::fmt::Debug for EngineConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineConfig")
+            .field("non_counting_group_types", &self.non_counting_group_types)
+            .field("receipt_group_types", &self.receipt_group_types)
+            .field("pin_limit", &self.pin_limit)
+            .field("group_limit", &self.group_limit)
+            .field("durability", &self.durability)
+            .finish_non_exhaustive()
+    }
+}

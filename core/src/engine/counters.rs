@@ -1,0 +1,211 @@
+//! Cached unread sums: the total and one per known filter, each adjusted by
+//! the exact change of every conversation an operation touches, so reading
+//! one is O(1) and a change costs O(number of cached filters).
+
+use super::state::ConvState;
+use crate::filter::ConversationFilter;
+use std::collections::HashMap;
+
+/// At most this many filters are cached without a subscription; the least
+/// recently used one is dropped past it.
+const UNSUBSCRIBED_CACHE: usize = 32;
+
+/// A filter with its group names resolved to ids.
+#[derive(Debug, Clone)]
+pub(crate) struct Resolved {
+    pub filter: ConversationFilter,
+    /// `None`: no group filter; `Some([])` with `ungrouped`: only ungrouped;
+    /// otherwise the ids of the named groups that exist.
+    pub group_ids: Option<Vec<u32>>,
+    pub ungrouped: bool,
+}
+
+impl Resolved {
+    pub fn new(filter: ConversationFilter, names: &HashMap<String, u32>) -> Self {
+        let mut r = Resolved {
+            filter,
+            group_ids: None,
+            ungrouped: false,
+        };
+        r.resolve(names);
+        r
+    }
+
+    pub fn resolve(&mut self, names: &HashMap<String, u32>) {
+        match &self.filter.groups {
+            None => {
+                self.group_ids = None;
+                self.ungrouped = false;
+            }
+            Some(list) if list.is_empty() => {
+                self.group_ids = Some(Vec::new());
+                self.ungrouped = true;
+            }
+            Some(list) => {
+                let mut ids: Vec<u32> = list.iter().filter_map(|n| names.get(n).copied()).collect();
+                ids.sort_unstable();
+                self.group_ids = Some(ids);
+                self.ungrouped = false;
+            }
+        }
+    }
+
+    /// Whether the conversation is in this filter's set (unread aside).
+    pub fn matches(&self, s: &ConvState) -> bool {
+        let f = &self.filter;
+        if !s.visible {
+            return false;
+        }
+        if !f.conv_types.is_empty() && !f.conv_types.contains(&s.key.conv_type) {
+            return false;
+        }
+        if let Some(ids) = &self.group_ids {
+            let ok = if self.ungrouped {
+                s.groups.is_empty()
+            } else {
+                s.groups.iter().any(|g| ids.binary_search(g).is_ok())
+            };
+            if !ok {
+                return false;
+            }
+        }
+        match f.mark {
+            None => {}
+            Some(0) if s.marks != 0 => return false,
+            Some(m) if s.marks & m != m => return false,
+            Some(_) => {}
+        }
+        if let Some(b) = f.has_unread {
+            if (s.unread > 0) != b {
+                return false;
+            }
+        }
+        if let Some(b) = f.has_at_info {
+            if (s.at_flags != 0) != b {
+                return false;
+            }
+        }
+        !(f.ignore_muted && s.muted())
+    }
+
+    /// This conversation's part of the filter's unread sum.
+    pub fn contrib(&self, s: &ConvState) -> u64 {
+        if self.matches(s) {
+            s.unread
+        } else {
+            0
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Aggregate {
+    pub r: Resolved,
+    pub sum: u64,
+    pub subscribed: bool,
+    pub last_use: u64,
+}
+
+/// The total and the cached filter sums.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub total: u64,
+    pub aggs: Vec<Aggregate>,
+    tick: u64,
+}
+
+/// The total's filter: every visible, unmuted conversation.
+pub(crate) fn total_contrib(s: &ConvState) -> u64 {
+    if s.visible && !s.muted() {
+        s.unread
+    } else {
+        0
+    }
+}
+
+impl Counters {
+    /// Adjusts every sum by one conversation's change.
+    pub fn adjust(&mut self, old: Option<&ConvState>, new: &ConvState) {
+        let before = old.map_or(0, total_contrib);
+        self.total = self.total - before + total_contrib(new);
+        for a in &mut self.aggs {
+            let before = old.map_or(0, |o| a.r.contrib(o));
+            a.sum = a.sum - before + a.r.contrib(new);
+        }
+    }
+
+    pub fn find(&self, f: &ConversationFilter) -> Option<usize> {
+        let f = f.normalized();
+        self.aggs.iter().position(|a| a.r.filter.normalized() == f)
+    }
+
+    /// The cached sum for `f`, computing it once (O(n)) when first seen.
+    pub fn sum_for(
+        &mut self,
+        f: &ConversationFilter,
+        convs: &[ConvState],
+        names: &HashMap<String, u32>,
+        subscribe: Option<bool>,
+    ) -> u64 {
+        self.tick += 1;
+        let i = match self.find(f) {
+            Some(i) => i,
+            None => {
+                let r = Resolved::new(f.clone(), names);
+                let sum = convs.iter().map(|s| r.contrib(s)).sum();
+                self.aggs.push(Aggregate {
+                    r,
+                    sum,
+                    subscribed: false,
+                    last_use: 0,
+                });
+                self.aggs.len() - 1
+            }
+        };
+        self.aggs[i].last_use = self.tick;
+        if let Some(s) = subscribe {
+            self.aggs[i].subscribed = s;
+        }
+        let sum = self.aggs[i].sum;
+        self.evict();
+        sum
+    }
+
+    fn evict(&mut self) {
+        while self.aggs.iter().filter(|a| !a.subscribed).count() > UNSUBSCRIBED_CACHE {
+            let oldest = self
+                .aggs
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| !a.subscribed)
+                .min_by_key(|(_, a)| a.last_use)
+                .map(|(i, _)| i);
+            match oldest {
+                Some(i) => {
+                    self.aggs.swap_remove(i);
+                }
+                None => break,
+            }
+        }
+    }
+
+    /// Re-resolves group names and recomputes the sums that name groups
+    /// (after a group is created, renamed or deleted).
+    pub fn reresolve(&mut self, convs: &[ConvState], names: &HashMap<String, u32>) {
+        for a in &mut self.aggs {
+            if a.r.filter.groups.is_some() {
+                a.r.resolve(names);
+                a.sum = convs.iter().map(|s| a.r.contrib(s)).sum();
+            }
+        }
+    }
+
+    /// Current sums of the subscribed filters.
+    pub fn subscribed(&self) -> Vec<(ConversationFilter, u64)> {
+        self.aggs
+            .iter()
+            .filter(|a| a.subscribed)
+            .map(|a| (a.r.filter.clone(), a.sum))
+            .collect()
+    }
+}

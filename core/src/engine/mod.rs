@@ -1,0 +1,244 @@
+//! The engine: one per logged-in user, over one SQLite store.
+//!
+//! Every operation runs as one transaction through [`Engine::commit`]: the
+//! closure works on copies of the conversations it touches ([`work::Work`]),
+//! the copies are written in the same transaction, and only after the commit
+//! succeeds are they applied to memory, where the cached sums are adjusted
+//! by each conversation's exact change and one coalesced [`Changes`] batch
+//! is queued for [`Engine::drain_changes`].
+
+mod counters;
+mod groups;
+mod manage;
+mod query;
+mod readpos;
+mod receive;
+mod state;
+mod unread;
+mod verify;
+mod work;
+
+pub use receive::ReceiveReport;
+pub use unread::CleanTarget;
+
+use crate::config::EngineConfig;
+use crate::error::Result;
+use crate::events::Changes;
+use crate::store;
+use crate::types::ConvKey;
+use counters::Counters;
+use groups::Groups;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use state::ConvState;
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::path::Path;
+use work::{Applied, Work};
+
+/// The state engine of one user: conversations, unread counters, receipts.
+pub struct Engine {
+    conn: Connection,
+    config: EngineConfig,
+    user_id: String,
+    /// Every conversation ever seen; index = row id - 1.
+    convs: Vec<ConvState>,
+    index: HashMap<ConvKey, u32>,
+    /// Visible conversations in list order: (order key, index), greatest first.
+    order: BTreeSet<(u64, u32)>,
+    pinned: usize,
+    counters: Counters,
+    groups: Groups,
+    pending: VecDeque<Changes>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("user_id", &self.user_id)
+            .field("conversations", &self.convs.len())
+            .field("total_unread", &self.counters.total)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// Opens the store of `(app_id, user_id)` under `data_dir` (created when
+    /// missing) and loads its conversations.
+    pub fn open(data_dir: &Path, app_id: u64, user_id: &str, config: EngineConfig) -> Result<Self> {
+        let path = store::db_path(data_dir, app_id, user_id)?;
+        Self::open_path(&path, user_id, config)
+    }
+
+    /// Opens the store at an explicit file path.
+    pub fn open_path(path: &Path, user_id: &str, config: EngineConfig) -> Result<Self> {
+        store::check_user_id(user_id)?;
+        let conn = store::open(path, user_id, &config)?;
+        let mut engine = Engine {
+            conn,
+            config,
+            user_id: user_id.to_owned(),
+            convs: Vec::new(),
+            index: HashMap::new(),
+            order: BTreeSet::new(),
+            pinned: 0,
+            counters: Counters::default(),
+            groups: Groups::default(),
+            pending: VecDeque::new(),
+        };
+        engine.load()?;
+        Ok(engine)
+    }
+
+    /// The logged-in user.
+    pub fn user_id(&self) -> &str {
+        &self.user_id
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &EngineConfig {
+        &self.config
+    }
+
+    /// Seconds since the epoch, from the configured clock.
+    pub fn now(&self) -> u64 {
+        (self.config.clock)()
+    }
+
+    /// Takes the queued event batches, oldest first (one per operation that
+    /// changed something).
+    pub fn drain_changes(&mut self) -> Vec<Changes> {
+        self.pending.drain(..).collect()
+    }
+
+    fn load(&mut self) -> Result<()> {
+        self.groups = Groups::load(&self.conn)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, conv_type, peer, visible, group_type, recv_opt, unread, at_flags,
+                    read_pos, max_pos, last_msg, last_pos, active_time, order_key, pinned,
+                    marks, peer_read_time
+             FROM conversation ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            if id != self.convs.len() as i64 + 1 {
+                return Err(crate::Error::StoreUnusable(format!(
+                    "conversation ids are not dense (found {id} after {})",
+                    self.convs.len()
+                )));
+            }
+            let conv_type = crate::types::ConvType::from_i64(r.get(1)?)?;
+            let key = ConvKey {
+                conv_type,
+                peer: r.get(2)?,
+            };
+            let group_type: Option<i64> = r.get(4)?;
+            let st = ConvState {
+                id,
+                key: key.clone(),
+                visible: r.get(3)?,
+                group_type: group_type
+                    .map(crate::types::GroupType::from_i64)
+                    .transpose()?,
+                recv_opt: crate::types::ReceiveOpt::from_i64(r.get(5)?)?,
+                unread: r.get::<_, i64>(6)? as u64,
+                at_flags: r.get(7)?,
+                read_pos: r.get(8)?,
+                max_pos: r.get(9)?,
+                last_msg: r.get(10)?,
+                last_pos: r.get(11)?,
+                active_time: r.get::<_, i64>(12)? as u64,
+                order_key: r.get::<_, i64>(13)? as u64,
+                pinned: r.get(14)?,
+                marks: r.get::<_, i64>(15)? as u64,
+                groups: self.groups.memberships(id),
+                peer_read_time: r.get::<_, i64>(16)? as u64,
+            };
+            self.index.insert(key, st.idx());
+            self.counters.adjust(None, &st);
+            if st.visible {
+                self.order.insert((st.order_key, st.idx()));
+                self.pinned += usize::from(st.pinned);
+            }
+            self.convs.push(st);
+        }
+        Ok(())
+    }
+
+    /// Runs `f` as one transaction; see the module documentation.
+    fn commit<T>(&mut self, f: impl FnOnce(&mut Work<'_>) -> Result<T>) -> Result<T> {
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+        let mut w = Work::new(&tx, &self.config, &self.convs, &self.index);
+        let out = f(&mut w)?;
+        let applied = w.finish()?;
+        tx.commit()?;
+        self.apply(applied);
+        Ok(out)
+    }
+
+    /// Applies a committed operation to memory and queues its events.
+    fn apply(&mut self, a: Applied) {
+        let total_before = self.counters.total;
+        let subs_before = self.counters.subscribed();
+        let mut changes = a.changes;
+
+        let regroup = !a.group_updates.is_empty();
+        for u in a.group_updates {
+            self.groups.apply(u);
+        }
+        for (idx, st) in a.states {
+            let i = idx as usize;
+            let old = self.convs.get(i);
+            self.counters.adjust(old, &st);
+            let was_visible = old.is_some_and(|o| o.visible);
+            let changed = old != Some(&st) || a.dirty.contains(&idx);
+            if let Some(o) = old {
+                if o.visible {
+                    self.order.remove(&(o.order_key, idx));
+                    self.pinned -= usize::from(o.pinned);
+                }
+            }
+            if st.visible {
+                self.order.insert((st.order_key, idx));
+                self.pinned += usize::from(st.pinned);
+            }
+            match (was_visible, st.visible) {
+                (false, true) => changes.added.push(st.key.clone()),
+                (true, false) => changes.deleted.push(st.key.clone()),
+                (true, true) if changed => changes.changed.push(st.key.clone()),
+                _ => {}
+            }
+            if i == self.convs.len() {
+                self.index.insert(st.key.clone(), idx);
+                self.convs.push(st);
+            } else {
+                self.convs[i] = st;
+            }
+        }
+        if regroup {
+            self.counters.reresolve(&self.convs, self.groups.names());
+        }
+        let _ = a.touched;
+
+        if self.counters.total != total_before {
+            changes.total_unread = Some(self.counters.total);
+        }
+        for (f, sum) in self.counters.subscribed() {
+            let before = subs_before.iter().find(|(g, _)| g == &f).map(|(_, s)| *s);
+            if before != Some(sum) {
+                changes.filter_totals.push((f, sum));
+            }
+        }
+        if !changes.is_empty() {
+            self.pending.push_back(changes);
+        }
+    }
+
+    /// Index of a visible conversation, or a not-found error.
+    fn visible_idx(&self, key: &ConvKey) -> Result<u32> {
+        self.index
+            .get(key)
+            .copied()
+            .filter(|&i| self.convs[i as usize].visible)
+            .ok_or_else(|| crate::Error::ConversationNotFound(key.to_string()))
+    }
+}

@@ -1,0 +1,427 @@
+//! Reading: conversations, lists, unread totals, filters and messages.
+
+use super::state::{ConvState, AT_ALL, AT_ME};
+use super::Engine;
+use crate::conversation::{AtInfo, Conversation, ConversationPage, Draft};
+use crate::error::{invalid, Error, Result};
+use crate::filter::ConversationFilter;
+use crate::message::{flags, MsgStatus, StoredMessage};
+use crate::types::{ConvKey, ConvType};
+use rusqlite::{params, OptionalExtension, Row};
+
+/// Longest page of a conversation or message list.
+pub const MAX_PAGE: u32 = 1000;
+
+const MESSAGE_COLUMNS: &str =
+    "m.msg_id, m.conv, m.sender, m.server_time, m.seq, m.flags, m.status, m.body, m.pos";
+
+impl Engine {
+    /// The total unread count over every unmuted conversation (O(1)).
+    pub fn total_unread(&self) -> u64 {
+        self.counters.total
+    }
+
+    /// The unread count of one conversation.
+    pub fn unread_of(&self, key: &ConvKey) -> Result<u64> {
+        Ok(self.convs[self.visible_idx(key)? as usize].unread)
+    }
+
+    /// The sum of the unread counts of the given conversations (unknown ids
+    /// count 0).
+    pub fn unread_by_ids(&self, keys: &[ConvKey]) -> Result<u64> {
+        self.check_batch(keys.len())?;
+        Ok(keys
+            .iter()
+            .filter_map(|k| self.visible_idx(k).ok())
+            .map(|i| self.convs[i as usize].unread)
+            .sum())
+    }
+
+    /// The unread total of the conversations a filter selects. The sum is
+    /// computed once per filter and then kept up to date incrementally, so
+    /// reading it again is O(1).
+    pub fn unread_by_filter(&mut self, filter: &ConversationFilter) -> Result<u64> {
+        check_filter(filter)?;
+        Ok(self
+            .counters
+            .sum_for(filter, &self.convs, self.groups.names(), None))
+    }
+
+    /// Subscribes to a filter's total: every later change of it is reported
+    /// in [`crate::Changes::filter_totals`] with the filter as given here.
+    /// Subscribing twice is a no-op. Returns the current total.
+    pub fn subscribe_filter(&mut self, filter: &ConversationFilter) -> Result<u64> {
+        check_filter(filter)?;
+        Ok(self
+            .counters
+            .sum_for(filter, &self.convs, self.groups.names(), Some(true)))
+    }
+
+    /// Ends a subscription; unsubscribing an unknown filter is a no-op.
+    pub fn unsubscribe_filter(&mut self, filter: &ConversationFilter) -> Result<()> {
+        check_filter(filter)?;
+        if let Some(i) = self.counters.find(filter) {
+            self.counters.aggs[i].subscribed = false;
+        }
+        Ok(())
+    }
+
+    /// The currently subscribed filters.
+    pub fn subscriptions(&self) -> Vec<ConversationFilter> {
+        self.counters
+            .subscribed()
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect()
+    }
+
+    /// One conversation.
+    pub fn conversation(&self, key: &ConvKey) -> Result<Conversation> {
+        let idx = self.visible_idx(key)?;
+        self.snapshot(&self.convs[idx as usize])
+    }
+
+    /// Several conversations; the ids not found are returned apart.
+    pub fn conversations(&self, keys: &[ConvKey]) -> Result<(Vec<Conversation>, Vec<ConvKey>)> {
+        let mut found = Vec::new();
+        let mut missing = Vec::new();
+        for k in keys {
+            match self.visible_idx(k) {
+                Ok(i) => found.push(&self.convs[i as usize]),
+                Err(_) => missing.push(k.clone()),
+            }
+        }
+        found.sort_by(|a, b| b.order_key.cmp(&a.order_key).then(b.id.cmp(&a.id)));
+        let list = found
+            .into_iter()
+            .map(|s| self.snapshot(s))
+            .collect::<Result<_>>()?;
+        Ok((list, missing))
+    }
+
+    /// Every visible conversation in list order.
+    pub fn all_conversations(&self) -> Result<Vec<Conversation>> {
+        self.order
+            .iter()
+            .rev()
+            .map(|&(_, i)| self.snapshot(&self.convs[i as usize]))
+            .collect()
+    }
+
+    /// A page of the conversations a filter selects, in list order (pinned
+    /// first, newest pin first, then by last activity). `cursor` is 0 for the
+    /// first page, then the `next_cursor` of the previous page.
+    pub fn list_conversations(
+        &self,
+        filter: &ConversationFilter,
+        cursor: u64,
+        count: u32,
+    ) -> Result<ConversationPage> {
+        check_filter(filter)?;
+        if count == 0 || count > MAX_PAGE {
+            return Err(invalid(format!(
+                "page size {count} is not in 1..={MAX_PAGE}"
+            )));
+        }
+        let r = super::counters::Resolved::new(filter.clone(), self.groups.names());
+        let upper = if cursor == 0 { u64::MAX } else { cursor };
+        let mut picked = Vec::with_capacity(count as usize);
+        let mut more = false;
+        for &(key, i) in self.order.range(..(upper, 0)).rev() {
+            let s = &self.convs[i as usize];
+            let _ = key;
+            if !r.matches(s) {
+                continue;
+            }
+            if picked.len() == count as usize {
+                more = true;
+                break;
+            }
+            picked.push(s);
+        }
+        let next_cursor = if more {
+            picked.last().map_or(0, |s| s.order_key)
+        } else {
+            0
+        };
+        Ok(ConversationPage {
+            conversations: picked
+                .into_iter()
+                .map(|s| self.snapshot(s))
+                .collect::<Result<_>>()?,
+            next_cursor,
+            finished: !more,
+        })
+    }
+
+    /// NIM-style offset paging: conversations `offset..offset+limit` of the
+    /// filtered list.
+    pub fn list_by_offset(
+        &self,
+        filter: &ConversationFilter,
+        offset: u64,
+        limit: u32,
+    ) -> Result<ConversationPage> {
+        check_filter(filter)?;
+        if limit == 0 || limit > MAX_PAGE {
+            return Err(invalid(format!("limit {limit} is not in 1..={MAX_PAGE}")));
+        }
+        let r = super::counters::Resolved::new(filter.clone(), self.groups.names());
+        let mut it = self
+            .order
+            .iter()
+            .rev()
+            .map(|&(_, i)| &self.convs[i as usize])
+            .filter(|s| r.matches(s))
+            .skip(offset as usize);
+        let picked: Vec<&ConvState> = it.by_ref().take(limit as usize).collect();
+        let finished = it.next().is_none();
+        Ok(ConversationPage {
+            next_cursor: if finished {
+                0
+            } else {
+                offset + picked.len() as u64
+            },
+            conversations: picked
+                .into_iter()
+                .map(|s| self.snapshot(s))
+                .collect::<Result<_>>()?,
+            finished,
+        })
+    }
+
+    /// Number of visible conversations.
+    pub fn conversation_count(&self) -> usize {
+        self.order.len()
+    }
+
+    /// A message by id.
+    pub fn message_by_id(&self, msg_id: &str) -> Result<Option<StoredMessage>> {
+        let sql = format!("SELECT {MESSAGE_COLUMNS} FROM message m WHERE m.msg_id = ?1");
+        let row = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([msg_id], raw_message)
+            .optional()?;
+        row.map(|r| self.finish_message(r)).transpose()
+    }
+
+    /// Messages of a conversation, newest first, older than `before_pos`
+    /// (a position from a previous page; `None` = from the newest).
+    pub fn messages(
+        &self,
+        key: &ConvKey,
+        before: Option<&str>,
+        count: u32,
+    ) -> Result<Vec<StoredMessage>> {
+        let idx = self.visible_idx(key)?;
+        if count == 0 || count > MAX_PAGE {
+            return Err(invalid(format!(
+                "message count {count} is not in 1..={MAX_PAGE}"
+            )));
+        }
+        let id = self.convs[idx as usize].id;
+        let (pos, rowid) = match before {
+            None => (i64::MAX, i64::MAX),
+            Some(m) => self
+                .conn
+                .prepare_cached("SELECT pos, id FROM message WHERE msg_id = ?1 AND conv = ?2")?
+                .query_row(params![m, id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+                .ok_or_else(|| Error::MessageNotFound(m.to_owned()))?,
+        };
+        let sql = format!(
+            "SELECT {MESSAGE_COLUMNS} FROM message m
+             WHERE m.conv = ?1 AND (m.pos < ?2 OR (m.pos = ?2 AND m.id < ?3))
+             ORDER BY m.pos DESC, m.id DESC LIMIT ?4"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![id, pos, rowid, count], raw_message)?;
+        rows.map(|r| self.finish_message(r?)).collect()
+    }
+
+    /// Builds the caller-facing snapshot of a conversation.
+    pub(crate) fn snapshot(&self, s: &ConvState) -> Result<Conversation> {
+        let (draft, draft_time, custom_data, server_ext, local_ext, create_time, update_time): (
+            Option<String>,
+            i64,
+            String,
+            String,
+            String,
+            i64,
+            i64,
+        ) = self
+            .conn
+            .prepare_cached(
+                "SELECT draft, draft_time, custom_data, server_ext, local_ext, create_time,
+                        update_time
+                 FROM conversation WHERE id = ?1",
+            )?
+            .query_row([s.id], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })?;
+        let last_message = match s.last_msg {
+            None => None,
+            Some(rowid) => {
+                let sql = format!("SELECT {MESSAGE_COLUMNS} FROM message m WHERE m.id = ?1");
+                let raw = self
+                    .conn
+                    .prepare_cached(&sql)?
+                    .query_row([rowid], raw_message)
+                    .optional()?;
+                raw.map(|r| self.finish_message(r)).transpose()?
+            }
+        };
+        let at_infos = if s.at_flags == 0 {
+            Vec::new()
+        } else {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT seq, flags FROM message
+                 WHERE conv = ?1 AND pos > ?2 AND flags & ?3 != 0 ORDER BY pos",
+            )?;
+            let rows = stmt.query_map(
+                params![s.id, s.read_pos, flags::AT_ME | flags::AT_ALL],
+                |r| {
+                    let fl: i64 = r.get(1)?;
+                    let me = fl & flags::AT_ME != 0;
+                    let all = fl & flags::AT_ALL != 0;
+                    Ok(AtInfo {
+                        seq: r.get::<_, i64>(0)? as u64,
+                        at_type: match (me, all) {
+                            (true, true) => 3,
+                            (false, true) => 2,
+                            _ => 1,
+                        },
+                    })
+                },
+            )?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let _ = (AT_ME, AT_ALL);
+        Ok(Conversation {
+            key: s.key.clone(),
+            group_type: s.group_type,
+            unread: s.unread,
+            recv_opt: s.recv_opt,
+            order_key: s.order_key,
+            active_time: s.active_time,
+            pinned: s.pinned,
+            marks: s.marks,
+            groups: s
+                .groups
+                .iter()
+                .filter_map(|g| self.groups.name_of(*g).map(str::to_owned))
+                .collect(),
+            at_infos,
+            last_message,
+            draft: draft.map(|content| Draft {
+                content,
+                edit_time: draft_time as u64,
+            }),
+            custom_data,
+            server_ext,
+            local_ext,
+            read_time: if s.key.conv_type == ConvType::C2c {
+                s.read_mark()
+            } else {
+                0
+            },
+            read_seq: if s.key.conv_type == ConvType::Group {
+                s.read_mark()
+            } else {
+                0
+            },
+            peer_read_time: s.peer_read_time,
+            create_time: create_time as u64,
+            update_time: update_time as u64,
+        })
+    }
+
+    /// Completes a raw message row with its read state.
+    pub(crate) fn finish_message(&self, r: RawMessage) -> Result<StoredMessage> {
+        let st = self.convs.get((r.conv - 1) as usize).ok_or_else(|| {
+            Error::StoreUnusable(format!("message of unknown conversation {}", r.conv))
+        })?;
+        let from_self = r.flags & flags::FROM_SELF != 0;
+        let is_read = from_self || r.pos <= st.read_pos || r.flags & flags::COUNTED == 0;
+        let is_peer_read = from_self
+            && st.key.conv_type == ConvType::C2c
+            && (r.flags & flags::PEER_RECEIPT != 0
+                || (st.peer_read_time > 0 && r.server_time as u64 <= st.peer_read_time));
+        let (read_count, unread_count) = if from_self && st.key.conv_type == ConvType::Group {
+            self.group_receipt_counts(st, &r.msg_id)?
+        } else {
+            (0, 0)
+        };
+        Ok(StoredMessage {
+            msg_id: r.msg_id,
+            conv: st.key.clone(),
+            sender: r.sender,
+            server_time: r.server_time as u64,
+            seq: r.seq as u64,
+            flags: r.flags,
+            status: MsgStatus::from_i64(r.status),
+            body: r.body,
+            is_read,
+            is_peer_read,
+            read_count,
+            unread_count,
+        })
+    }
+
+    /// Group receipt counts of one of my messages (filled in by the receipt
+    /// module once it exists; (0, 0) until then).
+    pub(crate) fn group_receipt_counts(
+        &self,
+        _st: &ConvState,
+        _msg_id: &str,
+    ) -> Result<(u64, u64)> {
+        Ok((0, 0))
+    }
+}
+
+/// A message row before its read state is derived.
+pub(crate) struct RawMessage {
+    pub msg_id: String,
+    pub conv: i64,
+    pub sender: String,
+    pub server_time: i64,
+    pub seq: i64,
+    pub flags: i64,
+    pub status: i64,
+    pub body: String,
+    pub pos: i64,
+}
+
+pub(crate) fn raw_message(r: &Row<'_>) -> rusqlite::Result<RawMessage> {
+    Ok(RawMessage {
+        msg_id: r.get(0)?,
+        conv: r.get(1)?,
+        sender: r.get(2)?,
+        server_time: r.get(3)?,
+        seq: r.get(4)?,
+        flags: r.get(5)?,
+        status: r.get(6)?,
+        body: r.get(7)?,
+        pos: r.get(8)?,
+    })
+}
+
+fn check_filter(f: &ConversationFilter) -> Result<()> {
+    if let Some(groups) = &f.groups {
+        for g in groups {
+            if g.len() > 1024 || g.contains('\0') {
+                return Err(invalid(format!("filter group name {g:?} is not valid")));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,59 @@
+//! The one function that moves a read position, and the recount it implies.
+//! Every path that marks something read (clean, mark-all, another device,
+//! sync) goes through [`move_read_pos`]; counts are derived, never patched.
+
+use super::state::{AT_ALL, AT_ME};
+use super::work::Work;
+use crate::error::Result;
+use crate::message::flags;
+use rusqlite::params;
+
+/// Moves conversation `idx`'s read position forward to `pos` (never back)
+/// and re-derives its unread count and @-info. Returns whether it moved.
+pub(crate) fn move_read_pos(w: &mut Work<'_>, idx: u32, pos: i64) -> Result<bool> {
+    if pos <= w.get(idx).read_pos {
+        return Ok(false);
+    }
+    w.get_mut(idx).read_pos = pos;
+    recount(w, idx)?;
+    Ok(true)
+}
+
+/// Re-derives unread and @-info of conversation `idx` from its messages
+/// after the read position.
+pub(crate) fn recount(w: &mut Work<'_>, idx: u32) -> Result<()> {
+    let st = w.get(idx);
+    let (unread, at) = if !w.type_counts(st) || st.read_pos >= st.max_pos {
+        (0, 0)
+    } else {
+        derive(w.tx, st.id, st.read_pos)?
+    };
+    let st = w.get_mut(idx);
+    st.unread = unread;
+    st.at_flags = at;
+    Ok(())
+}
+
+/// Counts the counted messages of conversation `id` after `read_pos`, and
+/// whether an @me / @all is among them (one covering-index range scan).
+pub(crate) fn derive(tx: &rusqlite::Connection, id: i64, read_pos: i64) -> Result<(u64, u8)> {
+    let (n, me, all): (i64, bool, bool) = tx
+        .prepare_cached(
+            "SELECT count(*) FILTER (WHERE flags & ?3 != 0),
+                    coalesce(max(flags & ?4 != 0), 0),
+                    coalesce(max(flags & ?5 != 0), 0)
+             FROM message WHERE conv = ?1 AND pos > ?2",
+        )?
+        .query_row(
+            params![id, read_pos, flags::COUNTED, flags::AT_ME, flags::AT_ALL],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+    let mut at = 0;
+    if me {
+        at |= AT_ME;
+    }
+    if all {
+        at |= AT_ALL;
+    }
+    Ok((n as u64, at))
+}

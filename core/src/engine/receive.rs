@@ -1,0 +1,286 @@
+//! Receiving and sending messages.
+
+use super::readpos::recount;
+use super::state::{AT_ALL as ST_AT_ALL, AT_ME as ST_AT_ME};
+use super::Engine;
+use crate::error::{Error, Result};
+use crate::message::{flags, IncomingMessage, MsgStatus, OutgoingMessage, StoredMessage, AT_ALL};
+use crate::types::ConvType;
+use rusqlite::params;
+
+/// What a receive call did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReceiveReport {
+    /// Messages newly stored.
+    pub stored: usize,
+    /// Messages already stored before (same id): no-ops.
+    pub duplicates: usize,
+    /// Online-only messages passed to listeners without being stored.
+    pub online: usize,
+}
+
+impl Engine {
+    /// Stores a batch of received messages in one transaction. Each message
+    /// is validated first; one bad message fails the whole batch and
+    /// changes nothing. A message id already stored is a no-op.
+    pub fn receive(&mut self, batch: Vec<IncomingMessage>) -> Result<ReceiveReport> {
+        if batch.len() > self.config.receive_batch_max {
+            return Err(Error::LimitExceeded(format!(
+                "{} messages in one batch; at most {}",
+                batch.len(),
+                self.config.receive_batch_max
+            )));
+        }
+        for m in &batch {
+            m.validate()?;
+        }
+        let me = self.user_id.clone();
+        self.commit(|w| {
+            let tx = w.tx;
+            let mut report = ReceiveReport::default();
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO message
+                     (conv, pos, msg_id, sender, server_time, seq, flags, status, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 2, ?8)",
+            )?;
+            for m in batch {
+                let at_me = m.at_users.iter().any(|u| u == &me);
+                let at_all = m.at_users.iter().any(|u| u == AT_ALL);
+                let mut fl = 0;
+                if m.from_self || m.sender == me {
+                    fl |= flags::FROM_SELF;
+                }
+                if m.need_read_receipt {
+                    fl |= flags::NEED_RECEIPT;
+                }
+                if m.excluded_from_unread {
+                    fl |= flags::EXCLUDED_UNREAD;
+                }
+                if m.excluded_from_last_message {
+                    fl |= flags::EXCLUDED_LAST;
+                }
+                if fl & (flags::FROM_SELF | flags::EXCLUDED_UNREAD) == 0 {
+                    fl |= flags::COUNTED;
+                }
+                if fl & flags::FROM_SELF == 0 && m.conv.conv_type == ConvType::Group {
+                    if at_me {
+                        fl |= flags::AT_ME;
+                    }
+                    if at_all {
+                        fl |= flags::AT_ALL;
+                    }
+                }
+                if m.online_only {
+                    report.online += 1;
+                    w.changes.new_messages.push(stored(m, fl, 0, false));
+                    continue;
+                }
+                let idx = w.conv_for(&m.conv)?;
+                let st = w.get(idx);
+                let pos = st.position_for(m.server_time, m.seq);
+                let n = insert.execute(params![
+                    st.id,
+                    pos,
+                    m.msg_id,
+                    m.sender,
+                    m.server_time as i64,
+                    m.seq as i64,
+                    fl,
+                    m.body
+                ])?;
+                if n == 0 {
+                    report.duplicates += 1;
+                    continue;
+                }
+                report.stored += 1;
+                let rowid = tx.last_insert_rowid();
+                let counts = w.type_counts(w.get(idx));
+                let st = w.get_mut(idx);
+                if !st.visible {
+                    // A deleted conversation comes back with its new message.
+                    st.visible = true;
+                }
+                st.max_pos = st.max_pos.max(pos);
+                let unread = counts && pos > st.read_pos;
+                if unread && fl & flags::COUNTED != 0 {
+                    st.unread += 1;
+                }
+                if unread && fl & flags::AT_ME != 0 {
+                    st.at_flags |= ST_AT_ME;
+                }
+                if unread && fl & flags::AT_ALL != 0 {
+                    st.at_flags |= ST_AT_ALL;
+                }
+                // A message kept out of the preview (typing, control) does
+                // not move the conversation in the list either.
+                if fl & flags::EXCLUDED_LAST == 0 {
+                    if st.last_msg.is_none() || pos >= st.last_pos {
+                        st.last_msg = Some(rowid);
+                        st.last_pos = pos;
+                    }
+                    st.touch_activity(m.server_time);
+                }
+                let is_read = !unread || fl & flags::COUNTED == 0;
+                w.changes.new_messages.push(stored(m, fl, pos, is_read));
+            }
+            Ok(report)
+        })
+    }
+
+    /// Records a message I send from this device: it becomes the
+    /// conversation's last message and moves it up, and never counts as
+    /// unread. `msg_id` must be unique; `status` is
+    /// [`MsgStatus::Sending`] until the server acknowledges it.
+    pub fn send_message(
+        &mut self,
+        msg_id: &str,
+        msg: OutgoingMessage,
+        status: MsgStatus,
+    ) -> Result<StoredMessage> {
+        crate::types::check_id("message id", msg_id)?;
+        crate::types::check_id("conversation peer id", &msg.conv.peer)?;
+        let me = self.user_id.clone();
+        self.commit(|w| {
+            let now = w.now;
+            let idx = w.conv_for(&msg.conv)?;
+            let st = w.get(idx);
+            // My group message has no sequence until the server stamps it.
+            let pos = match msg.conv.conv_type {
+                ConvType::Group => st.max_pos,
+                ConvType::C2c => st.position_for(now, 0),
+            };
+            let mut fl = flags::FROM_SELF;
+            if msg.need_read_receipt {
+                fl |= flags::NEED_RECEIPT;
+            }
+            if msg.excluded_from_unread {
+                fl |= flags::EXCLUDED_UNREAD;
+            }
+            if msg.excluded_from_last_message {
+                fl |= flags::EXCLUDED_LAST;
+            }
+            let id = st.id;
+            let n =
+                w.tx.prepare_cached(
+                    "INSERT OR IGNORE INTO message
+                         (conv, pos, msg_id, sender, server_time, seq, flags, status, body)
+                     VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8)",
+                )?
+                .execute(params![
+                    id,
+                    pos,
+                    msg_id,
+                    me,
+                    now as i64,
+                    fl,
+                    status as i64,
+                    msg.body
+                ])?;
+            if n == 0 {
+                return Err(Error::InvalidParam(format!(
+                    "message id {msg_id:?} is already used"
+                )));
+            }
+            let rowid = w.tx.last_insert_rowid();
+            let st = w.get_mut(idx);
+            st.visible = true;
+            st.max_pos = st.max_pos.max(pos);
+            if !msg.excluded_from_last_message {
+                st.last_msg = Some(rowid);
+                st.last_pos = pos;
+            }
+            st.touch_activity(now);
+            Ok(StoredMessage {
+                msg_id: msg_id.to_owned(),
+                conv: msg.conv,
+                sender: me,
+                server_time: now,
+                seq: 0,
+                flags: fl,
+                status,
+                body: msg.body,
+                is_read: true,
+                is_peer_read: false,
+                read_count: 0,
+                unread_count: 0,
+            })
+        })
+    }
+
+    /// Applies the server's answer to one of my sends: on success the
+    /// server time and sequence are stamped; on failure the message stays,
+    /// with status "send failed".
+    pub fn complete_send(
+        &mut self,
+        msg_id: &str,
+        ok: bool,
+        server_time: u64,
+        seq: u64,
+    ) -> Result<StoredMessage> {
+        let (rowid, conv, cur_flags): (i64, i64, i64) = self
+            .conn
+            .prepare_cached("SELECT id, conv, flags FROM message WHERE msg_id = ?1")?
+            .query_row([msg_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Error::MessageNotFound(msg_id.to_owned()),
+                e => e.into(),
+            })?;
+        if cur_flags & flags::FROM_SELF == 0 {
+            return Err(Error::InvalidParam(format!(
+                "message {msg_id:?} was not sent by me"
+            )));
+        }
+        if server_time > crate::message::MAX_TIME || seq > i64::MAX as u64 {
+            return Err(Error::InvalidParam(format!(
+                "ack for {msg_id:?}: server time or sequence out of range"
+            )));
+        }
+        let idx = (conv - 1) as u32;
+        self.commit(|w| {
+            if ok {
+                let st = w.get(idx);
+                let time = if server_time > 0 { server_time } else { w.now };
+                let pos = match st.key.conv_type {
+                    ConvType::Group if seq > 0 => seq as i64,
+                    _ => st.position_for(time, seq),
+                };
+                w.tx.prepare_cached(
+                    "UPDATE message SET status = 2, server_time = ?2, seq = ?3, pos = ?4
+                     WHERE id = ?1",
+                )?
+                .execute(params![rowid, time as i64, seq as i64, pos])?;
+                let st = w.get_mut(idx);
+                st.max_pos = st.max_pos.max(pos);
+                if st.last_msg == Some(rowid) {
+                    st.last_pos = pos;
+                }
+                st.touch_activity(time);
+                recount(w, idx)?;
+            } else {
+                w.tx.prepare_cached("UPDATE message SET status = 3 WHERE id = ?1")?
+                    .execute([rowid])?;
+            }
+            w.mark_dirty(idx);
+            Ok(())
+        })?;
+        self.message_by_id(msg_id)?
+            .ok_or_else(|| Error::MessageNotFound(msg_id.to_owned()))
+    }
+}
+
+fn stored(m: IncomingMessage, fl: i64, _pos: i64, is_read: bool) -> StoredMessage {
+    StoredMessage {
+        msg_id: m.msg_id,
+        conv: m.conv,
+        sender: m.sender,
+        server_time: m.server_time,
+        seq: m.seq,
+        flags: fl,
+        status: MsgStatus::SendSucc,
+        body: m.body,
+        is_read,
+        is_peer_read: false,
+        read_count: 0,
+        unread_count: 0,
+    }
+}

@@ -1,0 +1,135 @@
+//! The in-memory mirror of each conversation's hot columns.
+
+use crate::types::{ConvKey, ConvType, GroupType, ReceiveOpt};
+
+/// Bits of `at_flags`: an unread @me / @all in the conversation.
+pub(crate) const AT_ME: u8 = 1;
+pub(crate) const AT_ALL: u8 = 2;
+
+/// Low bits of a C2C position: an arrival tie-break inside one second.
+pub(crate) const TIE_BITS: u32 = 20;
+const TIE_MASK: i64 = (1 << TIE_BITS) - 1;
+/// Order keys of pinned conversations carry this bit, so they sort first.
+pub(crate) const PINNED_BIT: u64 = 1 << 62;
+
+/// One conversation's hot state. The `conversation` row holds the same
+/// values; `unread` and `at_flags` are derived from the messages after
+/// `read_pos` and are only ever changed by the receive rule or a recount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ConvState {
+    /// Row id; equals the index in the engine's vector plus one.
+    pub id: i64,
+    pub key: ConvKey,
+    pub visible: bool,
+    pub group_type: Option<GroupType>,
+    pub recv_opt: ReceiveOpt,
+    pub unread: u64,
+    pub at_flags: u8,
+    /// Read position: group sequence, or C2C time << 20 | tie-break.
+    pub read_pos: i64,
+    /// Greatest position of any stored message.
+    pub max_pos: i64,
+    pub last_msg: Option<i64>,
+    pub last_pos: i64,
+    pub active_time: u64,
+    pub order_key: u64,
+    pub pinned: bool,
+    pub marks: u64,
+    /// Conversation-group ids, sorted.
+    pub groups: Vec<u32>,
+    pub peer_read_time: u64,
+}
+
+impl ConvState {
+    /// A fresh conversation, invisible until a message or a create shows it.
+    pub fn new(id: i64, key: ConvKey, now: u64) -> Self {
+        let mut s = ConvState {
+            id,
+            key,
+            visible: false,
+            group_type: None,
+            recv_opt: ReceiveOpt::Receive,
+            unread: 0,
+            at_flags: 0,
+            read_pos: 0,
+            max_pos: 0,
+            last_msg: None,
+            last_pos: 0,
+            active_time: now,
+            order_key: 0,
+            pinned: false,
+            marks: 0,
+            groups: Vec::new(),
+            peer_read_time: 0,
+        };
+        s.order_key = s.unpinned_key();
+        s
+    }
+
+    /// Index in the engine's vector.
+    pub fn idx(&self) -> u32 {
+        (self.id - 1) as u32
+    }
+
+    fn tie(&self) -> u64 {
+        (self.id as u64) & TIE_MASK as u64
+    }
+
+    /// Order key while not pinned: last activity, newest first.
+    pub fn unpinned_key(&self) -> u64 {
+        (self.active_time << TIE_BITS) | self.tie()
+    }
+
+    /// Order key when pinned at `pin_time`: above every unpinned one, newest pin first.
+    pub fn pinned_key(&self, pin_time: u64) -> u64 {
+        PINNED_BIT | (pin_time << TIE_BITS) | self.tie()
+    }
+
+    /// Moves activity forward and re-derives the order key when not pinned.
+    pub fn touch_activity(&mut self, time: u64) {
+        if time > self.active_time {
+            self.active_time = time;
+            if !self.pinned {
+                self.order_key = self.unpinned_key();
+            }
+        }
+    }
+
+    /// The position a message at `time` / `seq` takes in this conversation.
+    pub fn position_for(&self, time: u64, seq: u64) -> i64 {
+        match self.key.conv_type {
+            ConvType::Group => seq as i64,
+            ConvType::C2c => {
+                let base = (time as i64) << TIE_BITS;
+                if self.max_pos >> TIE_BITS == time as i64 {
+                    (self.max_pos + 1).min(base | TIE_MASK)
+                } else {
+                    base
+                }
+            }
+        }
+    }
+
+    /// The read position that "read up to `time`" (C2C) / `seq` (group) means;
+    /// 0 means everything stored so far.
+    pub fn read_limit(&self, time: u64, seq: u64) -> i64 {
+        match self.key.conv_type {
+            ConvType::C2c if time > 0 => ((time as i64) << TIE_BITS) | TIE_MASK,
+            ConvType::Group if seq > 0 => seq as i64,
+            _ => self.max_pos,
+        }
+    }
+
+    /// The read time (C2C, seconds) or read sequence (group) callers see.
+    pub fn read_mark(&self) -> u64 {
+        match self.key.conv_type {
+            ConvType::C2c => (self.read_pos >> TIE_BITS) as u64,
+            ConvType::Group => self.read_pos as u64,
+        }
+    }
+
+    /// Muted conversations stay out of the total.
+    pub fn muted(&self) -> bool {
+        self.recv_opt.is_muted()
+    }
+}

@@ -1,0 +1,226 @@
+//! Cleaning unread, receive options and read positions from other devices.
+
+use super::readpos::move_read_pos;
+use super::work::Work;
+use super::Engine;
+use crate::conversation::OperationFailure;
+use crate::error::{invalid, Error, Result};
+use crate::message::MAX_TIME;
+use crate::types::{ConvKey, ConvType, ReceiveOpt};
+
+/// What `cleanConversationUnreadMessageCount` cleans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CleanTarget {
+    /// One conversation (`c2c_<id>` / `group_<id>`).
+    Conversation(ConvKey),
+    /// Every C2C conversation (`"c2c"`).
+    AllC2c,
+    /// Every group conversation (`"group"`).
+    AllGroups,
+    /// Every conversation (`""`).
+    All,
+}
+
+impl CleanTarget {
+    /// Parses Tencent's conversation id argument: `c2c_<id>`, `group_<id>`,
+    /// `"c2c"`, `"group"` or `""`.
+    pub fn parse(id: &str) -> Result<Self> {
+        match id {
+            "" => Ok(CleanTarget::All),
+            "c2c" => Ok(CleanTarget::AllC2c),
+            "group" => Ok(CleanTarget::AllGroups),
+            other => ConvKey::parse_v2(other).map(CleanTarget::Conversation),
+        }
+    }
+}
+
+impl Engine {
+    /// Cleans unread as Tencent's `cleanConversationUnreadMessageCount`:
+    /// one C2C conversation up to `timestamp` (seconds, 0 = everything),
+    /// one group up to `sequence` (0 = everything), or every conversation
+    /// of a type / of all types (timestamp and sequence are then ignored).
+    /// Read positions only move forward; cleaning what is read already is a
+    /// successful no-op.
+    pub fn clean_unread(
+        &mut self,
+        target: &CleanTarget,
+        timestamp: u64,
+        sequence: u64,
+    ) -> Result<()> {
+        if timestamp > MAX_TIME {
+            return Err(invalid(format!(
+                "clean timestamp {timestamp} is out of range (at most {MAX_TIME})"
+            )));
+        }
+        if sequence > i64::MAX as u64 {
+            return Err(invalid(format!(
+                "clean sequence {sequence} is out of range"
+            )));
+        }
+        match target {
+            CleanTarget::Conversation(key) => {
+                let idx = self.visible_idx(key)?;
+                self.commit(|w| {
+                    let limit = w.get(idx).read_limit(timestamp, sequence);
+                    move_read_pos(w, idx, limit)?;
+                    Ok(())
+                })
+            }
+            CleanTarget::AllC2c => self.clean_where(|k| k.conv_type == ConvType::C2c),
+            CleanTarget::AllGroups => self.clean_where(|k| k.conv_type == ConvType::Group),
+            CleanTarget::All => self.clean_where(|_| true),
+        }
+    }
+
+    /// Marks every conversation read (`markAllMessageAsRead`).
+    pub fn mark_all_read(&mut self) -> Result<()> {
+        self.clean_where(|_| true)
+    }
+
+    /// Clears the unread of every conversation of the given types (NIM
+    /// `clearUnreadCountByTypes`); an empty list is a parameter error.
+    pub fn clear_unread_by_types(&mut self, types: &[ConvType]) -> Result<()> {
+        if types.is_empty() {
+            return Err(invalid("conversation type list is empty"));
+        }
+        self.clean_where(|k| types.contains(&k.conv_type))
+    }
+
+    /// Clears the unread of every conversation in a conversation group.
+    pub fn clear_unread_by_group(&mut self, group_name: &str) -> Result<()> {
+        let gid = self.groups.id_of(group_name)?;
+        let members: Vec<u32> = self
+            .order
+            .iter()
+            .map(|&(_, i)| i)
+            .filter(|&i| self.convs[i as usize].groups.contains(&gid))
+            .collect();
+        self.clean_indices(members)
+    }
+
+    /// Clears the unread of the given conversations; returns the per-id
+    /// failures (unknown ids) while clearing the others.
+    pub fn clear_unread_by_ids(&mut self, keys: &[ConvKey]) -> Result<Vec<OperationFailure>> {
+        self.check_batch(keys.len())?;
+        let mut failures = Vec::new();
+        let mut found = Vec::new();
+        for k in keys {
+            match self.visible_idx(k) {
+                Ok(i) => found.push(i),
+                Err(e) => failures.push(failure(k, &e)),
+            }
+        }
+        self.clean_indices(found)?;
+        Ok(failures)
+    }
+
+    /// NIM `markConversationRead`: marks one conversation read up to its
+    /// newest message and returns the read time (C2C, seconds) or sequence.
+    pub fn mark_conversation_read(&mut self, key: &ConvKey) -> Result<u64> {
+        let idx = self.visible_idx(key)?;
+        self.commit(|w| {
+            let limit = w.get(idx).max_pos;
+            move_read_pos(w, idx, limit)?;
+            Ok(())
+        })?;
+        Ok(self.convs[idx as usize].read_mark())
+    }
+
+    /// The read time (C2C, seconds) or read sequence (group) of a conversation.
+    pub fn read_mark(&self, key: &ConvKey) -> Result<u64> {
+        Ok(self.convs[self.visible_idx(key)? as usize].read_mark())
+    }
+
+    /// Another of my devices read up to `timestamp` (C2C) / `sequence`
+    /// (group). Positions only move forward; a move fires the read-time
+    /// updated event.
+    pub fn apply_read_position(
+        &mut self,
+        key: &ConvKey,
+        timestamp: u64,
+        sequence: u64,
+    ) -> Result<()> {
+        if timestamp > MAX_TIME || sequence > i64::MAX as u64 {
+            return Err(invalid("read position out of range"));
+        }
+        if timestamp == 0 && sequence == 0 {
+            return Err(invalid(
+                "read position needs a timestamp (C2C) or a sequence (group)",
+            ));
+        }
+        self.commit(|w| {
+            let idx = w.conv_for(key)?;
+            let limit = w.get(idx).read_limit(timestamp, sequence);
+            if move_read_pos(w, idx, limit)? {
+                let mark = w.get(idx).read_mark();
+                w.changes.read_time_updated.push((key.clone(), mark));
+            }
+            Ok(())
+        })
+    }
+
+    /// Sets a conversation's receive option; muting moves its unread out of
+    /// the total at once (and back when unmuted). Unknown conversations are
+    /// remembered for when they appear.
+    pub fn set_receive_opt(&mut self, key: &ConvKey, opt: ReceiveOpt) -> Result<()> {
+        self.commit(|w| {
+            let idx = w.conv_for(key)?;
+            w.get_mut(idx).recv_opt = opt;
+            Ok(())
+        })
+    }
+
+    /// A conversation's receive option (default for unknown ones).
+    pub fn receive_opt(&self, key: &ConvKey) -> ReceiveOpt {
+        self.index
+            .get(key)
+            .map_or(ReceiveOpt::Receive, |&i| self.convs[i as usize].recv_opt)
+    }
+
+    fn clean_where(&mut self, pred: impl Fn(&ConvKey) -> bool) -> Result<()> {
+        let targets: Vec<u32> = self
+            .convs
+            .iter()
+            .filter(|s| s.visible && (s.unread > 0 || s.at_flags != 0) && pred(&s.key))
+            .map(|s| s.idx())
+            .collect();
+        self.clean_indices(targets)
+    }
+
+    fn clean_indices(&mut self, targets: Vec<u32>) -> Result<()> {
+        self.commit(|w| {
+            for idx in targets {
+                read_all(w, idx)?;
+            }
+            Ok(())
+        })
+    }
+
+    pub(crate) fn check_batch(&self, n: usize) -> Result<()> {
+        if n == 0 {
+            return Err(invalid("the id list is empty"));
+        }
+        if n > self.config.batch_ids_max {
+            return Err(Error::LimitExceeded(format!(
+                "{n} ids in one call; at most {}",
+                self.config.batch_ids_max
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Marks everything stored in a conversation read.
+pub(crate) fn read_all(w: &mut Work<'_>, idx: u32) -> Result<()> {
+    let limit = w.get(idx).max_pos;
+    move_read_pos(w, idx, limit)?;
+    Ok(())
+}
+
+pub(crate) fn failure(key: &ConvKey, e: &Error) -> OperationFailure {
+    OperationFailure {
+        id: key.v2_id(),
+        code: e.code(),
+        message: e.to_string(),
+    }
+}

@@ -1,0 +1,216 @@
+//! The scratch state of one operation: copies of the conversations it
+//! touches, written to SQLite inside the operation's transaction and applied
+//! to memory only after the commit succeeded. A failed operation therefore
+//! changes nothing, on disk or in memory.
+
+use super::state::ConvState;
+use crate::config::EngineConfig;
+use crate::error::Result;
+use crate::events::{Changes, GroupEvent};
+use crate::types::{ConvKey, ConvType};
+use rusqlite::{params, Connection};
+use std::collections::HashMap;
+
+/// A group-table change to apply to memory after the commit.
+#[derive(Debug, Clone)]
+pub(crate) enum GroupUpdate {
+    Upsert(crate::conversation::ConversationGroup),
+    Remove(u32),
+}
+
+pub(crate) struct Work<'a> {
+    pub tx: &'a Connection,
+    pub config: &'a EngineConfig,
+    pub now: u64,
+    base: &'a [ConvState],
+    index: &'a HashMap<ConvKey, u32>,
+    copies: HashMap<u32, ConvState>,
+    new: Vec<ConvState>,
+    new_index: HashMap<ConvKey, u32>,
+    /// Touched conversations in first-touch order.
+    touched: Vec<u32>,
+    /// Conversations whose cold columns changed (they count as changed).
+    dirty: Vec<u32>,
+    pub changes: Changes,
+    pub group_updates: Vec<GroupUpdate>,
+}
+
+/// What a committed operation hands back to the engine.
+pub(crate) struct Applied {
+    pub states: Vec<(u32, ConvState)>,
+    pub touched: Vec<u32>,
+    pub dirty: Vec<u32>,
+    pub changes: Changes,
+    pub group_updates: Vec<GroupUpdate>,
+}
+
+impl<'a> Work<'a> {
+    pub fn new(
+        tx: &'a Connection,
+        config: &'a EngineConfig,
+        base: &'a [ConvState],
+        index: &'a HashMap<ConvKey, u32>,
+    ) -> Self {
+        Work {
+            tx,
+            config,
+            now: (config.clock)(),
+            base,
+            index,
+            copies: HashMap::new(),
+            new: Vec::new(),
+            new_index: HashMap::new(),
+            touched: Vec::new(),
+            dirty: Vec::new(),
+            changes: Changes::default(),
+            group_updates: Vec::new(),
+        }
+    }
+
+    /// The index of a known conversation (visible or not).
+    pub fn lookup(&self, key: &ConvKey) -> Option<u32> {
+        self.index
+            .get(key)
+            .or_else(|| self.new_index.get(key))
+            .copied()
+    }
+
+    /// The index of a visible conversation.
+    pub fn lookup_visible(&self, key: &ConvKey) -> Option<u32> {
+        self.lookup(key).filter(|&i| self.get(i).visible)
+    }
+
+    /// Every conversation index as of now (base and new).
+    pub fn len(&self) -> u32 {
+        (self.base.len() + self.new.len()) as u32
+    }
+
+    pub fn get(&self, idx: u32) -> &ConvState {
+        let i = idx as usize;
+        if i >= self.base.len() {
+            &self.new[i - self.base.len()]
+        } else {
+            self.copies.get(&idx).unwrap_or(&self.base[i])
+        }
+    }
+
+    pub fn get_mut(&mut self, idx: u32) -> &mut ConvState {
+        let i = idx as usize;
+        if i >= self.base.len() {
+            &mut self.new[i - self.base.len()]
+        } else {
+            if !self.copies.contains_key(&idx) {
+                self.touched.push(idx);
+            }
+            self.copies
+                .entry(idx)
+                .or_insert_with(|| self.base[i].clone())
+        }
+    }
+
+    /// The conversation for `key`, created (and inserted) when unknown, but
+    /// invisible until the caller shows it. A known but deleted conversation
+    /// is returned as it is (invisible).
+    pub fn conv_for(&mut self, key: &ConvKey) -> Result<u32> {
+        if let Some(i) = self.lookup(key) {
+            return Ok(i);
+        }
+        let idx = self.len();
+        let st = ConvState::new(i64::from(idx) + 1, key.clone(), self.now);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO conversation (id, conv_type, peer, active_time, order_key,
+                                           create_time, update_time)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            )?
+            .execute(params![
+                st.id,
+                key.conv_type.as_i64(),
+                key.peer,
+                st.active_time as i64,
+                st.order_key as i64,
+                self.now as i64
+            ])?;
+        self.new.push(st);
+        self.new_index.insert(key.clone(), idx);
+        self.touched.push(idx);
+        Ok(idx)
+    }
+
+    /// Records that cold columns of a conversation changed.
+    pub fn mark_dirty(&mut self, idx: u32) {
+        self.get_mut(idx);
+        if !self.dirty.contains(&idx) {
+            self.dirty.push(idx);
+        }
+    }
+
+    /// Whether the conversation type counts unread at all.
+    pub fn type_counts(&self, st: &ConvState) -> bool {
+        counts_unread(self.config, st)
+    }
+
+    pub fn group_event(&mut self, e: GroupEvent) {
+        self.changes.groups.push(e);
+    }
+
+    /// Writes every touched conversation's hot columns, then hands back
+    /// what must be applied to memory after the commit.
+    pub fn finish(self) -> Result<Applied> {
+        let mut upd = self.tx.prepare_cached(
+            "UPDATE conversation SET visible = ?2, group_type = ?3, recv_opt = ?4, unread = ?5,
+                 at_flags = ?6, read_pos = ?7, max_pos = ?8, last_msg = ?9, last_pos = ?10,
+                 active_time = ?11, order_key = ?12, pinned = ?13, marks = ?14,
+                 peer_read_time = ?15, update_time = ?16
+             WHERE id = ?1",
+        )?;
+        let mut states = Vec::with_capacity(self.touched.len());
+        for &idx in &self.touched {
+            let i = idx as usize;
+            let (st, old) = if i >= self.base.len() {
+                (self.new[i - self.base.len()].clone(), None)
+            } else {
+                (self.copies[&idx].clone(), Some(&self.base[i]))
+            };
+            if old != Some(&st) || self.dirty.contains(&idx) {
+                upd.execute(params![
+                    st.id,
+                    st.visible,
+                    st.group_type.map(|g| g.as_i64()),
+                    st.recv_opt.as_i64(),
+                    st.unread as i64,
+                    st.at_flags,
+                    st.read_pos,
+                    st.max_pos,
+                    st.last_msg,
+                    st.last_pos,
+                    st.active_time as i64,
+                    st.order_key as i64,
+                    st.pinned,
+                    st.marks as i64,
+                    st.peer_read_time as i64,
+                    self.now as i64,
+                ])?;
+            }
+            states.push((idx, st));
+        }
+        Ok(Applied {
+            states,
+            touched: self.touched,
+            dirty: self.dirty,
+            changes: self.changes,
+            group_updates: self.group_updates,
+        })
+    }
+}
+
+/// Whether a conversation's type counts unread (C2C always; groups unless
+/// their type is configured as non-counting, e.g. AVChatRoom and Meeting).
+pub(crate) fn counts_unread(config: &EngineConfig, st: &ConvState) -> bool {
+    match st.key.conv_type {
+        ConvType::C2c => true,
+        ConvType::Group => st
+            .group_type
+            .is_none_or(|g| !config.non_counting_group_types.contains(&g)),
+    }
+}

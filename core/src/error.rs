@@ -1,0 +1,85 @@
+//! The one error type of the core: every failure names what went wrong.
+
+/// What went wrong. Every variant carries a message that names the offending
+/// value or key, so that the faces (C ABI, bindings) can pass it on verbatim.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An argument is malformed, empty, too long or out of range.
+    #[error("invalid parameter: {0}")]
+    InvalidParam(String),
+    /// The conversation is not known (or was deleted).
+    #[error("conversation not found: {0}")]
+    ConversationNotFound(String),
+    /// The message is not known.
+    #[error("message not found: {0}")]
+    MessageNotFound(String),
+    /// The conversation group is not known.
+    #[error("conversation group not found: {0}")]
+    GroupNotFound(String),
+    /// A conversation group with that name exists already.
+    #[error("conversation group already exists: {0}")]
+    GroupExists(String),
+    /// A configured limit (pins, groups, sizes, batch length) would be exceeded.
+    #[error("limit exceeded: {0}")]
+    LimitExceeded(String),
+    /// The operation is not supported for this conversation or group type.
+    #[error("not supported: {0}")]
+    NotSupported(String),
+    /// The database file is not an imcore store, is corrupt, or belongs to another user.
+    #[error("store unusable: {0}")]
+    StoreUnusable(String),
+    /// The disk is full or a file size limit was hit; nothing was changed.
+    #[error("disk full: {0}")]
+    DiskFull(String),
+    /// The store cannot be written (read-only file or directory).
+    #[error("store is read-only: {0}")]
+    ReadOnly(String),
+    /// Any other SQLite failure; the transaction was rolled back.
+    #[error("storage error: {0}")]
+    Storage(String),
+}
+
+impl Error {
+    /// A stable numeric code for the faces. Values follow Tencent IM's
+    /// `TIMErrCode` where one exists (6017 invalid parameters, 6004 invalid
+    /// conversation, …) and use imcore's own 7xxx range otherwise.
+    pub fn code(&self) -> i32 {
+        match self {
+            Error::InvalidParam(_) => 6017,
+            Error::ConversationNotFound(_) => 6004,
+            Error::MessageNotFound(_) => 6010,
+            Error::GroupNotFound(_) => 10010,
+            Error::GroupExists(_) => 10021,
+            Error::LimitExceeded(_) => 7016,
+            Error::NotSupported(_) => 7013,
+            Error::StoreUnusable(_) => 7011,
+            Error::DiskFull(_) => 7017,
+            Error::ReadOnly(_) => 7018,
+            Error::Storage(_) => 7012,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode as C;
+        match e.sqlite_error_code() {
+            Some(C::DiskFull) | Some(C::TooBig) => Error::DiskFull(e.to_string()),
+            Some(C::ReadOnly) | Some(C::CannotOpen) | Some(C::PermissionDenied) => {
+                Error::ReadOnly(e.to_string())
+            }
+            Some(C::NotADatabase) | Some(C::DatabaseCorrupt) => Error::StoreUnusable(e.to_string()),
+            // SQLITE_IOERR_WRITE / _FSYNC under RLIMIT_FSIZE or a full disk.
+            Some(C::SystemIoFailure) => Error::DiskFull(e.to_string()),
+            _ => Error::Storage(e.to_string()),
+        }
+    }
+}
+
+/// Result alias used throughout the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Shorthand for an [`Error::InvalidParam`].
+pub(crate) fn invalid(msg: impl Into<String>) -> Error {
+    Error::InvalidParam(msg.into())
+}

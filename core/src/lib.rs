@@ -1,0 +1,34 @@
+//! imcore: the state engine of an IM client.
+//!
+//! Conversations, unread counters, read positions and read receipts, kept
+//! durable in one SQLite store per user. The crate is pure Rust: no FFI, no
+//! threads, no network. The host's transport pushes what the server sends
+//! into an [`Engine`]; every operation is one transaction and yields one
+//! coalesced [`Changes`] batch for the faces (C ABI, bindings) to deliver.
+//!
+//! Counting rules: a conversation's unread count is *derived* from its
+//! counted messages after its read position; read positions only move
+//! forward, through one function; the total and every filter total are
+//! cached sums adjusted by the exact change of each conversation, so reading
+//! them is O(1). [`Engine::verify`] recomputes everything from the store.
+
+pub mod config;
+pub mod conversation;
+pub mod engine;
+pub mod error;
+pub mod events;
+pub mod filter;
+pub mod message;
+pub mod store;
+pub mod types;
+
+pub use config::{Durability, EngineConfig};
+pub use conversation::{
+    AtInfo, Conversation, ConversationGroup, ConversationPage, Draft, OperationFailure,
+};
+pub use engine::{CleanTarget, Engine, ReceiveReport};
+pub use error::{Error, Result};
+pub use events::{Changes, GroupEvent, ReceiptUpdate, SyncPhase};
+pub use filter::ConversationFilter;
+pub use message::{IncomingMessage, MsgStatus, OutgoingMessage, StoredMessage};
+pub use types::{marks, ConvKey, ConvType, GroupType, ReceiveOpt};

@@ -1,0 +1,84 @@
+//! The schema, as numbered forward migrations. `PRAGMA user_version` holds
+//! the number of the last migration applied; each runs in its own
+//! transaction together with the version bump, so an interrupted migration
+//! leaves the store at the previous version.
+
+/// Marks a database file as an imcore store (`PRAGMA application_id`, "IMCR").
+pub const APPLICATION_ID: i64 = 0x494D_4352;
+
+/// Migration `n` is `MIGRATIONS[n - 1]`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: conversations and messages.
+    "CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT;
+
+    -- One row per conversation ever seen; `visible = 0` after a delete.
+    -- The hot columns (unread .. marks) mirror the engine's in-memory state;
+    -- `unread` and `at_flags` are derived from `message` and `read_pos`.
+    CREATE TABLE conversation (
+        id             INTEGER PRIMARY KEY,
+        conv_type      INTEGER NOT NULL,
+        peer           TEXT    NOT NULL,
+        visible        INTEGER NOT NULL DEFAULT 1,
+        group_type     INTEGER,
+        recv_opt       INTEGER NOT NULL DEFAULT 0,
+        unread         INTEGER NOT NULL DEFAULT 0,
+        at_flags       INTEGER NOT NULL DEFAULT 0,
+        read_pos       INTEGER NOT NULL DEFAULT 0,
+        max_pos        INTEGER NOT NULL DEFAULT 0,
+        last_msg       INTEGER,
+        last_pos       INTEGER NOT NULL DEFAULT 0,
+        active_time    INTEGER NOT NULL DEFAULT 0,
+        order_key      INTEGER NOT NULL DEFAULT 0,
+        pinned         INTEGER NOT NULL DEFAULT 0,
+        marks          INTEGER NOT NULL DEFAULT 0,
+        peer_read_time INTEGER NOT NULL DEFAULT 0,
+        draft          TEXT,
+        draft_time     INTEGER NOT NULL DEFAULT 0,
+        custom_data    TEXT    NOT NULL DEFAULT '',
+        server_ext     TEXT    NOT NULL DEFAULT '',
+        local_ext      TEXT    NOT NULL DEFAULT '',
+        create_time    INTEGER NOT NULL DEFAULT 0,
+        update_time    INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (conv_type, peer)
+    ) STRICT;
+
+    -- `pos` orders messages inside a conversation: the group sequence, or
+    -- for C2C the server time << 20 plus an arrival tie-break.
+    CREATE TABLE message (
+        id          INTEGER PRIMARY KEY,
+        conv        INTEGER NOT NULL REFERENCES conversation (id),
+        pos         INTEGER NOT NULL,
+        msg_id      TEXT    NOT NULL UNIQUE,
+        sender      TEXT    NOT NULL,
+        server_time INTEGER NOT NULL,
+        seq         INTEGER NOT NULL,
+        flags       INTEGER NOT NULL,
+        status      INTEGER NOT NULL DEFAULT 2,
+        body        TEXT    NOT NULL
+    ) STRICT;
+
+    -- Covers the unread recount: count(flags & COUNTED) after a position.
+    CREATE INDEX message_by_conv_pos ON message (conv, pos, flags);",
+    // 2: conversation groups.
+    "CREATE TABLE conv_group (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT    NOT NULL UNIQUE,
+        server_ext  TEXT    NOT NULL DEFAULT '',
+        create_time INTEGER NOT NULL,
+        update_time INTEGER NOT NULL
+    ) STRICT;
+
+    CREATE TABLE conv_group_member (
+        group_id INTEGER NOT NULL REFERENCES conv_group (id) ON DELETE CASCADE,
+        conv     INTEGER NOT NULL REFERENCES conversation (id),
+        PRIMARY KEY (group_id, conv)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE INDEX conv_group_member_by_conv ON conv_group_member (conv);",
+];
+
+/// The schema version a fresh store gets.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
