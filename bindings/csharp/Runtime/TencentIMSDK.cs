@@ -127,7 +127,7 @@ namespace IMCore.Unity
         /// <summary>
         /// Pumped mode: runs the queued callbacks on the calling thread. Call it every frame, e.g. from a
         /// MonoBehaviour's <c>Update()</c>. Returns how many batches were delivered (0 in other modes,
-        /// before <see cref="Init"/>, or when called from inside a callback).
+        /// before <see cref="Init"/>, or when called from inside a callback; negative: a TIM error code).
         /// </summary>
         public static int DispatchCallbacks()
         {

@@ -63,7 +63,7 @@ namespace IMCore.Unity.Callbacks
                         {
                             BindingLog.Error(user_data + ": cannot parse the result " + Shorten(json) + ": " + e.Message);
                             code = ErrInvalidJson;
-                            desc = "imcore.unity: cannot parse the result as " + typeof(T).Name + ": " + e.Message;
+                            desc = "imcore.unity: cannot parse the result as " + TypeName(typeof(T)) + ": " + e.Message;
                         }
                     }
                 }
@@ -72,6 +72,16 @@ namespace IMCore.Unity.Callbacks
                     callback(code, desc, data, user_data);
                 }
             };
+        }
+
+        private static string TypeName(Type type)
+        {
+            if (!type.IsGenericType)
+            {
+                return type.Name;
+            }
+            string name = type.Name.Substring(0, type.Name.IndexOf('`'));
+            return name + "<" + string.Join(",", Array.ConvertAll(type.GetGenericArguments(), TypeName)) + ">";
         }
 
         internal static string Shorten(string text)
