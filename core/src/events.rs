@@ -1,6 +1,7 @@
 //! The coalesced batch of events one operation yields after it commits.
 
 use crate::conversation::ConversationGroup;
+use crate::engine::OutboundEnvelope;
 use crate::filter::ConversationFilter;
 use crate::message::StoredMessage;
 use crate::types::ConvKey;
@@ -73,6 +74,8 @@ pub struct Changes {
     pub read_time_updated: Vec<(ConvKey, u64)>,
     /// Conversation-group changes.
     pub groups: Vec<GroupEvent>,
+    /// Envelopes queued for the server (only with a transport attached).
+    pub outbound: Vec<OutboundEnvelope>,
 }
 
 impl Changes {

@@ -109,8 +109,6 @@ pub mod flags {
     pub const AT_ALL: i64 = 64;
     /// I sent my read receipt for this message.
     pub const RECEIPT_SENT: i64 = 128;
-    /// C2C: the peer sent a receipt for this very message.
-    pub const PEER_RECEIPT: i64 = 256;
 }
 
 /// Delivery state of a message (`TIMMsgStatus`).
@@ -156,8 +154,11 @@ pub struct StoredMessage {
     pub body: String,
     /// Whether I have read it (always true for my own messages).
     pub is_read: bool,
-    /// C2C: the peer read it (its time is at or before the peer's read time).
+    /// C2C: the peer read it (a receipt for it, or its time is at or before
+    /// the peer's conversation read time).
     pub is_peer_read: bool,
+    /// C2C: the peer sent a receipt for this very message.
+    pub peer_receipt: bool,
     /// Group receipts: how many members have read it.
     pub read_count: u64,
     /// Group receipts: how many members have not read it.
@@ -176,10 +177,6 @@ impl StoredMessage {
     /// I already sent my receipt.
     pub fn receipt_sent(&self) -> bool {
         self.flags & flags::RECEIPT_SENT != 0
-    }
-    /// C2C: the peer sent a receipt for this message.
-    pub fn peer_receipt(&self) -> bool {
-        self.flags & flags::PEER_RECEIPT != 0
     }
     /// Excluded from unread counts.
     pub fn excluded_from_unread(&self) -> bool {

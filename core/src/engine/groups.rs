@@ -3,6 +3,7 @@
 //! membership changes at once, since membership is part of each
 //! conversation's state.
 
+use super::outbox::{GroupChange, Outbound};
 use super::unread::failure;
 use super::work::GroupUpdate;
 use super::Engine;
@@ -149,7 +150,13 @@ impl Engine {
                 update_time: now,
             };
             w.group_updates.push(GroupUpdate::Upsert(group.clone()));
-            w.group_event(GroupEvent::Created(group.clone(), added));
+            w.group_event(GroupEvent::Created(group.clone(), added.clone()));
+            w.outbound(Outbound::Group {
+                change: GroupChange::Create {
+                    name: name.clone(),
+                    convs: added,
+                },
+            })?;
             Ok((group, failures))
         })
     }
@@ -172,7 +179,9 @@ impl Engine {
             }
             w.group_updates.push(GroupUpdate::Remove(gid));
             w.group_event(GroupEvent::Deleted(name.clone()));
-            Ok(())
+            w.outbound(Outbound::Group {
+                change: GroupChange::Delete { name: name.clone() },
+            })
         })
     }
 
@@ -201,7 +210,12 @@ impl Engine {
             }
             w.group_updates.push(GroupUpdate::Upsert(group.clone()));
             w.group_event(GroupEvent::Renamed(old.clone(), group.clone()));
-            Ok(())
+            w.outbound(Outbound::Group {
+                change: GroupChange::Rename {
+                    old: old.clone(),
+                    new: new.to_owned(),
+                },
+            })
         })
     }
 
@@ -232,7 +246,13 @@ impl Engine {
         self.commit(|w| {
             let (added, failures) = add_members(w, gid, keys)?;
             if !added.is_empty() {
-                w.group_event(GroupEvent::ConversationsAdded(name.clone(), added));
+                w.group_event(GroupEvent::ConversationsAdded(name.clone(), added.clone()));
+                w.outbound(Outbound::Group {
+                    change: GroupChange::Add {
+                        name: name.clone(),
+                        convs: added,
+                    },
+                })?;
             }
             Ok(failures)
         })
@@ -271,7 +291,16 @@ impl Engine {
                 removed.push(k.clone());
             }
             if !removed.is_empty() {
-                w.group_event(GroupEvent::ConversationsRemoved(name.clone(), removed));
+                w.group_event(GroupEvent::ConversationsRemoved(
+                    name.clone(),
+                    removed.clone(),
+                ));
+                w.outbound(Outbound::Group {
+                    change: GroupChange::Remove {
+                        name: name.clone(),
+                        convs: removed,
+                    },
+                })?;
             }
             Ok(failures)
         })

@@ -1,5 +1,6 @@
 //! Conversation management: create, delete, pin, marks, drafts, extensions.
 
+use super::outbox::Outbound;
 use super::unread::failure;
 use super::work::Work;
 use super::Engine;
@@ -28,7 +29,13 @@ impl Engine {
     /// message brings it back.
     pub fn delete_conversation(&mut self, key: &ConvKey, clear_messages: bool) -> Result<()> {
         let idx = self.visible_idx(key)?;
-        self.commit(|w| delete_one(w, idx, clear_messages))
+        self.commit(|w| {
+            delete_one(w, idx, clear_messages)?;
+            w.outbound(Outbound::Delete {
+                convs: vec![key.clone()],
+                clear_messages,
+            })
+        })
     }
 
     /// Deletes several conversations (at most the batch limit); returns the
@@ -49,10 +56,15 @@ impl Engine {
             }
         }
         self.commit(|w| {
+            let mut convs = Vec::new();
             for idx in found {
                 delete_one(w, idx, clear_messages)?;
+                convs.push(w.get(idx).key.clone());
             }
-            Ok(())
+            w.outbound(Outbound::Delete {
+                convs,
+                clear_messages,
+            })
         })?;
         Ok(failures)
     }
@@ -80,7 +92,10 @@ impl Engine {
             } else {
                 st.unpinned_key()
             };
-            Ok(())
+            w.outbound(Outbound::Pin {
+                conv: key.clone(),
+                pinned,
+            })
         })
     }
 
@@ -109,15 +124,23 @@ impl Engine {
                 "mark type {mark:#x} is not a combination of star, unread, fold, hide and app bits 32..63"
             )));
         }
-        self.for_each_visible(keys, |w, idx| {
-            let st = w.get_mut(idx);
-            if enable {
-                st.marks |= mark;
-            } else {
-                st.marks &= !mark;
-            }
-            Ok(())
-        })
+        self.for_each_visible(
+            keys,
+            |w, idx| {
+                let st = w.get_mut(idx);
+                if enable {
+                    st.marks |= mark;
+                } else {
+                    st.marks &= !mark;
+                }
+                Ok(())
+            },
+            |convs| Outbound::Marks {
+                convs,
+                mark,
+                enable,
+            },
+        )
     }
 
     /// Sets Tencent's custom data (≤ the configured limit) on conversations.
@@ -134,14 +157,27 @@ impl Engine {
                 self.config.custom_data_max
             )));
         }
-        self.for_each_visible(keys, |w, idx| set_column(w, idx, "custom_data", data))
+        self.for_each_visible(
+            keys,
+            |w, idx| set_column(w, idx, "custom_data", data),
+            |convs| Outbound::CustomData {
+                convs,
+                data: data.to_owned(),
+            },
+        )
     }
 
     /// Sets the server extension (NIM `updateConversation`).
     pub fn set_server_extension(&mut self, key: &ConvKey, ext: &str) -> Result<()> {
         self.check_ext(ext)?;
         let idx = self.visible_idx(key)?;
-        self.commit(|w| set_column(w, idx, "server_ext", ext))
+        self.commit(|w| {
+            set_column(w, idx, "server_ext", ext)?;
+            w.outbound(Outbound::ServerExtension {
+                conv: key.clone(),
+                ext: ext.to_owned(),
+            })
+        })
     }
 
     /// Sets the local extension (NIM `updateConversationLocalExtension`).
@@ -194,10 +230,13 @@ impl Engine {
         })
     }
 
+    /// Applies `f` to each visible conversation of `keys` in one operation,
+    /// announces the done ones with `announce`, and returns the failures.
     fn for_each_visible(
         &mut self,
         keys: &[ConvKey],
         mut f: impl FnMut(&mut Work<'_>, u32) -> Result<()>,
+        announce: impl FnOnce(Vec<ConvKey>) -> Outbound,
     ) -> Result<Vec<OperationFailure>> {
         let mut failures = Vec::new();
         let mut found = Vec::new();
@@ -207,11 +246,16 @@ impl Engine {
                 Err(e) => failures.push(failure(k, &e)),
             }
         }
+        if found.is_empty() {
+            return Ok(failures);
+        }
         self.commit(|w| {
+            let mut done = Vec::new();
             for idx in found {
                 f(w, idx)?;
+                done.push(w.get(idx).key.clone());
             }
-            Ok(())
+            w.outbound(announce(done))
         })?;
         Ok(failures)
     }

@@ -10,14 +10,18 @@
 mod counters;
 mod groups;
 mod manage;
+mod outbox;
 mod query;
 mod readpos;
+mod receipts;
 mod receive;
 mod state;
 mod unread;
 mod verify;
 mod work;
 
+pub use outbox::{AckOutcome, GroupChange, Outbound, OutboundEnvelope, ReadPosition};
+pub use receipts::{InboundReceipt, MemberPage, RosterOp};
 pub use receive::ReceiveReport;
 pub use unread::CleanTarget;
 
@@ -48,6 +52,7 @@ pub struct Engine {
     counters: Counters,
     groups: Groups,
     pending: VecDeque<Changes>,
+    outbox: bool,
 }
 
 impl std::fmt::Debug for Engine {
@@ -83,6 +88,7 @@ impl Engine {
             counters: Counters::default(),
             groups: Groups::default(),
             pending: VecDeque::new(),
+            outbox: false,
         };
         engine.load()?;
         Ok(engine)
@@ -167,7 +173,7 @@ impl Engine {
     /// Runs `f` as one transaction; see the module documentation.
     fn commit<T>(&mut self, f: impl FnOnce(&mut Work<'_>) -> Result<T>) -> Result<T> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let mut w = Work::new(&tx, &self.config, &self.convs, &self.index);
+        let mut w = Work::new(&tx, &self.config, self.outbox, &self.convs, &self.index);
         let out = f(&mut w)?;
         let applied = w.finish()?;
         tx.commit()?;

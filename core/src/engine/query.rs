@@ -352,15 +352,22 @@ impl Engine {
         })?;
         let from_self = r.flags & flags::FROM_SELF != 0;
         let is_read = from_self || r.pos <= st.read_pos || r.flags & flags::COUNTED == 0;
-        let is_peer_read = from_self
-            && st.key.conv_type == ConvType::C2c
-            && (r.flags & flags::PEER_RECEIPT != 0
-                || (st.peer_read_time > 0 && r.server_time as u64 <= st.peer_read_time));
-        let (read_count, unread_count) = if from_self && st.key.conv_type == ConvType::Group {
-            self.group_receipt_counts(st, &r.msg_id)?
-        } else {
-            (0, 0)
-        };
+        let mut peer_receipt = false;
+        let mut is_peer_read = false;
+        let (mut read_count, mut unread_count) = (0, 0);
+        if from_self {
+            match st.key.conv_type {
+                ConvType::C2c => {
+                    peer_receipt = self.has_receipt(&r.msg_id)?;
+                    is_peer_read = peer_receipt
+                        || (st.peer_read_time > 0 && r.server_time as u64 <= st.peer_read_time);
+                }
+                ConvType::Group => {
+                    (read_count, unread_count) =
+                        self.group_receipt_counts(st.id, &r.msg_id, &r.sender)?;
+                }
+            }
+        }
         Ok(StoredMessage {
             msg_id: r.msg_id,
             conv: st.key.clone(),
@@ -372,19 +379,10 @@ impl Engine {
             body: r.body,
             is_read,
             is_peer_read,
+            peer_receipt,
             read_count,
             unread_count,
         })
-    }
-
-    /// Group receipt counts of one of my messages (filled in by the receipt
-    /// module once it exists; (0, 0) until then).
-    pub(crate) fn group_receipt_counts(
-        &self,
-        _st: &ConvState,
-        _msg_id: &str,
-    ) -> Result<(u64, u64)> {
-        Ok((0, 0))
     }
 }
 

@@ -1,7 +1,9 @@
 //! Receiving and sending messages.
 
+use super::outbox::Outbound;
 use super::readpos::recount;
 use super::state::{AT_ALL as ST_AT_ALL, AT_ME as ST_AT_ME};
+use super::work::Work;
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::message::{flags, IncomingMessage, MsgStatus, OutgoingMessage, StoredMessage, AT_ALL};
@@ -144,8 +146,14 @@ impl Engine {
             let now = w.now;
             let idx = w.conv_for(&msg.conv)?;
             let st = w.get(idx);
-            // My group message has no sequence until the server stamps it.
+            // My group message has no sequence until the server stamps it;
+            // in loopback mode (already "sent") it takes the next local one.
+            let seq = match (msg.conv.conv_type, status) {
+                (ConvType::Group, MsgStatus::SendSucc) => st.max_pos as u64 + 1,
+                _ => 0,
+            };
             let pos = match msg.conv.conv_type {
+                ConvType::Group if seq > 0 => seq as i64,
                 ConvType::Group => st.max_pos,
                 ConvType::C2c => st.position_for(now, 0),
             };
@@ -190,26 +198,33 @@ impl Engine {
                 st.last_pos = pos;
             }
             st.touch_activity(now);
-            Ok(StoredMessage {
+            let stored = StoredMessage {
                 msg_id: msg_id.to_owned(),
                 conv: msg.conv,
                 sender: me,
                 server_time: now,
-                seq: 0,
+                seq,
                 flags: fl,
                 status,
                 body: msg.body,
                 is_read: true,
                 is_peer_read: false,
+                peer_receipt: false,
                 read_count: 0,
                 unread_count: 0,
-            })
+            };
+            if status == MsgStatus::Sending {
+                w.outbound(Outbound::Message {
+                    message: stored.clone(),
+                })?;
+            }
+            Ok(stored)
         })
     }
 
-    /// Applies the server's answer to one of my sends: on success the
-    /// server time and sequence are stamped; on failure the message stays,
-    /// with status "send failed".
+    /// Applies the server's answer to one of my sends directly (without an
+    /// outbox envelope): on success the server time and sequence are
+    /// stamped; on failure the message stays, with status "send failed".
     pub fn complete_send(
         &mut self,
         msg_id: &str,
@@ -217,7 +232,20 @@ impl Engine {
         server_time: u64,
         seq: u64,
     ) -> Result<StoredMessage> {
-        let (rowid, conv, cur_flags): (i64, i64, i64) = self
+        if server_time > crate::message::MAX_TIME || seq > i64::MAX as u64 {
+            return Err(Error::InvalidParam(format!(
+                "ack for {msg_id:?}: server time or sequence out of range"
+            )));
+        }
+        let (rowid, idx) = self.sent_message_row(msg_id)?;
+        self.commit(|w| complete_send(w, rowid, idx, ok, server_time, seq))?;
+        self.message_by_id(msg_id)?
+            .ok_or_else(|| Error::MessageNotFound(msg_id.to_owned()))
+    }
+
+    /// Row id and conversation index of a message I sent.
+    pub(crate) fn sent_message_row(&self, msg_id: &str) -> Result<(i64, u32)> {
+        let (rowid, conv, fl): (i64, i64, i64) = self
             .conn
             .prepare_cached("SELECT id, conv, flags FROM message WHERE msg_id = ?1")?
             .query_row([msg_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -225,47 +253,48 @@ impl Engine {
                 rusqlite::Error::QueryReturnedNoRows => Error::MessageNotFound(msg_id.to_owned()),
                 e => e.into(),
             })?;
-        if cur_flags & flags::FROM_SELF == 0 {
+        if fl & flags::FROM_SELF == 0 {
             return Err(Error::InvalidParam(format!(
                 "message {msg_id:?} was not sent by me"
             )));
         }
-        if server_time > crate::message::MAX_TIME || seq > i64::MAX as u64 {
-            return Err(Error::InvalidParam(format!(
-                "ack for {msg_id:?}: server time or sequence out of range"
-            )));
-        }
-        let idx = (conv - 1) as u32;
-        self.commit(|w| {
-            if ok {
-                let st = w.get(idx);
-                let time = if server_time > 0 { server_time } else { w.now };
-                let pos = match st.key.conv_type {
-                    ConvType::Group if seq > 0 => seq as i64,
-                    _ => st.position_for(time, seq),
-                };
-                w.tx.prepare_cached(
-                    "UPDATE message SET status = 2, server_time = ?2, seq = ?3, pos = ?4
-                     WHERE id = ?1",
-                )?
-                .execute(params![rowid, time as i64, seq as i64, pos])?;
-                let st = w.get_mut(idx);
-                st.max_pos = st.max_pos.max(pos);
-                if st.last_msg == Some(rowid) {
-                    st.last_pos = pos;
-                }
-                st.touch_activity(time);
-                recount(w, idx)?;
-            } else {
-                w.tx.prepare_cached("UPDATE message SET status = 3 WHERE id = ?1")?
-                    .execute([rowid])?;
-            }
-            w.mark_dirty(idx);
-            Ok(())
-        })?;
-        self.message_by_id(msg_id)?
-            .ok_or_else(|| Error::MessageNotFound(msg_id.to_owned()))
+        Ok((rowid, (conv - 1) as u32))
     }
+}
+
+/// Stamps (or fails) one of my sends inside an operation.
+pub(crate) fn complete_send(
+    w: &mut Work<'_>,
+    rowid: i64,
+    idx: u32,
+    ok: bool,
+    server_time: u64,
+    seq: u64,
+) -> Result<()> {
+    if ok {
+        let st = w.get(idx);
+        let time = if server_time > 0 { server_time } else { w.now };
+        let pos = match st.key.conv_type {
+            ConvType::Group if seq > 0 => seq as i64,
+            _ => st.position_for(time, seq),
+        };
+        w.tx.prepare_cached(
+            "UPDATE message SET status = 2, server_time = ?2, seq = ?3, pos = ?4 WHERE id = ?1",
+        )?
+        .execute(params![rowid, time as i64, seq as i64, pos])?;
+        let st = w.get_mut(idx);
+        st.max_pos = st.max_pos.max(pos);
+        if st.last_msg == Some(rowid) {
+            st.last_pos = pos;
+        }
+        st.touch_activity(time);
+        recount(w, idx)?;
+    } else {
+        w.tx.prepare_cached("UPDATE message SET status = 3 WHERE id = ?1")?
+            .execute([rowid])?;
+    }
+    w.mark_dirty(idx);
+    Ok(())
 }
 
 fn stored(m: IncomingMessage, fl: i64, _pos: i64, is_read: bool) -> StoredMessage {
@@ -280,6 +309,7 @@ fn stored(m: IncomingMessage, fl: i64, _pos: i64, is_read: bool) -> StoredMessag
         body: m.body,
         is_read,
         is_peer_read: false,
+        peer_receipt: false,
         read_count: 0,
         unread_count: 0,
     }

@@ -1,5 +1,6 @@
 //! Cleaning unread, receive options and read positions from other devices.
 
+use super::outbox::{Outbound, ReadPosition};
 use super::readpos::move_read_pos;
 use super::work::Work;
 use super::Engine;
@@ -62,8 +63,7 @@ impl Engine {
                 let idx = self.visible_idx(key)?;
                 self.commit(|w| {
                     let limit = w.get(idx).read_limit(timestamp, sequence);
-                    move_read_pos(w, idx, limit)?;
-                    Ok(())
+                    announce_read(w, vec![idx], |w, i| move_read_pos(w, i, limit))
                 })
             }
             CleanTarget::AllC2c => self.clean_where(|k| k.conv_type == ConvType::C2c),
@@ -118,11 +118,7 @@ impl Engine {
     /// newest message and returns the read time (C2C, seconds) or sequence.
     pub fn mark_conversation_read(&mut self, key: &ConvKey) -> Result<u64> {
         let idx = self.visible_idx(key)?;
-        self.commit(|w| {
-            let limit = w.get(idx).max_pos;
-            move_read_pos(w, idx, limit)?;
-            Ok(())
-        })?;
+        self.commit(|w| announce_read(w, vec![idx], read_all))?;
         Ok(self.convs[idx as usize].read_mark())
     }
 
@@ -165,7 +161,13 @@ impl Engine {
     pub fn set_receive_opt(&mut self, key: &ConvKey, opt: ReceiveOpt) -> Result<()> {
         self.commit(|w| {
             let idx = w.conv_for(key)?;
-            w.get_mut(idx).recv_opt = opt;
+            if w.get(idx).recv_opt != opt {
+                w.get_mut(idx).recv_opt = opt;
+                w.outbound(Outbound::ReceiveOpt {
+                    conv: key.clone(),
+                    opt,
+                })?;
+            }
             Ok(())
         })
     }
@@ -181,19 +183,19 @@ impl Engine {
         let targets: Vec<u32> = self
             .convs
             .iter()
-            .filter(|s| s.visible && (s.unread > 0 || s.at_flags != 0) && pred(&s.key))
+            // Every conversation with anything after its read position, not
+            // only those with a count: a non-counting group, or one whose
+            // newest messages are my own, must be read up to its newest
+            // message too, or a later type change or a late (older) message
+            // shows unread that was cleaned.
+            .filter(|s| s.visible && s.read_pos < s.max_pos && pred(&s.key))
             .map(|s| s.idx())
             .collect();
         self.clean_indices(targets)
     }
 
     fn clean_indices(&mut self, targets: Vec<u32>) -> Result<()> {
-        self.commit(|w| {
-            for idx in targets {
-                read_all(w, idx)?;
-            }
-            Ok(())
-        })
+        self.commit(|w| announce_read(w, targets, read_all))
     }
 
     pub(crate) fn check_batch(&self, n: usize) -> Result<()> {
@@ -210,10 +212,39 @@ impl Engine {
     }
 }
 
-/// Marks everything stored in a conversation read.
-pub(crate) fn read_all(w: &mut Work<'_>, idx: u32) -> Result<()> {
+/// Marks everything stored in a conversation read; returns whether the
+/// read position moved.
+pub(crate) fn read_all(w: &mut Work<'_>, idx: u32) -> Result<bool> {
     let limit = w.get(idx).max_pos;
-    move_read_pos(w, idx, limit)?;
+    move_read_pos(w, idx, limit)
+}
+
+/// Moves the read positions of `targets` with `mv` on this device and queues
+/// one envelope announcing the positions that moved.
+fn announce_read(
+    w: &mut Work<'_>,
+    targets: Vec<u32>,
+    mut mv: impl FnMut(&mut Work<'_>, u32) -> Result<bool>,
+) -> Result<()> {
+    let mut positions = Vec::new();
+    for idx in targets {
+        if mv(w, idx)? {
+            let st = w.get(idx);
+            let mark = st.read_mark();
+            let (timestamp, sequence) = match st.key.conv_type {
+                ConvType::C2c => (mark, 0),
+                ConvType::Group => (0, mark),
+            };
+            positions.push(ReadPosition {
+                conv: st.key.clone(),
+                timestamp,
+                sequence,
+            });
+        }
+    }
+    if !positions.is_empty() {
+        w.outbound(Outbound::ReadPositions { positions })?;
+    }
     Ok(())
 }
 

@@ -22,6 +22,8 @@ pub(crate) struct Work<'a> {
     pub tx: &'a Connection,
     pub config: &'a EngineConfig,
     pub now: u64,
+    /// Whether envelopes are queued (a transport is attached).
+    pub outbox: bool,
     base: &'a [ConvState],
     index: &'a HashMap<ConvKey, u32>,
     copies: HashMap<u32, ConvState>,
@@ -48,6 +50,7 @@ impl<'a> Work<'a> {
     pub fn new(
         tx: &'a Connection,
         config: &'a EngineConfig,
+        outbox: bool,
         base: &'a [ConvState],
         index: &'a HashMap<ConvKey, u32>,
     ) -> Self {
@@ -55,6 +58,7 @@ impl<'a> Work<'a> {
             tx,
             config,
             now: (config.clock)(),
+            outbox,
             base,
             index,
             copies: HashMap::new(),

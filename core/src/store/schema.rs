@@ -78,6 +78,36 @@ pub const MIGRATIONS: &[&str] = &[
     ) STRICT, WITHOUT ROWID;
 
     CREATE INDEX conv_group_member_by_conv ON conv_group_member (conv);",
+    // 3: group rosters, read receipts and the outbox of envelopes to send.
+    "-- Who is in a group: group receipts count against it.
+    CREATE TABLE group_member (
+        conv    INTEGER NOT NULL REFERENCES conversation (id),
+        user_id TEXT    NOT NULL,
+        PRIMARY KEY (conv, user_id)
+    ) STRICT, WITHOUT ROWID;
+
+    -- A reader's receipt for a message (mine, or not arrived yet: a receipt
+    -- may come first). Read counts are derived from it, once per reader.
+    CREATE TABLE receipt (
+        msg_id TEXT    NOT NULL,
+        reader TEXT    NOT NULL,
+        conv   INTEGER NOT NULL REFERENCES conversation (id),
+        time   INTEGER NOT NULL,
+        PRIMARY KEY (msg_id, reader)
+    ) STRICT, WITHOUT ROWID;
+
+    -- Envelopes the host must deliver to the server, until acknowledged.
+    CREATE TABLE outbox (
+        id      INTEGER PRIMARY KEY,
+        payload TEXT    NOT NULL,
+        msg_id  TEXT,
+        created INTEGER NOT NULL
+    ) STRICT;
+
+    -- Server sync: the update time (and a digest to break ties) of the last
+    -- conversation state merged, so merges converge in any order.
+    ALTER TABLE conversation ADD COLUMN sync_time INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE conversation ADD COLUMN sync_digest INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// The schema version a fresh store gets.

@@ -1,0 +1,270 @@
+//! The outbox: envelopes the host must deliver to the server, written in the
+//! same transaction as the change they announce and kept until the server's
+//! answer is applied, so a crash never loses or doubles one.
+
+use super::work::Work;
+use super::Engine;
+use crate::error::{invalid, Error, Result};
+use crate::message::StoredMessage;
+use crate::types::{ConvKey, ReceiveOpt};
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+/// A read position I moved on this device (announced to my other devices and,
+/// for C2C, to the peer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadPosition {
+    /// The conversation.
+    pub conv: ConvKey,
+    /// C2C: read up to this time (seconds); 0 for groups.
+    pub timestamp: u64,
+    /// Group: read up to this sequence; 0 for C2C.
+    pub sequence: u64,
+}
+
+/// A conversation-group change the server keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum GroupChange {
+    /// Created with these conversations.
+    Create {
+        /// Group name.
+        name: String,
+        /// Initial conversations.
+        convs: Vec<ConvKey>,
+    },
+    /// Deleted.
+    Delete {
+        /// Group name.
+        name: String,
+    },
+    /// Renamed.
+    Rename {
+        /// Old name.
+        old: String,
+        /// New name.
+        new: String,
+    },
+    /// Conversations added.
+    Add {
+        /// Group name.
+        name: String,
+        /// Conversations.
+        convs: Vec<ConvKey>,
+    },
+    /// Conversations removed.
+    Remove {
+        /// Group name.
+        name: String,
+        /// Conversations.
+        convs: Vec<ConvKey>,
+    },
+}
+
+/// What must reach the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outbound {
+    /// A message I send.
+    Message {
+        /// The message as stored (status "sending").
+        message: StoredMessage,
+    },
+    /// Read receipts I send for messages of one conversation.
+    Receipts {
+        /// The conversation.
+        conv: ConvKey,
+        /// The messages read.
+        msg_ids: Vec<String>,
+    },
+    /// Read positions I moved.
+    ReadPositions {
+        /// One per conversation.
+        positions: Vec<ReadPosition>,
+    },
+    /// Pin / unpin.
+    Pin {
+        /// The conversation.
+        conv: ConvKey,
+        /// Pinned or not.
+        pinned: bool,
+    },
+    /// Marks set or cleared.
+    Marks {
+        /// The conversations.
+        convs: Vec<ConvKey>,
+        /// Mark bits.
+        mark: u64,
+        /// Set (true) or clear.
+        enable: bool,
+    },
+    /// Receive option.
+    ReceiveOpt {
+        /// The conversation.
+        conv: ConvKey,
+        /// The option.
+        opt: ReceiveOpt,
+    },
+    /// Tencent custom data.
+    CustomData {
+        /// The conversations.
+        convs: Vec<ConvKey>,
+        /// The data.
+        data: String,
+    },
+    /// Server extension.
+    ServerExtension {
+        /// The conversation.
+        conv: ConvKey,
+        /// The extension.
+        ext: String,
+    },
+    /// Conversations deleted.
+    Delete {
+        /// The conversations.
+        convs: Vec<ConvKey>,
+        /// Their messages too.
+        clear_messages: bool,
+    },
+    /// A conversation-group change.
+    Group {
+        /// The change.
+        change: GroupChange,
+    },
+}
+
+/// An outbound item with its envelope id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboundEnvelope {
+    /// Unique, increasing envelope id; the server's ack names it.
+    pub envelope_id: u64,
+    /// What to send.
+    pub item: Outbound,
+}
+
+/// The outcome of applying the server's answer to one envelope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AckOutcome {
+    /// The envelope answered.
+    pub envelope: OutboundEnvelope,
+    /// The server's code (0 = success).
+    pub code: i32,
+    /// For a message: the message after the answer (stamped, or "send failed").
+    pub message: Option<StoredMessage>,
+}
+
+impl Work<'_> {
+    /// Queues an envelope, in this operation's transaction, when the outbox
+    /// is enabled (a transport is attached); otherwise does nothing.
+    pub(crate) fn outbound(&mut self, item: Outbound) -> Result<()> {
+        if !self.outbox {
+            return Ok(());
+        }
+        let payload = serde_json::to_string(&item)
+            .map_err(|e| Error::Storage(format!("cannot encode an envelope: {e}")))?;
+        let msg_id = match &item {
+            Outbound::Message { message } => Some(message.msg_id.clone()),
+            _ => None,
+        };
+        self.tx
+            .prepare_cached("INSERT INTO outbox (payload, msg_id, created) VALUES (?1, ?2, ?3)")?
+            .execute(params![payload, msg_id, self.now as i64])?;
+        let envelope_id = self.tx.last_insert_rowid() as u64;
+        self.changes
+            .outbound
+            .push(OutboundEnvelope { envelope_id, item });
+        Ok(())
+    }
+}
+
+impl Engine {
+    /// Attaches (`true`) or detaches a transport. With it, operations queue
+    /// outbound envelopes durably and sends stay "sending" until acked;
+    /// without it (loopback), sends succeed locally at once.
+    pub fn set_outbox_enabled(&mut self, enabled: bool) {
+        self.outbox = enabled;
+    }
+
+    /// Whether a transport is attached.
+    pub fn outbox_enabled(&self) -> bool {
+        self.outbox
+    }
+
+    /// Every envelope not yet acknowledged, oldest first (to re-deliver after
+    /// a restart).
+    pub fn outbox(&self) -> Result<Vec<OutboundEnvelope>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, payload FROM outbox ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        rows.map(|row| {
+            let (id, payload) = row?;
+            decode(id, &payload)
+        })
+        .collect()
+    }
+
+    /// Applies the server's answer to envelope `envelope_id`: code 0 stamps a
+    /// message with the server's time and sequence; a non-zero code leaves
+    /// the message with status "send failed". Other envelopes keep their
+    /// local effect either way (the code is reported to the caller). An
+    /// unknown or already answered envelope is a parameter error.
+    pub fn ack_outbound(
+        &mut self,
+        envelope_id: u64,
+        code: i32,
+        server_time: u64,
+        seq: u64,
+    ) -> Result<AckOutcome> {
+        if server_time > crate::message::MAX_TIME || seq > i64::MAX as u64 {
+            return Err(invalid(format!(
+                "ack of envelope {envelope_id}: server time or sequence out of range"
+            )));
+        }
+        let payload: Option<String> = self
+            .conn
+            .prepare_cached("SELECT payload FROM outbox WHERE id = ?1")?
+            .query_row([envelope_id as i64], |r| r.get(0))
+            .optional()?;
+        let payload = payload.ok_or_else(|| {
+            invalid(format!(
+                "envelope {envelope_id} is unknown or was answered already"
+            ))
+        })?;
+        let envelope = decode(envelope_id as i64, &payload)?;
+        let sent = match &envelope.item {
+            Outbound::Message { message } => Some(message.msg_id.clone()),
+            _ => None,
+        };
+        let lookup = match &sent {
+            Some(id) => Some(self.sent_message_row(id)?),
+            None => None,
+        };
+        self.commit(|w| {
+            w.tx.prepare_cached("DELETE FROM outbox WHERE id = ?1")?
+                .execute([envelope_id as i64])?;
+            if let Some((rowid, idx)) = lookup {
+                super::receive::complete_send(w, rowid, idx, code == 0, server_time, seq)?;
+            }
+            Ok(())
+        })?;
+        let message = match sent {
+            Some(id) => self.message_by_id(&id)?,
+            None => None,
+        };
+        Ok(AckOutcome {
+            envelope,
+            code,
+            message,
+        })
+    }
+}
+
+fn decode(id: i64, payload: &str) -> Result<OutboundEnvelope> {
+    let item = serde_json::from_str(payload)
+        .map_err(|e| Error::StoreUnusable(format!("outbox envelope {id} is unreadable: {e}")))?;
+    Ok(OutboundEnvelope {
+        envelope_id: id as u64,
+        item,
+    })
+}
