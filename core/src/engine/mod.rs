@@ -16,6 +16,7 @@ mod readpos;
 mod receipts;
 mod receive;
 mod state;
+mod sync;
 mod unread;
 mod verify;
 mod work;
@@ -23,6 +24,7 @@ mod work;
 pub use outbox::{AckOutcome, GroupChange, Outbound, OutboundEnvelope, ReadPosition};
 pub use receipts::{InboundReceipt, MemberPage, RosterOp};
 pub use receive::ReceiveReport;
+pub use sync::ConversationSync;
 pub use unread::CleanTarget;
 
 use crate::config::EngineConfig;

@@ -315,11 +315,15 @@ impl Engine {
             active_time: s.active_time,
             pinned: s.pinned,
             marks: s.marks,
-            groups: s
-                .groups
-                .iter()
-                .filter_map(|g| self.groups.name_of(*g).map(str::to_owned))
-                .collect(),
+            groups: {
+                let mut names: Vec<String> = s
+                    .groups
+                    .iter()
+                    .filter_map(|g| self.groups.name_of(*g).map(str::to_owned))
+                    .collect();
+                names.sort();
+                names
+            },
             at_infos,
             last_message,
             draft: draft.map(|content| Draft {

@@ -2,7 +2,7 @@
 
 use super::outbox::Outbound;
 use super::readpos::recount;
-use super::state::{AT_ALL as ST_AT_ALL, AT_ME as ST_AT_ME};
+use super::state::{AT_ALL as ST_AT_ALL, AT_ME as ST_AT_ME, TIE_BITS};
 use super::work::Work;
 use super::Engine;
 use crate::error::{Error, Result};
@@ -24,8 +24,12 @@ pub struct ReceiveReport {
 impl Engine {
     /// Stores a batch of received messages in one transaction. Each message
     /// is validated first; one bad message fails the whole batch and
-    /// changes nothing. A message id already stored is a no-op.
+    /// changes nothing. A message id already stored is a no-op. An empty
+    /// batch is a parameter error.
     pub fn receive(&mut self, batch: Vec<IncomingMessage>) -> Result<ReceiveReport> {
+        if batch.is_empty() {
+            return Err(Error::InvalidParam("the message batch is empty".into()));
+        }
         if batch.len() > self.config.receive_batch_max {
             return Err(Error::LimitExceeded(format!(
                 "{} messages in one batch; at most {}",
@@ -116,9 +120,25 @@ impl Engine {
                 // A message kept out of the preview (typing, control) does
                 // not move the conversation in the list either.
                 if fl & flags::EXCLUDED_LAST == 0 {
-                    if st.last_msg.is_none() || pos >= st.last_pos {
+                    let newer = match st.last_msg {
+                        None => true,
+                        // Two C2C messages of the same second: the greater id
+                        // wins, so every device shows the same preview.
+                        Some(last)
+                            if m.conv.conv_type == ConvType::C2c
+                                && st.last_pos >> TIE_BITS == pos >> TIE_BITS =>
+                        {
+                            let last_id: String = tx
+                                .prepare_cached("SELECT msg_id FROM message WHERE id = ?1")?
+                                .query_row([last], |r| r.get(0))?;
+                            m.msg_id > last_id
+                        }
+                        Some(_) => pos >= st.last_pos,
+                    };
+                    let st = w.get_mut(idx);
+                    if newer {
                         st.last_msg = Some(rowid);
-                        st.last_pos = pos;
+                        st.last_pos = st.last_pos.max(pos);
                     }
                     st.touch_activity(m.server_time);
                 }

@@ -119,6 +119,8 @@ impl<'a> Work<'a> {
         if let Some(i) = self.lookup(key) {
             return Ok(i);
         }
+        // The key's fields are public: never store a malformed peer id.
+        crate::types::check_id("conversation peer id", &key.peer)?;
         let idx = self.len();
         let st = ConvState::new(i64::from(idx) + 1, key.clone(), self.now);
         self.tx

@@ -1,0 +1,259 @@
+//! Multi-device convergence: two engines fed the same inbound operations in
+//! different orders (with repeats) end in identical conversation state and
+//! counts — read positions merge by maximum, server states by update time.
+
+mod common;
+use common::*;
+use imcore::engine::{ConversationSync, InboundReceipt, RosterOp};
+use imcore::*;
+use proptest::prelude::*;
+
+#[derive(Debug, Clone)]
+enum Op {
+    Msg {
+        id: u16,
+        conv: u8,
+        time: u64,
+        seq: u64,
+        self_: bool,
+        excluded: bool,
+        at_me: bool,
+    },
+    ReadPos {
+        conv: u8,
+        time: u64,
+        seq: u64,
+    },
+    State {
+        conv: u8,
+        update: u64,
+        pinned: bool,
+        marks: u64,
+        opt: u8,
+        groups: Vec<u8>,
+        ext: u8,
+    },
+    Receipt {
+        conv: u8,
+        msg: u16,
+        reader: u8,
+    },
+}
+
+/// Conversations 0..4 are C2C, 4..8 groups (6 and 7 are AVChatRoom-free Work groups).
+fn key(conv: u8) -> ConvKey {
+    if conv < 4 {
+        c2c(&format!("p{conv}"))
+    } else {
+        group(&format!("g{conv}"))
+    }
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        // A message id always carries the same content (as from a server).
+        5 => (0u16..60, 0u8..8).prop_map(|(id, conv)| Op::Msg {
+                id, conv, time: 1_700_000_000 + u64::from(id * 7 % 20), seq: u64::from(id) + 1,
+                self_: id % 5 == 0, excluded: id % 3 == 0, at_me: id % 4 == 1,
+            }),
+        2 => (0u8..8, 0u64..20, 0u64..60).prop_map(|(conv, t, seq)| Op::ReadPos {
+            conv, time: 1_700_000_000 + t, seq: seq + 1 }),
+        2 => (0u8..8, 0u64..10, any::<bool>(), 0u64..4, 0u8..5, proptest::collection::vec(0u8..3, 0..3), 0u8..3)
+            .prop_map(|(conv, update, pinned, marks, opt, groups, ext)| Op::State {
+                conv, update, pinned, marks, opt, groups, ext }),
+        1 => (0u8..8, 0u16..60, 0u8..4).prop_map(|(conv, msg, reader)| Op::Receipt { conv, msg, reader }),
+    ]
+}
+
+fn apply(e: &mut TestEngine, op: &Op) {
+    match op {
+        Op::Msg {
+            id,
+            conv,
+            time,
+            seq,
+            self_,
+            excluded,
+            at_me,
+        } => {
+            let k = key(*conv);
+            let sender = if *self_ {
+                "me".to_string()
+            } else {
+                k.peer.clone()
+            };
+            let seq = if k.conv_type == ConvType::Group {
+                *seq
+            } else {
+                0
+            };
+            // Message ids are unique per conversation in this model.
+            let mut m = IncomingMessage::new(&format!("m{conv}-{id}"), k, &sender, *time, seq);
+            m.excluded_from_unread = *excluded;
+            m.need_read_receipt = true;
+            if *at_me {
+                m.at_users = vec!["me".into()];
+            }
+            e.receive(vec![m]).unwrap();
+        }
+        Op::ReadPos { conv, time, seq } => {
+            let k = key(*conv);
+            let (t, s) = if k.conv_type == ConvType::C2c {
+                (*time, 0)
+            } else {
+                (0, *seq)
+            };
+            e.apply_read_position(&k, t, s).unwrap();
+        }
+        Op::State {
+            conv,
+            update,
+            pinned,
+            marks,
+            opt,
+            groups,
+            ext,
+        } => {
+            e.merge_conversations(vec![ConversationSync {
+                key: Some(key(*conv)),
+                update_time: *update,
+                pinned: *pinned,
+                marks: *marks,
+                recv_opt: ReceiveOpt::from_i64(i64::from(*opt)).unwrap(),
+                groups: groups.iter().map(|g| format!("cg{g}")).collect(),
+                server_ext: format!("ext{ext}"),
+                ..Default::default()
+            }])
+            .unwrap();
+        }
+        Op::Receipt { conv, msg, reader } => {
+            let k = key(*conv);
+            let reader = if k.conv_type == ConvType::C2c {
+                k.peer.clone()
+            } else {
+                format!("u{reader}")
+            };
+            e.apply_receipts(vec![InboundReceipt {
+                msg_id: format!("m{conv}-{msg}"),
+                conv: k,
+                reader,
+                timestamp: 1,
+            }])
+            .unwrap();
+        }
+    }
+}
+
+/// Everything a user can see, in a form that does not depend on local ids.
+fn observe(e: &TestEngine) -> (u64, Vec<String>) {
+    let mut convs: Vec<String> = e
+        .all_conversations()
+        .unwrap()
+        .into_iter()
+        .map(|c| {
+            let last = c.last_message.map(|m| (m.msg_id, m.read_count, m.is_peer_read));
+            format!(
+                "{} unread={} pinned={} marks={} opt={:?} groups={:?} read={}/{} last={:?} at={:?} ext={} active={} order={}",
+                c.key, c.unread, c.pinned, c.marks, c.recv_opt, c.groups, c.read_time, c.read_seq,
+                last, c.at_infos, c.server_ext, c.active_time, c.order_key >> 20
+            )
+        })
+        .collect();
+    convs.sort();
+    (e.total_unread(), convs)
+}
+
+fn fresh(user: &str) -> TestEngine {
+    let mut e = engine(user);
+    let roster: Vec<String> = (0..4)
+        .map(|u| format!("u{u}"))
+        .chain(["me".into()])
+        .collect();
+    for g in 4..8 {
+        e.set_group_members(&key(g), Some(GroupType::Work), RosterOp::Set, &roster)
+            .unwrap();
+    }
+    e
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn same_operations_in_any_order_converge(
+        ops in proptest::collection::vec(op(), 1..80),
+        order in any::<proptest::sample::Index>(),
+        repeats in proptest::collection::vec(any::<proptest::sample::Index>(), 0..10),
+    ) {
+        let mut a = fresh("me");
+        let mut b = fresh("me");
+        for o in &ops {
+            apply(&mut a, o);
+        }
+        // A permutation of the same operations plus some repeats.
+        let mut shuffled: Vec<Op> = ops.clone();
+        shuffled.extend(repeats.iter().map(|i| ops[i.index(ops.len())].clone()));
+        let n = shuffled.len();
+        let seed = order.index(usize::MAX / 2) as u64;
+        let mut x = seed | 1;
+        for i in (1..n).rev() {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            shuffled.swap(i, (x % (i as u64 + 1)) as usize);
+        }
+        for o in &shuffled {
+            apply(&mut b, o);
+        }
+        a.verify().unwrap();
+        b.verify().unwrap();
+        prop_assert_eq!(observe(&a), observe(&b));
+    }
+}
+
+#[test]
+fn another_devices_read_position_fires_the_read_time_event_once() {
+    let mut e = engine("me");
+    e.receive(vec![from_peer("a", "bob", 100), from_peer("b", "bob", 200)])
+        .unwrap();
+    e.drain_changes();
+    e.apply_read_position(&c2c("bob"), 150, 0).unwrap();
+    let ch = e.drain_changes();
+    assert_eq!(ch[0].read_time_updated, vec![(c2c("bob"), 150)]);
+    assert_eq!(ch[0].total_unread, Some(1));
+    e.apply_read_position(&c2c("bob"), 120, 0).unwrap();
+    assert!(e.drain_changes().is_empty(), "an older position is a no-op");
+}
+
+#[test]
+fn sync_lifecycle_events_and_state_merge() {
+    let mut e = engine("me");
+    e.sync_phase(SyncPhase::Started);
+    e.merge_conversations(vec![ConversationSync {
+        key: Some(c2c("bob")),
+        update_time: 10,
+        pinned: true,
+        marks: marks::STAR,
+        groups: vec!["work".into()],
+        server_ext: "x".into(),
+        ..Default::default()
+    }])
+    .unwrap();
+    // An older state arriving late changes nothing.
+    e.merge_conversations(vec![ConversationSync {
+        key: Some(c2c("bob")),
+        update_time: 5,
+        ..Default::default()
+    }])
+    .unwrap();
+    e.sync_phase(SyncPhase::Finished);
+    let ch = e.drain_changes();
+    assert_eq!(ch.first().unwrap().sync, Some(SyncPhase::Started));
+    assert_eq!(ch.last().unwrap().sync, Some(SyncPhase::Finished));
+    assert_eq!(ch[1].added, vec![c2c("bob")]);
+    let c = e.conversation(&c2c("bob")).unwrap();
+    assert!(c.pinned);
+    assert_eq!(
+        (c.marks, c.groups.clone(), c.server_ext.clone()),
+        (marks::STAR, vec!["work".to_string()], "x".to_string())
+    );
+    assert_eq!(e.conversation_groups().len(), 1);
+    e.verify().unwrap();
+}
