@@ -186,7 +186,8 @@ impl Engine {
     /// Applies a committed operation to memory and queues its events.
     fn apply(&mut self, a: Applied) {
         let total_before = self.counters.total;
-        let subs_before = self.counters.subscribed();
+        // Sums by position: applying adds or drops no aggregate.
+        let sums_before: Vec<u64> = self.counters.aggs.iter().map(|g| g.sum).collect();
         let mut changes = a.changes;
 
         let regroup = !a.group_updates.is_empty();
@@ -225,15 +226,13 @@ impl Engine {
         if regroup {
             self.counters.reresolve(&self.convs, self.groups.names());
         }
-        let _ = a.touched;
 
         if self.counters.total != total_before {
             changes.total_unread = Some(self.counters.total);
         }
-        for (f, sum) in self.counters.subscribed() {
-            let before = subs_before.iter().find(|(g, _)| g == &f).map(|(_, s)| *s);
-            if before != Some(sum) {
-                changes.filter_totals.push((f, sum));
+        for (g, before) in self.counters.aggs.iter().zip(sums_before) {
+            if g.subscribed && g.sum != before {
+                changes.filter_totals.push((g.r.filter.clone(), g.sum));
             }
         }
         if !changes.is_empty() {

@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::events::{Changes, GroupEvent};
 use crate::types::{ConvKey, ConvType};
 use rusqlite::{params, Connection};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A group-table change to apply to memory after the commit.
 #[derive(Debug, Clone)]
@@ -32,7 +32,7 @@ pub(crate) struct Work<'a> {
     /// Touched conversations in first-touch order.
     touched: Vec<u32>,
     /// Conversations whose cold columns changed (they count as changed).
-    dirty: Vec<u32>,
+    dirty: HashSet<u32>,
     pub changes: Changes,
     pub group_updates: Vec<GroupUpdate>,
 }
@@ -40,8 +40,7 @@ pub(crate) struct Work<'a> {
 /// What a committed operation hands back to the engine.
 pub(crate) struct Applied {
     pub states: Vec<(u32, ConvState)>,
-    pub touched: Vec<u32>,
-    pub dirty: Vec<u32>,
+    pub dirty: HashSet<u32>,
     pub changes: Changes,
     pub group_updates: Vec<GroupUpdate>,
 }
@@ -65,7 +64,7 @@ impl<'a> Work<'a> {
             new: Vec::new(),
             new_index: HashMap::new(),
             touched: Vec::new(),
-            dirty: Vec::new(),
+            dirty: HashSet::new(),
             changes: Changes::default(),
             group_updates: Vec::new(),
         }
@@ -146,9 +145,7 @@ impl<'a> Work<'a> {
     /// Records that cold columns of a conversation changed.
     pub fn mark_dirty(&mut self, idx: u32) {
         self.get_mut(idx);
-        if !self.dirty.contains(&idx) {
-            self.dirty.push(idx);
-        }
+        self.dirty.insert(idx);
     }
 
     /// Whether the conversation type counts unread at all.
@@ -202,7 +199,6 @@ impl<'a> Work<'a> {
         }
         Ok(Applied {
             states,
-            touched: self.touched,
             dirty: self.dirty,
             changes: self.changes,
             group_updates: self.group_updates,
