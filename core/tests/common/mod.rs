@@ -33,9 +33,17 @@ pub fn config(clock: &Arc<AtomicU64>) -> EngineConfig {
 }
 
 pub fn engine(user: &str) -> TestEngine {
+    engine_with(user, |_| {})
+}
+
+/// An engine whose configuration `tweak` adjusts (e.g. a small pin limit);
+/// pass the same tweak to [`TestEngine::reopen_with`].
+pub fn engine_with(user: &str, tweak: fn(&mut EngineConfig)) -> TestEngine {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(AtomicU64::new(1_700_000_000));
-    let engine = Engine::open(dir.path(), 1400000000, user, config(&clock)).unwrap();
+    let mut cfg = config(&clock);
+    tweak(&mut cfg);
+    let engine = Engine::open(dir.path(), 1400000000, user, cfg).unwrap();
     TestEngine { engine, dir, clock }
 }
 
@@ -45,6 +53,16 @@ impl TestEngine {
         let user = engine.user_id().to_owned();
         drop(engine);
         let engine = Engine::open(dir.path(), 1400000000, &user, config(&clock)).unwrap();
+        TestEngine { engine, dir, clock }
+    }
+    /// Reopens the store with a tweaked configuration (see [`engine_with`]).
+    pub fn reopen_with(self, tweak: fn(&mut EngineConfig)) -> TestEngine {
+        let TestEngine { engine, dir, clock } = self;
+        let user = engine.user_id().to_owned();
+        drop(engine);
+        let mut cfg = config(&clock);
+        tweak(&mut cfg);
+        let engine = Engine::open(dir.path(), 1400000000, &user, cfg).unwrap();
         TestEngine { engine, dir, clock }
     }
     pub fn set_now(&self, t: u64) {
