@@ -118,6 +118,8 @@ fn unusable(path: &Path, e: rusqlite::Error) -> Error {
             "{} is not a usable imcore store: {m}",
             path.display()
         )),
+        // E.g. a WAL store in a read-only directory: name the file.
+        Error::ReadOnly(m) => Error::ReadOnly(format!("cannot open {}: {m}", path.display())),
         other => other,
     }
 }
