@@ -20,4 +20,1284 @@
 #include <stdint.h>
 #include <stddef.h>
 
+// Success: the call was accepted and its callback will be called once.
+#define TIM_SUCC 0
+
+// `TIMInit` has not been called (or `TIMUninit` was).
+#define TIM_ERR_SDKUNINIT -1
+
+// No user is logged in.
+#define TIM_ERR_NOTLOGIN -2
+
+// Malformed JSON, or a JSON key of the wrong type.
+#define TIM_ERR_JSON -3
+
+// A bad parameter: NULL, not UTF-8, out of range.
+#define TIM_ERR_PARAM -4
+
+// A malformed conversation id.
+#define TIM_ERR_CONV -5
+
+// A malformed group id.
+#define TIM_ERR_GROUP -6
+
+// imcore extension: an internal error (a caught panic); nothing changed
+// and the callback is not called. Never expected; please report it.
+#define IMCORE_ERR_INTERNAL -100
+
+// `TIMConvType`: invalid.
+#define kTIMConv_Invalid 0
+
+// `TIMConvType`: one-to-one chat.
+#define kTIMConv_C2C 1
+
+// `TIMConvType`: group chat.
+#define kTIMConv_Group 2
+
+// `TIMConvEvent`: conversations added.
+#define kTIMConvEvent_Add 0
+
+// `TIMConvEvent`: conversations deleted.
+#define kTIMConvEvent_Del 1
+
+// `TIMConvEvent`: conversations changed.
+#define kTIMConvEvent_Update 2
+
+// `TIMConvEvent`: server sync started (payload "").
+#define kTIMConvEvent_Start 3
+
+// `TIMConvEvent`: server sync finished (payload "").
+#define kTIMConvEvent_Finish 4
+
+// `TIMLoginStatus`: logged in.
+#define kTIMLoginStatus_Logined 1
+
+// `TIMLoginStatus`: not logged in.
+#define kTIMLoginStatus_UnLogined 3
+
+// `TIMNetworkStatus`: connected.
+#define kTIMConnected 0
+
+// `TIMNetworkStatus`: disconnected.
+#define kTIMDisconnected 1
+
+// `TIMNetworkStatus`: connecting.
+#define kTIMConnecting 2
+
+// `TIMNetworkStatus`: connecting failed.
+#define kTIMConnectFailed 3
+
+// `TIMReceiveMessageOpt`: receive and notify.
+#define kTIMRecvMsgOpt_Receive 0
+
+// `TIMReceiveMessageOpt`: do not receive.
+#define kTIMRecvMsgOpt_Not_Receive 1
+
+// `TIMReceiveMessageOpt`: receive without notifying.
+#define kTIMRecvMsgOpt_Not_Notify 2
+
+// `TIMReceiveMessageOpt`: no notification except @-mentions.
+#define kTIMRecvMsgOpt_Not_Notify_Except_At 3
+
+// `TIMReceiveMessageOpt`: do not receive except @-mentions.
+#define kTIMRecvMsgOpt_Not_Receive_Except_At 4
+
+// `TIMGroupMessageReadMembersFilter`: members who read the message.
+#define TIM_GROUP_MESSAGE_READ_MEMBERS_FILTER_READ 0
+
+// `TIMGroupMessageReadMembersFilter`: members who have not read it.
+#define TIM_GROUP_MESSAGE_READ_MEMBERS_FILTER_UNREAD 1
+
+// `IMCoreSetCallbackMode`: callbacks on imcore's dispatcher thread (default).
+#define IMCORE_CALLBACK_MODE_THREAD 0
+
+// `IMCoreSetCallbackMode`: callbacks delivered by `IMCorePollCallbacks`.
+#define IMCORE_CALLBACK_MODE_PUMPED 1
+
+// The result of every asynchronous call: `code` 0 or an error code, `desc`
+// the error text ("" on success), `json_params` the result JSON (may be "").
+typedef void (*TIMCommCallback)(int32_t code,
+                                const char *desc,
+                                const char *json_params,
+                                const void *user_data);
+
+// Conversation events: `conv_event` is a `kTIMConvEvent_…` value,
+// `json_conv_array` a JSON array of ConvInfo ("" for Start / Finish).
+typedef void (*TIMConvEventCallback)(int32_t conv_event,
+                                     const char *json_conv_array,
+                                     const void *user_data);
+
+// The total unread count changed.
+typedef void (*TIMConvTotalUnreadMessageCountChangedCallback)(int32_t total_unread_count,
+                                                              const void *user_data);
+
+// A subscribed filter's unread total changed; `filter` is the filter JSON
+// exactly as it was subscribed.
+typedef void (*TIMConvTotalUnreadMessageCountChangedByFilterCallback)(const char *filter,
+                                                                      int32_t total_unread_count,
+                                                                      const void *user_data);
+
+// A conversation group was created; `conversation_array` is a JSON array of
+// the V2 ids (`c2c_<user>` / `group_<group>`) it was created with.
+typedef void (*TIMConvConversationGroupCreatedCallback)(const char *group_name,
+                                                        const char *conversation_array,
+                                                        const void *user_data);
+
+// A conversation group was deleted.
+typedef void (*TIMConvConversationGroupDeletedCallback)(const char *group_name,
+                                                        const void *user_data);
+
+// A conversation group was renamed.
+typedef void (*TIMConvConversationGroupNameChangedCallback)(const char *old_name,
+                                                            const char *new_name,
+                                                            const void *user_data);
+
+// Conversations were added to a group (`conversation_array`: V2 ids).
+typedef void (*TIMConvConversationsAddedToGroupCallback)(const char *group_name,
+                                                         const char *conversation_array,
+                                                         const void *user_data);
+
+// Conversations were removed from a group (`conversation_array`: V2 ids).
+// The 3-argument form of TIM 7.x, which the Unity 8.6 C# layer binds.
+typedef void (*TIMConvConversationsDeletedFromGroupCallback)(const char *group_name,
+                                                             const char *conversation_array,
+                                                             const void *user_data);
+
+// Read receipts of my messages: a JSON array of MessageReceipt.
+typedef void (*TIMMsgReadedReceiptCallback)(const char *json_msg_read_receipt_array,
+                                            const void *user_data);
+
+// Network status (`kTIMConnected`…), with a code and description.
+typedef void (*TIMNetworkStatusListenerCallback)(int32_t status,
+                                                 int32_t code,
+                                                 const char *desc,
+                                                 const void *user_data);
+
+// Kicked offline by another login.
+typedef void (*TIMKickedOfflineCallback)(const void *user_data);
+
+// The user sig expired.
+typedef void (*TIMUserSigExpiredCallback)(const void *user_data);
+
+// A log line (`level`: 0 off … 4 info, 5 warn, 6 error).
+typedef void (*TIMLogCallback)(int32_t level, const char *log, const void *user_data);
+
+// Experimental notifications: a key and its data.
+typedef void (*TIMExperimentalNotifyCallback)(const char *key,
+                                              const char *data,
+                                              const void *user_data);
+
+// New messages: a JSON array of Message.
+typedef void (*TIMRecvNewMsgCallback)(const char *json_msg_array, const void *user_data);
+
+// Callback type of TIMSetMsgRevokeCallback (never called by imcore).
+typedef void (*TIMMsgRevokeCallback)(const char *json_msg_locator_array, const void *user_data);
+
+// Callback type of TIMSetMsgUpdateCallback (never called by imcore).
+typedef void (*TIMMsgUpdateCallback)(const char *json_msg_array, const void *user_data);
+
+// Callback type of TIMSetMsgElemUploadProgressCallback (never called by imcore).
+typedef void (*TIMMsgElemUploadProgressCallback)(const char *json_msg,
+                                                 uint32_t index,
+                                                 uint32_t cur_size,
+                                                 uint32_t total_size,
+                                                 const void *user_data);
+
+// Callback type of TIMSetMsgReactionsChangedCallback (never called by imcore).
+typedef void (*TIMMsgReactionsChangedCallback)(const char *json_reaction_change_info_array,
+                                               const void *user_data);
+
+// Callback type of TIMSetMsgAllMessageReceiveOptionCallback (never called by imcore).
+typedef void (*TIMMsgAllMessageReceiveOptionCallback)(const char *json_receive_message_opt_info,
+                                                      const void *user_data);
+
+// Callback type of TIMSetMsgExtensionsChangedCallback (never called by imcore).
+typedef void (*TIMMsgExtensionsChangedCallback)(const char *message_id,
+                                                const char *json_extension_array,
+                                                const void *user_data);
+
+// Callback type of TIMSetMsgExtensionsDeletedCallback (never called by imcore).
+typedef void (*TIMMsgExtensionsDeletedCallback)(const char *message_id,
+                                                const char *json_extension_key_array,
+                                                const void *user_data);
+
+// Callback type of TIMSetMsgGroupPinnedMessageChangedCallback (never called by imcore).
+typedef void (*TIMMsgGroupPinnedMessageChangedCallback)(const char *group_id,
+                                                        const char *json_msg,
+                                                        bool is_pinned,
+                                                        const char *op_user,
+                                                        const void *user_data);
+
+// Callback type of TIMSetGroupTipsEventCallback (never called by imcore).
+typedef void (*TIMGroupTipsEventCallback)(const char *json_group_tip_array, const void *user_data);
+
+// Callback type of TIMSetGroupAttributeChangedCallback (never called by imcore).
+typedef void (*TIMGroupAttributeChangedCallback)(const char *group_id,
+                                                 const char *json_group_attribute_array,
+                                                 const void *user_data);
+
+// Callback type of TIMSetGroupCounterChangedCallback (never called by imcore).
+typedef void (*TIMGroupCounterChangedCallback)(const char *group_id,
+                                               const char *group_counter_key,
+                                               uint64_t group_counter_new_value,
+                                               const void *user_data);
+
+// Callback type of TIMSetGroupTopicCreatedCallback (never called by imcore).
+typedef void (*TIMGroupTopicCreatedCallback)(const char *group_id,
+                                             const char *topic_id,
+                                             const void *user_data);
+
+// Callback type of TIMSetGroupTopicDeletedCallback (never called by imcore).
+typedef void (*TIMGroupTopicDeletedCallback)(const char *group_id,
+                                             const char *json_topic_id_array,
+                                             const void *user_data);
+
+// Callback type of TIMSetGroupTopicChangedCallback (never called by imcore).
+typedef void (*TIMGroupTopicChangedCallback)(const char *group_id,
+                                             const char *json_topic_info,
+                                             const void *user_data);
+
+// Callback type of TIMSetSelfInfoUpdatedCallback (never called by imcore).
+typedef void (*TIMSelfInfoUpdatedCallback)(const char *json_user_profile, const void *user_data);
+
+// Callback type of TIMSetUserStatusChangedCallback (never called by imcore).
+typedef void (*TIMUserStatusChangedCallback)(const char *json_user_status_array,
+                                             const void *user_data);
+
+// Callback type of TIMSetUserInfoChangedCallback (never called by imcore).
+typedef void (*TIMUserInfoChangedCallback)(const char *json_user_info_array, const void *user_data);
+
+// Callback type of TIMSetOnAddFriendCallback (never called by imcore).
+typedef void (*TIMOnAddFriendCallback)(const char *json_identifier_array, const void *user_data);
+
+// Callback type of TIMSetOnDeleteFriendCallback (never called by imcore).
+typedef void (*TIMOnDeleteFriendCallback)(const char *json_identifier_array, const void *user_data);
+
+// Callback type of TIMSetUpdateFriendProfileCallback (never called by imcore).
+typedef void (*TIMUpdateFriendProfileCallback)(const char *json_friend_profile_update_array,
+                                               const void *user_data);
+
+// Callback type of TIMSetFriendAddRequestCallback (never called by imcore).
+typedef void (*TIMFriendAddRequestCallback)(const char *json_friend_add_request_pendency_array,
+                                            const void *user_data);
+
+// Callback type of TIMSetFriendApplicationListDeletedCallback (never called by imcore).
+typedef void (*TIMFriendApplicationListDeletedCallback)(const char *json_identifier_array,
+                                                        const void *user_data);
+
+// Callback type of TIMSetFriendApplicationListReadCallback (never called by imcore).
+typedef void (*TIMFriendApplicationListReadCallback)(const void *user_data);
+
+// Callback type of TIMSetFriendApplicationListAddedCallback (never called by imcore).
+typedef void (*TIMFriendApplicationListAddedCallback)(const char *json_friend_add_request_pendency_array,
+                                                      const void *user_data);
+
+// Callback type of TIMSetFriendBlackListAddedCallback (never called by imcore).
+typedef void (*TIMFriendBlackListAddedCallback)(const char *json_friend_black_added_array,
+                                                const void *user_data);
+
+// Callback type of TIMSetFriendBlackListDeletedCallback (never called by imcore).
+typedef void (*TIMFriendBlackListDeletedCallback)(const char *json_identifier_array,
+                                                  const void *user_data);
+
+// Callback type of TIMSetFriendGroupCreatedCallback (never called by imcore).
+typedef void (*TIMFriendGroupCreatedCallback)(const char *group_name,
+                                              const char *json_friend_info_array,
+                                              const void *user_data);
+
+// Callback type of TIMSetFriendGroupDeletedCallback (never called by imcore).
+typedef void (*TIMFriendGroupDeletedCallback)(const char *json_group_name_array,
+                                              const void *user_data);
+
+// Callback type of TIMSetFriendGroupNameChangedCallback (never called by imcore).
+typedef void (*TIMFriendGroupNameChangedCallback)(const char *old_group_name,
+                                                  const char *new_group_name,
+                                                  const void *user_data);
+
+// Callback type of TIMSetFriendsAddedToGroupCallback (never called by imcore).
+typedef void (*TIMFriendsAddedToGroupCallback)(const char *group_name,
+                                               const char *json_friend_info_array,
+                                               const void *user_data);
+
+// Callback type of TIMSetFriendsDeletedFromGroupCallback (never called by imcore).
+typedef void (*TIMFriendsDeletedFromGroupCallback)(const char *group_name,
+                                                   const char *json_friend_id_array,
+                                                   const void *user_data);
+
+// Callback type of TIMSetMyFollowingListChangedCallback (never called by imcore).
+typedef void (*TIMMyFollowingListChangedCallback)(const char *json_user_info_list,
+                                                  bool is_add,
+                                                  const void *user_data);
+
+// Callback type of TIMSetMyFollowersListChangedCallback (never called by imcore).
+typedef void (*TIMMyFollowersListChangedCallback)(const char *json_user_info_list,
+                                                  bool is_add,
+                                                  const void *user_data);
+
+// Callback type of TIMSetMutualFollowersListChangedCallback (never called by imcore).
+typedef void (*TIMMutualFollowersListChangedCallback)(const char *json_user_info_list,
+                                                      bool is_add,
+                                                      const void *user_data);
+
+// Callback type of TIMSetOfficialAccountSubscribedCallback (never called by imcore).
+typedef void (*TIMOfficialAccountSubscribedCallback)(const char *json_official_account_info,
+                                                     const void *user_data);
+
+// Callback type of TIMSetOfficialAccountUnsubscribedCallback (never called by imcore).
+typedef void (*TIMOfficialAccountUnsubscribedCallback)(const char *official_account_id,
+                                                       const void *user_data);
+
+// Callback type of TIMSetOfficialAccountDeletedCallback (never called by imcore).
+typedef void (*TIMOfficialAccountDeletedCallback)(const char *official_account_id,
+                                                  const void *user_data);
+
+// Callback type of TIMSetOfficialAccountInfoChangedCallback (never called by imcore).
+typedef void (*TIMOfficialAccountInfoChangedCallback)(const char *json_official_account_info,
+                                                      const void *user_data);
+
+// Callback type of TIMSetSignalingReceiveNewInvitationCallback (never called by imcore).
+typedef void (*TIMSignalingReceiveNewInvitationCallback)(const char *invite_id,
+                                                         const char *inviter,
+                                                         const char *group_id,
+                                                         const char *json_invitee_list,
+                                                         const char *data,
+                                                         const void *user_data);
+
+// Callback type of TIMSetSignalingInviteeAcceptedCallback (never called by imcore).
+typedef void (*TIMSignalingInviteeAcceptedCallback)(const char *invite_id,
+                                                    const char *invitee,
+                                                    const char *data,
+                                                    const void *user_data);
+
+// Callback type of TIMSetSignalingInviteeRejectedCallback (never called by imcore).
+typedef void (*TIMSignalingInviteeRejectedCallback)(const char *invite_id,
+                                                    const char *invitee,
+                                                    const char *data,
+                                                    const void *user_data);
+
+// Callback type of TIMSetSignalingInvitationCancelledCallback (never called by imcore).
+typedef void (*TIMSignalingInvitationCancelledCallback)(const char *invite_id,
+                                                        const char *inviter,
+                                                        const char *data,
+                                                        const void *user_data);
+
+// Callback type of TIMSetSignalingInvitationTimeoutCallback (never called by imcore).
+typedef void (*TIMSignalingInvitationTimeoutCallback)(const char *invite_id,
+                                                      const char *json_invitee_list,
+                                                      const void *user_data);
+
+// Callback type of TIMSetSignalingInvitationModifiedCallback (never called by imcore).
+typedef void (*TIMSignalingInvitationModifiedCallback)(const char *invite_id,
+                                                       const char *data,
+                                                       const void *user_data);
+
+// Callback type of TIMSetCommunityCreateTopicCallback (never called by imcore).
+typedef void (*TIMCommunityCreateTopicCallback)(const char *group_id,
+                                                const char *topic_id,
+                                                const void *user_data);
+
+// Callback type of TIMSetCommunityDeleteTopicCallback (never called by imcore).
+typedef void (*TIMCommunityDeleteTopicCallback)(const char *group_id,
+                                                const char *json_topic_id_array,
+                                                const void *user_data);
+
+// Callback type of TIMSetCommunityChangeTopicInfoCallback (never called by imcore).
+typedef void (*TIMCommunityChangeTopicInfoCallback)(const char *group_id,
+                                                    const char *json_topic_info,
+                                                    const void *user_data);
+
+// Callback type of TIMSetCommunityReceiveTopicRESTCustomDataCallback (never called by imcore).
+typedef void (*TIMCommunityReceiveTopicRESTCustomDataCallback)(const char *topic_id,
+                                                               const char *custom_data,
+                                                               const void *user_data);
+
+// Callback type of TIMSetCommunityCreatePermissionGroupCallback (never called by imcore).
+typedef void (*TIMCommunityCreatePermissionGroupCallback)(const char *group_id,
+                                                          const char *json_permission_group_info,
+                                                          const void *user_data);
+
+// Callback type of TIMSetCommunityDeletePermissionGroupCallback (never called by imcore).
+typedef void (*TIMCommunityDeletePermissionGroupCallback)(const char *group_id,
+                                                          const char *json_permission_group_id_array,
+                                                          const void *user_data);
+
+// Callback type of TIMSetCommunityChangePermissionGroupInfoCallback (never called by imcore).
+typedef void (*TIMCommunityChangePermissionGroupInfoCallback)(const char *group_id,
+                                                              const char *json_permission_group_info,
+                                                              const void *user_data);
+
+// Callback type of TIMSetCommunityAddMembersToPermissionGroupCallback (never called by imcore).
+typedef void (*TIMCommunityAddMembersToPermissionGroupCallback)(const char *group_id,
+                                                                const char *json_result,
+                                                                const void *user_data);
+
+// Callback type of TIMSetCommunityRemoveMembersFromPermissionGroupCallback (never called by imcore).
+typedef void (*TIMCommunityRemoveMembersFromPermissionGroupCallback)(const char *group_id,
+                                                                     const char *json_result,
+                                                                     const void *user_data);
+
+// Callback type of TIMSetCommunityAddTopicPermissionCallback (never called by imcore).
+typedef void (*TIMCommunityAddTopicPermissionCallback)(const char *group_id,
+                                                       const char *json_result,
+                                                       const void *user_data);
+
+// Callback type of TIMSetCommunityDeleteTopicPermissionCallback (never called by imcore).
+typedef void (*TIMCommunityDeleteTopicPermissionCallback)(const char *group_id,
+                                                          const char *json_result,
+                                                          const void *user_data);
+
+// Callback type of TIMSetCommunityModifyTopicPermissionCallback (never called by imcore).
+typedef void (*TIMCommunityModifyTopicPermissionCallback)(const char *group_id,
+                                                          const char *json_result,
+                                                          const void *user_data);
+
+// One page of a group message's read (or unread) members.
+typedef void (*TIMMsgGroupMessageReadMemberListCallback)(const char *json_group_member_array,
+                                                         uint64_t next_seq,
+                                                         bool is_finished,
+                                                         const void *user_data);
+
+// imcore → host: one outbound envelope (JSON object) to deliver to the server.
+typedef void (*IMCoreOutboundCallback)(const char *json_envelope, const void *user_data);
+
+#ifdef __cplusplus
+extern "C" {
+#endif // __cplusplus
+
+// The locally stored conversation list, in list order (pinned first).
+// Callback json: array of ConvInfo.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
+int32_t TIMConvGetConvList(TIMCommCallback cb, const void *user_data);
+
+// Conversations by id. `json_get_conv_list_param`: array of
+// `{"get_conversation_list_param_conv_id": "<raw id>",
+//   "get_conversation_list_param_conv_type": 1|2}`.
+// Callback json: array of ConvInfo of those that exist (unknown ones are left out).
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM (NULL,
+// type out of range); TIM_ERR_JSON; TIM_ERR_CONV (empty / too long id).
+int32_t TIMConvGetConvInfo(const char *json_get_conv_list_param,
+                           TIMCommCallback cb,
+                           const void *user_data);
+
+// One page of the conversations a filter selects, in list order.
+// `filter`: TIMConversationListFilter JSON (NULL / "" / `null` = none);
+// `next_seq`: 0 first, then the previous page's
+// `conversation_list_result_next_seq`; `count` 1..=1000 (more is clamped).
+// Callback json: `{"conversation_list_result_conv_list":[ConvInfo…],
+// "conversation_list_result_next_seq":n,"conversation_list_result_is_finished":b}`.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_JSON;
+// TIM_ERR_PARAM (count 0, filter conv type out of range).
+int32_t TIMConvGetConversationListByFilter(const char *filter,
+                                           uint64_t next_seq,
+                                           uint32_t count,
+                                           TIMCommCallback cb,
+                                           const void *user_data);
+
+// Deletes a conversation and its messages. A conv event `Del` fires first.
+// Callback: code 0, json ""; 6004 when it does not exist.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM
+// (NULL, type out of range); TIM_ERR_CONV / TIM_ERR_GROUP (malformed id).
+int32_t TIMConvDelete(const char *conv_id,
+                      int32_t conv_type_,
+                      TIMCommCallback cb,
+                      const void *user_data);
+
+// Deletes several conversations (V2 ids, at most 100), keeping their
+// messages unless `clear_message` (non-zero = true). Callback json: array
+// of TIMConversationOperationResult, one per id in order (code 0 or 6004…).
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM (NULL);
+// TIM_ERR_JSON; TIM_ERR_CONV (an id without `c2c_` / `group_`).
+int32_t TIMConvDeleteConversationList(const char *conversation_id_array,
+                                      uint8_t clear_message,
+                                      TIMCommCallback cb,
+                                      const void *user_data);
+
+// Sets a conversation's draft (synchronous, no callback; conv events
+// `Update` follow). `json_draft_param`: `{"draft_msg":{…},
+// "draft_user_define":"…","draft_edit_time":s}` (0 / absent time = now);
+// NULL / "" / `null` cancels the draft.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV (malformed id or unknown conversation: the
+// call has no callback, so that is returned too).
+int32_t TIMConvSetDraft(const char *conv_id, int32_t conv_type_, const char *json_draft_param);
+
+// Cancels a conversation's draft (synchronous). Returns as TIMConvSetDraft.
+int32_t TIMConvCancelDraft(const char *conv_id, int32_t conv_type_);
+
+// Sets the custom data (≤ 256 bytes; NULL = "") of conversations (V2 ids).
+// Callback json: array of TIMConversationOperationResult; 6017 in the
+// callback when the data is too long.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV.
+int32_t TIMConvSetConversationCustomData(const char *conversation_id_array,
+                                         const char *custom_data,
+                                         TIMCommCallback cb,
+                                         const void *user_data);
+
+// Pins (`is_pinned` non-zero) or unpins a conversation. Callback: code 0,
+// json ""; 6004 unknown conversation; 7016 past the pin limit (100).
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t TIMConvPinConversation(const char *conv_id,
+                               int32_t conv_type_,
+                               uint8_t is_pinned,
+                               TIMCommCallback cb,
+                               const void *user_data);
+
+// Sets (`enable_mark` non-zero) or clears mark bits (`mark_type`: star 1,
+// unread 2, fold 4, hide 8, app bits 1<<32..1<<63) on conversations (V2
+// ids). Callback json: array of TIMConversationOperationResult; 6017 for a
+// mark type with other bits.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV.
+int32_t TIMConvMarkConversation(const char *conversation_id_array,
+                                uint64_t mark_type,
+                                uint8_t enable_mark,
+                                TIMCommCallback cb,
+                                const void *user_data);
+
+// The total unread count of every unmuted conversation (receive options
+// 1, 2 and 3 are left out). From the first call on, the total-unread
+// listener fires on every change (as TIM does).
+// Callback json: `{"conv_get_total_unread_message_count_result_unread_count":n}`.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
+int32_t TIMConvGetTotalUnreadMessageCount(TIMCommCallback cb, const void *user_data);
+
+// The unread total of the conversations a filter selects (muted ones left
+// out, as in the total). Callback json as TIMConvGetTotalUnreadMessageCount.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM (NULL,
+// conv type out of range); TIM_ERR_JSON.
+int32_t TIMConvGetUnreadMessageCountByFilter(const char *filter,
+                                             TIMCommCallback cb,
+                                             const void *user_data);
+
+// Subscribes to a filter's unread total (synchronous): every later change
+// fires the by-filter listener with `filter` exactly as given here. Each
+// distinct text subscribed gets its own notification; subscribing the same
+// text twice is a no-op.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM; TIM_ERR_JSON.
+int32_t TIMConvSubscribeUnreadMessageCountByFilter(const char *filter);
+
+// Ends the subscriptions of a filter (every text that selects the same
+// conversations). Unsubscribing an unknown filter is a successful no-op.
+// Returns as TIMConvSubscribeUnreadMessageCountByFilter.
+int32_t TIMConvUnsubscribeUnreadMessageCountByFilter(const char *filter);
+
+// Cleans unread (TIM 7.1+): `conversation_id` `c2c_<user>` (up to
+// `clean_timestamp` seconds, 0 = all), `group_<group>` (up to
+// `clean_sequence`, 0 = all), `"c2c"` / `"group"` (every conversation of
+// that type), NULL or `""` (every conversation). Conv events `Update`
+// with the new counts come first. Callback: code 0, json ""; 6004 for an
+// unknown conversation.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_CONV (malformed id).
+int32_t TIMConvCleanConversationUnreadMessageCount(const char *conversation_id,
+                                                   uint64_t clean_timestamp,
+                                                   uint64_t clean_sequence,
+                                                   TIMCommCallback cb,
+                                                   const void *user_data);
+
+// Creates a conversation group (name 1..=32 bytes, at most 20 groups) with
+// conversations (V2 ids; may be `[]`). The group-created listener fires
+// with the ids added. Callback json: array of
+// TIMConversationOperationResult; 10021 when the name exists, 7016 past a
+// limit, 6017 for a bad name.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM (NULL
+// or empty name); TIM_ERR_JSON; TIM_ERR_CONV.
+int32_t TIMConvCreateConversationGroup(const char *group_name_,
+                                       const char *conversation_id_array,
+                                       TIMCommCallback cb,
+                                       const void *user_data);
+
+// The conversation-group names (the local list). Callback json: array of strings.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
+int32_t TIMConvGetConversationGroupList(TIMCommCallback cb, const void *user_data);
+
+// Deletes a conversation group (its conversations stay). The
+// group-deleted listener fires. Callback: code 0, json ""; 10010 unknown group.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM.
+int32_t TIMConvDeleteConversationGroup(const char *group_name_,
+                                       TIMCommCallback cb,
+                                       const void *user_data);
+
+// Renames a conversation group. The name-changed listener fires.
+// Callback: code 0, json ""; 10010 unknown group; 10021 new name taken.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM.
+int32_t TIMConvRenameConversationGroup(const char *old_name,
+                                       const char *new_name,
+                                       TIMCommCallback cb,
+                                       const void *user_data);
+
+// Adds conversations (V2 ids) to a group. The added-to-group listener fires
+// with the ids added. Callback json: array of TIMConversationOperationResult;
+// 10010 unknown group.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV.
+int32_t TIMConvAddConversationsToGroup(const char *group_name_,
+                                       const char *conversation_id_array,
+                                       TIMCommCallback cb,
+                                       const void *user_data);
+
+// Removes conversations (V2 ids) from a group. The deleted-from-group
+// listener fires with the ids removed. Callback json: array of
+// TIMConversationOperationResult; 10010 unknown group.
+// Returns as TIMConvAddConversationsToGroup.
+int32_t TIMConvDeleteConversationsFromGroup(const char *group_name_,
+                                            const char *conversation_id_array,
+                                            TIMCommCallback cb,
+                                            const void *user_data);
+
+// Creates an empty conversation (deprecated in TIM; idempotent: an
+// existing one is returned unchanged). A conv event `Add` fires for a new
+// one. Callback json: its ConvInfo.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t TIMConvCreate(const char *conv_id,
+                      int32_t conv_type_,
+                      TIMCommCallback cb,
+                      const void *user_data);
+
+// Registers (NULL: unregisters) the listener for: Conversation events: Add / Update / Del with a ConvInfo array (Del: ConvInfo with the id and type and empty values), Start / Finish with "" (from inbound "sync" envelopes).
+// `user_data` is passed back untouched.
+void TIMSetConvEventCallback(TIMConvEventCallback cb,
+                             const void *user_data);
+
+// Registers (NULL: unregisters) the listener for: The total unread count (muted conversations left out), on every change after the first TIMConvGetTotalUnreadMessageCount of the login.
+// `user_data` is passed back untouched.
+void TIMSetConvTotalUnreadMessageCountChangedCallback(TIMConvTotalUnreadMessageCountChangedCallback cb,
+                                                      const void *user_data);
+
+// Registers (NULL: unregisters) the listener for: A subscribed filter's unread total, with the filter JSON exactly as subscribed (once per distinct subscribed text).
+// `user_data` is passed back untouched.
+void TIMSetConvUnreadMessageCountChangedByFilterCallback(TIMConvTotalUnreadMessageCountChangedByFilterCallback cb,
+                                                         const void *user_data);
+
+// Registers (NULL: unregisters) the listener for: A conversation group was created: its name and a JSON array of the V2 ids (`c2c_<user>` / `group_<group>`) it holds.
+// `user_data` is passed back untouched.
+void TIMSetConvConversationGroupCreatedCallback(TIMConvConversationGroupCreatedCallback cb,
+                                                const void *user_data);
+
+// Registers (NULL: unregisters) the listener for: A conversation group was deleted.
+// `user_data` is passed back untouched.
+void TIMSetConvConversationGroupDeletedCallback(TIMConvConversationGroupDeletedCallback cb,
+                                                const void *user_data);
+
+// Registers (NULL: unregisters) the listener for: A conversation group was renamed (old name, new name).
+// `user_data` is passed back untouched.
+void TIMSetConvConversationGroupNameChangedCallback(TIMConvConversationGroupNameChangedCallback cb,
+                                                    const void *user_data);
+
+// Registers (NULL: unregisters) the listener for: Conversations were added to a group: name and a JSON array of V2 ids.
+// `user_data` is passed back untouched.
+void TIMSetConvConversationsAddedToGroupCallback(TIMConvConversationsAddedToGroupCallback cb,
+                                                 const void *user_data);
+
+// Registers (NULL: unregisters) the listener for: Conversations were removed from a group: name and a JSON array of V2 ids (3-argument callback, as the Unity layer binds it).
+// `user_data` is passed back untouched.
+void TIMSetConvConversationsDeletedFromGroupCallback(TIMConvConversationsDeletedFromGroupCallback cb,
+                                                     const void *user_data);
+
+// Registers (NULL: unregisters) the listener for: Read receipts of my messages: a JSON array of MessageReceipt (from inbound "receipt" envelopes).
+// `user_data` is passed back untouched.
+void TIMSetMsgReadedReceiptCallback(TIMMsgReadedReceiptCallback cb,
+                                    const void *user_data);
+
+// Registers (NULL: unregisters) the listener for: Network status, as the host reports it with IMCoreSetNetworkStatus.
+// `user_data` is passed back untouched.
+void TIMSetNetworkStatusListenerCallback(TIMNetworkStatusListenerCallback cb,
+                                         const void *user_data);
+
+// Registers (NULL: unregisters) the listener for: Kicked offline, as the host reports it with IMCoreNotifyKickedOffline.
+// `user_data` is passed back untouched.
+void TIMSetKickedOfflineCallback(TIMKickedOfflineCallback cb,
+                                 const void *user_data);
+
+// Registers (NULL: unregisters) the listener for: User sig expired, as the host reports it with IMCoreNotifyUserSigExpired.
+// `user_data` is passed back untouched.
+void TIMSetUserSigExpiredCallback(TIMUserSigExpiredCallback cb,
+                                  const void *user_data);
+
+// Registers (NULL: unregisters) the listener for: imcore's log lines: refused calls (level 5, with the reason) and internal errors (level 6). Never contains message bodies or experimental-API log content.
+// `user_data` is passed back untouched.
+void TIMSetLogCallback(TIMLogCallback cb,
+                       const void *user_data);
+
+// Registers (NULL: unregisters) the listener for: Experimental notifications. imcore sends key "imcore_sync_failed" (data "") for an inbound sync envelope with phase "failed", and "imcore_outbound_failed" (data: the ack JSON) when the server refuses a non-message envelope.
+// `user_data` is passed back untouched.
+void TIMSetExperimentalNotifyCallback(TIMExperimentalNotifyCallback cb,
+                                      const void *user_data);
+
+// Adds a new-message listener: a JSON array of Message for messages that
+// arrive through inbound "message" envelopes (not my own sends from this
+// device). Adding the same function again only replaces its `user_data`
+// (no double delivery). NULL is ignored.
+void TIMAddRecvNewMsgCallback(TIMRecvNewMsgCallback cb, const void *user_data);
+
+// Removes a new-message listener added with the same function pointer
+// (unknown or NULL: no-op).
+void TIMRemoveRecvNewMsgCallback(TIMRecvNewMsgCallback cb);
+
+// Registers (NULL: unregisters) a listener for message revoke. imcore has no such
+// events: it is stored and never called.
+void TIMSetMsgRevokeCallback(TIMMsgRevokeCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for message update. imcore has no such
+// events: it is stored and never called.
+void TIMSetMsgUpdateCallback(TIMMsgUpdateCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for upload progress. imcore has no such
+// events: it is stored and never called.
+void TIMSetMsgElemUploadProgressCallback(TIMMsgElemUploadProgressCallback cb,
+                                         const void *user_data);
+
+// Registers (NULL: unregisters) a listener for reactions. imcore has no such
+// events: it is stored and never called.
+void TIMSetMsgReactionsChangedCallback(TIMMsgReactionsChangedCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for global receive option. imcore has no such
+// events: it is stored and never called.
+void TIMSetMsgAllMessageReceiveOptionCallback(TIMMsgAllMessageReceiveOptionCallback cb,
+                                              const void *user_data);
+
+// Registers (NULL: unregisters) a listener for message extensions. imcore has no such
+// events: it is stored and never called.
+void TIMSetMsgExtensionsChangedCallback(TIMMsgExtensionsChangedCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for message extensions. imcore has no such
+// events: it is stored and never called.
+void TIMSetMsgExtensionsDeletedCallback(TIMMsgExtensionsDeletedCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for pinned group messages. imcore has no such
+// events: it is stored and never called.
+void TIMSetMsgGroupPinnedMessageChangedCallback(TIMMsgGroupPinnedMessageChangedCallback cb,
+                                                const void *user_data);
+
+// Registers (NULL: unregisters) a listener for group tips. imcore has no such
+// events: it is stored and never called.
+void TIMSetGroupTipsEventCallback(TIMGroupTipsEventCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for group attributes. imcore has no such
+// events: it is stored and never called.
+void TIMSetGroupAttributeChangedCallback(TIMGroupAttributeChangedCallback cb,
+                                         const void *user_data);
+
+// Registers (NULL: unregisters) a listener for group counters. imcore has no such
+// events: it is stored and never called.
+void TIMSetGroupCounterChangedCallback(TIMGroupCounterChangedCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for topics. imcore has no such
+// events: it is stored and never called. Returns TIM_SUCC (the Unity layer
+// binds this setter with an int result).
+int32_t TIMSetGroupTopicCreatedCallback(TIMGroupTopicCreatedCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for topics. imcore has no such
+// events: it is stored and never called. Returns TIM_SUCC (the Unity layer
+// binds this setter with an int result).
+int32_t TIMSetGroupTopicDeletedCallback(TIMGroupTopicDeletedCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for topics. imcore has no such
+// events: it is stored and never called. Returns TIM_SUCC (the Unity layer
+// binds this setter with an int result).
+int32_t TIMSetGroupTopicChangedCallback(TIMGroupTopicChangedCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for profiles. imcore has no such
+// events: it is stored and never called. Returns TIM_SUCC (the Unity layer
+// binds this setter with an int result).
+int32_t TIMSetSelfInfoUpdatedCallback(TIMSelfInfoUpdatedCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for user status. imcore has no such
+// events: it is stored and never called. Returns TIM_SUCC (the Unity layer
+// binds this setter with an int result).
+int32_t TIMSetUserStatusChangedCallback(TIMUserStatusChangedCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for user info. imcore has no such
+// events: it is stored and never called. Returns TIM_SUCC (the Unity layer
+// binds this setter with an int result).
+int32_t TIMSetUserInfoChangedCallback(TIMUserInfoChangedCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for friends. imcore has no such
+// events: it is stored and never called.
+void TIMSetOnAddFriendCallback(TIMOnAddFriendCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for friends. imcore has no such
+// events: it is stored and never called.
+void TIMSetOnDeleteFriendCallback(TIMOnDeleteFriendCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for friends. imcore has no such
+// events: it is stored and never called.
+void TIMSetUpdateFriendProfileCallback(TIMUpdateFriendProfileCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for friend requests. imcore has no such
+// events: it is stored and never called.
+void TIMSetFriendAddRequestCallback(TIMFriendAddRequestCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for friend requests. imcore has no such
+// events: it is stored and never called.
+void TIMSetFriendApplicationListDeletedCallback(TIMFriendApplicationListDeletedCallback cb,
+                                                const void *user_data);
+
+// Registers (NULL: unregisters) a listener for friend requests. imcore has no such
+// events: it is stored and never called.
+void TIMSetFriendApplicationListReadCallback(TIMFriendApplicationListReadCallback cb,
+                                             const void *user_data);
+
+// Registers (NULL: unregisters) a listener for friend requests. imcore has no such
+// events: it is stored and never called.
+void TIMSetFriendApplicationListAddedCallback(TIMFriendApplicationListAddedCallback cb,
+                                              const void *user_data);
+
+// Registers (NULL: unregisters) a listener for the blacklist. imcore has no such
+// events: it is stored and never called.
+void TIMSetFriendBlackListAddedCallback(TIMFriendBlackListAddedCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for the blacklist. imcore has no such
+// events: it is stored and never called.
+void TIMSetFriendBlackListDeletedCallback(TIMFriendBlackListDeletedCallback cb,
+                                          const void *user_data);
+
+// Registers (NULL: unregisters) a listener for friend groups. imcore has no such
+// events: it is stored and never called.
+void TIMSetFriendGroupCreatedCallback(TIMFriendGroupCreatedCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for friend groups. imcore has no such
+// events: it is stored and never called.
+void TIMSetFriendGroupDeletedCallback(TIMFriendGroupDeletedCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for friend groups. imcore has no such
+// events: it is stored and never called.
+void TIMSetFriendGroupNameChangedCallback(TIMFriendGroupNameChangedCallback cb,
+                                          const void *user_data);
+
+// Registers (NULL: unregisters) a listener for friend groups. imcore has no such
+// events: it is stored and never called.
+void TIMSetFriendsAddedToGroupCallback(TIMFriendsAddedToGroupCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for friend groups. imcore has no such
+// events: it is stored and never called.
+void TIMSetFriendsDeletedFromGroupCallback(TIMFriendsDeletedFromGroupCallback cb,
+                                           const void *user_data);
+
+// Registers (NULL: unregisters) a listener for follow lists. imcore has no such
+// events: it is stored and never called.
+void TIMSetMyFollowingListChangedCallback(TIMMyFollowingListChangedCallback cb,
+                                          const void *user_data);
+
+// Registers (NULL: unregisters) a listener for follow lists. imcore has no such
+// events: it is stored and never called.
+void TIMSetMyFollowersListChangedCallback(TIMMyFollowersListChangedCallback cb,
+                                          const void *user_data);
+
+// Registers (NULL: unregisters) a listener for follow lists. imcore has no such
+// events: it is stored and never called.
+void TIMSetMutualFollowersListChangedCallback(TIMMutualFollowersListChangedCallback cb,
+                                              const void *user_data);
+
+// Registers (NULL: unregisters) a listener for official accounts. imcore has no such
+// events: it is stored and never called.
+void TIMSetOfficialAccountSubscribedCallback(TIMOfficialAccountSubscribedCallback cb,
+                                             const void *user_data);
+
+// Registers (NULL: unregisters) a listener for official accounts. imcore has no such
+// events: it is stored and never called.
+void TIMSetOfficialAccountUnsubscribedCallback(TIMOfficialAccountUnsubscribedCallback cb,
+                                               const void *user_data);
+
+// Registers (NULL: unregisters) a listener for official accounts. imcore has no such
+// events: it is stored and never called.
+void TIMSetOfficialAccountDeletedCallback(TIMOfficialAccountDeletedCallback cb,
+                                          const void *user_data);
+
+// Registers (NULL: unregisters) a listener for official accounts. imcore has no such
+// events: it is stored and never called.
+void TIMSetOfficialAccountInfoChangedCallback(TIMOfficialAccountInfoChangedCallback cb,
+                                              const void *user_data);
+
+// Registers (NULL: unregisters) a listener for signaling. imcore has no such
+// events: it is stored and never called.
+void TIMSetSignalingReceiveNewInvitationCallback(TIMSignalingReceiveNewInvitationCallback cb,
+                                                 const void *user_data);
+
+// Registers (NULL: unregisters) a listener for signaling. imcore has no such
+// events: it is stored and never called.
+void TIMSetSignalingInviteeAcceptedCallback(TIMSignalingInviteeAcceptedCallback cb,
+                                            const void *user_data);
+
+// Registers (NULL: unregisters) a listener for signaling. imcore has no such
+// events: it is stored and never called.
+void TIMSetSignalingInviteeRejectedCallback(TIMSignalingInviteeRejectedCallback cb,
+                                            const void *user_data);
+
+// Registers (NULL: unregisters) a listener for signaling. imcore has no such
+// events: it is stored and never called.
+void TIMSetSignalingInvitationCancelledCallback(TIMSignalingInvitationCancelledCallback cb,
+                                                const void *user_data);
+
+// Registers (NULL: unregisters) a listener for signaling. imcore has no such
+// events: it is stored and never called.
+void TIMSetSignalingInvitationTimeoutCallback(TIMSignalingInvitationTimeoutCallback cb,
+                                              const void *user_data);
+
+// Registers (NULL: unregisters) a listener for signaling. imcore has no such
+// events: it is stored and never called.
+void TIMSetSignalingInvitationModifiedCallback(TIMSignalingInvitationModifiedCallback cb,
+                                               const void *user_data);
+
+// Registers (NULL: unregisters) a listener for communities. imcore has no such
+// events: it is stored and never called.
+void TIMSetCommunityCreateTopicCallback(TIMCommunityCreateTopicCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for communities. imcore has no such
+// events: it is stored and never called.
+void TIMSetCommunityDeleteTopicCallback(TIMCommunityDeleteTopicCallback cb, const void *user_data);
+
+// Registers (NULL: unregisters) a listener for communities. imcore has no such
+// events: it is stored and never called.
+void TIMSetCommunityChangeTopicInfoCallback(TIMCommunityChangeTopicInfoCallback cb,
+                                            const void *user_data);
+
+// Registers (NULL: unregisters) a listener for communities. imcore has no such
+// events: it is stored and never called.
+void TIMSetCommunityReceiveTopicRESTCustomDataCallback(TIMCommunityReceiveTopicRESTCustomDataCallback cb,
+                                                       const void *user_data);
+
+// Registers (NULL: unregisters) a listener for communities. imcore has no such
+// events: it is stored and never called.
+void TIMSetCommunityCreatePermissionGroupCallback(TIMCommunityCreatePermissionGroupCallback cb,
+                                                  const void *user_data);
+
+// Registers (NULL: unregisters) a listener for communities. imcore has no such
+// events: it is stored and never called.
+void TIMSetCommunityDeletePermissionGroupCallback(TIMCommunityDeletePermissionGroupCallback cb,
+                                                  const void *user_data);
+
+// Registers (NULL: unregisters) a listener for communities. imcore has no such
+// events: it is stored and never called.
+void TIMSetCommunityChangePermissionGroupInfoCallback(TIMCommunityChangePermissionGroupInfoCallback cb,
+                                                      const void *user_data);
+
+// Registers (NULL: unregisters) a listener for communities. imcore has no such
+// events: it is stored and never called.
+void TIMSetCommunityAddMembersToPermissionGroupCallback(TIMCommunityAddMembersToPermissionGroupCallback cb,
+                                                        const void *user_data);
+
+// Registers (NULL: unregisters) a listener for communities. imcore has no such
+// events: it is stored and never called.
+void TIMSetCommunityRemoveMembersFromPermissionGroupCallback(TIMCommunityRemoveMembersFromPermissionGroupCallback cb,
+                                                             const void *user_data);
+
+// Registers (NULL: unregisters) a listener for communities. imcore has no such
+// events: it is stored and never called.
+void TIMSetCommunityAddTopicPermissionCallback(TIMCommunityAddTopicPermissionCallback cb,
+                                               const void *user_data);
+
+// Registers (NULL: unregisters) a listener for communities. imcore has no such
+// events: it is stored and never called.
+void TIMSetCommunityDeleteTopicPermissionCallback(TIMCommunityDeleteTopicPermissionCallback cb,
+                                                  const void *user_data);
+
+// Registers (NULL: unregisters) a listener for communities. imcore has no such
+// events: it is stored and never called.
+void TIMSetCommunityModifyTopicPermissionCallback(TIMCommunityModifyTopicPermissionCallback cb,
+                                                  const void *user_data);
+
+// Initialises imcore and starts the dispatcher thread (in thread mode).
+//
+// `json_sdk_config` (may be NULL or ""): `{"sdk_config_config_file_path":
+// "<data directory>", "sdk_config_log_file_path": "…"}`; the data directory
+// (created if missing) holds one SQLite store per (app, user); default
+// `<current directory>/imcore-data`. Other SdkConfig keys are accepted and
+// ignored. Calling it again while initialised is a successful no-op.
+//
+// Returns TIM_SUCC; TIM_ERR_JSON for malformed config JSON or a key of the
+// wrong type; TIM_ERR_PARAM when the directory cannot be created.
+int32_t TIMInit(uint64_t sdk_app_id, const char *json_sdk_config);
+
+// Shuts imcore down: logs out (closing the store), delivers every callback
+// still queued, stops and joins the dispatcher thread. No callback runs
+// after it returns. Called from a callback it delivers the rest itself and
+// the thread ends when that callback returns. Listeners stay registered
+// (TIM's are process-wide); unregister them with NULL if you want.
+//
+// Returns TIM_SUCC, or TIM_ERR_SDKUNINIT when not initialised.
+int32_t TIMUninit(void);
+
+// The imcore version, a static NUL-terminated string (do not free it).
+const char *TIMGetSDKVersion(void);
+
+// The current time in seconds since the epoch (imcore's clock; the host's
+// transport owns the server connection).
+uint64_t TIMGetServerTime(void);
+
+// Accepts a JSON object of settings (`set_config_log_level`, …); imcore has
+// none that change its behaviour, so they are validated and ignored. May be
+// called before TIMInit. `cb` may be NULL; it receives `json_params` = the
+// config as given. Before TIMInit the callback runs on the calling thread
+// before this returns.
+//
+// Returns TIM_SUCC; TIM_ERR_PARAM for NULL / non-UTF-8; TIM_ERR_JSON when it
+// is not a JSON object.
+int32_t TIMSetConfig(const char *json_config, TIMCommCallback cb, const void *user_data);
+
+// Logs `user_id` in: opens (creating if needed) that user's store under the
+// data directory. `user_sig` is not checked (the host's transport
+// authenticates; it may be NULL). Logging in again as the same user
+// succeeds at once; as another user while logged in fails (log out first).
+//
+// Callback: code 0, json ""; or 6017 (bad user id, another user logged in),
+// 7011 (the store is corrupt, foreign or another user's: it is reported, not
+// overwritten), 7018 (read-only), 7012 (other storage errors).
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_PARAM for NULL / empty /
+// non-UTF-8 user_id.
+int32_t TIMLogin(const char *user_id,
+                 const char *user_sig,
+                 TIMCommCallback cb,
+                 const void *user_data);
+
+// Logs out: closes the store. Sends still waiting for an ack complete with
+// 6014 first. Callback: code 0, json "".
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN when no user is logged in.
+int32_t TIMLogout(TIMCommCallback cb, const void *user_data);
+
+// Writes the logged-in user id, NUL-terminated, into `user_id_buffer`
+// (at least 128 bytes; an id that does not fit is TIM_ERR_PARAM and the
+// buffer gets ""). Returns TIM_SUCC; TIM_ERR_PARAM for a NULL buffer;
+// TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN (the buffer gets "").
+int32_t TIMGetLoginUserID(char *user_id_buffer);
+
+// 1 (`kTIMLoginStatus_Logined`) when a user is logged in, else 3
+// (`kTIMLoginStatus_UnLogined`).
+int32_t TIMGetLoginStatus(void);
+
+// TIM's experimental entry point (note the lower-case name). Accepts, also
+// before TIMInit and with a NULL `cb`:
+// `{"request_internal_operation":"internal_operation_set_ui_platform",…}`
+// (acknowledged) and `"internal_operation_write_log"` (its content — which
+// may contain the user sig — is discarded, never stored or logged). Any
+// other operation gets callback code 7013 (not supported). Before TIMInit
+// the callback runs on the calling thread before this returns.
+//
+// Returns TIM_SUCC; TIM_ERR_PARAM for NULL / non-UTF-8; TIM_ERR_JSON when it
+// is not an object or `request_internal_operation` is missing or not a string.
+int32_t callExperimentalAPI(const char *json_param, TIMCommCallback cb, const void *user_data);
+
+// Sends a message: stores it as mine (it becomes the last message; it never
+// counts unread) and writes its new id, NUL-terminated, into
+// `message_id_buffer` (≥ 128 bytes, may be NULL) before returning.
+// `json_msg_param`: a Message object (`message_elem_array` required; flags
+// `message_need_read_receipt`, `message_is_excluded_from_unread_count`,
+// `message_excluded_from_last_message`, `message_group_at_user_array`).
+// With an outbound callback set, an envelope of kind "message" goes to the
+// host and the callback fires when `IMCoreOutboundAck` answers it (status 2
+// stamped with the server's time and sequence, or the ack's code with
+// status 3). Without one (loopback) it succeeds at once, stamped locally.
+// Callback json: the Message.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t TIMMsgSendMessage(const char *conv_id,
+                          int32_t conv_type_,
+                          const char *json_msg_param,
+                          char *message_id_buffer,
+                          TIMCommCallback cb,
+                          const void *user_data);
+
+// The deprecated form of TIMMsgSendMessage without an id buffer.
+int32_t TIMMsgSendNewMsg(const char *conv_id,
+                         int32_t conv_type_,
+                         const char *json_msg_param,
+                         TIMCommCallback cb,
+                         const void *user_data);
+
+// Messages of a conversation, newest first. `json_get_msg_param` (NULL /
+// "" / `null` = the newest 20): `msg_getmsglist_param_last_msg` (a Message;
+// its `message_msg_id` is the anchor, excluded), `msg_getmsglist_param_count`
+// (default 20, at most 1000), `msg_getmsglist_param_is_forward` (true =
+// newer than the anchor, else older). Other keys (ramble, time range, seq
+// array, type array) are accepted and ignored: imcore has only the local store.
+// Callback json: array of Message; 6004 unknown conversation; 6010 unknown anchor.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t TIMMsgGetMsgList(const char *conv_id,
+                         int32_t conv_type_,
+                         const char *json_get_msg_param,
+                         TIMCommCallback cb,
+                         const void *user_data);
+
+// Messages by id. `json_message_id_array`: array of message ids.
+// Callback json: array of the Messages found, in the order asked.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM; TIM_ERR_JSON.
+int32_t TIMMsgFindMessages(const char *json_message_id_array,
+                           TIMCommCallback cb,
+                           const void *user_data);
+
+// Marks a conversation read (deprecated TIM API, still used by Unity):
+// `conv_id` NULL / "" = every conversation of `conv_type`; `json_msg_param`
+// NULL / "" / `null` = up to the newest message, else a Message up to which
+// to read (by its `message_msg_id`, or its `message_server_time` (C2C) /
+// `message_seq` (group)). Conv events `Update` follow. Callback: code 0, json "".
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t TIMMsgReportReaded(const char *conv_id,
+                           int32_t conv_type_,
+                           const char *json_msg_param,
+                           TIMCommCallback cb,
+                           const void *user_data);
+
+// Marks every conversation read. Conv events `Update` follow.
+// Callback: code 0, json "". Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
+int32_t TIMMsgMarkAllMessageAsRead(TIMCommCallback cb, const void *user_data);
+
+// Sets the receive option (`opt` 0..=4: receive, not receive, no notify,
+// no notify except @, not receive except @) of C2C conversations
+// (`json_identifier_array`: 1..=30 user ids; unknown ones are remembered
+// for when they appear). Muting (1, 2, 3) takes the unread out of the
+// total at once. Callback: code 0, json "".
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV.
+int32_t TIMMsgSetC2CReceiveMessageOpt(const char *json_identifier_array,
+                                      int32_t opt,
+                                      TIMCommCallback cb,
+                                      const void *user_data);
+
+// The receive options of C2C conversations (1..=30 user ids). Callback
+// json: `[{"msg_recv_msg_opt_result_identifier":id,"msg_recv_msg_opt_result_opt":n}]`.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV.
+int32_t TIMMsgGetC2CReceiveMessageOpt(const char *json_identifier_array,
+                                      TIMCommCallback cb,
+                                      const void *user_data);
+
+// Sets a group's receive option (`opt` 0..=4). Callback: code 0, json "".
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_GROUP (NULL / empty / too long group id).
+int32_t TIMMsgSetGroupReceiveMessageOpt(const char *group_id,
+                                        int32_t opt,
+                                        TIMCommCallback cb,
+                                        const void *user_data);
+
+// Sends my read receipts for received messages that ask for one
+// (`json_msg_array`: Messages of one conversation, each with its
+// `message_msg_id`; at most 100). Unread counts do not change. With an
+// outbound callback an envelope of kind "receipt" goes to the host.
+// Callback: code 0, json ""; 6010 unknown message, 6017 mixed
+// conversations / not asking for a receipt / my own message, 7013 group
+// type without receipts.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM; TIM_ERR_JSON.
+int32_t TIMMsgSendMessageReadReceipts(const char *json_msg_array,
+                                      TIMCommCallback cb,
+                                      const void *user_data);
+
+// The read receipts of my messages (`json_msg_array`: Messages of one
+// conversation). Callback json: array of MessageReceipt.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM; TIM_ERR_JSON.
+int32_t TIMMsgGetMessageReadReceipts(const char *json_msg_array,
+                                     TIMCommCallback cb,
+                                     const void *user_data);
+
+// One page of the members who read (`filter` 0) or have not read (1) one
+// of my group messages, counted against the group's roster (inbound
+// "group_members" envelopes). `json_msg`: the Message (its
+// `message_msg_id`); `next_seq` 0 first, then the callback's; `count`
+// 1..=100. Callback: `json_group_member_array` = array of
+// `{"group_member_info_identifier":id,"group_member_info_group_id":g}`,
+// `next_seq`, `is_finished`. This callback has no error code: on an engine
+// error (unknown message, not a group message) it gets "" with
+// `is_finished` true, and the error goes to the log callback.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM
+// (NULL, filter or count out of range); TIM_ERR_JSON.
+int32_t TIMMsgGetGroupMessageReadMemberList(const char *json_msg,
+                                            int32_t filter,
+                                            uint64_t next_seq,
+                                            uint32_t count,
+                                            TIMMsgGroupMessageReadMemberListCallback cb,
+                                            const void *user_data);
+
+// Host → imcore: a JSON array of inbound envelopes (see docs/TRANSPORT.md),
+// each an object with "kind": "message", "receipt", "read_position",
+// "group_members", "sync" or "conversation".
+//
+// Every envelope is parsed and validated first: a malformed one refuses the
+// whole push (nothing applied) with TIM_ERR_JSON / TIM_ERR_PARAM /
+// TIM_ERR_CONV and a description naming `[index].key`. Then they are applied
+// in order, consecutive "message" (and "receipt", "conversation")
+// envelopes in one transaction; an engine error stops there (what was
+// applied before stays) and arrives in the callback with its code and a
+// desc naming the envelope index. Events (new messages, conv events,
+// receipts, totals) come before the result.
+// Callback json: `{"applied":n,"messages_stored":n,"messages_duplicate":n,
+// "messages_online":n}`.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t IMCoreInboundPush(const char *json_envelope_array,
+                          TIMCommCallback cb,
+                          const void *user_data);
+
+// Registers (NULL: unregisters) the host's outbound callback. While one is
+// set, imcore runs with its outbox: every change the server keeps (a
+// message sent, receipts sent, read positions moved, pin, marks, receive
+// option, custom data, delete, conversation groups) queues an envelope
+// (a JSON object with "envelope_id" and "kind") that is passed to this
+// callback, one call each, after that operation's events and before its
+// result; sends stay "sending" until IMCoreOutboundAck. Envelopes are kept
+// in the store until acknowledged and are passed again after each login
+// and when the callback is set. With none set (loopback), sends succeed at
+// once, stamped with the local clock and the next local sequence.
+void IMCoreSetOutboundCallback(IMCoreOutboundCallback cb, const void *user_data);
+
+// Host → imcore: the server's answer to one outbound envelope:
+// `{"envelope_id":n,"code":0,"desc":"","message_server_time":s,"message_seq":q}`
+// (`code` 0 = accepted; the two stamps apply to message envelopes; 0 or
+// absent time = now). For a message, the send's callback fires now: code 0
+// with the stamped Message (status 2), or the ack's code and desc with the
+// Message in status 3 (send failed; it stays stored). For other envelopes
+// the local change stays either way; a non-zero code is reported to the
+// experimental-notify listener as key "imcore_outbound_failed" with the ack
+// JSON as data. Synchronous, no callback of its own.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM
+// (NULL, unknown or already answered envelope, stamps out of range);
+// TIM_ERR_JSON.
+int32_t IMCoreOutboundAck(const char *json_ack);
+
+// Chooses where callbacks run: 0 (`IMCORE_CALLBACK_MODE_THREAD`, default)
+// on imcore's dispatcher thread; 1 (`IMCORE_CALLBACK_MODE_PUMPED`) only
+// inside IMCorePollCallbacks on the host's thread (e.g. Unity's main
+// thread). Switching to 1 stops and joins the thread (what it already took
+// is delivered before this returns; called from a callback, the thread ends
+// when that callback returns); switching to 0 starts it again. May be
+// called before TIMInit. Returns TIM_SUCC, or TIM_ERR_PARAM for another value.
+int32_t IMCoreSetCallbackMode(int32_t mode);
+
+// In pumped mode, delivers up to `max_batches` queued batches (one batch =
+// one operation's events and its result; 0 = everything queued) on the
+// calling thread, in order, and returns how many it delivered. Returns 0 in
+// thread mode, and when another thread is polling at the moment. A callback
+// may call it again (nested delivery continues in order).
+int32_t IMCorePollCallbacks(uint32_t max_batches);
+
+// Host → imcore: the connection state changed (`status`: 0 connected,
+// 1 disconnected, 2 connecting, 3 connect failed; `code`/`desc` are passed
+// on, desc may be NULL). Fires the network-status listener.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_PARAM (status out of range,
+// desc not UTF-8).
+int32_t IMCoreSetNetworkStatus(int32_t status, int32_t code, const char *desc);
+
+// Host → imcore: this account logged in elsewhere and the server kicked
+// this device. Fires the kicked-offline listener (the app usually calls
+// TIMLogout). Returns TIM_SUCC or TIM_ERR_SDKUNINIT.
+int32_t IMCoreNotifyKickedOffline(void);
+
+// Host → imcore: the server refused the user sig as expired. Fires the
+// user-sig-expired listener. Returns TIM_SUCC or TIM_ERR_SDKUNINIT.
+int32_t IMCoreNotifyUserSigExpired(void);
+
+// Copies the description of the last call refused on this thread (""
+// after a call that succeeded) into `buffer` of `buffer_len` bytes,
+// NUL-terminated and truncated to fit (at a UTF-8 boundary). Returns the
+// full length in bytes (without the NUL), or TIM_ERR_PARAM for a NULL
+// buffer or a length of 0. Does not itself reset the last error.
+int32_t IMCoreGetLastError(char *buffer, uint32_t buffer_len);
+
+#ifdef __cplusplus
+}  // extern "C"
+#endif  // __cplusplus
+
 #endif  /* IMCORE_H */

@@ -1,0 +1,1438 @@
+//! Listener registration. Every setter stores one slot, replaced on each
+//! call; NULL unregisters. `TIMAddRecvNewMsgCallback` keeps several,
+//! deduplicated by function pointer. Listeners are read when a callback is
+//! delivered, so a change applies to everything not yet delivered.
+//!
+//! The setters for events imcore does not have (friends, group tips and
+//! attributes, topics, revoke, update, upload progress, reactions,
+//! extensions, signaling, community, official accounts, follow lists…)
+//! exist so that a TIM C# layer can register and unregister them; they are
+//! stored and never called.
+
+use crate::boundary::guard_void;
+use crate::runtime::{lock, set_slot, LISTENERS};
+use crate::*;
+use std::ffi::{c_char, c_void};
+
+fn addr<F: Copy>(f: Option<F>) -> Option<usize> {
+    // SAFETY: `F` is always an `extern "C"` function pointer type here (the
+    // callback typedefs); reading it as an address is how it is stored.
+    f.map(|f| unsafe { std::mem::transmute_copy::<F, usize>(&f) })
+}
+
+/// Registers (NULL: unregisters) the listener for: Conversation events: Add / Update / Del with a ConvInfo array (Del: ConvInfo with the id and type and empty values), Start / Finish with "" (from inbound "sync" envelopes).
+/// `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetConvEventCallback(
+    cb: TIMConvEventCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetConvEventCallback", || {
+        set_slot(|l| &mut l.conv_event, addr(cb), user_data as usize)
+    });
+}
+
+/// Registers (NULL: unregisters) the listener for: The total unread count (muted conversations left out), on every change after the first TIMConvGetTotalUnreadMessageCount of the login.
+/// `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetConvTotalUnreadMessageCountChangedCallback(
+    cb: TIMConvTotalUnreadMessageCountChangedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetConvTotalUnreadMessageCountChangedCallback", || {
+        set_slot(|l| &mut l.total_unread, addr(cb), user_data as usize)
+    });
+}
+
+/// Registers (NULL: unregisters) the listener for: A subscribed filter's unread total, with the filter JSON exactly as subscribed (once per distinct subscribed text).
+/// `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetConvUnreadMessageCountChangedByFilterCallback(
+    cb: TIMConvTotalUnreadMessageCountChangedByFilterCallback,
+    user_data: *const c_void,
+) {
+    guard_void(
+        "TIMSetConvUnreadMessageCountChangedByFilterCallback",
+        || set_slot(|l| &mut l.filter_unread, addr(cb), user_data as usize),
+    );
+}
+
+/// Registers (NULL: unregisters) the listener for: A conversation group was created: its name and a JSON array of the V2 ids (`c2c_<user>` / `group_<group>`) it holds.
+/// `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetConvConversationGroupCreatedCallback(
+    cb: TIMConvConversationGroupCreatedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetConvConversationGroupCreatedCallback", || {
+        set_slot(|l| &mut l.group_created, addr(cb), user_data as usize)
+    });
+}
+
+/// Registers (NULL: unregisters) the listener for: A conversation group was deleted.
+/// `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetConvConversationGroupDeletedCallback(
+    cb: TIMConvConversationGroupDeletedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetConvConversationGroupDeletedCallback", || {
+        set_slot(|l| &mut l.group_deleted, addr(cb), user_data as usize)
+    });
+}
+
+/// Registers (NULL: unregisters) the listener for: A conversation group was renamed (old name, new name).
+/// `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetConvConversationGroupNameChangedCallback(
+    cb: TIMConvConversationGroupNameChangedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetConvConversationGroupNameChangedCallback", || {
+        set_slot(|l| &mut l.group_renamed, addr(cb), user_data as usize)
+    });
+}
+
+/// Registers (NULL: unregisters) the listener for: Conversations were added to a group: name and a JSON array of V2 ids.
+/// `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetConvConversationsAddedToGroupCallback(
+    cb: TIMConvConversationsAddedToGroupCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetConvConversationsAddedToGroupCallback", || {
+        set_slot(|l| &mut l.group_added, addr(cb), user_data as usize)
+    });
+}
+
+/// Registers (NULL: unregisters) the listener for: Conversations were removed from a group: name and a JSON array of V2 ids (3-argument callback, as the Unity layer binds it).
+/// `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetConvConversationsDeletedFromGroupCallback(
+    cb: TIMConvConversationsDeletedFromGroupCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetConvConversationsDeletedFromGroupCallback", || {
+        set_slot(|l| &mut l.group_removed, addr(cb), user_data as usize)
+    });
+}
+
+/// Registers (NULL: unregisters) the listener for: Read receipts of my messages: a JSON array of MessageReceipt (from inbound "receipt" envelopes).
+/// `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetMsgReadedReceiptCallback(
+    cb: TIMMsgReadedReceiptCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetMsgReadedReceiptCallback", || {
+        set_slot(|l| &mut l.receipt, addr(cb), user_data as usize)
+    });
+}
+
+/// Registers (NULL: unregisters) the listener for: Network status, as the host reports it with IMCoreSetNetworkStatus.
+/// `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetNetworkStatusListenerCallback(
+    cb: TIMNetworkStatusListenerCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetNetworkStatusListenerCallback", || {
+        set_slot(|l| &mut l.network, addr(cb), user_data as usize)
+    });
+}
+
+/// Registers (NULL: unregisters) the listener for: Kicked offline, as the host reports it with IMCoreNotifyKickedOffline.
+/// `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetKickedOfflineCallback(
+    cb: TIMKickedOfflineCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetKickedOfflineCallback", || {
+        set_slot(|l| &mut l.kicked, addr(cb), user_data as usize)
+    });
+}
+
+/// Registers (NULL: unregisters) the listener for: User sig expired, as the host reports it with IMCoreNotifyUserSigExpired.
+/// `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetUserSigExpiredCallback(
+    cb: TIMUserSigExpiredCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetUserSigExpiredCallback", || {
+        set_slot(|l| &mut l.sig_expired, addr(cb), user_data as usize)
+    });
+}
+
+/// Registers (NULL: unregisters) the listener for: imcore's log lines: refused calls (level 5, with the reason) and internal errors (level 6). Never contains message bodies or experimental-API log content.
+/// `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetLogCallback(cb: TIMLogCallback, user_data: *const c_void) {
+    guard_void("TIMSetLogCallback", || {
+        set_slot(|l| &mut l.log, addr(cb), user_data as usize)
+    });
+}
+
+/// Registers (NULL: unregisters) the listener for: Experimental notifications. imcore sends key "imcore_sync_failed" (data "") for an inbound sync envelope with phase "failed", and "imcore_outbound_failed" (data: the ack JSON) when the server refuses a non-message envelope.
+/// `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetExperimentalNotifyCallback(
+    cb: TIMExperimentalNotifyCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetExperimentalNotifyCallback", || {
+        set_slot(|l| &mut l.experimental, addr(cb), user_data as usize)
+    });
+}
+
+/// Adds a new-message listener: a JSON array of Message for messages that
+/// arrive through inbound "message" envelopes (not my own sends from this
+/// device). Adding the same function again only replaces its `user_data`
+/// (no double delivery). NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn TIMAddRecvNewMsgCallback(
+    cb: TIMRecvNewMsgCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMAddRecvNewMsgCallback", || {
+        let Some(f) = addr(cb) else { return };
+        let mut l = lock(&LISTENERS);
+        match l.new_msg.iter_mut().find(|(g, _)| *g == f) {
+            Some(entry) => entry.1 = user_data as usize,
+            None => l.new_msg.push((f, user_data as usize)),
+        }
+    });
+}
+
+/// Removes a new-message listener added with the same function pointer
+/// (unknown or NULL: no-op).
+#[no_mangle]
+pub unsafe extern "C" fn TIMRemoveRecvNewMsgCallback(cb: TIMRecvNewMsgCallback) {
+    guard_void("TIMRemoveRecvNewMsgCallback", || {
+        if let Some(f) = addr(cb) {
+            lock(&LISTENERS).new_msg.retain(|(g, _)| *g != f);
+        }
+    });
+}
+
+fn unfired(name: &'static str, f: Option<usize>, ud: *const c_void) {
+    let mut l = lock(&LISTENERS);
+    match f {
+        Some(f) => {
+            l.unfired.insert(name, (f, ud as usize));
+        }
+        None => {
+            l.unfired.remove(name);
+        }
+    }
+}
+
+/// Whether a never-fired listener is registered (for tests).
+pub fn unfired_registered(name: &str) -> bool {
+    lock(&LISTENERS).unfired.contains_key(name)
+}
+
+// --------------------------------------------------- never fired --
+
+/// Callback type of TIMSetMsgRevokeCallback (never called by imcore).
+pub type TIMMsgRevokeCallback =
+    Option<unsafe extern "C" fn(json_msg_locator_array: *const c_char, user_data: *const c_void)>;
+
+/// Registers (NULL: unregisters) a listener for message revoke. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetMsgRevokeCallback(
+    cb: TIMMsgRevokeCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetMsgRevokeCallback", || {
+        unfired("TIMSetMsgRevokeCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetMsgUpdateCallback (never called by imcore).
+pub type TIMMsgUpdateCallback =
+    Option<unsafe extern "C" fn(json_msg_array: *const c_char, user_data: *const c_void)>;
+
+/// Registers (NULL: unregisters) a listener for message update. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetMsgUpdateCallback(
+    cb: TIMMsgUpdateCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetMsgUpdateCallback", || {
+        unfired("TIMSetMsgUpdateCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetMsgElemUploadProgressCallback (never called by imcore).
+pub type TIMMsgElemUploadProgressCallback = Option<
+    unsafe extern "C" fn(
+        json_msg: *const c_char,
+        index: u32,
+        cur_size: u32,
+        total_size: u32,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for upload progress. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetMsgElemUploadProgressCallback(
+    cb: TIMMsgElemUploadProgressCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetMsgElemUploadProgressCallback", || {
+        unfired("TIMSetMsgElemUploadProgressCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetMsgReactionsChangedCallback (never called by imcore).
+pub type TIMMsgReactionsChangedCallback = Option<
+    unsafe extern "C" fn(json_reaction_change_info_array: *const c_char, user_data: *const c_void),
+>;
+
+/// Registers (NULL: unregisters) a listener for reactions. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetMsgReactionsChangedCallback(
+    cb: TIMMsgReactionsChangedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetMsgReactionsChangedCallback", || {
+        unfired("TIMSetMsgReactionsChangedCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetMsgAllMessageReceiveOptionCallback (never called by imcore).
+pub type TIMMsgAllMessageReceiveOptionCallback = Option<
+    unsafe extern "C" fn(json_receive_message_opt_info: *const c_char, user_data: *const c_void),
+>;
+
+/// Registers (NULL: unregisters) a listener for global receive option. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetMsgAllMessageReceiveOptionCallback(
+    cb: TIMMsgAllMessageReceiveOptionCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetMsgAllMessageReceiveOptionCallback", || {
+        unfired(
+            "TIMSetMsgAllMessageReceiveOptionCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetMsgExtensionsChangedCallback (never called by imcore).
+pub type TIMMsgExtensionsChangedCallback = Option<
+    unsafe extern "C" fn(
+        message_id: *const c_char,
+        json_extension_array: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for message extensions. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetMsgExtensionsChangedCallback(
+    cb: TIMMsgExtensionsChangedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetMsgExtensionsChangedCallback", || {
+        unfired("TIMSetMsgExtensionsChangedCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetMsgExtensionsDeletedCallback (never called by imcore).
+pub type TIMMsgExtensionsDeletedCallback = Option<
+    unsafe extern "C" fn(
+        message_id: *const c_char,
+        json_extension_key_array: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for message extensions. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetMsgExtensionsDeletedCallback(
+    cb: TIMMsgExtensionsDeletedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetMsgExtensionsDeletedCallback", || {
+        unfired("TIMSetMsgExtensionsDeletedCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetMsgGroupPinnedMessageChangedCallback (never called by imcore).
+pub type TIMMsgGroupPinnedMessageChangedCallback = Option<
+    unsafe extern "C" fn(
+        group_id: *const c_char,
+        json_msg: *const c_char,
+        is_pinned: bool,
+        op_user: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for pinned group messages. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetMsgGroupPinnedMessageChangedCallback(
+    cb: TIMMsgGroupPinnedMessageChangedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetMsgGroupPinnedMessageChangedCallback", || {
+        unfired(
+            "TIMSetMsgGroupPinnedMessageChangedCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetGroupTipsEventCallback (never called by imcore).
+pub type TIMGroupTipsEventCallback =
+    Option<unsafe extern "C" fn(json_group_tip_array: *const c_char, user_data: *const c_void)>;
+
+/// Registers (NULL: unregisters) a listener for group tips. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetGroupTipsEventCallback(
+    cb: TIMGroupTipsEventCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetGroupTipsEventCallback", || {
+        unfired("TIMSetGroupTipsEventCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetGroupAttributeChangedCallback (never called by imcore).
+pub type TIMGroupAttributeChangedCallback = Option<
+    unsafe extern "C" fn(
+        group_id: *const c_char,
+        json_group_attribute_array: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for group attributes. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetGroupAttributeChangedCallback(
+    cb: TIMGroupAttributeChangedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetGroupAttributeChangedCallback", || {
+        unfired("TIMSetGroupAttributeChangedCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetGroupCounterChangedCallback (never called by imcore).
+pub type TIMGroupCounterChangedCallback = Option<
+    unsafe extern "C" fn(
+        group_id: *const c_char,
+        group_counter_key: *const c_char,
+        group_counter_new_value: u64,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for group counters. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetGroupCounterChangedCallback(
+    cb: TIMGroupCounterChangedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetGroupCounterChangedCallback", || {
+        unfired("TIMSetGroupCounterChangedCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetGroupTopicCreatedCallback (never called by imcore).
+pub type TIMGroupTopicCreatedCallback = Option<
+    unsafe extern "C" fn(
+        group_id: *const c_char,
+        topic_id: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for topics. imcore has no such
+/// events: it is stored and never called. Returns TIM_SUCC (the Unity layer
+/// binds this setter with an int result).
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetGroupTopicCreatedCallback(
+    cb: TIMGroupTopicCreatedCallback,
+    user_data: *const c_void,
+) -> i32 {
+    guard_void("TIMSetGroupTopicCreatedCallback", || {
+        unfired("TIMSetGroupTopicCreatedCallback", addr(cb), user_data)
+    });
+    TIM_SUCC
+}
+
+/// Callback type of TIMSetGroupTopicDeletedCallback (never called by imcore).
+pub type TIMGroupTopicDeletedCallback = Option<
+    unsafe extern "C" fn(
+        group_id: *const c_char,
+        json_topic_id_array: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for topics. imcore has no such
+/// events: it is stored and never called. Returns TIM_SUCC (the Unity layer
+/// binds this setter with an int result).
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetGroupTopicDeletedCallback(
+    cb: TIMGroupTopicDeletedCallback,
+    user_data: *const c_void,
+) -> i32 {
+    guard_void("TIMSetGroupTopicDeletedCallback", || {
+        unfired("TIMSetGroupTopicDeletedCallback", addr(cb), user_data)
+    });
+    TIM_SUCC
+}
+
+/// Callback type of TIMSetGroupTopicChangedCallback (never called by imcore).
+pub type TIMGroupTopicChangedCallback = Option<
+    unsafe extern "C" fn(
+        group_id: *const c_char,
+        json_topic_info: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for topics. imcore has no such
+/// events: it is stored and never called. Returns TIM_SUCC (the Unity layer
+/// binds this setter with an int result).
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetGroupTopicChangedCallback(
+    cb: TIMGroupTopicChangedCallback,
+    user_data: *const c_void,
+) -> i32 {
+    guard_void("TIMSetGroupTopicChangedCallback", || {
+        unfired("TIMSetGroupTopicChangedCallback", addr(cb), user_data)
+    });
+    TIM_SUCC
+}
+
+/// Callback type of TIMSetSelfInfoUpdatedCallback (never called by imcore).
+pub type TIMSelfInfoUpdatedCallback =
+    Option<unsafe extern "C" fn(json_user_profile: *const c_char, user_data: *const c_void)>;
+
+/// Registers (NULL: unregisters) a listener for profiles. imcore has no such
+/// events: it is stored and never called. Returns TIM_SUCC (the Unity layer
+/// binds this setter with an int result).
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetSelfInfoUpdatedCallback(
+    cb: TIMSelfInfoUpdatedCallback,
+    user_data: *const c_void,
+) -> i32 {
+    guard_void("TIMSetSelfInfoUpdatedCallback", || {
+        unfired("TIMSetSelfInfoUpdatedCallback", addr(cb), user_data)
+    });
+    TIM_SUCC
+}
+
+/// Callback type of TIMSetUserStatusChangedCallback (never called by imcore).
+pub type TIMUserStatusChangedCallback =
+    Option<unsafe extern "C" fn(json_user_status_array: *const c_char, user_data: *const c_void)>;
+
+/// Registers (NULL: unregisters) a listener for user status. imcore has no such
+/// events: it is stored and never called. Returns TIM_SUCC (the Unity layer
+/// binds this setter with an int result).
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetUserStatusChangedCallback(
+    cb: TIMUserStatusChangedCallback,
+    user_data: *const c_void,
+) -> i32 {
+    guard_void("TIMSetUserStatusChangedCallback", || {
+        unfired("TIMSetUserStatusChangedCallback", addr(cb), user_data)
+    });
+    TIM_SUCC
+}
+
+/// Callback type of TIMSetUserInfoChangedCallback (never called by imcore).
+pub type TIMUserInfoChangedCallback =
+    Option<unsafe extern "C" fn(json_user_info_array: *const c_char, user_data: *const c_void)>;
+
+/// Registers (NULL: unregisters) a listener for user info. imcore has no such
+/// events: it is stored and never called. Returns TIM_SUCC (the Unity layer
+/// binds this setter with an int result).
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetUserInfoChangedCallback(
+    cb: TIMUserInfoChangedCallback,
+    user_data: *const c_void,
+) -> i32 {
+    guard_void("TIMSetUserInfoChangedCallback", || {
+        unfired("TIMSetUserInfoChangedCallback", addr(cb), user_data)
+    });
+    TIM_SUCC
+}
+
+/// Callback type of TIMSetOnAddFriendCallback (never called by imcore).
+pub type TIMOnAddFriendCallback =
+    Option<unsafe extern "C" fn(json_identifier_array: *const c_char, user_data: *const c_void)>;
+
+/// Registers (NULL: unregisters) a listener for friends. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetOnAddFriendCallback(
+    cb: TIMOnAddFriendCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetOnAddFriendCallback", || {
+        unfired("TIMSetOnAddFriendCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetOnDeleteFriendCallback (never called by imcore).
+pub type TIMOnDeleteFriendCallback =
+    Option<unsafe extern "C" fn(json_identifier_array: *const c_char, user_data: *const c_void)>;
+
+/// Registers (NULL: unregisters) a listener for friends. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetOnDeleteFriendCallback(
+    cb: TIMOnDeleteFriendCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetOnDeleteFriendCallback", || {
+        unfired("TIMSetOnDeleteFriendCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetUpdateFriendProfileCallback (never called by imcore).
+pub type TIMUpdateFriendProfileCallback = Option<
+    unsafe extern "C" fn(json_friend_profile_update_array: *const c_char, user_data: *const c_void),
+>;
+
+/// Registers (NULL: unregisters) a listener for friends. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetUpdateFriendProfileCallback(
+    cb: TIMUpdateFriendProfileCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetUpdateFriendProfileCallback", || {
+        unfired("TIMSetUpdateFriendProfileCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetFriendAddRequestCallback (never called by imcore).
+pub type TIMFriendAddRequestCallback = Option<
+    unsafe extern "C" fn(
+        json_friend_add_request_pendency_array: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for friend requests. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetFriendAddRequestCallback(
+    cb: TIMFriendAddRequestCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetFriendAddRequestCallback", || {
+        unfired("TIMSetFriendAddRequestCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetFriendApplicationListDeletedCallback (never called by imcore).
+pub type TIMFriendApplicationListDeletedCallback =
+    Option<unsafe extern "C" fn(json_identifier_array: *const c_char, user_data: *const c_void)>;
+
+/// Registers (NULL: unregisters) a listener for friend requests. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetFriendApplicationListDeletedCallback(
+    cb: TIMFriendApplicationListDeletedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetFriendApplicationListDeletedCallback", || {
+        unfired(
+            "TIMSetFriendApplicationListDeletedCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetFriendApplicationListReadCallback (never called by imcore).
+pub type TIMFriendApplicationListReadCallback =
+    Option<unsafe extern "C" fn(user_data: *const c_void)>;
+
+/// Registers (NULL: unregisters) a listener for friend requests. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetFriendApplicationListReadCallback(
+    cb: TIMFriendApplicationListReadCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetFriendApplicationListReadCallback", || {
+        unfired(
+            "TIMSetFriendApplicationListReadCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetFriendApplicationListAddedCallback (never called by imcore).
+pub type TIMFriendApplicationListAddedCallback = Option<
+    unsafe extern "C" fn(
+        json_friend_add_request_pendency_array: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for friend requests. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetFriendApplicationListAddedCallback(
+    cb: TIMFriendApplicationListAddedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetFriendApplicationListAddedCallback", || {
+        unfired(
+            "TIMSetFriendApplicationListAddedCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetFriendBlackListAddedCallback (never called by imcore).
+pub type TIMFriendBlackListAddedCallback = Option<
+    unsafe extern "C" fn(json_friend_black_added_array: *const c_char, user_data: *const c_void),
+>;
+
+/// Registers (NULL: unregisters) a listener for the blacklist. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetFriendBlackListAddedCallback(
+    cb: TIMFriendBlackListAddedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetFriendBlackListAddedCallback", || {
+        unfired("TIMSetFriendBlackListAddedCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetFriendBlackListDeletedCallback (never called by imcore).
+pub type TIMFriendBlackListDeletedCallback =
+    Option<unsafe extern "C" fn(json_identifier_array: *const c_char, user_data: *const c_void)>;
+
+/// Registers (NULL: unregisters) a listener for the blacklist. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetFriendBlackListDeletedCallback(
+    cb: TIMFriendBlackListDeletedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetFriendBlackListDeletedCallback", || {
+        unfired("TIMSetFriendBlackListDeletedCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetFriendGroupCreatedCallback (never called by imcore).
+pub type TIMFriendGroupCreatedCallback = Option<
+    unsafe extern "C" fn(
+        group_name: *const c_char,
+        json_friend_info_array: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for friend groups. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetFriendGroupCreatedCallback(
+    cb: TIMFriendGroupCreatedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetFriendGroupCreatedCallback", || {
+        unfired("TIMSetFriendGroupCreatedCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetFriendGroupDeletedCallback (never called by imcore).
+pub type TIMFriendGroupDeletedCallback =
+    Option<unsafe extern "C" fn(json_group_name_array: *const c_char, user_data: *const c_void)>;
+
+/// Registers (NULL: unregisters) a listener for friend groups. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetFriendGroupDeletedCallback(
+    cb: TIMFriendGroupDeletedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetFriendGroupDeletedCallback", || {
+        unfired("TIMSetFriendGroupDeletedCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetFriendGroupNameChangedCallback (never called by imcore).
+pub type TIMFriendGroupNameChangedCallback = Option<
+    unsafe extern "C" fn(
+        old_group_name: *const c_char,
+        new_group_name: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for friend groups. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetFriendGroupNameChangedCallback(
+    cb: TIMFriendGroupNameChangedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetFriendGroupNameChangedCallback", || {
+        unfired("TIMSetFriendGroupNameChangedCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetFriendsAddedToGroupCallback (never called by imcore).
+pub type TIMFriendsAddedToGroupCallback = Option<
+    unsafe extern "C" fn(
+        group_name: *const c_char,
+        json_friend_info_array: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for friend groups. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetFriendsAddedToGroupCallback(
+    cb: TIMFriendsAddedToGroupCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetFriendsAddedToGroupCallback", || {
+        unfired("TIMSetFriendsAddedToGroupCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetFriendsDeletedFromGroupCallback (never called by imcore).
+pub type TIMFriendsDeletedFromGroupCallback = Option<
+    unsafe extern "C" fn(
+        group_name: *const c_char,
+        json_friend_id_array: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for friend groups. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetFriendsDeletedFromGroupCallback(
+    cb: TIMFriendsDeletedFromGroupCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetFriendsDeletedFromGroupCallback", || {
+        unfired("TIMSetFriendsDeletedFromGroupCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetMyFollowingListChangedCallback (never called by imcore).
+pub type TIMMyFollowingListChangedCallback = Option<
+    unsafe extern "C" fn(
+        json_user_info_list: *const c_char,
+        is_add: bool,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for follow lists. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetMyFollowingListChangedCallback(
+    cb: TIMMyFollowingListChangedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetMyFollowingListChangedCallback", || {
+        unfired("TIMSetMyFollowingListChangedCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetMyFollowersListChangedCallback (never called by imcore).
+pub type TIMMyFollowersListChangedCallback = Option<
+    unsafe extern "C" fn(
+        json_user_info_list: *const c_char,
+        is_add: bool,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for follow lists. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetMyFollowersListChangedCallback(
+    cb: TIMMyFollowersListChangedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetMyFollowersListChangedCallback", || {
+        unfired("TIMSetMyFollowersListChangedCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetMutualFollowersListChangedCallback (never called by imcore).
+pub type TIMMutualFollowersListChangedCallback = Option<
+    unsafe extern "C" fn(
+        json_user_info_list: *const c_char,
+        is_add: bool,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for follow lists. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetMutualFollowersListChangedCallback(
+    cb: TIMMutualFollowersListChangedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetMutualFollowersListChangedCallback", || {
+        unfired(
+            "TIMSetMutualFollowersListChangedCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetOfficialAccountSubscribedCallback (never called by imcore).
+pub type TIMOfficialAccountSubscribedCallback = Option<
+    unsafe extern "C" fn(json_official_account_info: *const c_char, user_data: *const c_void),
+>;
+
+/// Registers (NULL: unregisters) a listener for official accounts. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetOfficialAccountSubscribedCallback(
+    cb: TIMOfficialAccountSubscribedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetOfficialAccountSubscribedCallback", || {
+        unfired(
+            "TIMSetOfficialAccountSubscribedCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetOfficialAccountUnsubscribedCallback (never called by imcore).
+pub type TIMOfficialAccountUnsubscribedCallback =
+    Option<unsafe extern "C" fn(official_account_id: *const c_char, user_data: *const c_void)>;
+
+/// Registers (NULL: unregisters) a listener for official accounts. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetOfficialAccountUnsubscribedCallback(
+    cb: TIMOfficialAccountUnsubscribedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetOfficialAccountUnsubscribedCallback", || {
+        unfired(
+            "TIMSetOfficialAccountUnsubscribedCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetOfficialAccountDeletedCallback (never called by imcore).
+pub type TIMOfficialAccountDeletedCallback =
+    Option<unsafe extern "C" fn(official_account_id: *const c_char, user_data: *const c_void)>;
+
+/// Registers (NULL: unregisters) a listener for official accounts. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetOfficialAccountDeletedCallback(
+    cb: TIMOfficialAccountDeletedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetOfficialAccountDeletedCallback", || {
+        unfired("TIMSetOfficialAccountDeletedCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetOfficialAccountInfoChangedCallback (never called by imcore).
+pub type TIMOfficialAccountInfoChangedCallback = Option<
+    unsafe extern "C" fn(json_official_account_info: *const c_char, user_data: *const c_void),
+>;
+
+/// Registers (NULL: unregisters) a listener for official accounts. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetOfficialAccountInfoChangedCallback(
+    cb: TIMOfficialAccountInfoChangedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetOfficialAccountInfoChangedCallback", || {
+        unfired(
+            "TIMSetOfficialAccountInfoChangedCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetSignalingReceiveNewInvitationCallback (never called by imcore).
+pub type TIMSignalingReceiveNewInvitationCallback = Option<
+    unsafe extern "C" fn(
+        invite_id: *const c_char,
+        inviter: *const c_char,
+        group_id: *const c_char,
+        json_invitee_list: *const c_char,
+        data: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for signaling. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetSignalingReceiveNewInvitationCallback(
+    cb: TIMSignalingReceiveNewInvitationCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetSignalingReceiveNewInvitationCallback", || {
+        unfired(
+            "TIMSetSignalingReceiveNewInvitationCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetSignalingInviteeAcceptedCallback (never called by imcore).
+pub type TIMSignalingInviteeAcceptedCallback = Option<
+    unsafe extern "C" fn(
+        invite_id: *const c_char,
+        invitee: *const c_char,
+        data: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for signaling. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetSignalingInviteeAcceptedCallback(
+    cb: TIMSignalingInviteeAcceptedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetSignalingInviteeAcceptedCallback", || {
+        unfired(
+            "TIMSetSignalingInviteeAcceptedCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetSignalingInviteeRejectedCallback (never called by imcore).
+pub type TIMSignalingInviteeRejectedCallback = Option<
+    unsafe extern "C" fn(
+        invite_id: *const c_char,
+        invitee: *const c_char,
+        data: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for signaling. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetSignalingInviteeRejectedCallback(
+    cb: TIMSignalingInviteeRejectedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetSignalingInviteeRejectedCallback", || {
+        unfired(
+            "TIMSetSignalingInviteeRejectedCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetSignalingInvitationCancelledCallback (never called by imcore).
+pub type TIMSignalingInvitationCancelledCallback = Option<
+    unsafe extern "C" fn(
+        invite_id: *const c_char,
+        inviter: *const c_char,
+        data: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for signaling. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetSignalingInvitationCancelledCallback(
+    cb: TIMSignalingInvitationCancelledCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetSignalingInvitationCancelledCallback", || {
+        unfired(
+            "TIMSetSignalingInvitationCancelledCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetSignalingInvitationTimeoutCallback (never called by imcore).
+pub type TIMSignalingInvitationTimeoutCallback = Option<
+    unsafe extern "C" fn(
+        invite_id: *const c_char,
+        json_invitee_list: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for signaling. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetSignalingInvitationTimeoutCallback(
+    cb: TIMSignalingInvitationTimeoutCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetSignalingInvitationTimeoutCallback", || {
+        unfired(
+            "TIMSetSignalingInvitationTimeoutCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetSignalingInvitationModifiedCallback (never called by imcore).
+pub type TIMSignalingInvitationModifiedCallback = Option<
+    unsafe extern "C" fn(invite_id: *const c_char, data: *const c_char, user_data: *const c_void),
+>;
+
+/// Registers (NULL: unregisters) a listener for signaling. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetSignalingInvitationModifiedCallback(
+    cb: TIMSignalingInvitationModifiedCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetSignalingInvitationModifiedCallback", || {
+        unfired(
+            "TIMSetSignalingInvitationModifiedCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetCommunityCreateTopicCallback (never called by imcore).
+pub type TIMCommunityCreateTopicCallback = Option<
+    unsafe extern "C" fn(
+        group_id: *const c_char,
+        topic_id: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for communities. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetCommunityCreateTopicCallback(
+    cb: TIMCommunityCreateTopicCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetCommunityCreateTopicCallback", || {
+        unfired("TIMSetCommunityCreateTopicCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetCommunityDeleteTopicCallback (never called by imcore).
+pub type TIMCommunityDeleteTopicCallback = Option<
+    unsafe extern "C" fn(
+        group_id: *const c_char,
+        json_topic_id_array: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for communities. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetCommunityDeleteTopicCallback(
+    cb: TIMCommunityDeleteTopicCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetCommunityDeleteTopicCallback", || {
+        unfired("TIMSetCommunityDeleteTopicCallback", addr(cb), user_data)
+    });
+}
+
+/// Callback type of TIMSetCommunityChangeTopicInfoCallback (never called by imcore).
+pub type TIMCommunityChangeTopicInfoCallback = Option<
+    unsafe extern "C" fn(
+        group_id: *const c_char,
+        json_topic_info: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for communities. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetCommunityChangeTopicInfoCallback(
+    cb: TIMCommunityChangeTopicInfoCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetCommunityChangeTopicInfoCallback", || {
+        unfired(
+            "TIMSetCommunityChangeTopicInfoCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetCommunityReceiveTopicRESTCustomDataCallback (never called by imcore).
+pub type TIMCommunityReceiveTopicRESTCustomDataCallback = Option<
+    unsafe extern "C" fn(
+        topic_id: *const c_char,
+        custom_data: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for communities. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetCommunityReceiveTopicRESTCustomDataCallback(
+    cb: TIMCommunityReceiveTopicRESTCustomDataCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetCommunityReceiveTopicRESTCustomDataCallback", || {
+        unfired(
+            "TIMSetCommunityReceiveTopicRESTCustomDataCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetCommunityCreatePermissionGroupCallback (never called by imcore).
+pub type TIMCommunityCreatePermissionGroupCallback = Option<
+    unsafe extern "C" fn(
+        group_id: *const c_char,
+        json_permission_group_info: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for communities. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetCommunityCreatePermissionGroupCallback(
+    cb: TIMCommunityCreatePermissionGroupCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetCommunityCreatePermissionGroupCallback", || {
+        unfired(
+            "TIMSetCommunityCreatePermissionGroupCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetCommunityDeletePermissionGroupCallback (never called by imcore).
+pub type TIMCommunityDeletePermissionGroupCallback = Option<
+    unsafe extern "C" fn(
+        group_id: *const c_char,
+        json_permission_group_id_array: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for communities. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetCommunityDeletePermissionGroupCallback(
+    cb: TIMCommunityDeletePermissionGroupCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetCommunityDeletePermissionGroupCallback", || {
+        unfired(
+            "TIMSetCommunityDeletePermissionGroupCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetCommunityChangePermissionGroupInfoCallback (never called by imcore).
+pub type TIMCommunityChangePermissionGroupInfoCallback = Option<
+    unsafe extern "C" fn(
+        group_id: *const c_char,
+        json_permission_group_info: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for communities. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetCommunityChangePermissionGroupInfoCallback(
+    cb: TIMCommunityChangePermissionGroupInfoCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetCommunityChangePermissionGroupInfoCallback", || {
+        unfired(
+            "TIMSetCommunityChangePermissionGroupInfoCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetCommunityAddMembersToPermissionGroupCallback (never called by imcore).
+pub type TIMCommunityAddMembersToPermissionGroupCallback = Option<
+    unsafe extern "C" fn(
+        group_id: *const c_char,
+        json_result: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for communities. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetCommunityAddMembersToPermissionGroupCallback(
+    cb: TIMCommunityAddMembersToPermissionGroupCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetCommunityAddMembersToPermissionGroupCallback", || {
+        unfired(
+            "TIMSetCommunityAddMembersToPermissionGroupCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetCommunityRemoveMembersFromPermissionGroupCallback (never called by imcore).
+pub type TIMCommunityRemoveMembersFromPermissionGroupCallback = Option<
+    unsafe extern "C" fn(
+        group_id: *const c_char,
+        json_result: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for communities. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetCommunityRemoveMembersFromPermissionGroupCallback(
+    cb: TIMCommunityRemoveMembersFromPermissionGroupCallback,
+    user_data: *const c_void,
+) {
+    guard_void(
+        "TIMSetCommunityRemoveMembersFromPermissionGroupCallback",
+        || {
+            unfired(
+                "TIMSetCommunityRemoveMembersFromPermissionGroupCallback",
+                addr(cb),
+                user_data,
+            )
+        },
+    );
+}
+
+/// Callback type of TIMSetCommunityAddTopicPermissionCallback (never called by imcore).
+pub type TIMCommunityAddTopicPermissionCallback = Option<
+    unsafe extern "C" fn(
+        group_id: *const c_char,
+        json_result: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for communities. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetCommunityAddTopicPermissionCallback(
+    cb: TIMCommunityAddTopicPermissionCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetCommunityAddTopicPermissionCallback", || {
+        unfired(
+            "TIMSetCommunityAddTopicPermissionCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetCommunityDeleteTopicPermissionCallback (never called by imcore).
+pub type TIMCommunityDeleteTopicPermissionCallback = Option<
+    unsafe extern "C" fn(
+        group_id: *const c_char,
+        json_result: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for communities. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetCommunityDeleteTopicPermissionCallback(
+    cb: TIMCommunityDeleteTopicPermissionCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetCommunityDeleteTopicPermissionCallback", || {
+        unfired(
+            "TIMSetCommunityDeleteTopicPermissionCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}
+
+/// Callback type of TIMSetCommunityModifyTopicPermissionCallback (never called by imcore).
+pub type TIMCommunityModifyTopicPermissionCallback = Option<
+    unsafe extern "C" fn(
+        group_id: *const c_char,
+        json_result: *const c_char,
+        user_data: *const c_void,
+    ),
+>;
+
+/// Registers (NULL: unregisters) a listener for communities. imcore has no such
+/// events: it is stored and never called.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetCommunityModifyTopicPermissionCallback(
+    cb: TIMCommunityModifyTopicPermissionCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetCommunityModifyTopicPermissionCallback", || {
+        unfired(
+            "TIMSetCommunityModifyTopicPermissionCallback",
+            addr(cb),
+            user_data,
+        )
+    });
+}

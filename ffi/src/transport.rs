@@ -1,0 +1,623 @@
+//! The transport extension (`docs/TRANSPORT.md`): inbound envelopes, the
+//! outbound callback and its acks, the callback mode, and the connection
+//! events the host reports.
+
+use crate::boundary::{self, guard, guard_value, req_str, Reject};
+use crate::json::{self, Obj};
+use crate::runtime::{self, comm, lock, op_batch, Cb, Session, CORE};
+use crate::*;
+use imcore::engine::{
+    ConversationSync, GroupChange, InboundReceipt, Outbound, OutboundEnvelope, RosterOp,
+};
+use imcore::{ConvKey, ConvType, GroupType, IncomingMessage, ReceiveOpt, SyncPhase};
+use serde_json::{json, Value};
+use std::ffi::{c_char, c_void};
+
+// ------------------------------------------------------------- inbound --
+
+/// One parsed inbound envelope.
+enum Inbound {
+    Message(IncomingMessage),
+    Receipt(InboundReceipt),
+    ReadPosition(ConvKey, u64, u64),
+    Members(ConvKey, Option<GroupType>, RosterOp, Vec<String>),
+    Sync(SyncPhase),
+    Conversation(ConversationSync),
+}
+
+fn key_of(o: &Obj<'_>, id_key: &str, type_key: &str) -> boundary::Sync<ConvKey> {
+    let id = o.str(id_key)?;
+    let id = o.require(id_key, id)?;
+    let t = o.i64(type_key)?;
+    let t = o.require(type_key, t)?;
+    let t = boundary::conv_type(
+        i32::try_from(t).unwrap_or(-1),
+        &format!("{}.{type_key}", o.ctx),
+    )?;
+    boundary::conv_key(id, t, &format!("{}.{id_key}", o.ctx))
+}
+
+fn parse_message(v: &Value, ctx: &str) -> boundary::Sync<IncomingMessage> {
+    let o = Obj::new(v, ctx)?;
+    let msg_id = o.str("message_msg_id")?;
+    let msg_id = o.require("message_msg_id", msg_id)?.to_owned();
+    let conv = key_of(&o, "message_conv_id", "message_conv_type")?;
+    let sender = o.str("message_sender")?;
+    let sender = o.require("message_sender", sender)?.to_owned();
+    let server_time = o.u64("message_server_time")?;
+    let server_time = o.require("message_server_time", server_time)?;
+    let m = IncomingMessage {
+        msg_id,
+        conv,
+        sender,
+        server_time,
+        seq: o.u64("message_seq")?.unwrap_or(0),
+        from_self: o.bool("message_is_from_self")?.unwrap_or(false),
+        need_read_receipt: o.bool("message_need_read_receipt")?.unwrap_or(false),
+        excluded_from_unread: o
+            .bool("message_is_excluded_from_unread_count")?
+            .unwrap_or(false),
+        excluded_from_last_message: o
+            .bool("message_excluded_from_last_message")?
+            .unwrap_or(false),
+        at_users: o
+            .strings("message_group_at_user_array")?
+            .unwrap_or_default(),
+        online_only: o.bool("message_is_online_msg")?.unwrap_or(false),
+        body: v.to_string(),
+    };
+    m.validate()
+        .map_err(|e| Reject::param(format!("{ctx}: {}", boundary::strip(&e))))?;
+    Ok(m)
+}
+
+fn parse_envelope(v: &Value, ctx: &str) -> boundary::Sync<Inbound> {
+    let o = Obj::new(v, ctx)?;
+    let kind = o.str("kind")?;
+    let kind = o.require("kind", kind)?;
+    Ok(match kind {
+        "message" => {
+            let m = o
+                .get("message")
+                .ok_or_else(|| Reject::json(format!("{ctx}.message is missing")))?;
+            Inbound::Message(parse_message(m, &format!("{ctx}.message"))?)
+        }
+        "receipt" => {
+            let r = o
+                .get("receipt")
+                .ok_or_else(|| Reject::json(format!("{ctx}.receipt is missing")))?;
+            let r = Obj::new(r, format!("{ctx}.receipt"))?;
+            let conv = key_of(&r, "msg_receipt_conv_id", "msg_receipt_conv_type")?;
+            let reader = match r.str("msg_receipt_user_id")? {
+                Some(u) => u.to_owned(),
+                None if conv.conv_type == ConvType::C2c => conv.peer.clone(),
+                None => {
+                    return Err(Reject::json(format!(
+                        "{ctx}.receipt.msg_receipt_user_id is missing"
+                    )))
+                }
+            };
+            Inbound::Receipt(InboundReceipt {
+                conv,
+                msg_id: r.str("msg_receipt_msg_id")?.unwrap_or("").to_owned(),
+                reader,
+                timestamp: r.u64("msg_receipt_time_stamp")?.unwrap_or(0),
+            })
+        }
+        "read_position" => {
+            let key = key_of(&o, "conv_id", "conv_type")?;
+            let ts = o.u64("timestamp")?.unwrap_or(0);
+            let seq = o.u64("sequence")?.unwrap_or(0);
+            if ts == 0 && seq == 0 {
+                return Err(Reject::json(format!(
+                    "{ctx} needs \"timestamp\" (C2C) or \"sequence\" (group)"
+                )));
+            }
+            Inbound::ReadPosition(key, ts, seq)
+        }
+        "group_members" => {
+            let id = o.str("group_id")?;
+            let id = o.require("group_id", id)?;
+            let key = boundary::conv_key(id, ConvType::Group, &format!("{ctx}.group_id"))?;
+            let gt = match o.i64("group_type")? {
+                None => None,
+                Some(t) => Some(GroupType::from_i64(t).map_err(|_| {
+                    Reject::param(format!("{ctx}.group_type is {t}; expected 0..=5"))
+                })?),
+            };
+            let op = match o.str("op")?.unwrap_or("set") {
+                "set" => RosterOp::Set,
+                "add" => RosterOp::Add,
+                "remove" => RosterOp::Remove,
+                other => {
+                    return Err(Reject::param(format!(
+                        "{ctx}.op is {other:?}; expected \"set\", \"add\" or \"remove\""
+                    )))
+                }
+            };
+            let members = o.strings("members")?.unwrap_or_default();
+            Inbound::Members(key, gt, op, members)
+        }
+        "sync" => {
+            let phase = o.str("phase")?;
+            Inbound::Sync(match o.require("phase", phase)? {
+                "start" => SyncPhase::Started,
+                "finish" => SyncPhase::Finished,
+                "failed" => SyncPhase::Failed,
+                other => {
+                    return Err(Reject::param(format!(
+                        "{ctx}.phase is {other:?}; expected \"start\", \"finish\" or \"failed\""
+                    )))
+                }
+            })
+        }
+        "conversation" => {
+            let c = o
+                .get("conversation")
+                .ok_or_else(|| Reject::json(format!("{ctx}.conversation is missing")))?;
+            let c = Obj::new(c, format!("{ctx}.conversation"))?;
+            let key = key_of(&c, "conv_id", "conv_type")?;
+            let marks = match c.get("conv_mark_array") {
+                None => 0,
+                Some(Value::Array(a)) => a.iter().enumerate().try_fold(0u64, |acc, (i, m)| {
+                    m.as_u64().map(|b| acc | b).ok_or_else(|| {
+                        Reject::json(format!(
+                            "{ctx}.conversation.conv_mark_array[{i}] must be an unsigned integer"
+                        ))
+                    })
+                })?,
+                Some(_) => {
+                    return Err(Reject::json(format!(
+                        "{ctx}.conversation.conv_mark_array must be an array"
+                    )))
+                }
+            };
+            let recv_opt = match c.i64("conv_recv_opt")? {
+                None => ReceiveOpt::Receive,
+                Some(v) => ReceiveOpt::from_i64(v).map_err(|_| {
+                    Reject::param(format!(
+                        "{ctx}.conversation.conv_recv_opt is {v}; expected 0..=4"
+                    ))
+                })?,
+            };
+            let group_type = match c.i64("conv_group_type")? {
+                None => None,
+                Some(t) => Some(GroupType::from_i64(t).map_err(|_| {
+                    Reject::param(format!("{ctx}.conversation.conv_group_type is {t}"))
+                })?),
+            };
+            Inbound::Conversation(ConversationSync {
+                key: Some(key),
+                update_time: o.u64("update_time")?.unwrap_or(0),
+                group_type,
+                read_timestamp: c.u64("conv_c2c_read_timestamp")?.unwrap_or(0),
+                read_sequence: c.u64("conv_group_read_sequence")?.unwrap_or(0),
+                pinned: c.bool("conv_is_pinned")?.unwrap_or(false),
+                marks,
+                recv_opt,
+                groups: c
+                    .strings("conv_conversation_group_array")?
+                    .unwrap_or_default(),
+                custom_data: c.str("conv_custom_data")?.unwrap_or("").to_owned(),
+                server_ext: o.str("server_ext")?.unwrap_or("").to_owned(),
+                deleted: o.bool("deleted")?.unwrap_or(false),
+            })
+        }
+        other => {
+            return Err(Reject::param(format!(
+                "{ctx}.kind {other:?} is not one of message, receipt, read_position, \
+                 group_members, sync, conversation"
+            )))
+        }
+    })
+}
+
+/// Applies parsed envelopes in order; consecutive messages, receipts and
+/// conversation states go to one engine call (one transaction) each.
+fn apply(s: &mut Session, envs: Vec<Inbound>) -> Result<Value, imcore::Error> {
+    let (mut stored, mut dup, mut online, mut applied) = (0usize, 0usize, 0usize, 0usize);
+    let mut it = envs.into_iter().peekable();
+    while let Some(e) = it.next() {
+        match e {
+            Inbound::Message(m) => {
+                let mut batch = vec![m];
+                while let Some(Inbound::Message(_)) = it.peek() {
+                    if let Some(Inbound::Message(m)) = it.next() {
+                        batch.push(m);
+                    }
+                }
+                let n = batch.len();
+                let r = s.engine.receive(batch)?;
+                stored += r.stored;
+                dup += r.duplicates;
+                online += r.online;
+                applied += n;
+            }
+            Inbound::Receipt(r) => {
+                let mut batch = vec![r];
+                while let Some(Inbound::Receipt(_)) = it.peek() {
+                    if let Some(Inbound::Receipt(r)) = it.next() {
+                        batch.push(r);
+                    }
+                }
+                let n = batch.len();
+                s.engine.apply_receipts(batch)?;
+                applied += n;
+            }
+            Inbound::Conversation(c) => {
+                let mut batch = vec![c];
+                while let Some(Inbound::Conversation(_)) = it.peek() {
+                    if let Some(Inbound::Conversation(c)) = it.next() {
+                        batch.push(c);
+                    }
+                }
+                let n = batch.len();
+                s.engine.merge_conversations(batch)?;
+                applied += n;
+            }
+            Inbound::ReadPosition(k, ts, seq) => {
+                s.engine.apply_read_position(&k, ts, seq)?;
+                applied += 1;
+            }
+            Inbound::Members(k, gt, op, members) => {
+                s.engine.set_group_members(&k, gt, op, &members)?;
+                applied += 1;
+            }
+            Inbound::Sync(p) => {
+                s.engine.sync_phase(p);
+                applied += 1;
+            }
+        }
+    }
+    Ok(json!({
+        "applied": applied,
+        "messages_stored": stored,
+        "messages_duplicate": dup,
+        "messages_online": online,
+    }))
+}
+
+/// Host → imcore: a JSON array of inbound envelopes (see docs/TRANSPORT.md),
+/// each an object with "kind": "message", "receipt", "read_position",
+/// "group_members", "sync" or "conversation".
+///
+/// Every envelope is parsed and validated first: a malformed one refuses the
+/// whole push (nothing applied) with TIM_ERR_JSON / TIM_ERR_PARAM /
+/// TIM_ERR_CONV and a description naming `[index].key`. Then they are applied
+/// in order, consecutive "message" (and "receipt", "conversation")
+/// envelopes in one transaction; an engine error stops there (what was
+/// applied before stays) and arrives in the callback with its code and a
+/// desc naming the envelope index. Events (new messages, conv events,
+/// receipts, totals) come before the result.
+/// Callback json: `{"applied":n,"messages_stored":n,"messages_duplicate":n,
+/// "messages_online":n}`.
+/// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+/// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
+#[no_mangle]
+pub unsafe extern "C" fn IMCoreInboundPush(
+    json_envelope_array: *const c_char,
+    cb: TIMCommCallback,
+    user_data: *const c_void,
+) -> i32 {
+    guard("IMCoreInboundPush", || {
+        runtime::check_logged_in()?;
+        const W: &str = "json_envelope_array";
+        // SAFETY: the host passes NULL or a valid C string.
+        let text = unsafe { req_str(json_envelope_array, W) }?;
+        let v = json::parse(text, W)?;
+        let envs = json::array(&v, W)?
+            .iter()
+            .enumerate()
+            .map(|(i, e)| parse_envelope(e, &format!("[{i}]")))
+            .collect::<boundary::Sync<Vec<_>>>()?;
+        let ud = user_data as usize;
+        op_batch(move |s| {
+            let result = apply(s, envs).map(|v| v.to_string());
+            let mut batch = crate::events::collect(s);
+            if cb.is_some() {
+                batch.push(comm(cb, ud, result));
+            }
+            batch
+        })
+    })
+}
+
+// ------------------------------------------------------------ outbound --
+
+fn conv_fields(k: &ConvKey) -> (String, i64) {
+    (k.peer.clone(), k.conv_type.as_i64())
+}
+
+/// The JSON of one outbound envelope (documented in docs/TRANSPORT.md).
+pub fn outbound_json(e: &OutboundEnvelope) -> String {
+    let id = e.envelope_id;
+    let ids = |ks: &[ConvKey]| ks.iter().map(ConvKey::v2_id).collect::<Vec<_>>();
+    let v = match &e.item {
+        Outbound::Message { message } => {
+            json!({"envelope_id": id, "kind": "message", "message": json::message(message)})
+        }
+        Outbound::Receipts { conv, msg_ids } => {
+            let (c, t) = conv_fields(conv);
+            json!({"envelope_id": id, "kind": "receipt", "conv_id": c, "conv_type": t,
+                   "msg_id_array": msg_ids})
+        }
+        Outbound::ReadPositions { positions } => json!({
+            "envelope_id": id, "kind": "read_position",
+            "positions": positions.iter().map(|p| {
+                let (c, t) = conv_fields(&p.conv);
+                json!({"conv_id": c, "conv_type": t, "timestamp": p.timestamp,
+                       "sequence": p.sequence})
+            }).collect::<Vec<_>>(),
+        }),
+        Outbound::Pin { conv, pinned } => {
+            let (c, t) = conv_fields(conv);
+            json!({"envelope_id": id, "kind": "pin", "conv_id": c, "conv_type": t,
+                   "is_pinned": pinned})
+        }
+        Outbound::Marks {
+            convs,
+            mark,
+            enable,
+        } => json!({
+            "envelope_id": id, "kind": "mark", "conversation_id_array": ids(convs),
+            "mark_type": mark, "enable_mark": enable,
+        }),
+        Outbound::ReceiveOpt { conv, opt } => {
+            let (c, t) = conv_fields(conv);
+            json!({"envelope_id": id, "kind": "receive_opt", "conv_id": c, "conv_type": t,
+                   "opt": opt.as_i64()})
+        }
+        Outbound::CustomData { convs, data } => json!({
+            "envelope_id": id, "kind": "custom_data", "conversation_id_array": ids(convs),
+            "custom_data": data,
+        }),
+        Outbound::ServerExtension { conv, ext } => {
+            let (c, t) = conv_fields(conv);
+            json!({"envelope_id": id, "kind": "server_extension", "conv_id": c,
+                   "conv_type": t, "server_ext": ext})
+        }
+        Outbound::Delete {
+            convs,
+            clear_messages,
+        } => json!({
+            "envelope_id": id, "kind": "delete", "conversation_id_array": ids(convs),
+            "clear_message": clear_messages,
+        }),
+        Outbound::Group { change } => {
+            let mut o = json!({"envelope_id": id, "kind": "conversation_group"});
+            let (op, fields) = match change {
+                GroupChange::Create { name, convs } => (
+                    "create",
+                    json!({"group_name": name, "conversation_id_array": ids(convs)}),
+                ),
+                GroupChange::Delete { name } => ("delete", json!({"group_name": name})),
+                GroupChange::Rename { old, new } => {
+                    ("rename", json!({"old_name": old, "new_name": new}))
+                }
+                GroupChange::Add { name, convs } => (
+                    "add",
+                    json!({"group_name": name, "conversation_id_array": ids(convs)}),
+                ),
+                GroupChange::Remove { name, convs } => (
+                    "remove",
+                    json!({"group_name": name, "conversation_id_array": ids(convs)}),
+                ),
+            };
+            o["op"] = json!(op);
+            if let (Some(o), Some(f)) = (o.as_object_mut(), fields.as_object()) {
+                for (k, v) in f {
+                    o.insert(k.clone(), v.clone());
+                }
+            }
+            o
+        }
+    };
+    v.to_string()
+}
+
+/// Every envelope not yet acknowledged, for delivery again (at login with
+/// an outbound callback, and when one is set).
+pub fn redeliver(s: &mut Session) -> Vec<Cb> {
+    match s.engine.outbox() {
+        Ok(envs) => envs
+            .iter()
+            .map(|e| Cb::Outbound(outbound_json(e)))
+            .collect(),
+        Err(e) => vec![Cb::Log(6, format!("cannot read the outbox: {e}"))],
+    }
+}
+
+/// Registers (NULL: unregisters) the host's outbound callback. While one is
+/// set, imcore runs with its outbox: every change the server keeps (a
+/// message sent, receipts sent, read positions moved, pin, marks, receive
+/// option, custom data, delete, conversation groups) queues an envelope
+/// (a JSON object with "envelope_id" and "kind") that is passed to this
+/// callback, one call each, after that operation's events and before its
+/// result; sends stay "sending" until IMCoreOutboundAck. Envelopes are kept
+/// in the store until acknowledged and are passed again after each login
+/// and when the callback is set. With none set (loopback), sends succeed at
+/// once, stamped with the local clock and the next local sequence.
+#[no_mangle]
+pub unsafe extern "C" fn IMCoreSetOutboundCallback(
+    cb: IMCoreOutboundCallback,
+    user_data: *const c_void,
+) {
+    crate::boundary::guard_void("IMCoreSetOutboundCallback", || {
+        let f = cb.map(|f| f as usize);
+        runtime::set_slot(|l| &mut l.outbound, f, user_data as usize);
+        let mut core = lock(&CORE);
+        if let Some(s) = core.session.as_mut() {
+            s.engine.set_outbox_enabled(f.is_some());
+            if f.is_some() {
+                let batch = redeliver(s);
+                runtime::send(batch);
+            }
+        }
+    });
+}
+
+/// Host → imcore: the server's answer to one outbound envelope:
+/// `{"envelope_id":n,"code":0,"desc":"","message_server_time":s,"message_seq":q}`
+/// (`code` 0 = accepted; the two stamps apply to message envelopes; 0 or
+/// absent time = now). For a message, the send's callback fires now: code 0
+/// with the stamped Message (status 2), or the ack's code and desc with the
+/// Message in status 3 (send failed; it stays stored). For other envelopes
+/// the local change stays either way; a non-zero code is reported to the
+/// experimental-notify listener as key "imcore_outbound_failed" with the ack
+/// JSON as data. Synchronous, no callback of its own.
+/// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM
+/// (NULL, unknown or already answered envelope, stamps out of range);
+/// TIM_ERR_JSON.
+#[no_mangle]
+pub unsafe extern "C" fn IMCoreOutboundAck(json_ack: *const c_char) -> i32 {
+    guard("IMCoreOutboundAck", || {
+        runtime::check_logged_in()?;
+        // SAFETY: the host passes NULL or a valid C string.
+        let text = unsafe { req_str(json_ack, "json_ack") }?;
+        let v = json::parse(text, "json_ack")?;
+        let o = Obj::new(&v, "json_ack")?;
+        let id = o.u64("envelope_id")?;
+        let id = o.require("envelope_id", id)?;
+        let code = o.i64("code")?.unwrap_or(0);
+        let code = i32::try_from(code)
+            .map_err(|_| Reject::param(format!("json_ack.code {code} is out of range")))?;
+        let desc = o.str("desc")?.unwrap_or("").to_owned();
+        let time = o.u64("message_server_time")?.unwrap_or(0);
+        let seq = o.u64("message_seq")?.unwrap_or(0);
+        let ack_text = v.to_string();
+        let mut failed = None;
+        op_batch(|s| {
+            let outcome = s.engine.ack_outbound(id, code, time, seq);
+            let mut batch = crate::events::collect(s);
+            match outcome {
+                Err(e) => failed = Some(e),
+                Ok(out) => {
+                    let pending = s.pending_sends.remove(&id);
+                    match (&out.envelope.item, pending) {
+                        (Outbound::Message { .. }, Some(p)) => {
+                            let json = out
+                                .message
+                                .as_ref()
+                                .map(|m| json::message(m).to_string())
+                                .unwrap_or_default();
+                            batch.push(Cb::Comm {
+                                cb: p.cb,
+                                ud: p.ud,
+                                code,
+                                desc: if code == 0 { String::new() } else { desc },
+                                json,
+                            });
+                        }
+                        (Outbound::Message { .. }, None) => {}
+                        _ if code != 0 => {
+                            batch.push(Cb::Experimental("imcore_outbound_failed".into(), ack_text))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            batch
+        })?;
+        match failed {
+            None => Ok(TIM_SUCC),
+            Some(e) => Err(Reject::param(boundary::strip(&e))),
+        }
+    })
+}
+
+// ----------------------------------------------------- delivery control --
+
+/// Chooses where callbacks run: 0 (`IMCORE_CALLBACK_MODE_THREAD`, default)
+/// on imcore's dispatcher thread; 1 (`IMCORE_CALLBACK_MODE_PUMPED`) only
+/// inside IMCorePollCallbacks on the host's thread (e.g. Unity's main
+/// thread). Switching to 1 stops and joins the thread (what it already took
+/// is delivered before this returns; called from a callback, the thread ends
+/// when that callback returns); switching to 0 starts it again. May be
+/// called before TIMInit. Returns TIM_SUCC, or TIM_ERR_PARAM for another value.
+#[no_mangle]
+pub unsafe extern "C" fn IMCoreSetCallbackMode(mode: i32) -> i32 {
+    guard("IMCoreSetCallbackMode", || {
+        if mode != IMCORE_CALLBACK_MODE_THREAD && mode != IMCORE_CALLBACK_MODE_PUMPED {
+            return Err(Reject::param(format!("mode is {mode}; expected 0 or 1")));
+        }
+        runtime::set_mode(mode);
+        Ok(TIM_SUCC)
+    })
+}
+
+/// In pumped mode, delivers up to `max_batches` queued batches (one batch =
+/// one operation's events and its result; 0 = everything queued) on the
+/// calling thread, in order, and returns how many it delivered. Returns 0 in
+/// thread mode, and when another thread is polling at the moment. A callback
+/// may call it again (nested delivery continues in order).
+#[no_mangle]
+pub unsafe extern "C" fn IMCorePollCallbacks(max_batches: u32) -> i32 {
+    guard_value("IMCorePollCallbacks", 0, || {
+        i32::try_from(runtime::poll(max_batches)).unwrap_or(i32::MAX)
+    })
+}
+
+fn notify(cb: Cb) -> boundary::Sync<i32> {
+    runtime::check_init()?;
+    runtime::send(vec![cb]);
+    Ok(TIM_SUCC)
+}
+
+/// Host → imcore: the connection state changed (`status`: 0 connected,
+/// 1 disconnected, 2 connecting, 3 connect failed; `code`/`desc` are passed
+/// on, desc may be NULL). Fires the network-status listener.
+/// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_PARAM (status out of range,
+/// desc not UTF-8).
+#[no_mangle]
+pub unsafe extern "C" fn IMCoreSetNetworkStatus(
+    status: i32,
+    code: i32,
+    desc: *const c_char,
+) -> i32 {
+    guard("IMCoreSetNetworkStatus", || {
+        if !(0..=3).contains(&status) {
+            return Err(Reject::param(format!("status is {status}; expected 0..=3")));
+        }
+        // SAFETY: the host passes NULL or a valid C string.
+        let desc = unsafe { boundary::str_or_empty(desc, "desc") }?.to_owned();
+        notify(Cb::Network(status, code, desc))
+    })
+}
+
+/// Host → imcore: this account logged in elsewhere and the server kicked
+/// this device. Fires the kicked-offline listener (the app usually calls
+/// TIMLogout). Returns TIM_SUCC or TIM_ERR_SDKUNINIT.
+#[no_mangle]
+pub unsafe extern "C" fn IMCoreNotifyKickedOffline() -> i32 {
+    guard("IMCoreNotifyKickedOffline", || notify(Cb::Kicked))
+}
+
+/// Host → imcore: the server refused the user sig as expired. Fires the
+/// user-sig-expired listener. Returns TIM_SUCC or TIM_ERR_SDKUNINIT.
+#[no_mangle]
+pub unsafe extern "C" fn IMCoreNotifyUserSigExpired() -> i32 {
+    guard("IMCoreNotifyUserSigExpired", || notify(Cb::SigExpired))
+}
+
+/// Copies the description of the last call refused on this thread (""
+/// after a call that succeeded) into `buffer` of `buffer_len` bytes,
+/// NUL-terminated and truncated to fit (at a UTF-8 boundary). Returns the
+/// full length in bytes (without the NUL), or TIM_ERR_PARAM for a NULL
+/// buffer or a length of 0. Does not itself reset the last error.
+#[no_mangle]
+pub unsafe extern "C" fn IMCoreGetLastError(buffer: *mut c_char, buffer_len: u32) -> i32 {
+    let text = boundary::last_error();
+    guard_value("IMCoreGetLastError", TIM_ERR_PARAM, || {
+        if buffer.is_null() || buffer_len == 0 {
+            return TIM_ERR_PARAM;
+        }
+        let mut end = text.len().min(buffer_len as usize - 1);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        // SAFETY: the host provides `buffer_len` writable bytes; `end + 1`
+        // of them are written.
+        let _ = unsafe { boundary::write_c_buf(buffer, end + 1, &text[..end], "error") };
+        i32::try_from(text.len()).unwrap_or(i32::MAX)
+    })
+}
