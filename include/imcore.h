@@ -1274,11 +1274,16 @@ int32_t IMCoreSetCallbackMode(int32_t mode);
 int32_t IMCorePollCallbacks(uint32_t max_batches);
 
 // Host → imcore: the connection state changed (`status`: 0 connected,
-// 1 disconnected, 2 connecting, 3 connect failed; `code`/`desc` are passed
-// on, desc may be NULL). Fires the network-status listener.
+// 1 disconnected, 2 connecting, 3 connect failed). Fires the network-status
+// listener with code 0 and desc "".
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_PARAM (status out of range).
+int32_t IMCoreSetNetworkStatus(int32_t status);
+
+// As IMCoreSetNetworkStatus, with the `code` and `desc` (may be NULL) the
+// listener receives (e.g. 9508 and the transport's error text).
 // Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_PARAM (status out of range,
 // desc not UTF-8).
-int32_t IMCoreSetNetworkStatus(int32_t status, int32_t code, const char *desc);
+int32_t IMCoreSetNetworkStatusEx(int32_t status, int32_t code, const char *desc);
 
 // Host → imcore: this account logged in elsewhere and the server kicked
 // this device. Fires the kicked-offline listener (the app usually calls

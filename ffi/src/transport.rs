@@ -564,24 +564,38 @@ fn notify(cb: Cb) -> boundary::Sync<i32> {
 }
 
 /// Host → imcore: the connection state changed (`status`: 0 connected,
-/// 1 disconnected, 2 connecting, 3 connect failed; `code`/`desc` are passed
-/// on, desc may be NULL). Fires the network-status listener.
+/// 1 disconnected, 2 connecting, 3 connect failed). Fires the network-status
+/// listener with code 0 and desc "".
+/// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_PARAM (status out of range).
+#[no_mangle]
+pub unsafe extern "C" fn IMCoreSetNetworkStatus(status: i32) -> i32 {
+    guard("IMCoreSetNetworkStatus", || {
+        network(status, 0, String::new())
+    })
+}
+
+/// As IMCoreSetNetworkStatus, with the `code` and `desc` (may be NULL) the
+/// listener receives (e.g. 9508 and the transport's error text).
 /// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_PARAM (status out of range,
 /// desc not UTF-8).
 #[no_mangle]
-pub unsafe extern "C" fn IMCoreSetNetworkStatus(
+pub unsafe extern "C" fn IMCoreSetNetworkStatusEx(
     status: i32,
     code: i32,
     desc: *const c_char,
 ) -> i32 {
-    guard("IMCoreSetNetworkStatus", || {
-        if !(0..=3).contains(&status) {
-            return Err(Reject::param(format!("status is {status}; expected 0..=3")));
-        }
+    guard("IMCoreSetNetworkStatusEx", || {
         // SAFETY: the host passes NULL or a valid C string.
         let desc = unsafe { boundary::str_or_empty(desc, "desc") }?.to_owned();
-        notify(Cb::Network(status, code, desc))
+        network(status, code, desc)
     })
+}
+
+fn network(status: i32, code: i32, desc: String) -> boundary::Sync<i32> {
+    if !(0..=3).contains(&status) {
+        return Err(Reject::param(format!("status is {status}; expected 0..=3")));
+    }
+    notify(Cb::Network(status, code, desc))
 }
 
 /// Host → imcore: this account logged in elsewhere and the server kicked

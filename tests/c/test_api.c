@@ -159,7 +159,8 @@ static void test_before_init(void) {
     CHECK_EQ(TIMLogin("alice", "sig", call_cb, NULL), TIM_ERR_SDKUNINIT);
     CHECK_EQ(TIMLogout(call_cb, NULL), TIM_ERR_SDKUNINIT);
     all_need_login(TIM_ERR_SDKUNINIT);
-    CHECK_EQ(IMCoreSetNetworkStatus(0, 0, NULL), TIM_ERR_SDKUNINIT);
+    CHECK_EQ(IMCoreSetNetworkStatus(0), TIM_ERR_SDKUNINIT);
+    CHECK_EQ(IMCoreSetNetworkStatusEx(0, 0, NULL), TIM_ERR_SDKUNINIT);
     CHECK_EQ(IMCoreNotifyKickedOffline(), TIM_ERR_SDKUNINIT);
     CHECK_EQ(IMCoreNotifyUserSigExpired(), TIM_ERR_SDKUNINIT);
 
@@ -840,14 +841,16 @@ static void test_transport(void) {
     IMCoreSetOutboundCallback(NULL, NULL);
 
     /* Connection events. */
-    CHECK_EQ(IMCoreSetNetworkStatus(4, 0, NULL), TIM_ERR_PARAM);
-    CHECK_EQ(IMCoreSetNetworkStatus(1, 9508, "\xff"), TIM_ERR_PARAM);
-    CHECK_EQ(IMCoreSetNetworkStatus(kTIMConnected, 0, "ok"), TIM_SUCC);
+    CHECK_EQ(IMCoreSetNetworkStatus(4), TIM_ERR_PARAM);
+    CHECK_EQ(IMCoreSetNetworkStatusEx(-1, 0, NULL), TIM_ERR_PARAM);
+    CHECK_EQ(IMCoreSetNetworkStatusEx(1, 9508, "\xff"), TIM_ERR_PARAM);
+    CHECK_EQ(IMCoreSetNetworkStatusEx(kTIMDisconnected, 9508, "net down"), TIM_SUCC);
+    CHECK_EQ(IMCoreSetNetworkStatus(kTIMConnected), TIM_SUCC);
     CHECK_EQ(IMCoreNotifyKickedOffline(), TIM_SUCC);
     CHECK_EQ(IMCoreNotifyUserSigExpired(), TIM_SUCC);
     wait_idle();
     pthread_mutex_lock(&ev_lock);
-    CHECK_EQ(net_calls, 1);
+    CHECK_EQ(net_calls, 2);
     CHECK_EQ(net_status, 0);
     pthread_mutex_unlock(&ev_lock);
     CHECK_EQ(__atomic_load_n(&kicked, __ATOMIC_SEQ_CST), 1);
