@@ -29,6 +29,10 @@ pub mod msg;
 pub mod runtime;
 pub mod transport;
 
+/// The typed uniffi API (Kotlin, Swift, Python); see `api`.
+pub mod api;
+uniffi::setup_scaffolding!();
+
 use std::ffi::{c_char, c_void};
 
 /// Success: the call was accepted and its callback will be called once.

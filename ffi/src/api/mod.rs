@@ -1,0 +1,41 @@
+//! The typed API for Kotlin, Swift and Python, generated with uniffi
+//! (library mode) from these proc-macro exports.
+//!
+//! - [`ImClient`]: open with a [`ClientConfig`], `login`, NIM V2-style
+//!   conversation calls (`getConversationList`, `getTotalUnreadCount`,
+//!   `subscribeUnreadCountByFilter`, `clearUnreadCountByIds`,
+//!   `markConversationRead`, `stickTopConversation`, groups, …), Tencent's
+//!   `cleanConversationUnreadMessageCount` and `markConversation`, messages
+//!   and receipts through the host's [`OutboundTransport`], and typed
+//!   inbound calls (`receiveMessages`, `receiveReceipts`,
+//!   `receiveReadPosition`, `setGroupMembers`, `receiveSyncPhase`).
+//! - Conversation ids are Tencent V2 ids, `c2c_<userID>` / `group_<groupID>`;
+//!   [`conversation_id_from_nim`] converts NIM's `me|type|target`.
+//! - One error enum, [`ImError`], whose variant says what went wrong.
+//! - Listeners are foreign traits ([`ConversationListener`],
+//!   [`ConversationGroupListener`], [`MessageListener`],
+//!   [`ReceiptListener`]) registered with a [`ListenerHandle`] that
+//!   unregisters them when closed or dropped. They are called on the
+//!   client's own dispatcher thread, in operation order, never while a lock
+//!   is held; a call returns before its events are delivered
+//!   (`flushEvents` waits for them).
+//! - No `async` exports: every call is synchronous.
+
+mod client;
+mod dispatcher;
+mod error;
+mod ids;
+mod listeners;
+mod types;
+
+pub use client::ImClient;
+pub use error::{ApiResult, ImError};
+pub use ids::*;
+pub use listeners::{
+    ConversationGroupListener, ConversationListener, ListenerHandle, MessageListener,
+    OutboundTransport, ReceiptListener,
+};
+pub use types::*;
+
+#[cfg(test)]
+mod tests;
