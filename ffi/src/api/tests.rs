@@ -1,1 +1,365 @@
+//! Unit tests of the uniffi API with listeners and transports written in
+//! Rust (the foreign-language suites run the same flows through uniffi).
 
+use super::*;
+use std::sync::{Arc, Mutex};
+
+/// A temporary folder removed on drop (no dev-dependency needed).
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tempdir() -> TempDir {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let p = std::env::temp_dir().join(format!(
+        "imcore-api-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&p);
+    std::fs::create_dir_all(&p).unwrap();
+    TempDir(p)
+}
+
+fn client(dir: &TempDir, user: &str) -> Arc<ImClient> {
+    let c = ImClient::new(ClientConfig {
+        data_dir: dir.path().to_string_lossy().into_owned(),
+        app_id: 7,
+    })
+    .unwrap();
+    c.login(user.into()).unwrap();
+    c
+}
+
+fn msg(id: &str, conv: &str, sender: &str, time: u64, seq: u64) -> IncomingMessage {
+    IncomingMessage {
+        message_id: id.into(),
+        conversation_id: conv.into(),
+        sender_id: sender.into(),
+        server_time: time,
+        seq,
+        text: Some("hi".into()),
+        ..Default::default()
+    }
+}
+
+/// Records conversation events as strings, with the thread name.
+#[derive(Default)]
+struct Rec {
+    log: Mutex<Vec<String>>,
+    threads: Mutex<Vec<String>>,
+    on_call: Mutex<Option<Box<dyn Fn() + Send + Sync>>>,
+}
+
+struct RecListener(Arc<Rec>);
+
+impl RecListener {
+    fn push(&self, s: String) {
+        self.0
+            .threads
+            .lock()
+            .unwrap()
+            .push(std::thread::current().name().unwrap_or("").to_owned());
+        self.0.log.lock().unwrap().push(s);
+        if let Some(f) = self.0.on_call.lock().unwrap().as_ref() {
+            f();
+        }
+    }
+}
+
+impl ConversationListener for RecListener {
+    fn on_sync_started(&self) {
+        self.push("sync_started".into());
+    }
+    fn on_sync_finished(&self) {
+        self.push("sync_finished".into());
+    }
+    fn on_sync_failed(&self, reason: String) {
+        self.push(format!("sync_failed {reason}"));
+    }
+    fn on_conversation_created(&self, c: Conversation) {
+        self.push(format!("created {}", c.conversation_id));
+    }
+    fn on_conversation_deleted(&self, ids: Vec<String>) {
+        self.push(format!("deleted {ids:?}"));
+    }
+    fn on_conversation_changed(&self, cs: Vec<Conversation>) {
+        let ids: Vec<_> = cs.iter().map(|c| c.conversation_id.as_str()).collect();
+        self.push(format!("changed {ids:?}"));
+    }
+    fn on_total_unread_count_changed(&self, n: u64) {
+        self.push(format!("total {n}"));
+    }
+    fn on_unread_count_changed_by_filter(&self, f: ConversationFilter, n: u64) {
+        self.push(format!("filter {:?} {n}", f.conversation_types));
+    }
+    fn on_conversation_read_time_updated(&self, id: String, t: u64) {
+        self.push(format!("read_time {id} {t}"));
+    }
+}
+
+fn log(r: &Rec) -> Vec<String> {
+    r.log.lock().unwrap().clone()
+}
+
+#[test]
+fn events_arrive_in_order_on_the_dispatcher_thread() {
+    let dir = tempdir();
+    let c = client(&dir, "me");
+    let rec = Arc::new(Rec::default());
+    let _h = c.add_conversation_listener(Box::new(RecListener(rec.clone())));
+    c.receive_sync_phase(SyncPhase::Started, String::new())
+        .unwrap();
+    c.receive_messages(vec![msg("m1", "c2c_bob", "bob", 100, 0)])
+        .unwrap();
+    c.receive_messages(vec![msg("m2", "c2c_bob", "bob", 101, 0)])
+        .unwrap();
+    c.clear_total_unread_count().unwrap();
+    c.receive_sync_phase(SyncPhase::Finished, String::new())
+        .unwrap();
+    assert!(c.flush_events(5000));
+    assert_eq!(
+        log(&rec),
+        [
+            "sync_started",
+            "created c2c_bob",
+            "total 1",
+            "changed [\"c2c_bob\"]",
+            "total 2",
+            "changed [\"c2c_bob\"]",
+            "total 0",
+            "sync_finished"
+        ]
+    );
+    let threads = rec.threads.lock().unwrap().clone();
+    assert!(
+        threads.iter().all(|t| t == "imcore-dispatcher"),
+        "{threads:?}"
+    );
+    assert!(!c.is_dispatcher_thread());
+}
+
+#[test]
+fn dropping_the_handle_unregisters() {
+    let dir = tempdir();
+    let c = client(&dir, "me");
+    let rec = Arc::new(Rec::default());
+    let h = c.add_conversation_listener(Box::new(RecListener(rec.clone())));
+    assert!(h.is_active());
+    drop(h);
+    c.receive_messages(vec![msg("m1", "c2c_bob", "bob", 100, 0)])
+        .unwrap();
+    assert!(c.flush_events(5000));
+    assert!(log(&rec).is_empty());
+}
+
+#[test]
+fn listeners_may_call_back_and_even_close_the_client() {
+    let dir = tempdir();
+    let c = client(&dir, "me");
+    let rec = Arc::new(Rec::default());
+    let weak = Arc::downgrade(&c);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let seen2 = seen.clone();
+    *rec.on_call.lock().unwrap() = Some(Box::new(move || {
+        if let Some(c) = weak.upgrade() {
+            // Calls back into the client: no lock is held by the dispatcher.
+            seen2.lock().unwrap().push((
+                c.get_total_unread_count().ok(),
+                c.is_dispatcher_thread(),
+                c.flush_events(10),
+            ));
+        }
+    }));
+    let _h = c.add_conversation_listener(Box::new(RecListener(rec.clone())));
+    c.receive_messages(vec![msg("m1", "c2c_bob", "bob", 100, 0)])
+        .unwrap();
+    assert!(c.flush_events(5000));
+    let seen = seen.lock().unwrap().clone();
+    assert!(!seen.is_empty());
+    assert!(
+        seen.iter().all(|s| *s == (Some(1), true, false)),
+        "{seen:?}"
+    );
+
+    // Closing from inside a listener does not wait for its own thread.
+    let weak = Arc::downgrade(&c);
+    *rec.on_call.lock().unwrap() = Some(Box::new(move || {
+        if let Some(c) = weak.upgrade() {
+            c.close();
+        }
+    }));
+    c.receive_messages(vec![msg("m2", "c2c_bob", "bob", 101, 0)])
+        .unwrap();
+    for _ in 0..500 {
+        if c.get_total_unread_count().is_err() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(matches!(
+        c.get_total_unread_count(),
+        Err(ImError::NotLoggedIn(_))
+    ));
+}
+
+/// A transport that records envelopes and optionally panics.
+struct Capture {
+    got: Arc<Mutex<Vec<OutboundEnvelope>>>,
+    panic: bool,
+}
+
+impl OutboundTransport for Capture {
+    fn send(&self, envelope: OutboundEnvelope) {
+        self.got.lock().unwrap().push(envelope);
+        if self.panic {
+            panic!("transport failure (expected in this test)");
+        }
+    }
+}
+
+#[test]
+fn envelopes_go_to_the_transport_until_acked_and_come_back_after_login() {
+    let dir = tempdir();
+    let c = client(&dir, "alice");
+    // Loopback without a transport: sent at once.
+    let m = c
+        .send_text_message("c2c_bob".into(), "one".into(), false)
+        .unwrap();
+    assert_eq!(m.status, MessageStatus::Succeeded);
+    assert!(c.get_pending_outbound().unwrap().is_empty());
+
+    let got = Arc::new(Mutex::new(Vec::new()));
+    c.set_outbound_transport(Box::new(Capture {
+        got: got.clone(),
+        panic: true,
+    }))
+    .unwrap();
+    let m = c
+        .send_text_message("c2c_bob".into(), "two".into(), true)
+        .unwrap();
+    assert_eq!(m.status, MessageStatus::Sending);
+    c.stick_top_conversation("c2c_bob".into(), true).unwrap();
+    assert!(c.flush_events(5000));
+    let kinds: Vec<_> = got.lock().unwrap().iter().map(|e| e.kind.clone()).collect();
+    assert_eq!(kinds, ["message", "pin"]);
+    let env = got.lock().unwrap()[0].clone();
+    let json: serde_json::Value = serde_json::from_str(&env.json).unwrap();
+    assert_eq!(json["envelope_id"], env.envelope_id);
+    assert_eq!(json["kind"], "message");
+    match &env.payload {
+        OutboundPayload::Message { message } => {
+            assert_eq!(message.text.as_deref(), Some("two"));
+            assert!(message.need_read_receipt);
+        }
+        other => panic!("unexpected payload {other:?}"),
+    }
+
+    // Unacked envelopes are handed over again after the next login.
+    c.logout().unwrap();
+    got.lock().unwrap().clear();
+    c.login("alice".into()).unwrap();
+    assert!(c.flush_events(5000));
+    assert_eq!(got.lock().unwrap().len(), 2);
+
+    let ack = c
+        .ack_outbound(env.envelope_id, 0, 1_700_000_500, 0)
+        .unwrap();
+    let stamped = ack.message.unwrap();
+    assert_eq!(
+        (stamped.status, stamped.server_time),
+        (MessageStatus::Succeeded, 1_700_000_500)
+    );
+    assert!(matches!(
+        c.ack_outbound(env.envelope_id, 0, 0, 0),
+        Err(ImError::InvalidParam(_))
+    ));
+    assert_eq!(c.get_pending_outbound().unwrap().len(), 1);
+    // A failed send stays, marked failed.
+    let m = c
+        .send_text_message("c2c_bob".into(), "three".into(), false)
+        .unwrap();
+    let pending = c.get_pending_outbound().unwrap();
+    let id = pending.last().unwrap().envelope_id;
+    let failed = c.ack_outbound(id, 80001, 0, 0).unwrap().message.unwrap();
+    assert_eq!(
+        (failed.message_id, failed.status),
+        (m.message_id, MessageStatus::Failed)
+    );
+    c.clear_outbound_transport();
+    let m = c
+        .send_text_message("c2c_bob".into(), "four".into(), false)
+        .unwrap();
+    assert_eq!(m.status, MessageStatus::Succeeded);
+}
+
+#[test]
+fn errors_name_the_variant_and_keep_core_codes() {
+    let dir = tempdir();
+    let c = client(&dir, "me");
+    let long = format!("c2c_{}", "x".repeat(296));
+    let e = c.get_conversation(long).unwrap_err();
+    assert!(matches!(e, ImError::InvalidParam(_)));
+    assert_eq!(e.code(), 6017);
+    let e = c.get_conversation("c2c_nobody".into()).unwrap_err();
+    assert!(matches!(e, ImError::ConversationNotFound(_)), "{e:?}");
+    assert_eq!(e.code(), 6004);
+    assert!(e.to_string().contains("c2c_nobody"));
+    assert!(matches!(
+        c.login("other".into()),
+        Err(ImError::InvalidParam(_))
+    ));
+    c.close();
+    assert!(matches!(
+        c.get_total_unread_count(),
+        Err(ImError::NotLoggedIn(_))
+    ));
+    assert!(!c.flush_events(10));
+}
+
+#[test]
+fn nim_ids_convert() {
+    assert_eq!(
+        conversation_id_from_nim("me|1|bob".into()).unwrap(),
+        "c2c_bob"
+    );
+    assert_eq!(
+        conversation_id_from_nim("me|3|a|b".into()).unwrap(),
+        "group_a|b"
+    );
+    assert!(conversation_id_from_nim("bob".into()).is_err());
+    assert!(conversation_id_from_nim("|1|bob".into()).is_err());
+    assert_eq!(
+        conversation_id_to_nim("me".into(), "group_g".into()).unwrap(),
+        "me|2|g"
+    );
+    assert_eq!(
+        parse_conversation_target_id("c2c_c2c_x".into()).unwrap(),
+        "c2c_x"
+    );
+    assert_eq!(
+        parse_conversation_type("c2c_x".into()).unwrap(),
+        ConversationType::C2c
+    );
+}
+
+#[test]
+fn text_is_read_from_the_first_text_element() {
+    assert_eq!(
+        types::text_of(&types::text_body("hé \"q\"")).as_deref(),
+        Some("hé \"q\"")
+    );
+    assert_eq!(types::text_of("{}"), None);
+    assert_eq!(types::text_of("not json"), None);
+}
