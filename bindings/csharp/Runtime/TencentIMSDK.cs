@@ -22,8 +22,12 @@ namespace IMCore.Unity
     /// </summary>
     public static partial class TencentIMSDK
     {
+        // Gate guards the managed state (listener slots with their native registration, the mode, the
+        // init flag). It is never held while calling a native function that waits for imcore's callback
+        // thread (TIMUninit, IMCoreSetCallbackMode): a callback running on that thread may itself need
+        // Gate (e.g. to change a listener), and holding it there would deadlock.
         private static readonly object Gate = new object();
-        private static bool initialized;
+        private static volatile bool initialized;
         private static CallbackDispatchMode requestedMode = CallbackDispatchMode.Auto;
 
         [ThreadStatic]
@@ -49,51 +53,57 @@ namespace IMCore.Unity
         /// <param name="config">Data and log folders; null for the defaults.</param>
         public static TIMResult Init(long sdk_app_id, SdkConfig config)
         {
+            CallbackDispatchMode mode;
             lock (Gate)
             {
+                mode = requestedMode;
                 CallbackDispatcher.CaptureContext();
-                CallbackDispatcher.Mode = requestedMode;
-                var rc = (TIMResult)NativeMethods.TIMInit((ulong)sdk_app_id, Utf8.ToNative(TIMJson.Serialize(config)));
-                if (rc != TIMResult.TIM_SUCC)
-                {
-                    return rc;
-                }
-                var modeRc = (TIMResult)NativeMethods.IMCoreSetCallbackMode(NativeModeOf(requestedMode));
-                if (modeRc != TIMResult.TIM_SUCC)
-                {
-                    BindingLog.Error("IMCoreSetCallbackMode(" + NativeModeOf(requestedMode) + ") failed with " + modeRc + "; Init undone");
-                    NativeMethods.TIMUninit();
-                    return modeRc;
-                }
-                initialized = true;
-                return TIMResult.TIM_SUCC;
+                CallbackDispatcher.Mode = mode;
             }
+            // The delivery mode is set before TIMInit (allowed then): in pumped mode no thread is started.
+            var modeRc = (TIMResult)NativeMethods.IMCoreSetCallbackMode(NativeModeOf(mode));
+            if (modeRc != TIMResult.TIM_SUCC)
+            {
+                BindingLog.Error("IMCoreSetCallbackMode(" + NativeModeOf(mode) + ") failed with " + modeRc + "; not initialised");
+                return modeRc;
+            }
+            var rc = (TIMResult)NativeMethods.TIMInit((ulong)sdk_app_id, Utf8.ToNative(TIMJson.Serialize(config)));
+            if (rc == TIMResult.TIM_SUCC)
+            {
+                initialized = true;
+            }
+            return rc;
         }
 
         /// <summary>
         /// Shuts the library down: unregisters every listener (native setters with NULL), delivers what
-        /// pumped mode still holds, then calls <c>TIMUninit</c>. Call it before the app quits (and, in the
-        /// Unity editor, before leaving play mode).
+        /// pumped mode still holds, then calls <c>TIMUninit</c>, which delivers the results still owed
+        /// and stops imcore's thread. Call it before the app quits (and, in the Unity editor, before
+        /// leaving play mode). It may be called from a callback.
         /// </summary>
         public static TIMResult Uninit()
         {
             lock (Gate)
             {
                 UnregisterAllListeners();
-                if (initialized && CallbackDispatcher.Mode == CallbackDispatchMode.Pumped)
-                {
-                    DispatchCallbacks();
-                }
-                var rc = (TIMResult)NativeMethods.TIMUninit();
-                initialized = false;
-                int dropped = PendingCalls.Clear();
-                if (dropped > 0)
-                {
-                    BindingLog.Warning("Uninit: " + dropped + " call(s) had not received their result; their callbacks will not run");
-                }
-                CallbackDispatcher.ReleaseContext();
-                return rc;
             }
+            if (initialized && CallbackDispatcher.Mode == CallbackDispatchMode.Pumped)
+            {
+                DispatchCallbacks();
+            }
+            var rc = (TIMResult)NativeMethods.TIMUninit();
+            int dropped;
+            lock (Gate)
+            {
+                initialized = false;
+                dropped = PendingCalls.Clear();
+                CallbackDispatcher.ReleaseContext();
+            }
+            if (dropped > 0)
+            {
+                BindingLog.Warning("Uninit: " + dropped + " call(s) had not received their result; their callbacks will not run");
+            }
+            return rc;
         }
 
         /// <summary>
@@ -102,20 +112,21 @@ namespace IMCore.Unity
         /// </summary>
         public static TIMResult SetCallbackDispatchMode(CallbackDispatchMode mode)
         {
+            if (initialized)
+            {
+                // May wait for imcore's thread to finish its current callback: no lock held here.
+                var rc = (TIMResult)NativeMethods.IMCoreSetCallbackMode(NativeModeOf(mode));
+                if (rc != TIMResult.TIM_SUCC)
+                {
+                    return rc;
+                }
+                CallbackDispatcher.Mode = mode;
+            }
             lock (Gate)
             {
-                if (initialized)
-                {
-                    var rc = (TIMResult)NativeMethods.IMCoreSetCallbackMode(NativeModeOf(mode));
-                    if (rc != TIMResult.TIM_SUCC)
-                    {
-                        return rc;
-                    }
-                    CallbackDispatcher.Mode = mode;
-                }
                 requestedMode = mode;
-                return TIMResult.TIM_SUCC;
             }
+            return TIMResult.TIM_SUCC;
         }
 
         /// <summary>The dispatch mode in force (or requested for the next <see cref="Init"/>).</summary>
