@@ -448,3 +448,77 @@ fn a_failed_send_keeps_the_message_as_send_failed() {
     );
     e.verify().unwrap();
 }
+
+/// Acks every queued envelope with `code`, returning how many.
+fn answer_all(e: &mut TestEngine, code: i32) -> usize {
+    let pending = e.outbox().unwrap();
+    for env in &pending {
+        e.ack_outbound(env.envelope_id, code, 0, 0).unwrap();
+    }
+    pending.len()
+}
+
+#[test]
+fn a_refused_change_is_undone_unless_something_newer_replaced_it() {
+    let mut e = seeded();
+    e.set_outbox_enabled(true);
+    e.mark_conversations(&[c2c("bob")], marks::STAR, true)
+        .unwrap();
+    answer_all(&mut e, 0);
+    e.pin_conversation(&c2c("bob"), true).unwrap();
+    e.mark_conversations(&[c2c("bob"), c2c("carol")], marks::STAR | marks::FOLD, true)
+        .unwrap();
+    e.set_receive_opt(&c2c("bob"), ReceiveOpt::NotNotify)
+        .unwrap();
+    e.set_custom_data(&[c2c("bob")], "new").unwrap();
+    e.set_server_extension(&c2c("carol"), "ext").unwrap();
+    e.clean_unread(&CleanTarget::All, 0, 0).unwrap();
+    assert_eq!(e.total_unread(), 0);
+    e.drain_changes();
+    assert_eq!(answer_all(&mut e, 10004), 6);
+    let bob = e.conversation(&c2c("bob")).unwrap();
+    assert!(!bob.pinned);
+    assert_eq!(
+        bob.marks,
+        marks::STAR,
+        "only the bits the refused change set go back"
+    );
+    assert_eq!(bob.recv_opt, ReceiveOpt::Receive);
+    assert_eq!(bob.custom_data, "");
+    let carol = e.conversation(&c2c("carol")).unwrap();
+    assert_eq!((carol.marks, carol.server_ext.as_str()), (0, ""));
+    assert_eq!(e.total_unread(), 0, "read positions never move back");
+    let order: Vec<_> = e
+        .all_conversations()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.key.peer)
+        .collect();
+    assert_eq!(order[0], "club", "bob is no longer pinned first");
+    assert!(
+        !e.drain_changes().is_empty(),
+        "the undo fires change events"
+    );
+
+    // A later local change wins over the undo of an older refused one.
+    e.pin_conversation(&c2c("carol"), true).unwrap();
+    let refused = e.outbox().unwrap().remove(0);
+    e.pin_conversation(&c2c("carol"), false).unwrap();
+    e.pin_conversation(&c2c("carol"), true).unwrap();
+    e.ack_outbound(refused.envelope_id, 10004, 0, 0).unwrap();
+    assert!(e.conversation(&c2c("carol")).unwrap().pinned);
+    e.verify().unwrap();
+}
+
+#[test]
+fn a_refused_receipt_can_be_sent_again() {
+    let mut e = engine("bob");
+    e.set_outbox_enabled(true);
+    let mut m = from_peer("a1", "alice", 100);
+    m.need_read_receipt = true;
+    e.receive(vec![m]).unwrap();
+    e.send_receipts(&["a1".into()]).unwrap();
+    answer_all(&mut e, 20001);
+    assert!(!e.message_by_id("a1").unwrap().unwrap().receipt_sent());
+    assert_eq!(e.send_receipts(&["a1".into()]).unwrap().len(), 1);
+}

@@ -265,13 +265,25 @@ impl Engine {
 /// conversation changed.
 fn set_column(w: &mut Work<'_>, idx: u32, column: &'static str, value: &str) -> Result<()> {
     let id = w.get(idx).id;
-    let sql = match column {
-        "custom_data" => "UPDATE conversation SET custom_data = ?2 WHERE id = ?1",
-        "server_ext" => "UPDATE conversation SET server_ext = ?2 WHERE id = ?1",
-        "local_ext" => "UPDATE conversation SET local_ext = ?2 WHERE id = ?1",
+    let (read, write) = match column {
+        "custom_data" => (
+            "SELECT custom_data FROM conversation WHERE id = ?1",
+            "UPDATE conversation SET custom_data = ?2 WHERE id = ?1",
+        ),
+        "server_ext" => (
+            "SELECT server_ext FROM conversation WHERE id = ?1",
+            "UPDATE conversation SET server_ext = ?2 WHERE id = ?1",
+        ),
+        "local_ext" => (
+            "SELECT local_ext FROM conversation WHERE id = ?1",
+            "UPDATE conversation SET local_ext = ?2 WHERE id = ?1",
+        ),
         other => unreachable!("unknown column {other}"),
     };
-    w.tx.prepare_cached(sql)?.execute(params![id, value])?;
+    let old: String = w.tx.prepare_cached(read)?.query_row([id], |r| r.get(0))?;
+    let key = w.get(idx).key.clone();
+    w.old_texts.push((key, column, old));
+    w.tx.prepare_cached(write)?.execute(params![id, value])?;
     w.mark_dirty(idx);
     Ok(())
 }

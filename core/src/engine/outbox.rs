@@ -133,6 +133,33 @@ pub enum Outbound {
     },
 }
 
+/// What to restore when the server refuses an envelope: the values the
+/// change replaced. Applied only where the current value is still the one
+/// the refused change set (a later local change wins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "undo", rename_all = "snake_case")]
+enum Undo {
+    Pin {
+        conv: ConvKey,
+        pinned: bool,
+        order_key: u64,
+    },
+    Marks {
+        before: Vec<(ConvKey, u64)>,
+    },
+    ReceiveOpt {
+        conv: ConvKey,
+        opt: ReceiveOpt,
+    },
+    Text {
+        column: String,
+        before: Vec<(ConvKey, String)>,
+    },
+    Receipts {
+        msg_ids: Vec<String>,
+    },
+}
+
 /// An outbound item with its envelope id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboundEnvelope {
@@ -166,15 +193,168 @@ impl Work<'_> {
             Outbound::Message { message } => Some(message.msg_id.clone()),
             _ => None,
         };
+        let undo = self
+            .undo_for(&item)
+            .map(|u| serde_json::to_string(&u))
+            .transpose()
+            .map_err(|e| Error::Storage(format!("cannot encode an undo record: {e}")))?;
         self.tx
-            .prepare_cached("INSERT INTO outbox (payload, msg_id, created) VALUES (?1, ?2, ?3)")?
-            .execute(params![payload, msg_id, self.now as i64])?;
+            .prepare_cached(
+                "INSERT INTO outbox (payload, msg_id, created, undo) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![payload, msg_id, self.now as i64, undo])?;
         let envelope_id = self.tx.last_insert_rowid() as u64;
         self.changes
             .outbound
             .push(OutboundEnvelope { envelope_id, item });
         Ok(())
     }
+}
+
+impl Work<'_> {
+    /// The values `item`'s change replaced, from the states before this
+    /// operation (and the text columns it noted).
+    fn undo_for(&self, item: &Outbound) -> Option<Undo> {
+        let before = |k: &ConvKey| self.lookup(k).and_then(|i| self.before(i));
+        match item {
+            Outbound::Pin { conv, .. } => before(conv).map(|b| Undo::Pin {
+                conv: conv.clone(),
+                pinned: b.pinned,
+                order_key: b.order_key,
+            }),
+            Outbound::Marks { convs, .. } => Some(Undo::Marks {
+                before: convs
+                    .iter()
+                    .filter_map(|k| before(k).map(|b| (k.clone(), b.marks)))
+                    .collect(),
+            }),
+            Outbound::ReceiveOpt { conv, .. } => Some(Undo::ReceiveOpt {
+                conv: conv.clone(),
+                opt: before(conv).map_or(ReceiveOpt::Receive, |b| b.recv_opt),
+            }),
+            Outbound::CustomData { .. } | Outbound::ServerExtension { .. } => {
+                let column = match item {
+                    Outbound::CustomData { .. } => "custom_data",
+                    _ => "server_ext",
+                };
+                Some(Undo::Text {
+                    column: column.to_owned(),
+                    before: self
+                        .old_texts
+                        .iter()
+                        .filter(|(_, c, _)| *c == column)
+                        .map(|(k, _, v)| (k.clone(), v.clone()))
+                        .collect(),
+                })
+            }
+            Outbound::Receipts { msg_ids, .. } => Some(Undo::Receipts {
+                msg_ids: msg_ids.clone(),
+            }),
+            // Read positions only move forward; deletes and group changes
+            // stay; a refused send becomes "send failed".
+            _ => None,
+        }
+    }
+}
+
+/// The kind of change an item makes and the conversations it touches.
+fn touches(item: &Outbound) -> (std::mem::Discriminant<Outbound>, Vec<&ConvKey>) {
+    let convs = match item {
+        Outbound::Pin { conv, .. }
+        | Outbound::ReceiveOpt { conv, .. }
+        | Outbound::ServerExtension { conv, .. }
+        | Outbound::Receipts { conv, .. } => vec![conv],
+        Outbound::Marks { convs, .. } | Outbound::CustomData { convs, .. } => {
+            convs.iter().collect()
+        }
+        _ => Vec::new(),
+    };
+    (std::mem::discriminant(item), convs)
+}
+
+/// Restores what a refused envelope changed, except where a newer change
+/// replaced it: the current value differs from what the refused change set,
+/// or a later envelope still queued changes the same thing.
+fn revert(w: &mut Work<'_>, item: &Outbound, undo: Undo, later: &[Outbound]) -> Result<()> {
+    let kind = std::mem::discriminant(item);
+    let superseded = |conv: &ConvKey| {
+        later.iter().any(|l| {
+            let (k, convs) = touches(l);
+            k == kind && convs.contains(&conv)
+        })
+    };
+    match (item, undo) {
+        (
+            Outbound::Pin { pinned, .. },
+            Undo::Pin {
+                conv,
+                pinned: was,
+                order_key,
+            },
+        ) => {
+            if let Some(idx) = w.lookup_visible(&conv).filter(|_| !superseded(&conv)) {
+                if w.get(idx).pinned == *pinned && was != *pinned {
+                    let st = w.get_mut(idx);
+                    st.pinned = was;
+                    st.order_key = if was { order_key } else { st.unpinned_key() };
+                }
+            }
+        }
+        (Outbound::Marks { mark, enable, .. }, Undo::Marks { before }) => {
+            for (conv, prev) in before {
+                if let Some(idx) = w.lookup_visible(&conv).filter(|_| !superseded(&conv)) {
+                    let st = w.get_mut(idx);
+                    // Only the bits this change flipped go back.
+                    st.marks = if *enable {
+                        st.marks & !(mark & !prev)
+                    } else {
+                        st.marks | (mark & prev)
+                    };
+                }
+            }
+        }
+        (Outbound::ReceiveOpt { opt, .. }, Undo::ReceiveOpt { conv, opt: prev }) => {
+            if let Some(idx) = w.lookup(&conv).filter(|_| !superseded(&conv)) {
+                if w.get(idx).recv_opt == *opt {
+                    w.get_mut(idx).recv_opt = prev;
+                }
+            }
+        }
+        (_, Undo::Text { column, before }) => {
+            let (new, sql) = match item {
+                Outbound::CustomData { data, .. } => (
+                    data,
+                    "UPDATE conversation SET custom_data = ?2 WHERE id = ?1 AND custom_data = ?3",
+                ),
+                Outbound::ServerExtension { ext, .. } => (
+                    ext,
+                    "UPDATE conversation SET server_ext = ?2 WHERE id = ?1 AND server_ext = ?3",
+                ),
+                _ => {
+                    return Err(Error::StoreUnusable(format!(
+                        "the undo record ({column}) does not fit its envelope"
+                    )))
+                }
+            };
+            for (conv, prev) in before {
+                if let Some(idx) = w.lookup_visible(&conv).filter(|_| !superseded(&conv)) {
+                    let id = w.get(idx).id;
+                    if w.tx.prepare_cached(sql)?.execute(params![id, prev, new])? > 0 {
+                        w.mark_dirty(idx);
+                    }
+                }
+            }
+        }
+        (_, Undo::Receipts { msg_ids }) => {
+            let mut upd =
+                w.tx.prepare_cached("UPDATE message SET flags = flags & ~?2 WHERE msg_id = ?1")?;
+            for id in msg_ids {
+                upd.execute(params![id, crate::message::flags::RECEIPT_SENT])?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 impl Engine {
@@ -206,9 +386,11 @@ impl Engine {
 
     /// Applies the server's answer to envelope `envelope_id`: code 0 stamps a
     /// message with the server's time and sequence; a non-zero code leaves
-    /// the message with status "send failed". Other envelopes keep their
-    /// local effect either way (the code is reported to the caller). An
-    /// unknown or already answered envelope is a parameter error.
+    /// the message with status "send failed" and undoes what a refused pin,
+    /// mark, receive option, custom data, server extension or receipt
+    /// changed (unless a later change replaced it). Read positions (they
+    /// only move forward), deletes and group changes stay. An unknown or
+    /// already answered envelope is a parameter error.
     pub fn ack_outbound(
         &mut self,
         envelope_id: u64,
@@ -221,17 +403,32 @@ impl Engine {
                 "ack of envelope {envelope_id}: server time or sequence out of range"
             )));
         }
-        let payload: Option<String> = self
+        let row: Option<(String, Option<String>)> = self
             .conn
-            .prepare_cached("SELECT payload FROM outbox WHERE id = ?1")?
-            .query_row([envelope_id as i64], |r| r.get(0))
+            .prepare_cached("SELECT payload, undo FROM outbox WHERE id = ?1")?
+            .query_row([envelope_id as i64], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        let payload = payload.ok_or_else(|| {
+        let (payload, undo) = row.ok_or_else(|| {
             invalid(format!(
                 "envelope {envelope_id} is unknown or was answered already"
             ))
         })?;
+        let undo: Option<Undo> = match undo {
+            Some(u) if code != 0 => Some(serde_json::from_str(&u).map_err(|e| {
+                Error::StoreUnusable(format!("undo record of envelope {envelope_id}: {e}"))
+            })?),
+            _ => None,
+        };
         let envelope = decode(envelope_id as i64, &payload)?;
+        let later: Vec<Outbound> = if undo.is_some() {
+            self.outbox()?
+                .into_iter()
+                .filter(|e| e.envelope_id > envelope_id)
+                .map(|e| e.item)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let sent = match &envelope.item {
             Outbound::Message { message } => Some(message.msg_id.clone()),
             _ => None,
@@ -245,6 +442,9 @@ impl Engine {
                 .execute([envelope_id as i64])?;
             if let Some((rowid, idx)) = lookup {
                 super::receive::complete_send(w, rowid, idx, code == 0, server_time, seq)?;
+            }
+            if let Some(u) = undo {
+                revert(w, &envelope.item, u, &later)?;
             }
             Ok(())
         })?;

@@ -35,6 +35,9 @@ pub(crate) struct Work<'a> {
     dirty: HashSet<u32>,
     pub changes: Changes,
     pub group_updates: Vec<GroupUpdate>,
+    /// Text columns as they were before this operation changed them
+    /// (conversation, column, old value), for the outbox's undo record.
+    pub old_texts: Vec<(ConvKey, &'static str, String)>,
 }
 
 /// What a committed operation hands back to the engine.
@@ -67,6 +70,7 @@ impl<'a> Work<'a> {
             dirty: HashSet::new(),
             changes: Changes::default(),
             group_updates: Vec::new(),
+            old_texts: Vec::new(),
         }
     }
 
@@ -86,6 +90,11 @@ impl<'a> Work<'a> {
     /// Every conversation index as of now (base and new).
     pub fn len(&self) -> u32 {
         (self.base.len() + self.new.len()) as u32
+    }
+
+    /// The state as it was before this operation (None for a new one).
+    pub fn before(&self, idx: u32) -> Option<&ConvState> {
+        self.base.get(idx as usize)
     }
 
     pub fn get(&self, idx: u32) -> &ConvState {

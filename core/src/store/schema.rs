@@ -108,6 +108,8 @@ pub const MIGRATIONS: &[&str] = &[
     -- conversation state merged, so merges converge in any order.
     ALTER TABLE conversation ADD COLUMN sync_time INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE conversation ADD COLUMN sync_digest INTEGER NOT NULL DEFAULT 0;",
+    // 4: what to restore when the server refuses an envelope.
+    "ALTER TABLE outbox ADD COLUMN undo TEXT;",
 ];
 
 /// The schema version a fresh store gets.
