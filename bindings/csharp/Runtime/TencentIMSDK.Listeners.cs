@@ -181,6 +181,16 @@ namespace IMCore.Unity
             });
         }
 
+        /// <summary>Experimental notifications (<c>TIMSetExperimentalNotifyCallback</c>); see <see cref="ExperimentalNotifyCallback"/>.</summary>
+        public static TIMResult SetExperimentalNotifyCallback(ExperimentalNotifyCallback callback)
+        {
+            return SetListener(() =>
+            {
+                Listeners.ExperimentalNotify = callback;
+                NativeMethods.TIMSetExperimentalNotifyCallback(callback == null ? null : NativeThunks.ExperimentalNotify, UserDataFor(callback));
+            });
+        }
+
         /// <summary>
         /// Tells native code to drop every listener this class may have set, then forgets them. Native
         /// setters are called even for slots that were never set, so a stale registration from an earlier
@@ -203,6 +213,7 @@ namespace IMCore.Unity
             NativeMethods.TIMSetUserSigExpiredCallback(null, IntPtr.Zero);
             NativeMethods.TIMSetLogCallback(null, IntPtr.Zero);
             NativeMethods.IMCoreSetOutboundCallback(null, IntPtr.Zero);
+            NativeMethods.TIMSetExperimentalNotifyCallback(null, IntPtr.Zero);
             Listeners.Clear();
         }
 

@@ -42,5 +42,45 @@ namespace IMCore.Unity
         {
             return (TIMResult)NativeMethods.IMCoreOutboundAck(Utf8.ToNative(json_ack));
         }
+
+        /// <summary>The connection state changed; fires <see cref="SetNetworkStatusListenerCallback"/> with code 0 and desc "".</summary>
+        public static TIMResult IMCoreSetNetworkStatus(TIMNetworkStatus status)
+        {
+            return (TIMResult)NativeMethods.IMCoreSetNetworkStatus((int)status);
+        }
+
+        /// <summary>The connection state changed, with the code and text the network-status listener receives (e.g. 9508).</summary>
+        public static TIMResult IMCoreSetNetworkStatus(TIMNetworkStatus status, int code, string desc)
+        {
+            return (TIMResult)NativeMethods.IMCoreSetNetworkStatusEx((int)status, code, Utf8.ToNative(desc));
+        }
+
+        /// <summary>The server kicked this device (the account logged in elsewhere); fires <see cref="SetKickedOfflineCallback"/>.</summary>
+        public static TIMResult IMCoreNotifyKickedOffline()
+        {
+            return (TIMResult)NativeMethods.IMCoreNotifyKickedOffline();
+        }
+
+        /// <summary>The server refused the user sig as expired; fires <see cref="SetUserSigExpiredCallback"/>.</summary>
+        public static TIMResult IMCoreNotifyUserSigExpired()
+        {
+            return (TIMResult)NativeMethods.IMCoreNotifyUserSigExpired();
+        }
+
+        /// <summary>
+        /// Why the last call made on this thread was refused (a <see cref="TIMResult"/> other than
+        /// <c>TIM_SUCC</c>): the function and the parameter or JSON key at fault; "" after a call that succeeded.
+        /// </summary>
+        public static string IMCoreGetLastError()
+        {
+            byte[] buffer = Utf8.OutBuffer(1024);
+            int length = NativeMethods.IMCoreGetLastError(buffer, (uint)buffer.Length);
+            if (length >= buffer.Length)
+            {
+                buffer = Utf8.OutBuffer(length + 1);
+                NativeMethods.IMCoreGetLastError(buffer, (uint)buffer.Length);
+            }
+            return length < 0 ? string.Empty : Utf8.FromBuffer(buffer);
+        }
     }
 }

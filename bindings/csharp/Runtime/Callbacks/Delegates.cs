@@ -60,6 +60,13 @@ namespace IMCore.Unity.Callbacks
     public delegate void LogCallback(TIMLogLevel level, string log, string user_data);
 
     /// <summary>
+    /// An experimental notification: a key and its data. imcore sends <c>imcore_outbound_failed</c> (data:
+    /// the server's ack JSON) when the server refused an envelope other than a message, and
+    /// <c>imcore_sync_failed</c> when the host reported a failed server sync.
+    /// </summary>
+    public delegate void ExperimentalNotifyCallback(string key, string data, string user_data);
+
+    /// <summary>
     /// One page of the members who have (not) read a group message. <paramref name="json_group_member_array"/>
     /// is <c>null</c> when the request failed (the native callback carries no error code).
     /// </summary>

@@ -27,6 +27,7 @@ namespace IMCore.Unity.Callbacks
         internal static volatile UserSigExpiredCallback UserSigExpired;
         internal static volatile LogCallback Log;
         internal static volatile Action<string> Outbound;
+        internal static volatile ExperimentalNotifyCallback ExperimentalNotify;
 
         private static readonly object RecvGate = new object();
         private static volatile RecvNewMsgCallback[] recvNewMsg = new RecvNewMsgCallback[0];
@@ -83,6 +84,7 @@ namespace IMCore.Unity.Callbacks
             UserSigExpired = null;
             Log = null;
             Outbound = null;
+            ExperimentalNotify = null;
             RemoveRecvNewMsg(null);
         }
 
@@ -241,6 +243,15 @@ namespace IMCore.Unity.Callbacks
             }
         }
 
+        internal static void DeliverExperimentalNotify(string key, string data)
+        {
+            ExperimentalNotifyCallback callback = ExperimentalNotify;
+            if (callback != null)
+            {
+                callback(key, data, ListenerNames.ExperimentalNotify);
+            }
+        }
+
         private static List<T> ParseList<T>(string json)
         {
             return TIMJson.Parse<List<T>>(json) ?? new List<T>();
@@ -280,5 +291,6 @@ namespace IMCore.Unity.Callbacks
         internal const string UserSigExpired = "SetUserSigExpiredCallback";
         internal const string Log = "SetLogCallback";
         internal const string Outbound = "IMCoreSetOutboundCallback";
+        internal const string ExperimentalNotify = "SetExperimentalNotifyCallback";
     }
 }

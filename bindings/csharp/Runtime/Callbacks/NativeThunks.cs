@@ -34,6 +34,7 @@ namespace IMCore.Unity.Callbacks
         internal static readonly TIMUserDataCallback UserSigExpired = OnUserSigExpired;
         internal static readonly TIMLogCallback Log = OnLog;
         internal static readonly TIMJsonCallback Outbound = OnOutbound;
+        internal static readonly TIMExperimentalNotifyCallback ExperimentalNotify = OnExperimentalNotify;
 
         // ------------------------------------------------------------ one-shot results
 
@@ -303,6 +304,21 @@ namespace IMCore.Unity.Callbacks
             catch (Exception e)
             {
                 BindingLog.Error("outbound thunk: " + e);
+            }
+        }
+
+        [MonoPInvokeCallback(typeof(TIMExperimentalNotifyCallback))]
+        private static void OnExperimentalNotify(IntPtr key, IntPtr data, IntPtr user_data)
+        {
+            try
+            {
+                string keyText = Utf8.FromNative(key);
+                string dataText = Utf8.FromNative(data);
+                CallbackDispatcher.Post(() => Listeners.DeliverExperimentalNotify(keyText, dataText));
+            }
+            catch (Exception e)
+            {
+                BindingLog.Error("experimental-notify thunk: " + e);
             }
         }
     }

@@ -57,6 +57,10 @@ namespace IMCore.Unity.Native
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     internal delegate void TIMLogCallback(int level, IntPtr log, IntPtr user_data);
 
+    /// <summary><c>TIMExperimentalNotifyCallback(const char* key, const char* data, const void* user_data)</c>.</summary>
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    internal delegate void TIMExperimentalNotifyCallback(IntPtr key, IntPtr data, IntPtr user_data);
+
     /// <summary>
     /// <c>TIMMsgGroupMessageReadMemberListCallback(const char* json_group_member_array, uint64_t next_seq,
     /// bool is_finished, const void* user_data)</c>.

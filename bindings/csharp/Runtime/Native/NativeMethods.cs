@@ -216,5 +216,23 @@ namespace IMCore.Unity.Native
 
         [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int IMCorePollCallbacks(uint max_batches);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int IMCoreSetNetworkStatus(int status);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int IMCoreSetNetworkStatusEx(int status, int code, byte[] desc);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int IMCoreNotifyKickedOffline();
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int IMCoreNotifyUserSigExpired();
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int IMCoreGetLastError([In, Out] byte[] buffer, uint buffer_len);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void TIMSetExperimentalNotifyCallback(TIMExperimentalNotifyCallback cb, IntPtr user_data);
     }
 }

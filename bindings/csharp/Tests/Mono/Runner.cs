@@ -37,6 +37,7 @@ namespace IMCore.Unity.Tests.Mono
             UnreadTests.Register(tests);
             TextTests.Register(tests);
             CallbackTests.Register(tests);
+            ExtensionTests.Register(tests);
             return tests;
         }
 
@@ -77,6 +78,25 @@ namespace IMCore.Unity.Tests.Mono
                 Console.WriteLine("failed: " + string.Join(", ", failures));
             }
             Console.WriteLine("total time " + stopwatch.ElapsedMilliseconds + " ms");
+            if (passed + failed == 0)
+            {
+                Console.WriteLine("no test matches " + string.Join(" ", args));
+                failed = 1;
+            }
+            else if (failed == 0)
+            {
+                try
+                {
+                    System.IO.Directory.Delete(Env.BaseDir, true);
+                }
+                catch (Exception)
+                {
+                }
+            }
+            else
+            {
+                Console.WriteLine("data folders kept in " + Env.BaseDir);
+            }
             Console.WriteLine(passed + " passed, " + failed + " failed");
             return failed == 0 ? 0 : 1;
         }

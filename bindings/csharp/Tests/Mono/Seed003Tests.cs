@@ -147,6 +147,10 @@ namespace IMCore.Unity.Tests.Mono
                     Check.Equal(read, pulled.Single().msg_receipt_read_count, "pulled read count");
                     Check.Equal(Readers.Length - read, pulled.Single().msg_receipt_unread_count, "pulled unread count");
 
+                    var stored = env.Call<List<Message>>("MsgFindMessages", cb => TencentIMSDK.MsgFindMessages(new List<string> { msgId }, cb)).Single();
+                    Check.Equal(read, stored.message_group_receipt_read_count, "message_group_receipt_read_count");
+                    Check.Equal(Readers.Length - read, stored.message_group_receipt_unread_count, "message_group_receipt_unread_count");
+
                     CheckMembers(env, sent, readSoFar);
                     server.PeerLogout();
                 }
