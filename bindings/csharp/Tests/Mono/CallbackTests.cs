@@ -39,6 +39,11 @@ namespace IMCore.Unity.Tests.Mono
                 Delivery m = mode;
                 tests.Add(new TestCase("uninit " + m + ": calls in flight still call back once, Uninit returns", () => InFlightAtUninit(m)));
             }
+            foreach (Delivery mode in new[] { Delivery.Pumped, Delivery.Direct })
+            {
+                Delivery m = mode;
+                tests.Add(new TestCase("uninit " + m + " from inside a callback: returns, the rest is delivered, nothing after", () => UninitFromCallback(m)));
+            }
         }
 
         // ------------------------------------------------------------------ dispatch modes
@@ -62,12 +67,13 @@ namespace IMCore.Unity.Tests.Mono
                 }
                 else
                 {
-                    Thread.Sleep(150);
-                    Check.True(!o.Done, "no callback before the main thread pumps");
                     if (mode == Delivery.Context)
                     {
-                        Check.True(env.Context.Queued > 0, "the result waits in the SynchronizationContext");
+                        // imcore's thread posts the result; it waits there until the main thread runs the context.
+                        SpinUntil(() => env.Context.Queued > 0, "the result posted to the SynchronizationContext");
                     }
+                    Thread.Sleep(100);
+                    Check.True(!o.Done, "no callback before the main thread pumps");
                 }
                 env.Finish("ConvGetTotalUnreadMessageCount", o);
                 env.Push(Envelopes.C2C("bob", Envelopes.Now(), "hi"));
@@ -411,6 +417,53 @@ namespace IMCore.Unity.Tests.Mono
         }
 
         // ------------------------------------------------------------------ Uninit
+
+        private static void UninitFromCallback(Delivery mode)
+        {
+            SynchronizationContext.SetSynchronizationContext(null);
+            TencentIMSDK.SetCallbackDispatchMode(mode == Delivery.Pumped ? CallbackDispatchMode.Pumped : CallbackDispatchMode.NativeThread);
+            Check.Equal(TIMResult.TIM_SUCC, TencentIMSDK.Init(Env.AppId, new SdkConfig { sdk_config_config_file_path = System.IO.Path.Combine(Env.BaseDir, "uninit-in-callback-" + mode) }), "Init");
+            int logins = 0, after = 0, late = 0;
+            TIMResult inner = (TIMResult)99;
+            var done = new ManualResetEventSlim(false);
+            var issued = new ManualResetEventSlim(false);
+            try
+            {
+                Check.Equal(TIMResult.TIM_SUCC, TencentIMSDK.Login("alice", "", (c, d, u) => Interlocked.Increment(ref logins)), "Login");
+                Check.Equal(TIMResult.TIM_SUCC, TencentIMSDK.ConvGetConvList((c, d, l, u) =>
+                {
+                    issued.Wait(5000);
+                    inner = TencentIMSDK.Uninit();
+                    done.Set();
+                }), "ConvGetConvList");
+                // Accepted before the Uninit above runs: still owed a callback.
+                Check.Equal(TIMResult.TIM_SUCC, TencentIMSDK.MsgMarkAllMessageAsRead((c, d, u) => Interlocked.Increment(ref after)), "MsgMarkAllMessageAsRead");
+                issued.Set();
+                SpinUntil(() =>
+                {
+                    if (mode == Delivery.Pumped)
+                    {
+                        TencentIMSDK.DispatchCallbacks();
+                    }
+                    return done.IsSet;
+                }, "the callback that calls Uninit");
+                Check.Equal(TIMResult.TIM_SUCC, inner, "Uninit from a callback");
+                SpinUntil(() => Volatile.Read(ref after) == 1, "the result accepted before Uninit");
+                Check.Equal(1, logins, "Login's callback");
+                Check.Equal(TIMResult.TIM_ERR_SDKUNINIT, TencentIMSDK.ConvGetConvList((c, d, l, u) => Interlocked.Increment(ref late)), "calls after Uninit");
+                Thread.Sleep(50);
+                Check.Equal(0, TencentIMSDK.DispatchCallbacks(), "nothing to pump after Uninit");
+                Check.Equal(0, late, "no callback after Uninit");
+            }
+            finally
+            {
+                if (!done.IsSet)
+                {
+                    TencentIMSDK.Uninit();
+                }
+                TencentIMSDK.SetCallbackDispatchMode(CallbackDispatchMode.Auto);
+            }
+        }
 
         private static void InFlightAtUninit(Delivery mode)
         {

@@ -378,7 +378,8 @@ namespace IMCore.Unity.Tests.Mono
             {
                 bindingLog.Add(line);
             }
-            Console.Error.WriteLine("     [" + Name + "] " + line);
+            // Expected errors (a test provoking them) are shown without their stack trace.
+            Console.Error.WriteLine("     [" + Name + "] " + (AllowBindingErrors ? line.Split('\n')[0] : line));
         }
 
         /// <summary>Lines the binding logged so far.</summary>
