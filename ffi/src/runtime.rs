@@ -99,6 +99,18 @@ pub fn check_logged_in() -> boundary::Sync<()> {
     lock(&CORE).session().map(|_| ())
 }
 
+/// Test and fuzzing hook, not part of the C ABI (the reliability tests and
+/// the fuzz targets in `fuzz/` call it): runs the logged-in engine's
+/// `verify()` — every unread count, total and filter sum recounted from the
+/// store — under the engine lock. `None` when no user is logged in.
+#[doc(hidden)]
+pub fn debug_verify() -> Option<Result<(), String>> {
+    let core = lock(&CORE);
+    core.session
+        .as_ref()
+        .map(|s| s.engine.verify().map_err(|e| e.to_string()))
+}
+
 /// Refuses unless initialised.
 pub fn check_init() -> boundary::Sync<()> {
     if lock(&CORE).init.is_none() {

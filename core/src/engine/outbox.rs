@@ -198,12 +198,31 @@ impl Work<'_> {
             .map(|u| serde_json::to_string(&u))
             .transpose()
             .map_err(|e| Error::Storage(format!("cannot encode an undo record: {e}")))?;
+        // An envelope id is never reused: the server treats a repeated id as
+        // a repeat, so an id freed by an ack (the row is deleted) must not
+        // name a new change. The highest id issued is kept in `meta`, in
+        // this same transaction.
+        let id: i64 = self
+            .tx
+            .prepare_cached(
+                "SELECT max(coalesce((SELECT CAST(value AS INTEGER) FROM meta
+                                      WHERE key = 'outbox_last_id'), 0),
+                            coalesce((SELECT max(id) FROM outbox), 0)) + 1",
+            )?
+            .query_row([], |r| r.get(0))?;
         self.tx
             .prepare_cached(
-                "INSERT INTO outbox (payload, msg_id, created, undo) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO outbox (id, payload, msg_id, created, undo)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![payload, msg_id, self.now as i64, undo])?;
-        let envelope_id = self.tx.last_insert_rowid() as u64;
+            .execute(params![id, payload, msg_id, self.now as i64, undo])?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO meta (key, value) VALUES ('outbox_last_id', ?1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute([id.to_string()])?;
+        let envelope_id = id as u64;
         self.changes
             .outbound
             .push(OutboundEnvelope { envelope_id, item });
