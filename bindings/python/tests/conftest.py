@@ -13,13 +13,17 @@ FLUSH_MS = 5000
 class ConversationRecorder:
     """A ConversationListener that records (method, args, thread ident)."""
 
-    def __init__(self):
+    def __init__(self, client=None):
         self.calls = []
+        self.on_dispatcher = set()
+        self._client = client
         self._lock = threading.Lock()
 
     def _rec(self, name, *args):
         with self._lock:
             self.calls.append((name, args, threading.get_ident()))
+            if self._client is not None:
+                self.on_dispatcher.add(self._client.is_dispatcher_thread())
 
     def named(self, name):
         return [args for (n, args, _) in self.calls if n == name]

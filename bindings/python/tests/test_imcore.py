@@ -30,7 +30,7 @@ def unread(client, conv_id):
 
 
 def test_total_unread_and_its_change_event(client):
-    rec = ConversationRecorder()
+    rec = ConversationRecorder(client)
     with contextlib.closing(client.add_conversation_listener(rec)):
         assert client.get_total_unread_count() == 0
         seed(client)
@@ -51,6 +51,7 @@ def test_total_unread_and_its_change_event(client):
         # Listener calls come from imcore's dispatcher thread, not this one.
         assert threading.get_ident() not in rec.threads()
         assert len(rec.threads()) == 1
+        assert rec.on_dispatcher == {True} and not client.is_dispatcher_thread()
     client.verify()
 
 
