@@ -1248,10 +1248,15 @@ void IMCoreSetOutboundCallback(IMCoreOutboundCallback cb, const void *user_data)
 // (`code` 0 = accepted; the two stamps apply to message envelopes; 0 or
 // absent time = now). For a message, the send's callback fires now: code 0
 // with the stamped Message (status 2), or the ack's code and desc with the
-// Message in status 3 (send failed; it stays stored). For other envelopes
-// the local change stays either way; a non-zero code is reported to the
-// experimental-notify listener as key "imcore_outbound_failed" with the ack
-// JSON as data. Synchronous, no callback of its own.
+// Message in status 3 (send failed; it stays stored). Every other call whose
+// change queued an envelope (pin, mark, receive option, custom data,
+// receipts, clean / mark read, delete, conversation groups) completes now
+// too: code 0 with its result, or the ack's code and desc, the refused
+// change undone where it can be (pin, mark, receive option, custom data,
+// server extension, receipt sent; read positions, deletes and group changes
+// stay) and reported to the experimental-notify listener as key
+// "imcore_outbound_failed" with the ack JSON as data. Synchronous, no
+// callback of its own.
 // Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM
 // (NULL, unknown or already answered envelope, stamps out of range);
 // TIM_ERR_JSON.

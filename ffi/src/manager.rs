@@ -100,7 +100,9 @@ fn end_session(s: &mut Session) -> Vec<Cb> {
             cb: p.cb,
             ud: p.ud,
             code: 6014,
-            desc: "logged out before the server acknowledged the message; it stays queued".into(),
+            desc: "logged out before the server acknowledged the change; its envelope stays \
+                   queued and is delivered again after the next login"
+                .into(),
             json: String::new(),
         });
     }

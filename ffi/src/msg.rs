@@ -193,7 +193,14 @@ unsafe fn send(
         let mut batch = crate::events::convert_all(s, changes);
         match (result, envelope) {
             (Ok(_), Some(env)) => {
-                s.pending_sends.insert(env, PendingSend { cb, ud });
+                s.pending_sends.insert(
+                    env,
+                    PendingSend {
+                        cb,
+                        ud,
+                        result: None,
+                    },
+                );
             }
             (Ok(m), None) => batch.push(comm(cb, ud, Ok(json::message(&m).to_string()))),
             (Err(e), _) => batch.push(comm(cb, ud, Err(e))),

@@ -43,13 +43,17 @@ pub struct Init {
     pub data_dir: PathBuf,
 }
 
-/// A send waiting for the server's answer (outbox mode).
-#[derive(Debug, Clone, Copy)]
+/// A call waiting for the server's answer to its envelope (outbox mode):
+/// a send, or any other change the server keeps.
+#[derive(Debug, Clone)]
 pub struct PendingSend {
     /// The caller's callback.
     pub cb: TIMCommCallback,
     /// Its user data.
     pub ud: usize,
+    /// The call's result JSON, delivered when the server accepts; `None`
+    /// for a send, whose result is the stamped message.
+    pub result: Option<String>,
 }
 
 /// The logged-in user.
@@ -138,9 +142,29 @@ pub fn op(
     let ud = ud as usize;
     op_batch(move |s| {
         let result = f(s);
-        let mut batch = events::collect(s);
-        if cb.is_some() {
-            batch.push(comm(cb, ud, result));
+        let changes = s.engine.drain_changes();
+        // With a transport, a change the server keeps completes when the
+        // server answers its envelope (TRANSPORT.md): success delivers this
+        // result, a refusal the ack's code (and the change is undone).
+        let envelope = changes
+            .iter()
+            .flat_map(|c| c.outbound.iter())
+            .map(|e| e.envelope_id)
+            .max();
+        let mut batch = events::convert_all(s, changes);
+        match (cb.is_some(), envelope, result) {
+            (false, _, _) => {}
+            (true, Some(env), Ok(json)) => {
+                s.pending_sends.insert(
+                    env,
+                    PendingSend {
+                        cb,
+                        ud,
+                        result: Some(json),
+                    },
+                );
+            }
+            (true, _, result) => batch.push(comm(cb, ud, result)),
         }
         batch
     })

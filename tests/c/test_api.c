@@ -828,13 +828,37 @@ static void test_transport(void) {
     CHECK_CONTAINS(c->desc, "blacklist");
     CHECK_EQ(jint(jget(c->json, "message_status")), 3);
     call_free(c);
-    /* Other changes queue envelopes too. */
+    /* Other changes queue envelopes too, and their call completes when the
+       server answers: a refused pin fails the call with the server's code. */
     c = call_new();
-    RUN(c, TIMConvPinConversation("bob", 1, 1, call_cb, c));
-    call_free(c);
+    CHECK_EQ(TIMConvPinConversation("bob", 1, 1, call_cb, c), TIM_SUCC);
+    wait_idle();
+    CHECK_EQ(__atomic_load_n(&c->calls, __ATOMIC_SEQ_CST), 0);
     pthread_mutex_lock(&ev_lock);
     CHECK_CONTAINS(last_outbound, "\"kind\":\"pin\"");
+    env = jint(jget(last_outbound, "envelope_id"));
     pthread_mutex_unlock(&ev_lock);
+    ack = fmt("{\"envelope_id\":%lld,\"code\":10004,\"desc\":\"pin refused\"}", env);
+    CHECK_EQ(IMCoreOutboundAck(ack), TIM_SUCC);
+    free(ack);
+    CHECK(call_wait(c));
+    CHECK_EQ(c->calls, 1);
+    CHECK_EQ(c->code, 10004);
+    CHECK_CONTAINS(c->desc, "pin refused");
+    call_free(c);
+    /* An accepted one completes with success. */
+    c = call_new();
+    CHECK_EQ(TIMConvPinConversation("bob", 1, 1, call_cb, c), TIM_SUCC);
+    wait_idle();
+    pthread_mutex_lock(&ev_lock);
+    env = jint(jget(last_outbound, "envelope_id"));
+    pthread_mutex_unlock(&ev_lock);
+    ack = fmt("{\"envelope_id\":%lld,\"code\":0}", env);
+    CHECK_EQ(IMCoreOutboundAck(ack), TIM_SUCC);
+    free(ack);
+    CHECK(call_wait(c));
+    CHECK_EQ(c->code, 0);
+    call_free(c);
     /* A send still unacknowledged at logout completes with 6014. */
     c = call_new();
     CHECK_EQ(TIMMsgSendMessage("bob", 1, "{\"message_elem_array\":[]}", id, call_cb, c), TIM_SUCC);

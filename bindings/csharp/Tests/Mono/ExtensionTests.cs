@@ -69,8 +69,11 @@ namespace IMCore.Unity.Tests.Mono
                 });
                 env.Login("alice");
                 env.Push(Envelopes.C2C("bob", Envelopes.Now(), "hi"));
-                env.CallNull("ConvPinConversation", cb => TencentIMSDK.ConvPinConversation("bob", TIMConvType.kTIMConv_C2C, true, cb));
+                // With a transport the pin completes when the server answers its envelope.
+                var pinCall = env.BeginNull("ConvPinConversation", cb => TencentIMSDK.ConvPinConversation("bob", TIMConvType.kTIMConv_C2C, true, cb));
                 env.WaitUntil(() => envelopes.Any(e => (string)e["kind"] == "pin"), "the pin envelope");
+                env.Settle(50);
+                Check.Equal(false, pinCall.Done, "the pin call waits for the server's answer");
                 JObject pin = envelopes.Single(e => (string)e["kind"] == "pin");
                 Check.Equal("bob", (string)pin["conv_id"], "pin envelope conv_id");
                 Check.Equal(true, (bool)pin["is_pinned"], "pin envelope is_pinned");
@@ -78,6 +81,9 @@ namespace IMCore.Unity.Tests.Mono
 
                 var ack = new JObject { { "envelope_id", pin["envelope_id"] }, { "code", 10007 }, { "desc", "no permission" } };
                 Check.Equal(TIMResult.TIM_SUCC, TencentIMSDK.IMCoreOutboundAck(ack.ToString()), "IMCoreOutboundAck");
+                env.Wait("ConvPinConversation", pinCall);
+                Check.Equal(10007, pinCall.Code, "the refused pin fails the call with the ack's code");
+                Check.Equal("no permission", pinCall.Desc, "and its desc");
                 env.WaitUntil(() => notes.Count > 0, "the experimental notification");
                 Check.True(notes[0].StartsWith("imcore_outbound_failed ", System.StringComparison.Ordinal), "key imcore_outbound_failed (got \"" + notes[0] + "\")");
                 JObject reported = JObject.Parse(notes[0].Substring("imcore_outbound_failed ".Length));

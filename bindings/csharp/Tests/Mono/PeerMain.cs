@@ -126,11 +126,11 @@ namespace IMCore.Unity.Tests.Mono
                             list.Add(m);
                         }
                     }
-                    Wait(cb => TencentIMSDK.MsgSendMessageReadReceipts(list, cb), out code, out desc);
+                    Start("send_receipts", cb => TencentIMSDK.MsgSendMessageReadReceipts(list, cb), out code, out desc);
                     break;
                 case "clean":
                     string conv = (string)cmd["conversation_id"];
-                    Wait(cb => TencentIMSDK.ConvCleanConversationUnreadMessageCount(conv, 0, 0, cb), out code, out desc);
+                    Start("clean", cb => TencentIMSDK.ConvCleanConversationUnreadMessageCount(conv, 0, 0, cb), out code, out desc);
                     break;
                 case "exit":
                     var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -144,6 +144,19 @@ namespace IMCore.Unity.Tests.Mono
             }
             reply["code"] = code;
             reply["desc"] = desc;
+        }
+
+        /// <summary>
+        /// Starts a call whose change goes to the server: it completes only when the relay acks its
+        /// envelope, so the reply reports the acceptance and the callback is emitted later as a
+        /// <c>result</c> event.
+        /// </summary>
+        private static void Start(string what, Func<Callbacks.NullValueCallback, TIMResult> call, out int code, out string desc)
+        {
+            TIMResult rc = call((cc, dd, ud) =>
+                Emit(new JObject { { "ev", "result" }, { "user", user }, { "cmd", what }, { "code", cc }, { "desc", dd } }));
+            code = (int)rc;
+            desc = rc == TIMResult.TIM_SUCC ? string.Empty : "returned " + rc;
         }
 
         /// <summary>Runs a call and blocks until its callback (NativeThread mode: it runs on imcore's thread).</summary>

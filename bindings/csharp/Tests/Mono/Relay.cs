@@ -292,6 +292,13 @@ namespace IMCore.Unity.Tests.Mono
                         work.Enqueue(new Work { From = (string)ev["user"], Envelope = JObject.Parse((string)ev["envelope"]) });
                     }
                     break;
+                case "result":
+                    // A peer call that waited for the server's answer completed.
+                    if ((int)ev["code"] != 0)
+                    {
+                        errors.Add(ev["cmd"] + " failed on the peer: " + ev["code"] + " " + ev["desc"]);
+                    }
+                    break;
                 case "recv":
                     string user = (string)ev["user"];
                     Dictionary<string, JObject> got;
