@@ -363,3 +363,86 @@ fn text_is_read_from_the_first_text_element() {
     assert_eq!(types::text_of("{}"), None);
     assert_eq!(types::text_of("not json"), None);
 }
+
+struct GroupRec(Arc<Mutex<Vec<String>>>);
+
+impl ConversationGroupListener for GroupRec {
+    fn on_conversation_group_created(&self, group: ConversationGroup, ids: Vec<String>) {
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("created {} {ids:?}", group.name));
+    }
+    fn on_conversation_group_deleted(&self, group_id: String) {
+        self.0.lock().unwrap().push(format!("deleted {group_id}"));
+    }
+    fn on_conversation_group_changed(&self, old: String, group: ConversationGroup) {
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("changed {old} -> {}", group.name));
+    }
+    fn on_conversations_added_to_group(&self, group_id: String, ids: Vec<String>) {
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("added {group_id} {ids:?}"));
+    }
+    fn on_conversations_removed_from_group(&self, group_id: String, ids: Vec<String>) {
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("removed {group_id} {ids:?}"));
+    }
+}
+
+#[test]
+fn conversation_group_events() {
+    let dir = tempdir();
+    let c = client(&dir, "me");
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let _h = c.add_conversation_group_listener(Box::new(GroupRec(got.clone())));
+    c.receive_messages(vec![
+        msg("m1", "c2c_bob", "bob", 100, 0),
+        msg("m2", "group_g", "bob", 101, 1),
+    ])
+    .unwrap();
+    let res = c
+        .create_conversation_group("work".into(), Some("ext".into()), vec!["c2c_bob".into()])
+        .unwrap();
+    assert_eq!(res.group.server_extension, "ext");
+    c.add_conversations_to_group("work".into(), vec!["group_g".into()])
+        .unwrap();
+    c.remove_conversations_from_group("work".into(), vec!["c2c_bob".into()])
+        .unwrap();
+    c.rename_conversation_group("work".into(), "job".into())
+        .unwrap();
+    c.delete_conversation_group("job".into()).unwrap();
+    assert!(c.flush_events(5000));
+    assert_eq!(
+        *got.lock().unwrap(),
+        [
+            "created work [\"c2c_bob\"]",
+            "added work [\"group_g\"]",
+            "removed work [\"c2c_bob\"]",
+            "changed work -> job",
+            "deleted job"
+        ]
+    );
+}
+
+#[test]
+fn dropping_the_client_stops_its_dispatcher() {
+    let dir = tempdir();
+    let c = client(&dir, "me");
+    let rec = Arc::new(Rec::default());
+    let h = c.add_conversation_listener(Box::new(RecListener(rec.clone())));
+    c.receive_messages(vec![msg("m1", "c2c_bob", "bob", 100, 0)])
+        .unwrap();
+    // Queued events are still delivered, then the thread is joined.
+    drop(c);
+    assert_eq!(log(&rec), ["created c2c_bob", "total 1"]);
+    // The listener was dropped with the client; the handle is inert.
+    assert!(!h.is_active());
+    assert_eq!(Arc::strong_count(&rec), 1);
+}
