@@ -653,13 +653,15 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_mark_conversation_read() != 17430:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_receive_conversation_sync() != 34785:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_receive_messages() != 51891:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_receive_read_position() != 26489:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_receive_receipts() != 50950:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_receive_sync_phase() != 52706:
+    if lib.uniffi_imcore_checksum_method_imclient_receive_sync_phase() != 1033:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_remove_conversations_from_group() != 2866:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -877,6 +879,9 @@ _UniffiLib.uniffi_imcore_checksum_method_imclient_mark_conversation.restype = ct
 _UniffiLib.uniffi_imcore_checksum_method_imclient_mark_conversation_read.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_mark_conversation_read.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_receive_conversation_sync.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_receive_conversation_sync.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_messages.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_messages.restype = ctypes.c_uint16
@@ -1250,6 +1255,12 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_mark_conversation_read.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_mark_conversation_read.restype = ctypes.c_uint64
+_UniffiLib.uniffi_imcore_fn_method_imclient_receive_conversation_sync.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_receive_conversation_sync.restype = None
 _UniffiLib.uniffi_imcore_fn_method_imclient_receive_messages.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -2957,6 +2968,142 @@ class _UniffiFfiConverterTypeConversationResult(_UniffiConverterRustBuffer):
         _UniffiFfiConverterUInt64.write(value.offset, buf)
         _UniffiFfiConverterBoolean.write(value.finished, buf)
         _UniffiFfiConverterSequenceTypeConversation.write(value.conversation_list, buf)
+
+class _UniffiFfiConverterOptionalTypeReceiveOption(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeReceiveOption.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeReceiveOption.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeReceiveOption.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+@dataclass
+class ConversationSyncState:
+    """
+    A conversation's state as the server keeps it (server sync), merged so
+    that devices converge whatever order states arrive in: read positions by
+    maximum, every other field as one snapshot chosen by `updateTime`.
+    Absent fields mean the defaults: a state is a snapshot, not a patch.
+"""
+    def __init__(self, *, conversation_id:str, update_time:int, group_type:typing.Optional[GroupType] = _DEFAULT, read_timestamp:int = 0, read_sequence:int = 0, stick_top:bool = False, mark_types:int = 0, receive_option:typing.Optional[ReceiveOption] = _DEFAULT, group_ids:typing.List[str] = _DEFAULT, custom_data:str = "", server_extension:str = "", deleted:bool = False):
+        self.conversation_id = conversation_id
+        self.update_time = update_time
+        if group_type is _DEFAULT:
+            self.group_type = None
+        else:
+            self.group_type = group_type
+        self.read_timestamp = read_timestamp
+        self.read_sequence = read_sequence
+        self.stick_top = stick_top
+        self.mark_types = mark_types
+        if receive_option is _DEFAULT:
+            self.receive_option = None
+        else:
+            self.receive_option = receive_option
+        if group_ids is _DEFAULT:
+            self.group_ids = []
+        else:
+            self.group_ids = group_ids
+        self.custom_data = custom_data
+        self.server_extension = server_extension
+        self.deleted = deleted
+        
+        
+
+    
+    def __str__(self):
+        return "ConversationSyncState(conversation_id={}, update_time={}, group_type={}, read_timestamp={}, read_sequence={}, stick_top={}, mark_types={}, receive_option={}, group_ids={}, custom_data={}, server_extension={}, deleted={})".format(self.conversation_id, self.update_time, self.group_type, self.read_timestamp, self.read_sequence, self.stick_top, self.mark_types, self.receive_option, self.group_ids, self.custom_data, self.server_extension, self.deleted)
+    def __eq__(self, other):
+        if self.conversation_id != other.conversation_id:
+            return False
+        if self.update_time != other.update_time:
+            return False
+        if self.group_type != other.group_type:
+            return False
+        if self.read_timestamp != other.read_timestamp:
+            return False
+        if self.read_sequence != other.read_sequence:
+            return False
+        if self.stick_top != other.stick_top:
+            return False
+        if self.mark_types != other.mark_types:
+            return False
+        if self.receive_option != other.receive_option:
+            return False
+        if self.group_ids != other.group_ids:
+            return False
+        if self.custom_data != other.custom_data:
+            return False
+        if self.server_extension != other.server_extension:
+            return False
+        if self.deleted != other.deleted:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeConversationSyncState(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ConversationSyncState(
+            conversation_id=_UniffiFfiConverterString.read(buf),
+            update_time=_UniffiFfiConverterUInt64.read(buf),
+            group_type=_UniffiFfiConverterOptionalTypeGroupType.read(buf),
+            read_timestamp=_UniffiFfiConverterUInt64.read(buf),
+            read_sequence=_UniffiFfiConverterUInt64.read(buf),
+            stick_top=_UniffiFfiConverterBoolean.read(buf),
+            mark_types=_UniffiFfiConverterUInt64.read(buf),
+            receive_option=_UniffiFfiConverterOptionalTypeReceiveOption.read(buf),
+            group_ids=_UniffiFfiConverterSequenceString.read(buf),
+            custom_data=_UniffiFfiConverterString.read(buf),
+            server_extension=_UniffiFfiConverterString.read(buf),
+            deleted=_UniffiFfiConverterBoolean.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.conversation_id)
+        _UniffiFfiConverterUInt64.check_lower(value.update_time)
+        _UniffiFfiConverterOptionalTypeGroupType.check_lower(value.group_type)
+        _UniffiFfiConverterUInt64.check_lower(value.read_timestamp)
+        _UniffiFfiConverterUInt64.check_lower(value.read_sequence)
+        _UniffiFfiConverterBoolean.check_lower(value.stick_top)
+        _UniffiFfiConverterUInt64.check_lower(value.mark_types)
+        _UniffiFfiConverterOptionalTypeReceiveOption.check_lower(value.receive_option)
+        _UniffiFfiConverterSequenceString.check_lower(value.group_ids)
+        _UniffiFfiConverterString.check_lower(value.custom_data)
+        _UniffiFfiConverterString.check_lower(value.server_extension)
+        _UniffiFfiConverterBoolean.check_lower(value.deleted)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.conversation_id, buf)
+        _UniffiFfiConverterUInt64.write(value.update_time, buf)
+        _UniffiFfiConverterOptionalTypeGroupType.write(value.group_type, buf)
+        _UniffiFfiConverterUInt64.write(value.read_timestamp, buf)
+        _UniffiFfiConverterUInt64.write(value.read_sequence, buf)
+        _UniffiFfiConverterBoolean.write(value.stick_top, buf)
+        _UniffiFfiConverterUInt64.write(value.mark_types, buf)
+        _UniffiFfiConverterOptionalTypeReceiveOption.write(value.receive_option, buf)
+        _UniffiFfiConverterSequenceString.write(value.group_ids, buf)
+        _UniffiFfiConverterString.write(value.custom_data, buf)
+        _UniffiFfiConverterString.write(value.server_extension, buf)
+        _UniffiFfiConverterBoolean.write(value.deleted, buf)
 
 @dataclass
 class ConversationUpdate:
@@ -5415,6 +5562,29 @@ class _UniffiFfiConverterSequenceTypeOutboundEnvelope(_UniffiConverterRustBuffer
             _UniffiFfiConverterTypeOutboundEnvelope.read(buf) for i in range(count)
         ]
 
+class _UniffiFfiConverterSequenceTypeConversationSyncState(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeConversationSyncState.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeConversationSyncState.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeConversationSyncState.read(buf) for i in range(count)
+        ]
+
 class _UniffiFfiConverterSequenceTypeIncomingMessage(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -5781,6 +5951,14 @@ class ImClientProtocol(typing.Protocol):
         message; returns the read time (C2C, seconds) or sequence (group).
 """
         raise NotImplementedError
+    def receive_conversation_sync(self, states: typing.List[ConversationSyncState]) -> None:
+        """
+        Merges conversation states from a server sync in one transaction
+        (pins, marks, groups, receive options, extensions, read positions;
+        see `ConversationSyncState`). Read positions that move fire
+        `onConversationReadTimeUpdated`; changes fire the usual events.
+"""
+        raise NotImplementedError
     def receive_messages(self, messages: typing.List[IncomingMessage]) -> ReceiveReport:
         """
         Stores messages the transport received, in one transaction (one bad
@@ -5807,7 +5985,7 @@ class ImClientProtocol(typing.Protocol):
         """
         The host's server sync lifecycle: fires `onSyncStarted`,
         `onSyncFinished` or `onSyncFailed(reason)` in order with the other
-        events.
+        events (`reason` is passed on for `Failed` only).
 """
         raise NotImplementedError
     def remove_conversations_from_group(self, name: str,conversation_ids: typing.List[str]) -> typing.List[OperationFailure]:
@@ -6801,6 +6979,27 @@ class ImClient(ImClientProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
+    def receive_conversation_sync(self, states: typing.List[ConversationSyncState]) -> None:
+        """
+        Merges conversation states from a server sync in one transaction
+        (pins, marks, groups, receive options, extensions, read positions;
+        see `ConversationSyncState`). Read positions that move fire
+        `onConversationReadTimeUpdated`; changes fire the usual events.
+"""
+        
+        _UniffiFfiConverterSequenceTypeConversationSyncState.check_lower(states)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterSequenceTypeConversationSyncState.lower(states),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_receive_conversation_sync,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
     def receive_messages(self, messages: typing.List[IncomingMessage]) -> ReceiveReport:
         """
         Stores messages the transport received, in one transaction (one bad
@@ -6872,7 +7071,7 @@ class ImClient(ImClientProtocol):
         """
         The host's server sync lifecycle: fires `onSyncStarted`,
         `onSyncFinished` or `onSyncFailed(reason)` in order with the other
-        events.
+        events (`reason` is passed on for `Failed` only).
 """
         
         _UniffiFfiConverterTypeSyncPhase.check_lower(phase)
@@ -7411,6 +7610,7 @@ __all__ = [
     "ConversationGroupResult",
     "ConversationOption",
     "ConversationResult",
+    "ConversationSyncState",
     "ConversationUpdate",
     "GroupMessageReadMembers",
     "InboundReceipt",

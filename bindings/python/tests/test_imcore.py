@@ -310,3 +310,32 @@ def test_conversation_id_helpers():
     assert imcore.parse_conversation_target_id("c2c_a_b") == "a_b"
     with pytest.raises(imcore.ImError.InvalidParam):
         imcore.conversation_id_from_nim("me|9|bob")
+
+
+def test_conversation_sync_from_the_server_converges(client):
+    rec = ConversationRecorder()
+    handle = client.add_conversation_listener(rec)
+    seed(client)
+    newer = imcore.ConversationSyncState(
+        conversation_id="c2c_bob",
+        update_time=5,
+        read_timestamp=200,
+        stick_top=True,
+        receive_option=imcore.ReceiveOption.NOT_NOTIFY,
+        group_ids=["vip"],
+    )
+    older = imcore.ConversationSyncState(conversation_id="c2c_bob", update_time=3, read_timestamp=100)
+    client.receive_sync_phase(imcore.SyncPhase.STARTED, "")
+    client.receive_conversation_sync([newer, older])
+    client.receive_sync_phase(imcore.SyncPhase.FINISHED, "")
+    bob = client.get_conversation("c2c_bob")
+    assert bob.stick_top and bob.mute and bob.group_ids == ["vip"]
+    assert bob.unread_count == 1 and bob.read_time == 200
+    assert client.get_total_unread_count() == 7
+    assert client.flush_events(FLUSH_MS)
+    assert ("c2c_bob", 200) in rec.named("on_conversation_read_time_updated")
+    names = [n for (n, _, _) in rec.calls]
+    assert names.index("on_sync_started") < names.index("on_conversation_read_time_updated")
+    assert names[-1] == "on_sync_finished"
+    handle.close()
+    client.verify()

@@ -864,6 +864,14 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     func markConversationRead(conversationId: String) throws  -> UInt64
     
     /**
+     * Merges conversation states from a server sync in one transaction
+     * (pins, marks, groups, receive options, extensions, read positions;
+     * see `ConversationSyncState`). Read positions that move fire
+     * `onConversationReadTimeUpdated`; changes fire the usual events.
+     */
+    func receiveConversationSync(states: [ConversationSyncState]) throws 
+    
+    /**
      * Stores messages the transport received, in one transaction (one bad
      * message fails the batch and changes nothing); a message id already
      * stored is a no-op. Fires `onReceiveMessages`, conversation and
@@ -888,7 +896,7 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     /**
      * The host's server sync lifecycle: fires `onSyncStarted`,
      * `onSyncFinished` or `onSyncFailed(reason)` in order with the other
-     * events.
+     * events (`reason` is passed on for `Failed` only).
      */
     func receiveSyncPhase(phase: SyncPhase, reason: String) throws 
     
@@ -1662,6 +1670,21 @@ open func markConversationRead(conversationId: String)throws  -> UInt64  {
 }
     
     /**
+     * Merges conversation states from a server sync in one transaction
+     * (pins, marks, groups, receive options, extensions, read positions;
+     * see `ConversationSyncState`). Read positions that move fire
+     * `onConversationReadTimeUpdated`; changes fire the usual events.
+     */
+open func receiveConversationSync(states: [ConversationSyncState])throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_receive_conversation_sync(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceTypeConversationSyncState.lower(states),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Stores messages the transport received, in one transaction (one bad
      * message fails the batch and changes nothing); a message id already
      * stored is a no-op. Fires `onReceiveMessages`, conversation and
@@ -1711,7 +1734,7 @@ open func receiveReceipts(receipts: [InboundReceipt])throws  -> UInt64  {
     /**
      * The host's server sync lifecycle: fires `onSyncStarted`,
      * `onSyncFinished` or `onSyncFailed(reason)` in order with the other
-     * events.
+     * events (`reason` is passed on for `Failed` only).
      */
 open func receiveSyncPhase(phase: SyncPhase, reason: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
         uniffiCallStatus in
@@ -3109,6 +3132,178 @@ public func FfiConverterTypeConversationResult_lift(_ buf: RustBuffer) throws ->
 #endif
 public func FfiConverterTypeConversationResult_lower(_ value: ConversationResult) -> RustBuffer {
     return FfiConverterTypeConversationResult.lower(value)
+}
+
+
+/**
+ * A conversation's state as the server keeps it (server sync), merged so
+ * that devices converge whatever order states arrive in: read positions by
+ * maximum, every other field as one snapshot chosen by `updateTime`.
+ * Absent fields mean the defaults: a state is a snapshot, not a patch.
+ */
+public struct ConversationSyncState: Equatable, Hashable {
+    /**
+     * `c2c_<userID>` / `group_<groupID>`.
+     */
+    public var conversationId: String
+    /**
+     * The server's update time of this state (any monotonic unit).
+     */
+    public var updateTime: UInt64
+    /**
+     * Group type (groups).
+     */
+    public var groupType: GroupType?
+    /**
+     * C2C: read up to this time (seconds).
+     */
+    public var readTimestamp: UInt64
+    /**
+     * Group: read up to this sequence.
+     */
+    public var readSequence: UInt64
+    /**
+     * Pinned.
+     */
+    public var stickTop: Bool
+    /**
+     * Mark bits.
+     */
+    public var markTypes: UInt64
+    /**
+     * Receive option.
+     */
+    public var receiveOption: ReceiveOption?
+    /**
+     * Conversation-group names (missing groups are created).
+     */
+    public var groupIds: [String]
+    /**
+     * Tencent custom data.
+     */
+    public var customData: String
+    /**
+     * Server extension.
+     */
+    public var serverExtension: String
+    /**
+     * Deleted on the server.
+     */
+    public var deleted: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `c2c_<userID>` / `group_<groupID>`.
+         */conversationId: String, 
+        /**
+         * The server's update time of this state (any monotonic unit).
+         */updateTime: UInt64, 
+        /**
+         * Group type (groups).
+         */groupType: GroupType? = nil, 
+        /**
+         * C2C: read up to this time (seconds).
+         */readTimestamp: UInt64 = UInt64(0), 
+        /**
+         * Group: read up to this sequence.
+         */readSequence: UInt64 = UInt64(0), 
+        /**
+         * Pinned.
+         */stickTop: Bool = false, 
+        /**
+         * Mark bits.
+         */markTypes: UInt64 = UInt64(0), 
+        /**
+         * Receive option.
+         */receiveOption: ReceiveOption? = nil, 
+        /**
+         * Conversation-group names (missing groups are created).
+         */groupIds: [String] = [], 
+        /**
+         * Tencent custom data.
+         */customData: String = "", 
+        /**
+         * Server extension.
+         */serverExtension: String = "", 
+        /**
+         * Deleted on the server.
+         */deleted: Bool = false) {
+        self.conversationId = conversationId
+        self.updateTime = updateTime
+        self.groupType = groupType
+        self.readTimestamp = readTimestamp
+        self.readSequence = readSequence
+        self.stickTop = stickTop
+        self.markTypes = markTypes
+        self.receiveOption = receiveOption
+        self.groupIds = groupIds
+        self.customData = customData
+        self.serverExtension = serverExtension
+        self.deleted = deleted
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ConversationSyncState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConversationSyncState: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConversationSyncState {
+        return
+            try ConversationSyncState(
+                conversationId: FfiConverterString.read(from: &buf), 
+                updateTime: FfiConverterUInt64.read(from: &buf), 
+                groupType: FfiConverterOptionTypeGroupType.read(from: &buf), 
+                readTimestamp: FfiConverterUInt64.read(from: &buf), 
+                readSequence: FfiConverterUInt64.read(from: &buf), 
+                stickTop: FfiConverterBool.read(from: &buf), 
+                markTypes: FfiConverterUInt64.read(from: &buf), 
+                receiveOption: FfiConverterOptionTypeReceiveOption.read(from: &buf), 
+                groupIds: FfiConverterSequenceString.read(from: &buf), 
+                customData: FfiConverterString.read(from: &buf), 
+                serverExtension: FfiConverterString.read(from: &buf), 
+                deleted: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ConversationSyncState, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.conversationId, into: &buf)
+        FfiConverterUInt64.write(value.updateTime, into: &buf)
+        FfiConverterOptionTypeGroupType.write(value.groupType, into: &buf)
+        FfiConverterUInt64.write(value.readTimestamp, into: &buf)
+        FfiConverterUInt64.write(value.readSequence, into: &buf)
+        FfiConverterBool.write(value.stickTop, into: &buf)
+        FfiConverterUInt64.write(value.markTypes, into: &buf)
+        FfiConverterOptionTypeReceiveOption.write(value.receiveOption, into: &buf)
+        FfiConverterSequenceString.write(value.groupIds, into: &buf)
+        FfiConverterString.write(value.customData, into: &buf)
+        FfiConverterString.write(value.serverExtension, into: &buf)
+        FfiConverterBool.write(value.deleted, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConversationSyncState_lift(_ buf: RustBuffer) throws -> ConversationSyncState {
+    return try FfiConverterTypeConversationSyncState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConversationSyncState_lower(_ value: ConversationSyncState) -> RustBuffer {
+    return FfiConverterTypeConversationSyncState.lower(value)
 }
 
 
@@ -6581,6 +6776,30 @@ fileprivate struct FfiConverterOptionTypeGroupType: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeReceiveOption: FfiConverterRustBuffer {
+    typealias SwiftType = ReceiveOption?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeReceiveOption.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeReceiveOption.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]?
 
@@ -6697,6 +6916,31 @@ fileprivate struct FfiConverterSequenceTypeConversationGroup: FfiConverterRustBu
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeConversationGroup.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeConversationSyncState: FfiConverterRustBuffer {
+    typealias SwiftType = [ConversationSyncState]
+
+    public static func write(_ value: [ConversationSyncState], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeConversationSyncState.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ConversationSyncState] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ConversationSyncState]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeConversationSyncState.read(from: &buf))
         }
         return seq
     }
@@ -7132,6 +7376,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_imclient_mark_conversation_read() != 17430) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_imcore_checksum_method_imclient_receive_conversation_sync() != 34785) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_imcore_checksum_method_imclient_receive_messages() != 51891) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7141,7 +7388,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_imclient_receive_receipts() != 50950) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_receive_sync_phase() != 52706) {
+    if (uniffi_imcore_checksum_method_imclient_receive_sync_phase() != 1033) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_remove_conversations_from_group() != 2866) {

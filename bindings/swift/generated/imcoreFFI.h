@@ -649,6 +649,11 @@ RustBuffer uniffi_imcore_fn_method_imclient_mark_conversation(uint64_t ptr, Rust
 uint64_t uniffi_imcore_fn_method_imclient_mark_conversation_read(uint64_t ptr, RustBuffer conversation_id, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_RECEIVE_CONVERSATION_SYNC
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_RECEIVE_CONVERSATION_SYNC
+void uniffi_imcore_fn_method_imclient_receive_conversation_sync(uint64_t ptr, RustBuffer states, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_RECEIVE_MESSAGES
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_RECEIVE_MESSAGES
 RustBuffer uniffi_imcore_fn_method_imclient_receive_messages(uint64_t ptr, RustBuffer messages, RustCallStatus *_Nonnull out_status
@@ -1380,6 +1385,12 @@ uint16_t uniffi_imcore_checksum_method_imclient_mark_conversation(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_MARK_CONVERSATION_READ
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_MARK_CONVERSATION_READ
 uint16_t uniffi_imcore_checksum_method_imclient_mark_conversation_read(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_RECEIVE_CONVERSATION_SYNC
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_RECEIVE_CONVERSATION_SYNC
+uint16_t uniffi_imcore_checksum_method_imclient_receive_conversation_sync(void
     
 );
 #endif

@@ -847,16 +847,34 @@ impl ImClient {
 
     /// The host's server sync lifecycle: fires `onSyncStarted`,
     /// `onSyncFinished` or `onSyncFailed(reason)` in order with the other
-    /// events.
+    /// events (`reason` is passed on for `Failed` only).
     pub fn receive_sync_phase(&self, phase: SyncPhase, reason: String) -> ApiResult<()> {
-        let event = match phase {
-            SyncPhase::Started => Event::SyncStarted,
-            SyncPhase::Finished => Event::SyncFinished,
-            SyncPhase::Failed => Event::SyncFailed(reason),
-        };
         let mut st = self.lock();
-        st.engine()?;
-        st.send(vec![event]);
+        let engine = st.engine()?;
+        engine.sync_phase(match phase {
+            SyncPhase::Started => imcore::SyncPhase::Started,
+            SyncPhase::Finished => imcore::SyncPhase::Finished,
+            SyncPhase::Failed => imcore::SyncPhase::Failed,
+        });
+        let mut events = collect(engine, &self.registry);
+        for e in &mut events {
+            if let Event::SyncFailed(r) = e {
+                r.clone_from(&reason);
+            }
+        }
+        st.send(events);
         Ok(())
+    }
+
+    /// Merges conversation states from a server sync in one transaction
+    /// (pins, marks, groups, receive options, extensions, read positions;
+    /// see `ConversationSyncState`). Read positions that move fire
+    /// `onConversationReadTimeUpdated`; changes fire the usual events.
+    pub fn receive_conversation_sync(&self, states: Vec<ConversationSyncState>) -> ApiResult<()> {
+        let states = states
+            .iter()
+            .map(ConversationSyncState::to_core)
+            .collect::<ApiResult<Vec<_>>>()?;
+        self.op(|e| Ok(e.merge_conversations(states)?))
     }
 }

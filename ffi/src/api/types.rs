@@ -933,3 +933,64 @@ pub(crate) fn conv_key(id: &str) -> ApiResult<ConvKey> {
 pub(crate) fn conv_keys(ids: &[String]) -> ApiResult<Vec<ConvKey>> {
     ids.iter().map(|i| conv_key(i)).collect()
 }
+
+/// A conversation's state as the server keeps it (server sync), merged so
+/// that devices converge whatever order states arrive in: read positions by
+/// maximum, every other field as one snapshot chosen by `updateTime`.
+/// Absent fields mean the defaults: a state is a snapshot, not a patch.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ConversationSyncState {
+    /// `c2c_<userID>` / `group_<groupID>`.
+    pub conversation_id: String,
+    /// The server's update time of this state (any monotonic unit).
+    pub update_time: u64,
+    /// Group type (groups).
+    #[uniffi(default = None)]
+    pub group_type: Option<GroupType>,
+    /// C2C: read up to this time (seconds).
+    #[uniffi(default = 0)]
+    pub read_timestamp: u64,
+    /// Group: read up to this sequence.
+    #[uniffi(default = 0)]
+    pub read_sequence: u64,
+    /// Pinned.
+    #[uniffi(default = false)]
+    pub stick_top: bool,
+    /// Mark bits.
+    #[uniffi(default = 0)]
+    pub mark_types: u64,
+    /// Receive option.
+    #[uniffi(default = None)]
+    pub receive_option: Option<ReceiveOption>,
+    /// Conversation-group names (missing groups are created).
+    #[uniffi(default)]
+    pub group_ids: Vec<String>,
+    /// Tencent custom data.
+    #[uniffi(default = "")]
+    pub custom_data: String,
+    /// Server extension.
+    #[uniffi(default = "")]
+    pub server_extension: String,
+    /// Deleted on the server.
+    #[uniffi(default = false)]
+    pub deleted: bool,
+}
+
+impl ConversationSyncState {
+    pub(crate) fn to_core(&self) -> ApiResult<imcore::engine::ConversationSync> {
+        Ok(imcore::engine::ConversationSync {
+            key: Some(conv_key(&self.conversation_id)?),
+            update_time: self.update_time,
+            group_type: self.group_type.map(Into::into),
+            read_timestamp: self.read_timestamp,
+            read_sequence: self.read_sequence,
+            pinned: self.stick_top,
+            marks: self.mark_types,
+            recv_opt: self.receive_option.map(Into::into).unwrap_or_default(),
+            groups: self.group_ids.clone(),
+            custom_data: self.custom_data.clone(),
+            server_ext: self.server_extension.clone(),
+            deleted: self.deleted,
+        })
+    }
+}

@@ -954,6 +954,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_mark_conversation_read(
     ): Int
+    external fun uniffi_imcore_checksum_method_imclient_receive_conversation_sync(
+    ): Int
     external fun uniffi_imcore_checksum_method_imclient_receive_messages(
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_receive_read_position(
@@ -1153,6 +1155,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_method_imclient_mark_conversation_read(`ptr`: Long,`conversationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_imcore_fn_method_imclient_receive_conversation_sync(`ptr`: Long,`states`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_imcore_fn_method_imclient_receive_messages(`ptr`: Long,`messages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_method_imclient_receive_read_position(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`timestamp`: Long,`sequence`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -2060,6 +2064,14 @@ public interface ImClientInterface {
     fun `markConversationRead`(`conversationId`: kotlin.String): kotlin.ULong
     
     /**
+     * Merges conversation states from a server sync in one transaction
+     * (pins, marks, groups, receive options, extensions, read positions;
+     * see `ConversationSyncState`). Read positions that move fire
+     * `onConversationReadTimeUpdated`; changes fire the usual events.
+     */
+    fun `receiveConversationSync`(`states`: List<ConversationSyncState>)
+    
+    /**
      * Stores messages the transport received, in one transaction (one bad
      * message fails the batch and changes nothing); a message id already
      * stored is a no-op. Fires `onReceiveMessages`, conversation and
@@ -2084,7 +2096,7 @@ public interface ImClientInterface {
     /**
      * The host's server sync lifecycle: fires `onSyncStarted`,
      * `onSyncFinished` or `onSyncFailed(reason)` in order with the other
-     * events.
+     * events (`reason` is passed on for `Failed` only).
      */
     fun `receiveSyncPhase`(`phase`: SyncPhase, `reason`: kotlin.String)
     
@@ -3115,6 +3127,26 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
+     * Merges conversation states from a server sync in one transaction
+     * (pins, marks, groups, receive options, extensions, read positions;
+     * see `ConversationSyncState`). Read positions that move fire
+     * `onConversationReadTimeUpdated`; changes fire the usual events.
+     */
+    @Throws(ImException::class)override fun `receiveConversationSync`(`states`: List<ConversationSyncState>)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_receive_conversation_sync(
+        it,
+        
+        FfiConverterSequenceTypeConversationSyncState.lower(`states`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * Stores messages the transport received, in one transaction (one bad
      * message fails the batch and changes nothing); a message id already
      * stored is a no-op. Fires `onReceiveMessages`, conversation and
@@ -3179,7 +3211,7 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
     /**
      * The host's server sync lifecycle: fires `onSyncStarted`,
      * `onSyncFinished` or `onSyncFailed(reason)` in order with the other
-     * events.
+     * events (`reason` is passed on for `Failed` only).
      */
     @Throws(ImException::class)override fun `receiveSyncPhase`(`phase`: SyncPhase, `reason`: kotlin.String)
         = 
@@ -4533,6 +4565,136 @@ public object FfiConverterTypeConversationResult: FfiConverterRustBuffer<Convers
             FfiConverterULong.write(value.`offset`, buf)
             FfiConverterBoolean.write(value.`finished`, buf)
             FfiConverterSequenceTypeConversation.write(value.`conversationList`, buf)
+    }
+}
+
+
+
+/**
+ * A conversation's state as the server keeps it (server sync), merged so
+ * that devices converge whatever order states arrive in: read positions by
+ * maximum, every other field as one snapshot chosen by `updateTime`.
+ * Absent fields mean the defaults: a state is a snapshot, not a patch.
+ */
+data class ConversationSyncState (
+    /**
+     * `c2c_<userID>` / `group_<groupID>`.
+     */
+    var `conversationId`: kotlin.String
+    , 
+    /**
+     * The server's update time of this state (any monotonic unit).
+     */
+    var `updateTime`: kotlin.ULong
+    , 
+    /**
+     * Group type (groups).
+     */
+    var `groupType`: GroupType? = null 
+    , 
+    /**
+     * C2C: read up to this time (seconds).
+     */
+    var `readTimestamp`: kotlin.ULong = 0uL 
+    , 
+    /**
+     * Group: read up to this sequence.
+     */
+    var `readSequence`: kotlin.ULong = 0uL 
+    , 
+    /**
+     * Pinned.
+     */
+    var `stickTop`: kotlin.Boolean = false 
+    , 
+    /**
+     * Mark bits.
+     */
+    var `markTypes`: kotlin.ULong = 0uL 
+    , 
+    /**
+     * Receive option.
+     */
+    var `receiveOption`: ReceiveOption? = null 
+    , 
+    /**
+     * Conversation-group names (missing groups are created).
+     */
+    var `groupIds`: List<kotlin.String> = listOf() 
+    , 
+    /**
+     * Tencent custom data.
+     */
+    var `customData`: kotlin.String = "" 
+    , 
+    /**
+     * Server extension.
+     */
+    var `serverExtension`: kotlin.String = "" 
+    , 
+    /**
+     * Deleted on the server.
+     */
+    var `deleted`: kotlin.Boolean = false 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeConversationSyncState: FfiConverterRustBuffer<ConversationSyncState> {
+    override fun read(buf: ByteBuffer): ConversationSyncState {
+        return ConversationSyncState(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalTypeGroupType.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalTypeReceiveOption.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ConversationSyncState) = (
+            FfiConverterString.allocationSize(value.`conversationId`) +
+            FfiConverterULong.allocationSize(value.`updateTime`) +
+            FfiConverterOptionalTypeGroupType.allocationSize(value.`groupType`) +
+            FfiConverterULong.allocationSize(value.`readTimestamp`) +
+            FfiConverterULong.allocationSize(value.`readSequence`) +
+            FfiConverterBoolean.allocationSize(value.`stickTop`) +
+            FfiConverterULong.allocationSize(value.`markTypes`) +
+            FfiConverterOptionalTypeReceiveOption.allocationSize(value.`receiveOption`) +
+            FfiConverterSequenceString.allocationSize(value.`groupIds`) +
+            FfiConverterString.allocationSize(value.`customData`) +
+            FfiConverterString.allocationSize(value.`serverExtension`) +
+            FfiConverterBoolean.allocationSize(value.`deleted`)
+    )
+
+    override fun write(value: ConversationSyncState, buf: ByteBuffer) {
+            FfiConverterString.write(value.`conversationId`, buf)
+            FfiConverterULong.write(value.`updateTime`, buf)
+            FfiConverterOptionalTypeGroupType.write(value.`groupType`, buf)
+            FfiConverterULong.write(value.`readTimestamp`, buf)
+            FfiConverterULong.write(value.`readSequence`, buf)
+            FfiConverterBoolean.write(value.`stickTop`, buf)
+            FfiConverterULong.write(value.`markTypes`, buf)
+            FfiConverterOptionalTypeReceiveOption.write(value.`receiveOption`, buf)
+            FfiConverterSequenceString.write(value.`groupIds`, buf)
+            FfiConverterString.write(value.`customData`, buf)
+            FfiConverterString.write(value.`serverExtension`, buf)
+            FfiConverterBoolean.write(value.`deleted`, buf)
     }
 }
 
@@ -7127,6 +7289,38 @@ public object FfiConverterOptionalTypeGroupType: FfiConverterRustBuffer<GroupTyp
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeReceiveOption: FfiConverterRustBuffer<ReceiveOption?> {
+    override fun read(buf: ByteBuffer): ReceiveOption? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeReceiveOption.read(buf)
+    }
+
+    override fun allocationSize(value: ReceiveOption?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeReceiveOption.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ReceiveOption?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeReceiveOption.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalSequenceString: FfiConverterRustBuffer<List<kotlin.String>?> {
     override fun read(buf: ByteBuffer): List<kotlin.String>? {
         if (buf.get().toInt() == 0) {
@@ -7261,6 +7455,34 @@ public object FfiConverterSequenceTypeConversationGroup: FfiConverterRustBuffer<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeConversationGroup.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeConversationSyncState: FfiConverterRustBuffer<List<ConversationSyncState>> {
+    override fun read(buf: ByteBuffer): List<ConversationSyncState> {
+        val len = buf.getInt()
+        return List<ConversationSyncState>(len) {
+            FfiConverterTypeConversationSyncState.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ConversationSyncState>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeConversationSyncState.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ConversationSyncState>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeConversationSyncState.write(it, buf)
         }
     }
 }
