@@ -567,7 +567,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_func_parse_conversation_type() != 27061:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_ack_outbound() != 4699:
+    if lib.uniffi_imcore_checksum_method_imclient_ack_outbound() != 45353:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_add_conversation_group_listener() != 2186:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -5639,7 +5639,8 @@ class OutboundTransport(typing.Protocol):
     The host's transport: imcore hands it every envelope that must reach the
     server, one call each, in order, on the dispatcher thread. The host
     answers each with `ImClient.ackOutbound` (from any thread, at any time,
-    also from inside `send`). Envelopes stay in the store's outbox until
+    also from inside `send`); a refusal (non-zero code) undoes the change the
+    envelope announced. Envelopes stay in the store's outbox until
     acknowledged and are handed over again after the next login.
 """
     
@@ -5708,10 +5709,13 @@ class ImClientProtocol(typing.Protocol):
     
     def ack_outbound(self, envelope_id: int,code: int,server_time: int,seq: int) -> AckResult:
         """
-        The server's answer to envelope `envelopeId`: code 0 stamps a
-        message with `serverTime` (seconds, 0 = now) and `seq` (groups); a
-        non-zero code leaves it `Failed`. An unknown or already answered
-        envelope is `InvalidParam`.
+        The server's answer to envelope `envelopeId`. Code 0 stamps a
+        message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
+        non-zero code leaves a message `Failed` and undoes a reversible change
+        (pin, marks, receive option, custom data, server extension, receipt)
+        unless a newer change replaced it; the undo fires the usual events.
+        The calls that queued the envelope returned after the local change.
+        An unknown or already answered envelope is `InvalidParam`.
 """
         raise NotImplementedError
     def add_conversation_group_listener(self, listener: ConversationGroupListener) -> ListenerHandle:
@@ -6141,10 +6145,13 @@ class ImClient(ImClientProtocol):
         return inst
     def ack_outbound(self, envelope_id: int,code: int,server_time: int,seq: int) -> AckResult:
         """
-        The server's answer to envelope `envelopeId`: code 0 stamps a
-        message with `serverTime` (seconds, 0 = now) and `seq` (groups); a
-        non-zero code leaves it `Failed`. An unknown or already answered
-        envelope is `InvalidParam`.
+        The server's answer to envelope `envelopeId`. Code 0 stamps a
+        message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
+        non-zero code leaves a message `Failed` and undoes a reversible change
+        (pin, marks, receive option, custom data, server extension, receipt)
+        unless a newer change replaced it; the undo fires the usual events.
+        The calls that queued the envelope returned after the local change.
+        An unknown or already answered envelope is `InvalidParam`.
 """
         
         _UniffiFfiConverterUInt64.check_lower(envelope_id)

@@ -619,10 +619,13 @@ fileprivate struct FfiConverterString: FfiConverter {
 public protocol ImClientProtocol: AnyObject, Sendable {
     
     /**
-     * The server's answer to envelope `envelopeId`: code 0 stamps a
-     * message with `serverTime` (seconds, 0 = now) and `seq` (groups); a
-     * non-zero code leaves it `Failed`. An unknown or already answered
-     * envelope is `InvalidParam`.
+     * The server's answer to envelope `envelopeId`. Code 0 stamps a
+     * message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
+     * non-zero code leaves a message `Failed` and undoes a reversible change
+     * (pin, marks, receive option, custom data, server extension, receipt)
+     * unless a newer change replaced it; the undo fires the usual events.
+     * The calls that queued the envelope returned after the local change.
+     * An unknown or already answered envelope is `InvalidParam`.
      */
     func ackOutbound(envelopeId: UInt64, code: Int32, serverTime: UInt64, seq: UInt64) throws  -> AckResult
     
@@ -1079,10 +1082,13 @@ public convenience init(config: ClientConfig)throws  {
 
     
     /**
-     * The server's answer to envelope `envelopeId`: code 0 stamps a
-     * message with `serverTime` (seconds, 0 = now) and `seq` (groups); a
-     * non-zero code leaves it `Failed`. An unknown or already answered
-     * envelope is `InvalidParam`.
+     * The server's answer to envelope `envelopeId`. Code 0 stamps a
+     * message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
+     * non-zero code leaves a message `Failed` and undoes a reversible change
+     * (pin, marks, receive option, custom data, server extension, receipt)
+     * unless a newer change replaced it; the undo fires the usual events.
+     * The calls that queued the envelope returned after the local change.
+     * An unknown or already answered envelope is `InvalidParam`.
      */
 open func ackOutbound(envelopeId: UInt64, code: Int32, serverTime: UInt64, seq: UInt64)throws  -> AckResult  {
     return try  FfiConverterTypeAckResult_lift(try rustCallWithError(FfiConverterTypeImError_lift) {
@@ -6373,7 +6379,8 @@ public func FfiConverterCallbackInterfaceMessageListener_lower(_ v: MessageListe
  * The host's transport: imcore hands it every envelope that must reach the
  * server, one call each, in order, on the dispatcher thread. The host
  * answers each with `ImClient.ackOutbound` (from any thread, at any time,
- * also from inside `send`). Envelopes stay in the store's outbox until
+ * also from inside `send`); a refusal (non-zero code) undoes the change the
+ * envelope announced. Envelopes stay in the store's outbox until
  * acknowledged and are handed over again after the next login.
  */
 public protocol OutboundTransport: AnyObject, Sendable {
@@ -7247,7 +7254,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_func_parse_conversation_type() != 27061) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_ack_outbound() != 4699) {
+    if (uniffi_imcore_checksum_method_imclient_ack_outbound() != 45353) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_add_conversation_group_listener() != 2186) {

@@ -297,10 +297,13 @@ impl ImClient {
         }
     }
 
-    /// The server's answer to envelope `envelopeId`: code 0 stamps a
-    /// message with `serverTime` (seconds, 0 = now) and `seq` (groups); a
-    /// non-zero code leaves it `Failed`. An unknown or already answered
-    /// envelope is `InvalidParam`.
+    /// The server's answer to envelope `envelopeId`. Code 0 stamps a
+    /// message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
+    /// non-zero code leaves a message `Failed` and undoes a reversible change
+    /// (pin, marks, receive option, custom data, server extension, receipt)
+    /// unless a newer change replaced it; the undo fires the usual events.
+    /// The calls that queued the envelope returned after the local change.
+    /// An unknown or already answered envelope is `InvalidParam`.
     pub fn ack_outbound(
         &self,
         envelope_id: u64,

@@ -73,7 +73,8 @@ pub trait ReceiptListener: Send + Sync {
 /// The host's transport: imcore hands it every envelope that must reach the
 /// server, one call each, in order, on the dispatcher thread. The host
 /// answers each with `ImClient.ackOutbound` (from any thread, at any time,
-/// also from inside `send`). Envelopes stay in the store's outbox until
+/// also from inside `send`); a refusal (non-zero code) undoes the change the
+/// envelope announced. Envelopes stay in the store's outbox until
 /// acknowledged and are handed over again after the next login.
 #[uniffi::export(callback_interface)]
 pub trait OutboundTransport: Send + Sync {

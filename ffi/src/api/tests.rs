@@ -446,3 +446,33 @@ fn dropping_the_client_stops_its_dispatcher() {
     assert!(!h.is_active());
     assert_eq!(Arc::strong_count(&rec), 1);
 }
+
+#[test]
+fn a_refused_envelope_undoes_its_change_and_reports_it() {
+    let dir = tempdir();
+    let c = client(&dir, "me");
+    c.receive_messages(vec![msg("m1", "c2c_bob", "bob", 100, 0)])
+        .unwrap();
+    let got = Arc::new(Mutex::new(Vec::new()));
+    c.set_outbound_transport(Box::new(Capture {
+        got: got.clone(),
+        panic: false,
+    }))
+    .unwrap();
+    let rec = Arc::new(Rec::default());
+    let _h = c.add_conversation_listener(Box::new(RecListener(rec.clone())));
+    c.stick_top_conversation("c2c_bob".into(), true).unwrap();
+    assert!(c.get_conversation("c2c_bob".into()).unwrap().stick_top);
+    assert!(c.flush_events(5000));
+    let env = got.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(env.kind, "pin");
+    let ack = c.ack_outbound(env.envelope_id, 10007, 0, 0).unwrap();
+    assert_eq!(ack.code, 10007);
+    assert!(!c.get_conversation("c2c_bob".into()).unwrap().stick_top);
+    assert!(c.flush_events(5000));
+    let changed = log(&rec)
+        .iter()
+        .filter(|l| l.starts_with("changed"))
+        .count();
+    assert_eq!(changed, 2, "{:?}", log(&rec));
+}

@@ -1819,10 +1819,13 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
 public interface ImClientInterface {
     
     /**
-     * The server's answer to envelope `envelopeId`: code 0 stamps a
-     * message with `serverTime` (seconds, 0 = now) and `seq` (groups); a
-     * non-zero code leaves it `Failed`. An unknown or already answered
-     * envelope is `InvalidParam`.
+     * The server's answer to envelope `envelopeId`. Code 0 stamps a
+     * message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
+     * non-zero code leaves a message `Failed` and undoes a reversible change
+     * (pin, marks, receive option, custom data, server extension, receipt)
+     * unless a newer change replaced it; the undo fires the usual events.
+     * The calls that queued the envelope returned after the local change.
+     * An unknown or already answered envelope is `InvalidParam`.
      */
     fun `ackOutbound`(`envelopeId`: kotlin.ULong, `code`: kotlin.Int, `serverTime`: kotlin.ULong, `seq`: kotlin.ULong): AckResult
     
@@ -2330,10 +2333,13 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
-     * The server's answer to envelope `envelopeId`: code 0 stamps a
-     * message with `serverTime` (seconds, 0 = now) and `seq` (groups); a
-     * non-zero code leaves it `Failed`. An unknown or already answered
-     * envelope is `InvalidParam`.
+     * The server's answer to envelope `envelopeId`. Code 0 stamps a
+     * message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
+     * non-zero code leaves a message `Failed` and undoes a reversible change
+     * (pin, marks, receive option, custom data, server extension, receipt)
+     * unless a newer change replaced it; the undo fires the usual events.
+     * The calls that queued the envelope returned after the local change.
+     * An unknown or already answered envelope is `InvalidParam`.
      */
     @Throws(ImException::class)override fun `ackOutbound`(`envelopeId`: kotlin.ULong, `code`: kotlin.Int, `serverTime`: kotlin.ULong, `seq`: kotlin.ULong): AckResult {
             return FfiConverterTypeAckResult.lift(
@@ -6994,7 +7000,8 @@ public object FfiConverterTypeMessageListener: FfiConverterCallbackInterface<Mes
  * The host's transport: imcore hands it every envelope that must reach the
  * server, one call each, in order, on the dispatcher thread. The host
  * answers each with `ImClient.ackOutbound` (from any thread, at any time,
- * also from inside `send`). Envelopes stay in the store's outbox until
+ * also from inside `send`); a refusal (non-zero code) undoes the change the
+ * envelope announced. Envelopes stay in the store's outbox until
  * acknowledged and are handed over again after the next login.
  */
 public interface OutboundTransport {
