@@ -46,3 +46,37 @@ fn envelope_ids_are_never_reused_after_an_ack() {
     assert!(c > b, "envelope id {c} reuses or precedes {b}");
     e.verify().unwrap();
 }
+
+/// Found by the stress test (tests/reliability): a send whose conversation
+/// was deleted with its messages before the server's ack arrived could not
+/// be acked (`message not found`), so its envelope stayed queued forever
+/// (passed again at every login) and the send never completed.
+#[test]
+fn a_send_whose_message_was_deleted_can_still_be_acked() {
+    use imcore::{MsgStatus, OutgoingMessage};
+    let mut e = engine("alice");
+    e.receive(vec![from_peer("m1", "bob", 1_700_000_000)]).unwrap();
+    e.set_outbox_enabled(true);
+    let out = OutgoingMessage {
+        conv: c2c("bob"),
+        need_read_receipt: false,
+        excluded_from_unread: false,
+        excluded_from_last_message: false,
+        at_users: vec![],
+        body: "{}".into(),
+    };
+    e.send_message("s1", out, MsgStatus::Sending).unwrap();
+    let env = e.outbox().unwrap()[0].envelope_id;
+    e.delete_conversation(&c2c("bob"), true).unwrap();
+    assert!(e.message_by_id("s1").unwrap().is_none());
+    let outcome = e.ack_outbound(env, 0, 1_700_000_100, 0).unwrap();
+    assert!(outcome.message.is_none());
+    assert!(
+        e.outbox().unwrap().iter().all(|p| p.envelope_id != env),
+        "the answered envelope is still queued"
+    );
+    e.verify().unwrap();
+    let e = e.reopen();
+    assert!(e.outbox().unwrap().iter().all(|p| p.envelope_id != env));
+    e.verify().unwrap();
+}

@@ -452,8 +452,17 @@ impl Engine {
             Outbound::Message { message } => Some(message.msg_id.clone()),
             _ => None,
         };
+        // The message may be gone (its conversation was deleted with its
+        // messages while the envelope was on its way): the ack still answers
+        // the envelope. Refusing it would leave an envelope that can never
+        // be answered, passed again at every login, and a send that never
+        // completes.
         let lookup = match &sent {
-            Some(id) => Some(self.sent_message_row(id)?),
+            Some(id) => match self.sent_message_row(id) {
+                Ok(row) => Some(row),
+                Err(Error::MessageNotFound(_)) => None,
+                Err(e) => return Err(e),
+            },
             None => None,
         };
         self.commit(|w| {
