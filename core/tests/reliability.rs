@@ -55,7 +55,8 @@ fn envelope_ids_are_never_reused_after_an_ack() {
 fn a_send_whose_message_was_deleted_can_still_be_acked() {
     use imcore::{MsgStatus, OutgoingMessage};
     let mut e = engine("alice");
-    e.receive(vec![from_peer("m1", "bob", 1_700_000_000)]).unwrap();
+    e.receive(vec![from_peer("m1", "bob", 1_700_000_000)])
+        .unwrap();
     e.set_outbox_enabled(true);
     let out = OutgoingMessage {
         conv: c2c("bob"),
