@@ -81,3 +81,47 @@ fn a_send_whose_message_was_deleted_can_still_be_acked() {
     assert!(e.outbox().unwrap().iter().all(|p| p.envelope_id != env));
     e.verify().unwrap();
 }
+
+/// Found by the storage-fault test (tests/reliability): a store whose next
+/// migration cannot apply (here: its first change already there without
+/// the version bump, which imcore itself never leaves) was reported as a
+/// generic storage error (7012, "duplicate column name"). It is a store
+/// imcore did not write: 7011, naming the migration, and left as it was.
+#[test]
+fn a_half_applied_migration_is_refused_as_unusable_and_left_untouched() {
+    use imcore::store::{self, schema};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("half.db");
+    let last = schema::LATEST;
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+            .unwrap();
+        store::migrate(&conn, 0, last - 1).unwrap();
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('user_id', 'alice')",
+            [],
+        )
+        .unwrap();
+        let sql = schema::MIGRATIONS[(last - 1) as usize];
+        let first = sql
+            .split(';')
+            .find(|s| !s.trim().is_empty() && !s.trim().starts_with("--"))
+            .unwrap();
+        conn.execute_batch(first).unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = imcore::Engine::open_path(&path, "alice", imcore::EngineConfig::default())
+        .err()
+        .expect("a half-applied migration is refused");
+    assert_eq!(err.code(), 7011, "{err}");
+    assert!(
+        err.to_string().contains(&format!("schema version {last}")),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the refused store changed"
+    );
+}

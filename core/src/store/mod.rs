@@ -159,8 +159,19 @@ pub fn migrate(conn: &Connection, from: i64, to: i64) -> Result<()> {
              COMMIT;",
             schema::APPLICATION_ID
         ))
-        .inspect_err(|_| {
+        .map_err(|e| {
             let _ = conn.execute_batch("ROLLBACK");
+            match Error::from(e) {
+                // No space, or not writable: those codes say what to do.
+                e @ (Error::DiskFull(_) | Error::ReadOnly(_)) => e,
+                // A schema this migration does not apply to (e.g. a change
+                // of it already there without its version bump): the store
+                // is not one imcore wrote; it stays at version n - 1.
+                e => Error::StoreUnusable(format!(
+                    "migration to schema version {n} failed, the store stays at version {}: {e}",
+                    n - 1
+                )),
+            }
         })?;
     }
     Ok(())
