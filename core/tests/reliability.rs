@@ -112,8 +112,7 @@ fn a_half_applied_migration_is_refused_as_unusable_and_left_untouched() {
     }
     let before = std::fs::read(&path).unwrap();
     let err = imcore::Engine::open_path(&path, "alice", imcore::EngineConfig::default())
-        .err()
-        .expect("a half-applied migration is refused");
+        .expect_err("a half-applied migration is refused");
     assert_eq!(err.code(), 7011, "{err}");
     assert!(
         err.to_string().contains(&format!("schema version {last}")),
