@@ -39,6 +39,15 @@ impl ConversationFilter {
             ..Default::default()
         }
     }
+    /// Whether the lists are already sorted and free of duplicates.
+    pub(crate) fn is_normalized(&self) -> bool {
+        self.conv_types.windows(2).all(|w| w[0] < w[1])
+            && self
+                .groups
+                .as_ref()
+                .is_none_or(|g| g.windows(2).all(|w| w[0] < w[1]))
+    }
+
     /// A canonical form (sorted, deduplicated lists) for comparisons.
     pub(crate) fn normalized(&self) -> Self {
         let mut f = self.clone();

@@ -101,6 +101,8 @@ impl Resolved {
 #[derive(Debug, Clone)]
 pub(crate) struct Aggregate {
     pub r: Resolved,
+    /// The filter in canonical form, the key it is found by.
+    pub key: ConversationFilter,
     pub sum: u64,
     pub subscribed: bool,
     pub last_use: u64,
@@ -135,8 +137,15 @@ impl Counters {
     }
 
     pub fn find(&self, f: &ConversationFilter) -> Option<usize> {
-        let f = f.normalized();
-        self.aggs.iter().position(|a| a.r.filter.normalized() == f)
+        // Only a filter whose lists are out of order needs a canonical copy.
+        let owned;
+        let key = if f.is_normalized() {
+            f
+        } else {
+            owned = f.normalized();
+            &owned
+        };
+        self.aggs.iter().position(|a| &a.key == key)
     }
 
     /// The cached sum for `f`, computing it once (O(n)) when first seen.
@@ -154,6 +163,7 @@ impl Counters {
                 let r = Resolved::new(f.clone(), names);
                 let sum = convs.iter().map(|s| r.contrib(s)).sum();
                 self.aggs.push(Aggregate {
+                    key: f.normalized(),
                     r,
                     sum,
                     subscribed: false,
@@ -167,7 +177,9 @@ impl Counters {
             self.aggs[i].subscribed = s;
         }
         let sum = self.aggs[i].sum;
-        self.evict();
+        if self.aggs.len() > UNSUBSCRIBED_CACHE {
+            self.evict();
+        }
         sum
     }
 

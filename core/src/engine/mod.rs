@@ -119,6 +119,12 @@ impl Engine {
 
     fn load(&mut self) -> Result<()> {
         self.groups = Groups::load(&self.conn)?;
+        let count: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM conversation", [], |r| r.get(0))?;
+        // Exact capacity: doubling slack would cost a third more per conversation.
+        self.convs.reserve_exact(count as usize);
+        self.index.reserve(count as usize);
         let mut stmt = self.conn.prepare(
             "SELECT id, conv_type, peer, visible, group_type, recv_opt, unread, at_flags,
                     read_pos, max_pos, last_msg, last_pos, active_time, order_key, pinned,
@@ -169,6 +175,10 @@ impl Engine {
             }
             self.convs.push(st);
         }
+        drop(rows);
+        drop(stmt);
+        // The load scan filled SQLite's page cache; pages come back on demand.
+        self.conn.execute_batch("PRAGMA shrink_memory")?;
         Ok(())
     }
 
@@ -200,15 +210,20 @@ impl Engine {
             self.counters.adjust(old, &st);
             let was_visible = old.is_some_and(|o| o.visible);
             let changed = old != Some(&st) || a.dirty.contains(&idx);
-            if let Some(o) = old {
-                if o.visible {
-                    self.order.remove(&(o.order_key, idx));
-                    self.pinned -= usize::from(o.pinned);
+            let same_place = old.is_some_and(|o| {
+                o.visible == st.visible && o.order_key == st.order_key && o.pinned == st.pinned
+            });
+            if !same_place {
+                if let Some(o) = old {
+                    if o.visible {
+                        self.order.remove(&(o.order_key, idx));
+                        self.pinned -= usize::from(o.pinned);
+                    }
                 }
-            }
-            if st.visible {
-                self.order.insert((st.order_key, idx));
-                self.pinned += usize::from(st.pinned);
+                if st.visible {
+                    self.order.insert((st.order_key, idx));
+                    self.pinned += usize::from(st.pinned);
+                }
             }
             match (was_visible, st.visible) {
                 (false, true) => changes.added.push(st.key.clone()),

@@ -168,7 +168,7 @@ impl<'a> Work<'a> {
 
     /// Writes every touched conversation's hot columns, then hands back
     /// what must be applied to memory after the commit.
-    pub fn finish(self) -> Result<Applied> {
+    pub fn finish(mut self) -> Result<Applied> {
         let mut upd = self.tx.prepare_cached(
             "UPDATE conversation SET visible = ?2, group_type = ?3, recv_opt = ?4, unread = ?5,
                  at_flags = ?6, read_pos = ?7, max_pos = ?8, last_msg = ?9, last_pos = ?10,
@@ -182,7 +182,11 @@ impl<'a> Work<'a> {
             let (st, old) = if i >= self.base.len() {
                 (self.new[i - self.base.len()].clone(), None)
             } else {
-                (self.copies[&idx].clone(), Some(&self.base[i]))
+                let st = self
+                    .copies
+                    .remove(&idx)
+                    .expect("every touched base state has a copy");
+                (st, Some(&self.base[i]))
             };
             if old != Some(&st) || self.dirty.contains(&idx) {
                 upd.execute(params![
