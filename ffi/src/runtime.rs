@@ -663,9 +663,10 @@ pub fn mode() -> i32 {
     lock(&DISPATCH).mode
 }
 
-/// `IMCorePollCallbacks`: delivers up to `max` batches (0 = all queued) on
-/// the calling thread, in pumped mode only; returns how many it delivered.
-/// A poll on another thread while one is delivering returns 0.
+/// `IMCorePollCallbacks`: delivers up to `max` batches (0 = all queued when
+/// it is called) on the calling thread, in pumped mode only; returns how
+/// many it delivered. A poll on another thread while one is delivering
+/// returns 0.
 pub fn poll(max: u32) -> u32 {
     let me = std::thread::current().id();
     let outer = {
@@ -687,8 +688,17 @@ pub fn poll(max: u32) -> u32 {
             }
         }
     };
+    // 0 = what is queued now: batches queued while this call delivers (by
+    // its callbacks or by other threads) wait for the next poll, so that a
+    // poll ends even while other threads keep calling.
+    let mut budget = if max == 0 {
+        CHANNEL.1.len()
+    } else {
+        usize::MAX
+    };
     let mut n = 0u32;
-    while max == 0 || n < max {
+    while budget > 0 && (max == 0 || n < max) {
+        budget -= 1;
         match CHANNEL.1.try_recv() {
             Ok(Job::Batch(b)) => {
                 deliver(b);
@@ -706,3 +716,51 @@ pub fn poll(max: u32) -> u32 {
 
 /// JSON helpers re-exported for the listener code.
 pub use json::v2_id_array;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static REQUEUE: AtomicBool = AtomicBool::new(true);
+
+    /// A callback that queues another batch each time it runs, as a host
+    /// whose other threads keep calling while it polls.
+    unsafe extern "C" fn requeue(
+        _code: i32,
+        _desc: *const c_char,
+        _json: *const c_char,
+        _ud: *const c_void,
+    ) {
+        if REQUEUE.load(Ordering::SeqCst) {
+            send(vec![batch()]);
+        }
+    }
+
+    fn batch() -> Cb {
+        Cb::Comm {
+            cb: Some(requeue),
+            ud: 0,
+            code: 0,
+            desc: String::new(),
+            json: String::new(),
+        }
+    }
+
+    /// Found by the stress test (tests/reliability): `IMCorePollCallbacks(0)`
+    /// delivered until the queue was empty, so while other threads (or the
+    /// callbacks) kept queueing, the host's thread never got it back.
+    #[test]
+    fn a_poll_of_everything_ends_while_batches_keep_coming() {
+        set_mode(IMCORE_CALLBACK_MODE_PUMPED);
+        start();
+        send(vec![batch()]);
+        send(vec![batch()]);
+        assert_eq!(poll(0), 2, "what was queued at the call");
+        assert_eq!(poll(0), 2, "then what those callbacks queued");
+        assert_eq!(poll(1), 1);
+        REQUEUE.store(false, Ordering::SeqCst);
+        while poll(0) > 0 {}
+        stop();
+        set_mode(IMCORE_CALLBACK_MODE_THREAD);
+    }
+}

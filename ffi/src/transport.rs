@@ -569,8 +569,10 @@ pub unsafe extern "C" fn IMCoreSetCallbackMode(mode: i32) -> i32 {
 }
 
 /// In pumped mode, delivers up to `max_batches` queued batches (one batch =
-/// one operation's events and its result; 0 = everything queued) on the
-/// calling thread, in order, and returns how many it delivered. Returns 0 in
+/// one operation's events and its result; 0 = everything queued when it is
+/// called: batches queued meanwhile, by its callbacks or other threads, wait
+/// for the next poll, so a poll always ends) on the calling thread, in
+/// order, and returns how many it delivered. Returns 0 in
 /// thread mode, and when another thread is polling at the moment. A callback
 /// may call it again (nested delivery continues in order).
 #[no_mangle]

@@ -3,7 +3,8 @@
 //! thread mode, while two of them push inbound batches, and callbacks
 //! re-enter the library: the outbound callback acks every envelope from
 //! inside the callback (completing the calls waiting for it), the
-//! conversation-event and new-message listeners call back in.
+//! conversation-event and new-message listeners call back in; one thread
+//! now and then switches to pumped delivery, polls, and switches back.
 //!
 //! A watchdog fails the run when no operation completes for
 //! `IMCORE_STRESS_STALL_SECS` (default 30): a deadlock. At the end every
@@ -33,6 +34,7 @@ static REENTRANT: AtomicU64 = AtomicU64::new(0);
 static ACKS: AtomicU64 = AtomicU64::new(0);
 static LISTENER_EVENTS: AtomicU64 = AtomicU64::new(0);
 static BAD: AtomicU64 = AtomicU64::new(0);
+static MODE_SWITCHES: AtomicU64 = AtomicU64::new(0);
 static STOP: AtomicBool = AtomicBool::new(false);
 
 fn tok() -> usize {
@@ -363,6 +365,20 @@ fn worker(w: u64, pushed: Arc<AtomicU64>) {
                     OPS.fetch_add(1, Relaxed);
                     TIMGetLoginUserID(buf.as_mut_ptr())
                 }
+                22 if w == 7 && rng.below(4) == 0 => {
+                    // Switch to pumped delivery, deliver from this thread
+                    // for a moment, switch back (the dispatcher thread is
+                    // stopped and joined, then started again).
+                    let r = IMCoreSetCallbackMode(1);
+                    for _ in 0..5 {
+                        IMCorePollCallbacks(0);
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                    IMCoreSetCallbackMode(0);
+                    MODE_SWITCHES.fetch_add(1, Relaxed);
+                    OPS.fetch_add(1, Relaxed);
+                    r
+                }
                 22 => {
                     OPS.fetch_add(1, Relaxed);
                     IMCoreSetNetworkStatus(rng.below(4) as i32)
@@ -542,13 +558,14 @@ fn main() {
     println!(
         "stress: 8 threads for {elapsed:.1} s: {ops} operations ({:.0}/s), {} callbacks, \
          {} re-entrant calls from callbacks, {} envelopes acked from the outbound callback, \
-         {} listener events, {} inbound batches",
+         {} listener events, {} inbound batches, {} switches to pumped mode and back",
         ops as f64 / elapsed,
         CALLBACKS.load(SeqCst),
         REENTRANT.load(SeqCst),
         ACKS.load(SeqCst),
         LISTENER_EVENTS.load(SeqCst),
         pushed.load(SeqCst) * 2,
+        MODE_SWITCHES.load(SeqCst),
     );
     let _ = std::fs::remove_dir_all(&dir);
     std::process::exit(c.finish("stress"));
