@@ -124,6 +124,9 @@ fn record(ud: *const c_void, code: i32) {
 }
 
 /// The `TIMCommCallback` of every call: records the delivery under its token.
+///
+/// # Safety
+/// Called by imcore with NUL-terminated strings valid for the call.
 pub unsafe extern "C" fn result_cb(
     code: i32,
     desc: *const c_char,
@@ -142,6 +145,9 @@ pub unsafe extern "C" fn result_cb(
 }
 
 /// The read-member-list callback: records a delivery (code 0).
+///
+/// # Safety
+/// Called by imcore with NUL-terminated strings valid for the call.
 pub unsafe extern "C" fn members_cb(
     json: *const c_char,
     _next_seq: u64,
@@ -198,6 +204,9 @@ unsafe extern "C" fn log_cb(_level: i32, log: *const c_char, _ud: *const c_void)
 
 /// The outbound callback: records each envelope (a JSON object with an
 /// `envelope_id` and a `kind`).
+///
+/// # Safety
+/// Called by imcore with NUL-terminated strings valid for the call.
 pub unsafe extern "C" fn outbound_cb(json: *const c_char, _ud: *const c_void) {
     let s = text(json, "outbound envelope");
     let v: serde_json::Value = serde_json::from_str(s)
@@ -595,7 +604,9 @@ pub const VERIFY_EVERY: u64 = 8;
 pub fn end(what: &str) {
     static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     poll();
-    if N.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % VERIFY_EVERY == 0 {
+    if N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        .is_multiple_of(VERIFY_EVERY)
+    {
         verify(what);
     }
 }
