@@ -39,6 +39,17 @@ fi
 BIN="$ROOT/fuzz/target/x86_64-unknown-linux-gnu/release"
 echo "fuzz build: $((SECONDS - start)) s"
 
+# The targets keep their stores in /dev/shm/imcore-fuzz-<pid> (or the temp
+# directory): remove those of processes that are gone.
+clean_stores() {
+  local d
+  for d in /dev/shm/imcore-fuzz-* "${TMPDIR:-/tmp}"/imcore-fuzz-*; do
+    [ -d "$d" ] || continue
+    kill -0 "${d##*-}" 2>/dev/null || rm -rf "$d"
+  done
+}
+clean_stores
+
 LOGS="$ROOT/fuzz/target/logs"
 mkdir -p "$LOGS"
 
@@ -87,6 +98,7 @@ while ((i < ${#TARGETS[@]})); do
     report "${batch[$k]}" $?
   done
 done
+clean_stores
 echo "fuzz executions: $total"
 echo "fuzz: $passed passed, $failed failed"
 ((failed == 0))
