@@ -436,10 +436,11 @@ enum Kind {
     FloorConvUpdate,
     /// Floor + an UPDATE of only the columns a receive changes.
     FloorConvUpdateNarrow,
-    /// Floor without the UNIQUE index on msg_id.
+    /// Floor without any index on the message id.
     FloorNoMsgIdIndex,
-    /// Floor with an 8-byte integer hash of msg_id indexed instead of the text.
-    FloorHashIndex,
+    /// Floor on schema version 4's message table: `msg_id TEXT UNIQUE`
+    /// instead of the indexed 64-bit `msg_hash`.
+    FloorTextUnique,
 }
 
 impl Kind {
@@ -449,8 +450,8 @@ impl Kind {
             Kind::Floor => "floor",
             Kind::FloorConvUpdate => "floor+upd",
             Kind::FloorConvUpdateNarrow => "floor+narrow",
-            Kind::FloorNoMsgIdIndex => "floor-nouniq",
-            Kind::FloorHashIndex => "floor-hash",
+            Kind::FloorNoMsgIdIndex => "floor-noidx",
+            Kind::FloorTextUnique => "floor-v4",
         }
     }
     fn name(self) -> &'static str {
@@ -459,8 +460,8 @@ impl Kind {
             Kind::Floor => "floor (bare rusqlite)",
             Kind::FloorConvUpdate => "floor + conversation UPDATEs (engine's 16 columns)",
             Kind::FloorConvUpdateNarrow => "floor + narrow conversation UPDATEs (8 columns)",
-            Kind::FloorNoMsgIdIndex => "floor, no msg_id UNIQUE index",
-            Kind::FloorHashIndex => "floor, msg_id -> int64 hash index",
+            Kind::FloorNoMsgIdIndex => "floor, no message id index",
+            Kind::FloorTextUnique => "floor, schema v4 (msg_id TEXT UNIQUE, no hash)",
         }
     }
 }
@@ -531,31 +532,20 @@ fn run_ingest(s: &Sizes, spec: IngestSpec) -> Ingest {
                     .unwrap();
             }
             match kind {
-                Kind::FloorNoMsgIdIndex => conn
+                Kind::FloorNoMsgIdIndex => {
+                    conn.execute_batch("DROP INDEX message_by_hash;").unwrap()
+                }
+                Kind::FloorTextUnique => conn
                     .execute_batch(
                         "DROP TABLE message;
                          CREATE TABLE message (
                             id INTEGER PRIMARY KEY,
                             conv INTEGER NOT NULL REFERENCES conversation (id),
-                            pos INTEGER NOT NULL, msg_id TEXT NOT NULL, sender TEXT NOT NULL,
-                            server_time INTEGER NOT NULL, seq INTEGER NOT NULL,
-                            flags INTEGER NOT NULL, status INTEGER NOT NULL DEFAULT 2,
-                            body TEXT NOT NULL) STRICT;
+                            pos INTEGER NOT NULL, msg_id TEXT NOT NULL UNIQUE,
+                            sender TEXT NOT NULL, server_time INTEGER NOT NULL,
+                            seq INTEGER NOT NULL, flags INTEGER NOT NULL,
+                            status INTEGER NOT NULL DEFAULT 2, body TEXT NOT NULL) STRICT;
                          CREATE INDEX message_by_conv_pos ON message (conv, pos, flags);",
-                    )
-                    .unwrap(),
-                Kind::FloorHashIndex => conn
-                    .execute_batch(
-                        "DROP TABLE message;
-                         CREATE TABLE message (
-                            id INTEGER PRIMARY KEY,
-                            conv INTEGER NOT NULL REFERENCES conversation (id),
-                            pos INTEGER NOT NULL, msg_id TEXT NOT NULL, sender TEXT NOT NULL,
-                            server_time INTEGER NOT NULL, seq INTEGER NOT NULL,
-                            flags INTEGER NOT NULL, status INTEGER NOT NULL DEFAULT 2,
-                            body TEXT NOT NULL, msg_hash INTEGER NOT NULL) STRICT;
-                         CREATE INDEX message_by_conv_pos ON message (conv, pos, flags);
-                         CREATE INDEX message_by_hash ON message (msg_hash);",
                     )
                     .unwrap(),
                 _ => {}
@@ -576,14 +566,14 @@ fn run_ingest(s: &Sizes, spec: IngestSpec) -> Ingest {
                 drop(ins);
                 tx.commit().unwrap();
             }
-            let sql = if kind == Kind::FloorHashIndex {
-                "INSERT INTO message (conv, pos, msg_id, sender, server_time, seq, flags,
-                                      status, body, msg_hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 2, ?8, ?9)"
-            } else {
+            let sql = if kind == Kind::FloorTextUnique {
                 "INSERT INTO message (conv, pos, msg_id, sender, server_time, seq, flags,
                                       status, body)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 2, ?8)"
+            } else {
+                "INSERT INTO message (conv, pos, msg_id, sender, server_time, seq, flags,
+                                      status, body, msg_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 2, ?8, ?9)"
             };
             let mut ins = conn.prepare(sql).unwrap();
             let mut upd = conn
@@ -625,7 +615,7 @@ fn run_ingest(s: &Sizes, spec: IngestSpec) -> Ingest {
                         base
                     };
                     max_pos[c] = max_pos[c].max(pos);
-                    if kind == Kind::FloorHashIndex {
+                    if kind != Kind::FloorTextUnique {
                         ins.execute(params![
                             c as i64 + 1,
                             pos,
@@ -635,7 +625,7 @@ fn run_ingest(s: &Sizes, spec: IngestSpec) -> Ingest {
                             0i64,
                             16i64,
                             m.body,
-                            fnv1a(m.msg_id.as_bytes()),
+                            imcore::store::msg_hash(&m.msg_id),
                         ])
                         .unwrap();
                     } else {
@@ -712,12 +702,6 @@ fn run_ingest(s: &Sizes, spec: IngestSpec) -> Ingest {
             finish(spec.batch, total, io0, io1, files, &mut batch_times)
         }
     }
-}
-
-fn fnv1a(bytes: &[u8]) -> i64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    }) as i64
 }
 
 fn finish(batch: usize, total: Lap, io0: Io, io1: Io, files: u64, bt: &mut [f64]) -> Ingest {
@@ -816,7 +800,7 @@ fn ingest_section(s: &Sizes, experiments: bool) -> Vec<(IngestSpec, Ingest)> {
             Kind::FloorConvUpdate,
             Kind::FloorConvUpdateNarrow,
             Kind::FloorNoMsgIdIndex,
-            Kind::FloorHashIndex,
+            Kind::FloorTextUnique,
         ] {
             specs.push(IngestSpec {
                 kind,

@@ -417,3 +417,38 @@ fn a_read_only_directory_gives_a_clear_error() {
     let after = std::fs::read(store::db_path(&data, APP, "alice").unwrap()).unwrap();
     assert!(after == before, "the read-only store changed");
 }
+
+/// Message ids are found through a 64-bit hash; a stored message whose hash
+/// equals a new id's hash (a collision, forced here) is neither taken for
+/// it as a duplicate nor returned for it.
+#[test]
+fn ids_with_the_same_hash_stay_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    drop(Engine::open_path(&path, "alice", EngineConfig::default()).unwrap());
+    {
+        // A stored message "a" whose hash is forced to that of "b".
+        let conn = open_raw(&path);
+        conn.execute_batch(&format!(
+            "INSERT INTO conversation (id, conv_type, peer, active_time, order_key,
+                                       create_time, update_time)
+                 VALUES (1, 1, 'bob', 100, {key}, 100, 100);
+             INSERT INTO message (conv, pos, msg_hash, msg_id, sender, server_time, seq,
+                                  flags, body)
+                 VALUES (1, {pos}, {hash}, 'a', 'alice', 100, 0, 1, '{{}}');",
+            pos = 100i64 << 20,
+            key = (100i64 << 20) | 1,
+            hash = store::msg_hash("b"),
+        ))
+        .unwrap();
+    }
+    let mut e = Engine::open_path(&path, "alice", EngineConfig::default()).unwrap();
+    let b = || imcore::IncomingMessage::new("b", c2c("bob"), "bob", 200, 0);
+    let r = e.receive(vec![b()]).unwrap();
+    assert_eq!((r.stored, r.duplicates), (1, 0), "b is not a copy of a");
+    let r = e.receive(vec![b()]).unwrap();
+    assert_eq!((r.stored, r.duplicates), (0, 1), "b again is");
+    assert_eq!(e.message_by_id("b").unwrap().unwrap().sender, "bob");
+    assert_eq!(e.messages(&c2c("bob"), None, 10).unwrap().len(), 2);
+    e.verify().unwrap();
+}

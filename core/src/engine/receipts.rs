@@ -9,8 +9,9 @@ use super::Engine;
 use crate::error::{invalid, Error, Result};
 use crate::events::ReceiptUpdate;
 use crate::message::{flags, StoredMessage};
+use crate::store::msg_hash;
 use crate::types::{check_id, ConvKey, ConvType, GroupType};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// How a roster update applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,10 +117,11 @@ impl Engine {
             return Ok(fresh);
         }
         self.commit(|w| {
-            let mut upd =
-                w.tx.prepare_cached("UPDATE message SET flags = flags | ?2 WHERE msg_id = ?1")?;
+            let mut upd = w.tx.prepare_cached(
+                "UPDATE message SET flags = flags | ?3 WHERE msg_hash = ?1 AND msg_id = ?2",
+            )?;
             for id in &fresh {
-                upd.execute(params![id, flags::RECEIPT_SENT])?;
+                upd.execute(params![msg_hash(id), id, flags::RECEIPT_SENT])?;
             }
             w.outbound(Outbound::Receipts {
                 conv: conv.clone(),
@@ -200,9 +202,13 @@ impl Engine {
             }
             for (conv, msg_id) in touched {
                 let row: Option<(String, i64)> = tx
-                    .prepare_cached("SELECT sender, flags FROM message WHERE msg_id = ?1")?
-                    .query_row([&msg_id], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .ok();
+                    .prepare_cached(
+                        "SELECT sender, flags FROM message WHERE msg_hash = ?1 AND msg_id = ?2",
+                    )?
+                    .query_row(params![msg_hash(&msg_id), msg_id], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })
+                    .optional()?;
                 // Not arrived yet, or not mine: kept, no event.
                 let Some((sender, fl)) = row.filter(|(_, fl)| fl & flags::FROM_SELF != 0) else {
                     continue;

@@ -7,8 +7,9 @@ use super::work::Work;
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::message::{flags, IncomingMessage, MsgStatus, OutgoingMessage, StoredMessage, AT_ALL};
+use crate::store::msg_hash;
 use crate::types::ConvType;
-use rusqlite::params;
+use rusqlite::{params, Connection, OptionalExtension};
 
 /// What a receive call did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -45,9 +46,9 @@ impl Engine {
             let tx = w.tx;
             let mut report = ReceiveReport::default();
             let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO message
-                     (conv, pos, msg_id, sender, server_time, seq, flags, status, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 2, ?8)",
+                "INSERT INTO message
+                     (conv, pos, msg_hash, msg_id, sender, server_time, seq, flags, status, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 2, ?9)",
             )?;
             for m in batch {
                 let at_me = m.at_users.iter().any(|u| u == &me);
@@ -81,12 +82,18 @@ impl Engine {
                     w.changes.new_messages.push(stored(m, fl, 0, false));
                     continue;
                 }
+                let hash = msg_hash(&m.msg_id);
+                if stored_id(tx, hash, &m.msg_id)?.is_some() {
+                    report.duplicates += 1;
+                    continue;
+                }
                 let idx = w.conv_for(&m.conv)?;
                 let st = w.get(idx);
                 let pos = st.position_for(m.server_time, m.seq);
-                let n = insert.execute(params![
+                insert.execute(params![
                     st.id,
                     pos,
+                    hash,
                     m.msg_id,
                     m.sender,
                     m.server_time as i64,
@@ -94,10 +101,6 @@ impl Engine {
                     fl,
                     m.body
                 ])?;
-                if n == 0 {
-                    report.duplicates += 1;
-                    continue;
-                }
                 report.stored += 1;
                 let rowid = tx.last_insert_rowid();
                 let counts = w.type_counts(w.get(idx));
@@ -188,27 +191,28 @@ impl Engine {
                 fl |= flags::EXCLUDED_LAST;
             }
             let id = st.id;
-            let n =
-                w.tx.prepare_cached(
-                    "INSERT OR IGNORE INTO message
-                         (conv, pos, msg_id, sender, server_time, seq, flags, status, body)
-                     VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8)",
-                )?
-                .execute(params![
-                    id,
-                    pos,
-                    msg_id,
-                    me,
-                    now as i64,
-                    fl,
-                    status as i64,
-                    msg.body
-                ])?;
-            if n == 0 {
+            let hash = msg_hash(msg_id);
+            if stored_id(w.tx, hash, msg_id)?.is_some() {
                 return Err(Error::InvalidParam(format!(
                     "message id {msg_id:?} is already used"
                 )));
             }
+            w.tx.prepare_cached(
+                "INSERT INTO message
+                     (conv, pos, msg_hash, msg_id, sender, server_time, seq, flags, status, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                id,
+                pos,
+                hash,
+                msg_id,
+                me,
+                now as i64,
+                fl,
+                status as i64,
+                msg.body
+            ])?;
             let rowid = w.tx.last_insert_rowid();
             let st = w.get_mut(idx);
             st.visible = true;
@@ -267,8 +271,12 @@ impl Engine {
     pub(crate) fn sent_message_row(&self, msg_id: &str) -> Result<(i64, u32)> {
         let (rowid, conv, fl): (i64, i64, i64) = self
             .conn
-            .prepare_cached("SELECT id, conv, flags FROM message WHERE msg_id = ?1")?
-            .query_row([msg_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .prepare_cached(
+                "SELECT id, conv, flags FROM message WHERE msg_hash = ?1 AND msg_id = ?2",
+            )?
+            .query_row(params![msg_hash(msg_id), msg_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .map_err(|e| match e {
                 rusqlite::Error::QueryReturnedNoRows => Error::MessageNotFound(msg_id.to_owned()),
                 e => e.into(),
@@ -315,6 +323,14 @@ pub(crate) fn complete_send(
     }
     w.mark_dirty(idx);
     Ok(())
+}
+
+/// The row id of the stored message `msg_id` (whose hash is `hash`), if any.
+fn stored_id(conn: &Connection, hash: i64, msg_id: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM message WHERE msg_hash = ?1 AND msg_id = ?2")?
+        .query_row(params![hash, msg_id], |r| r.get(0))
+        .optional()?)
 }
 
 fn stored(m: IncomingMessage, fl: i64, _pos: i64, is_read: bool) -> StoredMessage {

@@ -179,8 +179,36 @@ fn set_pragmas(conn: &Connection, config: &EngineConfig) -> Result<()> {
     Ok(())
 }
 
+/// The 64-bit key a message id is found by (`message.msg_hash`): FNV-1a
+/// with a final mix so that ids differing in their last bytes spread over
+/// the whole index. Stored in every store: it must never change.
+/// Collisions are harmless: lookups compare the id itself too.
+pub fn msg_hash(msg_id: &str) -> i64 {
+    let mut h = fnv1a(msg_id.as_bytes());
+    // The splitmix64 finalizer.
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (h ^ (h >> 31)) as i64
+}
+
+/// Makes `imcore_msg_hash(text)` (= [`msg_hash`]) callable from the
+/// migrations' SQL.
+fn register_functions(conn: &Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "imcore_msg_hash",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| Ok(msg_hash(&ctx.get::<String>(0)?)),
+    )?;
+    Ok(())
+}
+
 /// Applies migrations `from + 1 ..= to`, each in its own transaction.
 pub fn migrate(conn: &Connection, from: i64, to: i64) -> Result<()> {
+    if from < to {
+        register_functions(conn)?;
+    }
     for n in from + 1..=to {
         let sql = schema::MIGRATIONS[(n - 1) as usize];
         conn.execute_batch(&format!(
@@ -265,11 +293,25 @@ mod tests {
         let c = open(path, "alice", &EngineConfig::default()).unwrap();
         c.execute_batch(
             "INSERT INTO conversation (id, conv_type, peer) VALUES (1, 1, 'bob');
-             INSERT INTO message (conv, pos, msg_id, sender, server_time, seq, flags, body)
-             VALUES (1, 1, 'm1', 'bob', 1, 0, 16, '{}');",
+             INSERT INTO message (conv, pos, msg_hash, msg_id, sender, server_time, seq, flags,
+                                  body)
+             VALUES (1, 1, 0, 'm1', 'bob', 1, 0, 16, '{}');",
         )
         .unwrap();
         drop(c); // checkpoints the WAL into the file
+    }
+
+    /// Stores hold these hashes: a change of the function would make every
+    /// stored message unfindable by id. The values were computed by a
+    /// separate Python implementation of FNV-1a + the splitmix64 finalizer.
+    #[test]
+    fn msg_hash_never_changes() {
+        assert_eq!(msg_hash(""), -780_787_492_076_525_413);
+        assert_eq!(
+            msg_hash("144115233874815003-1600000000-12345678"),
+            4_285_502_638_664_120_849
+        );
+        assert_eq!(msg_hash("消息"), -8_364_449_372_338_895_816);
     }
 
     #[test]
