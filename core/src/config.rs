@@ -47,6 +47,13 @@ pub struct EngineConfig {
     pub cache_kib: i64,
     /// WAL pages between automatic checkpoints (default 8192 = 32 MiB).
     pub wal_autocheckpoint: i64,
+    /// Received messages whose conversation rows may be written later
+    /// (default 20,000). A receive leaves the rows it changes stale; any
+    /// other operation, closing the engine, or a receive that would pass
+    /// this many pending messages writes them. After a crash, opening the
+    /// store re-derives the rows from up to this many messages. 0 writes
+    /// the rows with every receive.
+    pub lazy_row_messages: usize,
     /// Source of "now" in seconds.
     pub clock: Clock,
 }
@@ -68,6 +75,7 @@ impl Default for EngineConfig {
             durability: Durability::Normal,
             cache_kib: 32 * 1024,
             wal_autocheckpoint: 8192,
+            lazy_row_messages: 20_000,
             clock: Arc::new(|| {
                 std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)

@@ -136,7 +136,11 @@ enum Op {
     },
     DeleteGroup(usize),
     RenameGroup(usize, usize),
-    Reopen,
+    /// Close and reopen the store; `crash`: without closing the engine
+    /// (no final write), as after a kill.
+    Reopen {
+        crash: bool,
+    },
 }
 
 fn msg_spec() -> impl Strategy<Value = MsgSpec> {
@@ -239,7 +243,7 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(name, keys)| Op::RemoveFromGroup { name, keys }),
         1 => (0..GROUP_NAMES.len()).prop_map(Op::DeleteGroup),
         1 => (0..GROUP_NAMES.len(), 0..GROUP_NAMES.len()).prop_map(|(a, b)| Op::RenameGroup(a, b)),
-        1 => Just(Op::Reopen),
+        1 => any::<bool>().prop_map(|crash| Op::Reopen { crash }),
     ]
 }
 
@@ -818,7 +822,7 @@ fn step(te: &mut TestEngine, m: &mut Model, op: &Op) -> Result<(), TestCaseError
             };
             check_result("rename_group", te.rename_group(old, new), want, ok)?;
         }
-        Op::Reopen => unreachable!("handled by the caller"),
+        Op::Reopen { .. } => unreachable!("handled by the caller"),
     }
     Ok(())
 }
@@ -979,8 +983,12 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
     let mut m = Model::default();
     for (n, op) in ops.iter().enumerate() {
         let when = format!("step {n} {op:?}");
-        if let Op::Reopen = op {
-            te = te.reopen_with(tweak);
+        if let Op::Reopen { crash } = *op {
+            te = if crash {
+                te.crash_reopen_with(tweak)
+            } else {
+                te.reopen_with(tweak)
+            };
             // Subscriptions belong to a session, not to the store.
             m.subs.clear();
             check_state(&mut te, &m, &when)?;
@@ -991,8 +999,10 @@ fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
         check_events(&mut te, &before, &m, &when)?;
         check_state(&mut te, &m, &when)?;
     }
-    let mut te = te.reopen_with(tweak);
+    let mut te = te.crash_reopen_with(tweak);
     m.subs.clear();
+    check_state(&mut te, &m, "after a crash and reopen")?;
+    let mut te = te.reopen_with(tweak);
     check_state(&mut te, &m, "after reopen")?;
     Ok(())
 }

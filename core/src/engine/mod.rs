@@ -9,6 +9,7 @@
 
 mod counters;
 mod groups;
+mod lazy_rows;
 mod manage;
 mod outbox;
 mod query;
@@ -55,6 +56,7 @@ pub struct Engine {
     groups: Groups,
     pending: VecDeque<Changes>,
     outbox: bool,
+    lazy: lazy_rows::LazyRows,
 }
 
 impl std::fmt::Debug for Engine {
@@ -91,6 +93,7 @@ impl Engine {
             groups: Groups::default(),
             pending: VecDeque::new(),
             outbox: false,
+            lazy: lazy_rows::LazyRows::default(),
         };
         engine.load()?;
         Ok(engine)
@@ -177,6 +180,7 @@ impl Engine {
         }
         drop(rows);
         drop(stmt);
+        self.replay_tail()?;
         // The load scan filled SQLite's page cache; pages come back on demand.
         self.conn.execute_batch("PRAGMA shrink_memory")?;
         Ok(())
@@ -185,7 +189,14 @@ impl Engine {
     /// Runs `f` as one transaction; see the module documentation.
     fn commit<T>(&mut self, f: impl FnOnce(&mut Work<'_>) -> Result<T>) -> Result<T> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
-        let mut w = Work::new(&tx, &self.config, self.outbox, &self.convs, &self.index);
+        let mut w = Work::new(
+            &tx,
+            &self.config,
+            self.outbox,
+            &self.convs,
+            &self.index,
+            &self.lazy,
+        );
         let out = f(&mut w)?;
         let applied = w.finish()?;
         tx.commit()?;
@@ -200,6 +211,13 @@ impl Engine {
         let sums_before: Vec<u64> = self.counters.aggs.iter().map(|g| g.sum).collect();
         let mut changes = a.changes;
 
+        if a.flushed {
+            self.lazy.stale.clear();
+            self.lazy.tail_msgs = 0;
+        }
+        if a.deferred {
+            self.lazy.tail_msgs += a.inserted;
+        }
         let regroup = !a.group_updates.is_empty();
         for u in a.group_updates {
             self.groups.apply(u);
@@ -210,6 +228,9 @@ impl Engine {
             self.counters.adjust(old, &st);
             let was_visible = old.is_some_and(|o| o.visible);
             let changed = old != Some(&st) || a.dirty.contains(&idx);
+            if a.deferred && changed {
+                self.lazy.stale.insert(idx, a.now);
+            }
             let same_place = old.is_some_and(|o| {
                 o.visible == st.visible && o.order_key == st.order_key && o.pinned == st.pinned
             });

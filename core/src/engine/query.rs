@@ -350,7 +350,11 @@ impl Engine {
             },
             peer_read_time: s.peer_read_time,
             create_time: create_time as u64,
-            update_time: update_time as u64,
+            // A row left stale by a receive has not got its update time yet.
+            update_time: match self.lazy.stale.get(&s.idx()) {
+                Some(&t) => t,
+                None => update_time as u64,
+            },
         })
     }
 

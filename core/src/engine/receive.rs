@@ -2,7 +2,7 @@
 
 use super::outbox::Outbound;
 use super::readpos::recount;
-use super::state::{AT_ALL as ST_AT_ALL, AT_ME as ST_AT_ME, TIE_BITS};
+use super::state::{ConvState, AT_ALL as ST_AT_ALL, AT_ME as ST_AT_ME, TIE_BITS};
 use super::work::Work;
 use super::Engine;
 use crate::error::{Error, Result};
@@ -42,7 +42,11 @@ impl Engine {
             m.validate()?;
         }
         let me = self.user_id.clone();
+        // Rows of the conversations may be written later (see `lazy_rows`),
+        // unless too many received messages would then be re-derived at open.
+        let defer = self.lazy.tail_msgs + batch.len() <= self.config.lazy_row_messages;
         self.commit(|w| {
+            w.defer_rows = defer;
             let tx = w.tx;
             let mut report = ReceiveReport::default();
             let mut insert = tx.prepare_cached(
@@ -102,50 +106,17 @@ impl Engine {
                     m.body
                 ])?;
                 report.stored += 1;
+                w.inserted += 1;
                 let rowid = tx.last_insert_rowid();
                 let counts = w.type_counts(w.get(idx));
-                let st = w.get_mut(idx);
-                if !st.visible {
-                    // A deleted conversation comes back with its new message.
-                    st.visible = true;
-                }
-                st.max_pos = st.max_pos.max(pos);
-                let unread = counts && pos > st.read_pos;
-                if unread && fl & flags::COUNTED != 0 {
-                    st.unread += 1;
-                }
-                if unread && fl & flags::AT_ME != 0 {
-                    st.at_flags |= ST_AT_ME;
-                }
-                if unread && fl & flags::AT_ALL != 0 {
-                    st.at_flags |= ST_AT_ALL;
-                }
-                // A message kept out of the preview (typing, control) does
-                // not move the conversation in the list either.
-                if fl & flags::EXCLUDED_LAST == 0 {
-                    let newer = match st.last_msg {
-                        None => true,
-                        // Two C2C messages of the same second: the greater id
-                        // wins, so every device shows the same preview.
-                        Some(last)
-                            if m.conv.conv_type == ConvType::C2c
-                                && st.last_pos >> TIE_BITS == pos >> TIE_BITS =>
-                        {
-                            let last_id: String = tx
-                                .prepare_cached("SELECT msg_id FROM message WHERE id = ?1")?
-                                .query_row([last], |r| r.get(0))?;
-                            m.msg_id > last_id
-                        }
-                        Some(_) => pos >= st.last_pos,
-                    };
-                    let st = w.get_mut(idx);
-                    if newer {
-                        st.last_msg = Some(rowid);
-                        st.last_pos = st.last_pos.max(pos);
-                    }
-                    st.touch_activity(m.server_time);
-                }
-                let is_read = !unread || fl & flags::COUNTED == 0;
+                let msg = Received {
+                    rowid,
+                    pos,
+                    flags: fl,
+                    server_time: m.server_time,
+                    msg_id: &m.msg_id,
+                };
+                let is_read = msg.apply(tx, w.get_mut(idx), counts)?;
                 w.changes.new_messages.push(stored(m, fl, pos, is_read));
             }
             Ok(report)
@@ -214,6 +185,7 @@ impl Engine {
                 msg.body
             ])?;
             let rowid = w.tx.last_insert_rowid();
+            w.inserted += 1;
             let st = w.get_mut(idx);
             st.visible = true;
             st.max_pos = st.max_pos.max(pos);
@@ -323,6 +295,68 @@ pub(crate) fn complete_send(
     }
     w.mark_dirty(idx);
     Ok(())
+}
+
+/// One stored incoming message, as the receive rule needs it.
+pub(crate) struct Received<'m> {
+    pub rowid: i64,
+    pub pos: i64,
+    pub flags: i64,
+    pub server_time: u64,
+    pub msg_id: &'m str,
+}
+
+impl Received<'_> {
+    /// The receive rule: what this newly stored message does to its
+    /// conversation `st` (`counts`: whether its type counts unread). Also
+    /// replayed at open for messages whose conversation rows were not
+    /// written yet. Returns whether the message counts as read.
+    pub(crate) fn apply(
+        &self,
+        conn: &Connection,
+        st: &mut ConvState,
+        counts: bool,
+    ) -> Result<bool> {
+        let (pos, fl) = (self.pos, self.flags);
+        // A deleted conversation comes back with its new message.
+        st.visible = true;
+        st.max_pos = st.max_pos.max(pos);
+        let unread = counts && pos > st.read_pos;
+        if unread && fl & flags::COUNTED != 0 {
+            st.unread += 1;
+        }
+        if unread && fl & flags::AT_ME != 0 {
+            st.at_flags |= ST_AT_ME;
+        }
+        if unread && fl & flags::AT_ALL != 0 {
+            st.at_flags |= ST_AT_ALL;
+        }
+        // A message kept out of the preview (typing, control) does not move
+        // the conversation in the list either.
+        if fl & flags::EXCLUDED_LAST == 0 {
+            let newer = match st.last_msg {
+                None => true,
+                // Two C2C messages of the same second: the greater id wins,
+                // so every device shows the same preview.
+                Some(last)
+                    if st.key.conv_type == ConvType::C2c
+                        && st.last_pos >> TIE_BITS == pos >> TIE_BITS =>
+                {
+                    let last_id: String = conn
+                        .prepare_cached("SELECT msg_id FROM message WHERE id = ?1")?
+                        .query_row([last], |r| r.get(0))?;
+                    self.msg_id > last_id.as_str()
+                }
+                Some(_) => pos >= st.last_pos,
+            };
+            if newer {
+                st.last_msg = Some(self.rowid);
+                st.last_pos = st.last_pos.max(pos);
+            }
+            st.touch_activity(self.server_time);
+        }
+        Ok(!unread || fl & flags::COUNTED == 0)
+    }
 }
 
 /// The row id of the stored message `msg_id` (whose hash is `hash`), if any.

@@ -1,16 +1,22 @@
 //! `verify()`: recomputes every count from the store and compares.
 
 use super::counters::total_contrib;
+use super::receive::Received;
+use super::state::ConvState;
+use super::work::counts_unread;
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::message::flags;
+use crate::types::{GroupType, ReceiveOpt};
+use rusqlite::OptionalExtension;
 use std::collections::HashMap;
 
 impl Engine {
     /// Recomputes every conversation's unread count and @-info from its
     /// messages, every total and cached filter sum from those, and compares
-    /// them with the in-memory state and the stored columns. Any
-    /// disagreement is an error naming it.
+    /// them with the in-memory state and the stored columns (as the next
+    /// open would load them: with the receives after `rows_upto` replayed).
+    /// Any disagreement is an error naming it.
     pub fn verify(&self) -> Result<()> {
         let mut derived: HashMap<i64, (u64, u8)> = HashMap::new();
         let mut stmt = self.conn.prepare(
@@ -33,34 +39,11 @@ impl Engine {
             let (conv, n, me, all) = row?;
             derived.insert(conv, (n as u64, u8::from(me) | (u8::from(all) << 1)));
         }
-        let mut stored = HashMap::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT id, unread, at_flags, read_pos, max_pos, visible, recv_opt, pinned, marks
-             FROM conversation",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                (
-                    r.get::<_, i64>(1)? as u64,
-                    r.get::<_, u8>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, bool>(5)?,
-                    r.get::<_, i64>(6)?,
-                    r.get::<_, bool>(7)?,
-                    r.get::<_, i64>(8)? as u64,
-                ),
-            ))
-        })?;
-        for row in rows {
-            let (id, v) = row?;
-            stored.insert(id, v);
-        }
-        if stored.len() != self.convs.len() {
+        let rows = self.stored_states()?;
+        if rows.len() != self.convs.len() {
             return Err(broken(format!(
                 "{} conversations stored, {} in memory",
-                stored.len(),
+                rows.len(),
                 self.convs.len()
             )));
         }
@@ -83,20 +66,10 @@ impl Engine {
                     s.key, s.unread, s.at_flags, n, at
                 )));
             }
-            let row = stored[&s.id];
-            let mem = (
-                s.unread,
-                s.at_flags,
-                s.read_pos,
-                s.max_pos,
-                s.visible,
-                s.recv_opt.as_i64(),
-                s.pinned,
-                s.marks,
-            );
-            if row != mem {
+            let row = &rows[s.idx() as usize];
+            if row != s {
                 return Err(broken(format!(
-                    "{}: stored row {row:?} != memory {mem:?}",
+                    "{}: stored row (with the receives after it replayed) {row:?} != memory {s:?}",
                     s.key
                 )));
             }
@@ -133,6 +106,86 @@ impl Engine {
             )));
         }
         Ok(())
+    }
+}
+
+impl Engine {
+    /// Every conversation's state as the store holds it: its row, then the
+    /// receive rule replayed for the messages after `rows_upto`.
+    fn stored_states(&self) -> Result<Vec<ConvState>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, unread, at_flags, read_pos, max_pos, visible, recv_opt, pinned, marks,
+                    last_msg, last_pos, active_time, order_key, group_type, peer_read_time
+             FROM conversation ORDER BY id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut states = Vec::with_capacity(self.convs.len());
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let Some(mem) = self.convs.get(states.len()).filter(|s| s.id == id) else {
+                return Err(broken(format!("conversation row {id} is not in memory")));
+            };
+            let mut st = mem.clone();
+            st.unread = r.get::<_, i64>(1)? as u64;
+            st.at_flags = r.get(2)?;
+            st.read_pos = r.get(3)?;
+            st.max_pos = r.get(4)?;
+            st.visible = r.get(5)?;
+            st.recv_opt = ReceiveOpt::from_i64(r.get(6)?)?;
+            st.pinned = r.get(7)?;
+            st.marks = r.get::<_, i64>(8)? as u64;
+            st.last_msg = r.get(9)?;
+            st.last_pos = r.get(10)?;
+            st.active_time = r.get::<_, i64>(11)? as u64;
+            st.order_key = r.get::<_, i64>(12)? as u64;
+            st.group_type = r
+                .get::<_, Option<i64>>(13)?
+                .map(GroupType::from_i64)
+                .transpose()?;
+            st.peer_read_time = r.get::<_, i64>(14)? as u64;
+            states.push(st);
+        }
+        let upto: i64 = self
+            .conn
+            .query_row(
+                "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'rows_upto'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare(
+            "SELECT id, conv, pos, flags, server_time, msg_id FROM message
+             WHERE id > ?1 ORDER BY id",
+        )?;
+        let mut tail = stmt.query([upto])?;
+        let mut replayed = 0;
+        while let Some(r) = tail.next()? {
+            let conv: i64 = r.get(1)?;
+            let msg_id: String = r.get(5)?;
+            let Some(st) = states.get_mut((conv - 1) as usize) else {
+                return Err(broken(format!(
+                    "message {msg_id:?} has no conversation {conv}"
+                )));
+            };
+            let counts = counts_unread(&self.config, st);
+            Received {
+                rowid: r.get(0)?,
+                pos: r.get(2)?,
+                flags: r.get(3)?,
+                server_time: r.get::<_, i64>(4)? as u64,
+                msg_id: &msg_id,
+            }
+            .apply(&self.conn, st, counts)?;
+            replayed += 1;
+        }
+        if replayed != self.lazy.tail_msgs {
+            return Err(broken(format!(
+                "{replayed} messages after rows_upto, {} pending in memory",
+                self.lazy.tail_msgs
+            )));
+        }
+        Ok(states)
     }
 }
 

@@ -3,6 +3,7 @@
 //! to memory only after the commit succeeded. A failed operation therefore
 //! changes nothing, on disk or in memory.
 
+use super::lazy_rows::LazyRows;
 use super::state::ConvState;
 use crate::config::EngineConfig;
 use crate::error::Result;
@@ -38,12 +39,27 @@ pub(crate) struct Work<'a> {
     /// Text columns as they were before this operation changed them
     /// (conversation, column, old value), for the outbox's undo record.
     pub old_texts: Vec<(ConvKey, &'static str, String)>,
+    /// Messages this operation stored.
+    pub inserted: usize,
+    /// Leave the touched conversations' rows stale (a receive; see
+    /// `lazy_rows`). Otherwise every stale row is written too.
+    pub defer_rows: bool,
+    /// Conversations whose rows are stale from earlier receives.
+    lazy: &'a LazyRows,
 }
 
 /// What a committed operation hands back to the engine.
 pub(crate) struct Applied {
     pub states: Vec<(u32, ConvState)>,
     pub dirty: HashSet<u32>,
+    /// Messages stored.
+    pub inserted: usize,
+    /// The touched rows were left stale (a deferring receive).
+    pub deferred: bool,
+    /// Every stale row was written: the rows reflect every message.
+    pub flushed: bool,
+    /// The operation's time.
+    pub now: u64,
     pub changes: Changes,
     pub group_updates: Vec<GroupUpdate>,
 }
@@ -55,6 +71,7 @@ impl<'a> Work<'a> {
         outbox: bool,
         base: &'a [ConvState],
         index: &'a HashMap<ConvKey, u32>,
+        lazy: &'a LazyRows,
     ) -> Self {
         Work {
             tx,
@@ -71,6 +88,9 @@ impl<'a> Work<'a> {
             changes: Changes::default(),
             group_updates: Vec::new(),
             old_texts: Vec::new(),
+            inserted: 0,
+            defer_rows: false,
+            lazy,
         }
     }
 
@@ -166,8 +186,10 @@ impl<'a> Work<'a> {
         self.changes.groups.push(e);
     }
 
-    /// Writes every touched conversation's hot columns, then hands back
-    /// what must be applied to memory after the commit.
+    /// Writes every touched conversation's hot columns (and, unless this
+    /// operation defers them, every stale row and the high-water mark of
+    /// the messages the rows reflect), then hands back what must be applied
+    /// to memory after the commit.
     pub fn finish(mut self) -> Result<Applied> {
         let mut upd = self.tx.prepare_cached(
             "UPDATE conversation SET visible = ?2, group_type = ?3, recv_opt = ?4, unread = ?5,
@@ -176,6 +198,43 @@ impl<'a> Work<'a> {
                  peer_read_time = ?15, update_time = ?16
              WHERE id = ?1",
         )?;
+        let write = |upd: &mut rusqlite::CachedStatement<'_>, st: &ConvState, time: u64| {
+            upd.execute(params![
+                st.id,
+                st.visible,
+                st.group_type.map(|g| g.as_i64()),
+                st.recv_opt.as_i64(),
+                st.unread as i64,
+                st.at_flags,
+                st.read_pos,
+                st.max_pos,
+                st.last_msg,
+                st.last_pos,
+                st.active_time as i64,
+                st.order_key as i64,
+                st.pinned,
+                st.marks as i64,
+                st.peer_read_time as i64,
+                time as i64,
+            ])
+        };
+        let flush = !self.defer_rows && (self.lazy.tail_msgs > 0 || self.inserted > 0);
+        if flush {
+            // Stale rows this operation does not touch, with the time of
+            // their last (deferred) change.
+            for (&idx, &time) in &self.lazy.stale {
+                if !self.copies.contains_key(&idx) {
+                    write(&mut upd, &self.base[idx as usize], time)?;
+                }
+            }
+            // Every row now reflects every stored message.
+            self.tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO meta (key, value)
+                     SELECT 'rows_upto', CAST(coalesce(max(id), 0) AS TEXT) FROM message",
+                )?
+                .execute([])?;
+        }
         let mut states = Vec::with_capacity(self.touched.len());
         for &idx in &self.touched {
             let i = idx as usize;
@@ -188,31 +247,23 @@ impl<'a> Work<'a> {
                     .expect("every touched base state has a copy");
                 (st, Some(&self.base[i]))
             };
-            if old != Some(&st) || self.dirty.contains(&idx) {
-                upd.execute(params![
-                    st.id,
-                    st.visible,
-                    st.group_type.map(|g| g.as_i64()),
-                    st.recv_opt.as_i64(),
-                    st.unread as i64,
-                    st.at_flags,
-                    st.read_pos,
-                    st.max_pos,
-                    st.last_msg,
-                    st.last_pos,
-                    st.active_time as i64,
-                    st.order_key as i64,
-                    st.pinned,
-                    st.marks as i64,
-                    st.peer_read_time as i64,
-                    self.now as i64,
-                ])?;
+            let changed = old != Some(&st) || self.dirty.contains(&idx);
+            if !self.defer_rows && (changed || self.lazy.stale.contains_key(&idx)) {
+                let time = match self.lazy.stale.get(&idx) {
+                    Some(&t) if !changed => t,
+                    _ => self.now,
+                };
+                write(&mut upd, &st, time)?;
             }
             states.push((idx, st));
         }
         Ok(Applied {
             states,
             dirty: self.dirty,
+            inserted: self.inserted,
+            deferred: self.defer_rows,
+            now: self.now,
+            flushed: flush,
             changes: self.changes,
             group_updates: self.group_updates,
         })

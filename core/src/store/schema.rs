@@ -115,8 +115,10 @@ pub const MIGRATIONS: &[&str] = &[
     // index page per received message and doubled the bytes written per
     // message; an 8-byte integer key makes that index a third of the size.
     // `imcore_msg_hash` is `store::msg_hash`, registered by `store::migrate`.
+    // Row ids never come back after a delete (AUTOINCREMENT): `rows_upto`
+    // and `last_msg` refer to them.
     "CREATE TABLE message_v5 (
-        id          INTEGER PRIMARY KEY,
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
         conv        INTEGER NOT NULL REFERENCES conversation (id),
         pos         INTEGER NOT NULL,
         msg_hash    INTEGER NOT NULL,
@@ -141,7 +143,12 @@ pub const MIGRATIONS: &[&str] = &[
     -- Covers the unread recount: count(flags & COUNTED) after a position.
     CREATE INDEX message_by_conv_pos ON message (conv, pos, flags);
     -- Finds a message by id: `WHERE msg_hash = ? AND msg_id = ?`.
-    CREATE INDEX message_by_hash ON message (msg_hash);",
+    CREATE INDEX message_by_hash ON message (msg_hash);
+
+    -- Conversation rows reflect every message up to this row id; the
+    -- receive rule is replayed at open for later ones (engine/lazy_rows.rs).
+    INSERT INTO meta (key, value)
+        SELECT 'rows_upto', CAST(coalesce(max(id), 0) AS TEXT) FROM message;",
 ];
 
 /// The schema version a fresh store gets.

@@ -65,6 +65,18 @@ impl TestEngine {
         let engine = Engine::open(dir.path(), 1400000000, &user, cfg).unwrap();
         TestEngine { engine, dir, clock }
     }
+    /// Reopens the store without closing the engine first, as a killed
+    /// process leaves it: whatever the engine writes on close is not
+    /// written (its connection is leaked).
+    pub fn crash_reopen_with(self, tweak: fn(&mut EngineConfig)) -> TestEngine {
+        let TestEngine { engine, dir, clock } = self;
+        let user = engine.user_id().to_owned();
+        std::mem::forget(engine);
+        let mut cfg = config(&clock);
+        tweak(&mut cfg);
+        let engine = Engine::open(dir.path(), 1400000000, &user, cfg).unwrap();
+        TestEngine { engine, dir, clock }
+    }
     pub fn set_now(&self, t: u64) {
         self.clock.store(t, Ordering::SeqCst);
     }
