@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::message::{flags, IncomingMessage, MsgStatus, OutgoingMessage, StoredMessage, AT_ALL};
 use crate::store::msg_hash;
 use crate::types::ConvType;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 
 /// What a receive call did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -54,6 +54,7 @@ impl Engine {
                      (conv, pos, msg_hash, msg_id, sender, server_time, seq, flags, status, body)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 2, ?9)",
             )?;
+            let mut probe = tx.prepare_cached(PROBE)?;
             for m in batch {
                 let at_me = m.at_users.iter().any(|u| u == &me);
                 let at_all = m.at_users.iter().any(|u| u == AT_ALL);
@@ -87,7 +88,7 @@ impl Engine {
                     continue;
                 }
                 let hash = msg_hash(&m.msg_id);
-                if stored_id(tx, hash, &m.msg_id)?.is_some() {
+                if probe.exists(params![hash, m.msg_id])? {
                     report.duplicates += 1;
                     continue;
                 }
@@ -163,7 +164,7 @@ impl Engine {
             }
             let id = st.id;
             let hash = msg_hash(msg_id);
-            if stored_id(w.tx, hash, msg_id)?.is_some() {
+            if w.tx.prepare_cached(PROBE)?.exists(params![hash, msg_id])? {
                 return Err(Error::InvalidParam(format!(
                     "message id {msg_id:?} is already used"
                 )));
@@ -359,13 +360,8 @@ impl Received<'_> {
     }
 }
 
-/// The row id of the stored message `msg_id` (whose hash is `hash`), if any.
-fn stored_id(conn: &Connection, hash: i64, msg_id: &str) -> Result<Option<i64>> {
-    Ok(conn
-        .prepare_cached("SELECT id FROM message WHERE msg_hash = ?1 AND msg_id = ?2")?
-        .query_row(params![hash, msg_id], |r| r.get(0))
-        .optional()?)
-}
+/// Whether message `?2` (whose hash is `?1`) is stored.
+const PROBE: &str = "SELECT 1 FROM message WHERE msg_hash = ?1 AND msg_id = ?2";
 
 fn stored(m: IncomingMessage, fl: i64, _pos: i64, is_read: bool) -> StoredMessage {
     StoredMessage {
