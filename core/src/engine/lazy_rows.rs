@@ -1,4 +1,4 @@
-//! Conversation rows written lazily after receives.
+//! Conversation rows and message keys written lazily after receives.
 //!
 //! A received message changes only columns of its conversation that are
 //! derived from the messages (unread, @-flags, last message, positions,
@@ -8,40 +8,95 @@
 //! conversations it touches *stale*: memory is current, the messages are
 //! committed, and the row catches up later.
 //!
-//! The invariant: every conversation row reflects every message with a row
-//! id up to `meta.rows_upto`, and every later message was stored by a
-//! receive whose effect on its row is still missing. Any other operation
-//! (and a receive once [`crate::EngineConfig::lazy_row_messages`] messages
-//! are pending, and closing the engine) writes every stale row and moves
-//! `rows_upto` to the newest message in its own transaction. Opening the
-//! store replays the receive rule for the messages after `rows_upto`
-//! (after a crash; a clean close leaves none), so nothing is lost and the
-//! counters agree with the messages at every commit.
+//! The same goes for the id index: `message_key` (hash, row id) would take
+//! a random page per message too, so the keys of the messages after
+//! `rows_upto` (the *tail*) are kept in memory and merged in key order, one
+//! sequential pass over the index, when the tail is flushed.
+//!
+//! The invariant: every conversation row and `message_key` reflect every
+//! message with a row id up to `meta.rows_upto`, and every later message was
+//! stored by a receive whose effect on its row is still missing. Any other
+//! operation (and a receive once [`crate::EngineConfig::lazy_row_messages`]
+//! messages are pending, and closing the engine) writes every stale row,
+//! merges the tail's keys and moves `rows_upto` to the newest message, in
+//! its own transaction. Opening the store replays the receive rule for the
+//! messages after `rows_upto` and takes their keys into memory (after a
+//! crash; a clean close leaves none), so nothing is lost and the counters
+//! agree with the messages at every commit.
 
 use super::receive::Received;
 use super::state::ConvState;
 use super::work::counts_unread;
 use super::Engine;
 use crate::error::{Error, Result};
-use rusqlite::OptionalExtension;
-use std::collections::HashMap;
+use crate::store::msg_hash;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::{BTreeSet, HashMap};
 
-/// The conversations whose rows lag behind memory.
+/// The tail: what the store's rows and key table do not reflect yet.
 #[derive(Debug, Default)]
 pub(crate) struct LazyRows {
     /// Stale rows: conversation index -> time of its last (unwritten) change.
     pub stale: HashMap<u32, u64>,
+    /// (hash, row id) of every message stored after `rows_upto`.
+    pub keys: BTreeSet<(i64, i64)>,
+}
+
+impl LazyRows {
     /// Messages stored after `rows_upto`.
-    pub tail_msgs: usize,
+    pub fn tail_msgs(&self) -> usize {
+        self.keys.len()
+    }
+}
+
+/// The row id of message `msg_id`, or None. Candidates with its hash come
+/// from `pending` (the current operation's new messages), the tail and
+/// `message_key`; the one whose stored id is `msg_id` wins, so a hash
+/// collision costs a row read, never a wrong answer.
+pub(crate) fn find_message(
+    conn: &Connection,
+    lazy: &LazyRows,
+    pending: &BTreeSet<(i64, i64)>,
+    msg_id: &str,
+) -> Result<Option<i64>> {
+    let h = msg_hash(msg_id);
+    let mut check = conn.prepare_cached("SELECT msg_id = ?2 FROM message WHERE id = ?1")?;
+    let mut is_it = |rowid: i64| -> Result<bool> {
+        Ok(check
+            .query_row(params![rowid, msg_id], |r| r.get::<_, bool>(0))
+            .optional()?
+            == Some(true))
+    };
+    let range = (h, i64::MIN)..=(h, i64::MAX);
+    for &(_, rowid) in pending.range(range.clone()).chain(lazy.keys.range(range)) {
+        if is_it(rowid)? {
+            return Ok(Some(rowid));
+        }
+    }
+    let stored: Vec<i64> = conn
+        .prepare_cached("SELECT id FROM message_key WHERE msg_hash = ?1")?
+        .query_map([h], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for rowid in stored {
+        if is_it(rowid)? {
+            return Ok(Some(rowid));
+        }
+    }
+    Ok(None)
 }
 
 impl Engine {
+    /// The row id of message `msg_id`, or None.
+    pub(super) fn find_message(&self, msg_id: &str) -> Result<Option<i64>> {
+        find_message(&self.conn, &self.lazy, &BTreeSet::new(), msg_id)
+    }
+
     /// Writes every stale conversation row (one transaction). Runs by
     /// itself when the engine is dropped and before any operation other
     /// than a receive; a host may call it, e.g. when the app goes to the
     /// background, to keep the next open short after a crash.
     pub fn flush_rows(&mut self) -> Result<()> {
-        if self.lazy.tail_msgs == 0 {
+        if self.lazy.tail_msgs() == 0 {
             return Ok(());
         }
         self.commit(|_| Ok(()))
@@ -64,10 +119,10 @@ impl Engine {
                 Error::StoreUnusable(format!("meta.rows_upto is not a number: {v:?}"))
             })?,
         };
-        let tail: Vec<(i64, i64, i64, i64, u64, String)> = self
+        let tail: Vec<(i64, i64, i64, i64, u64, String, i64)> = self
             .conn
             .prepare(
-                "SELECT id, conv, pos, flags, server_time, msg_id FROM message
+                "SELECT id, conv, pos, flags, server_time, msg_id, msg_hash FROM message
                  WHERE id > ?1 ORDER BY id",
             )?
             .query_map([upto], |r| {
@@ -78,11 +133,12 @@ impl Engine {
                     r.get(3)?,
                     r.get::<_, i64>(4)? as u64,
                     r.get(5)?,
+                    r.get(6)?,
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?;
         let now = self.now();
-        for (rowid, conv, pos, flags, server_time, msg_id) in &tail {
+        for (rowid, conv, pos, flags, server_time, msg_id, hash) in &tail {
             let idx = u32::try_from(conv - 1)
                 .ok()
                 .filter(|&i| (i as usize) < self.convs.len())
@@ -102,8 +158,8 @@ impl Engine {
             .apply(&self.conn, &mut st, counts)?;
             self.replace_loaded(idx, st);
             self.lazy.stale.insert(idx, now);
+            self.lazy.keys.insert((*hash, *rowid));
         }
-        self.lazy.tail_msgs = tail.len();
         Ok(())
     }
 

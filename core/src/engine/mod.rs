@@ -213,10 +213,10 @@ impl Engine {
 
         if a.flushed {
             self.lazy.stale.clear();
-            self.lazy.tail_msgs = 0;
+            self.lazy.keys.clear();
         }
         if a.deferred {
-            self.lazy.tail_msgs += a.inserted;
+            self.lazy.keys.extend(a.new_keys);
         }
         let regroup = !a.group_updates.is_empty();
         for u in a.group_updates {

@@ -6,7 +6,6 @@ use super::work::Work;
 use super::Engine;
 use crate::error::{invalid, Error, Result};
 use crate::message::StoredMessage;
-use crate::store::msg_hash;
 use crate::types::{ConvKey, ReceiveOpt};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -366,15 +365,11 @@ fn revert(w: &mut Work<'_>, item: &Outbound, undo: Undo, later: &[Outbound]) -> 
             }
         }
         (_, Undo::Receipts { msg_ids }) => {
-            let mut upd = w.tx.prepare_cached(
-                "UPDATE message SET flags = flags & ~?3 WHERE msg_hash = ?1 AND msg_id = ?2",
-            )?;
             for id in msg_ids {
-                upd.execute(params![
-                    msg_hash(&id),
-                    id,
-                    crate::message::flags::RECEIPT_SENT
-                ])?;
+                if let Some(rowid) = w.find_message(&id)? {
+                    w.tx.prepare_cached("UPDATE message SET flags = flags & ~?2 WHERE id = ?1")?
+                        .execute(params![rowid, crate::message::flags::RECEIPT_SENT])?;
+                }
             }
         }
         _ => {}

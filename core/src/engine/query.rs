@@ -6,7 +6,6 @@ use crate::conversation::{AtInfo, Conversation, ConversationPage, Draft};
 use crate::error::{invalid, Error, Result};
 use crate::filter::ConversationFilter;
 use crate::message::{flags, MsgStatus, StoredMessage};
-use crate::store::msg_hash;
 use crate::types::{ConvKey, ConvType};
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -198,13 +197,14 @@ impl Engine {
 
     /// A message by id.
     pub fn message_by_id(&self, msg_id: &str) -> Result<Option<StoredMessage>> {
-        let sql = format!(
-            "SELECT {MESSAGE_COLUMNS} FROM message m WHERE m.msg_hash = ?1 AND m.msg_id = ?2"
-        );
+        let Some(rowid) = self.find_message(msg_id)? else {
+            return Ok(None);
+        };
+        let sql = format!("SELECT {MESSAGE_COLUMNS} FROM message m WHERE m.id = ?1");
         let row = self
             .conn
             .prepare_cached(&sql)?
-            .query_row(params![msg_hash(msg_id), msg_id], raw_message)
+            .query_row([rowid], raw_message)
             .optional()?;
         row.map(|r| self.finish_message(r)).transpose()
     }
@@ -226,14 +226,15 @@ impl Engine {
         let id = self.convs[idx as usize].id;
         let (pos, rowid) = match before {
             None => (i64::MAX, i64::MAX),
-            Some(m) => self
-                .conn
-                .prepare_cached(
-                    "SELECT pos, id FROM message WHERE msg_hash = ?1 AND msg_id = ?2 AND conv = ?3",
-                )?
-                .query_row(params![msg_hash(m), m, id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?
-                .ok_or_else(|| Error::MessageNotFound(m.to_owned()))?,
+            Some(m) => match self.find_message(m)? {
+                None => None,
+                Some(rowid) => self
+                    .conn
+                    .prepare_cached("SELECT pos, id FROM message WHERE id = ?1 AND conv = ?2")?
+                    .query_row(params![rowid, id], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?,
+            }
+            .ok_or_else(|| Error::MessageNotFound(m.to_owned()))?,
         };
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS} FROM message m

@@ -9,7 +9,6 @@ use super::Engine;
 use crate::error::{invalid, Error, Result};
 use crate::events::ReceiptUpdate;
 use crate::message::{flags, StoredMessage};
-use crate::store::msg_hash;
 use crate::types::{check_id, ConvKey, ConvType, GroupType};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -117,11 +116,12 @@ impl Engine {
             return Ok(fresh);
         }
         self.commit(|w| {
-            let mut upd = w.tx.prepare_cached(
-                "UPDATE message SET flags = flags | ?3 WHERE msg_hash = ?1 AND msg_id = ?2",
-            )?;
+            let mut upd =
+                w.tx.prepare_cached("UPDATE message SET flags = flags | ?2 WHERE id = ?1")?;
             for id in &fresh {
-                upd.execute(params![msg_hash(id), id, flags::RECEIPT_SENT])?;
+                if let Some(rowid) = w.find_message(id)? {
+                    upd.execute(params![rowid, flags::RECEIPT_SENT])?;
+                }
             }
             w.outbound(Outbound::Receipts {
                 conv: conv.clone(),
@@ -201,14 +201,13 @@ impl Engine {
                 }
             }
             for (conv, msg_id) in touched {
-                let row: Option<(String, i64)> = tx
-                    .prepare_cached(
-                        "SELECT sender, flags FROM message WHERE msg_hash = ?1 AND msg_id = ?2",
-                    )?
-                    .query_row(params![msg_hash(&msg_id), msg_id], |r| {
-                        Ok((r.get(0)?, r.get(1)?))
-                    })
-                    .optional()?;
+                let row: Option<(String, i64)> = match w.find_message(&msg_id)? {
+                    None => None,
+                    Some(rowid) => tx
+                        .prepare_cached("SELECT sender, flags FROM message WHERE id = ?1")?
+                        .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()?,
+                };
                 // Not arrived yet, or not mine: kept, no event.
                 let Some((sender, fl)) = row.filter(|(_, fl)| fl & flags::FROM_SELF != 0) else {
                     continue;

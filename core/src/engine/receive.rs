@@ -44,7 +44,7 @@ impl Engine {
         let me = self.user_id.clone();
         // Rows of the conversations may be written later (see `lazy_rows`),
         // unless too many received messages would then be re-derived at open.
-        let defer = self.lazy.tail_msgs + batch.len() <= self.config.lazy_row_messages;
+        let defer = self.lazy.tail_msgs() + batch.len() <= self.config.lazy_row_messages;
         self.commit(|w| {
             w.defer_rows = defer;
             let tx = w.tx;
@@ -54,7 +54,6 @@ impl Engine {
                      (conv, pos, msg_hash, msg_id, sender, server_time, seq, flags, status, body)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 2, ?9)",
             )?;
-            let mut probe = tx.prepare_cached(PROBE)?;
             for m in batch {
                 let at_me = m.at_users.iter().any(|u| u == &me);
                 let at_all = m.at_users.iter().any(|u| u == AT_ALL);
@@ -88,7 +87,7 @@ impl Engine {
                     continue;
                 }
                 let hash = msg_hash(&m.msg_id);
-                if probe.exists(params![hash, m.msg_id])? {
+                if w.find_message(&m.msg_id)?.is_some() {
                     report.duplicates += 1;
                     continue;
                 }
@@ -107,8 +106,8 @@ impl Engine {
                     m.body
                 ])?;
                 report.stored += 1;
-                w.inserted += 1;
                 let rowid = tx.last_insert_rowid();
+                w.new_keys.insert((hash, rowid));
                 let counts = w.type_counts(w.get(idx));
                 let msg = Received {
                     rowid,
@@ -164,7 +163,7 @@ impl Engine {
             }
             let id = st.id;
             let hash = msg_hash(msg_id);
-            if w.tx.prepare_cached(PROBE)?.exists(params![hash, msg_id])? {
+            if w.find_message(msg_id)?.is_some() {
                 return Err(Error::InvalidParam(format!(
                     "message id {msg_id:?} is already used"
                 )));
@@ -186,7 +185,7 @@ impl Engine {
                 msg.body
             ])?;
             let rowid = w.tx.last_insert_rowid();
-            w.inserted += 1;
+            w.new_keys.insert((hash, rowid));
             let st = w.get_mut(idx);
             st.visible = true;
             st.max_pos = st.max_pos.max(pos);
@@ -242,18 +241,13 @@ impl Engine {
 
     /// Row id and conversation index of a message I sent.
     pub(crate) fn sent_message_row(&self, msg_id: &str) -> Result<(i64, u32)> {
-        let (rowid, conv, fl): (i64, i64, i64) = self
+        let rowid = self
+            .find_message(msg_id)?
+            .ok_or_else(|| Error::MessageNotFound(msg_id.to_owned()))?;
+        let (conv, fl): (i64, i64) = self
             .conn
-            .prepare_cached(
-                "SELECT id, conv, flags FROM message WHERE msg_hash = ?1 AND msg_id = ?2",
-            )?
-            .query_row(params![msg_hash(msg_id), msg_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .map_err(|e| match e {
-                rusqlite::Error::QueryReturnedNoRows => Error::MessageNotFound(msg_id.to_owned()),
-                e => e.into(),
-            })?;
+            .prepare_cached("SELECT conv, flags FROM message WHERE id = ?1")?
+            .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?)))?;
         if fl & flags::FROM_SELF == 0 {
             return Err(Error::InvalidParam(format!(
                 "message {msg_id:?} was not sent by me"
@@ -359,9 +353,6 @@ impl Received<'_> {
         Ok(!unread || fl & flags::COUNTED == 0)
     }
 }
-
-/// Whether message `?2` (whose hash is `?1`) is stored.
-const PROBE: &str = "SELECT 1 FROM message WHERE msg_hash = ?1 AND msg_id = ?2";
 
 fn stored(m: IncomingMessage, fl: i64, _pos: i64, is_read: bool) -> StoredMessage {
     StoredMessage {

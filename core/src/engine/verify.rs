@@ -155,7 +155,7 @@ impl Engine {
             .optional()?
             .unwrap_or(i64::MAX);
         let mut stmt = self.conn.prepare(
-            "SELECT id, conv, pos, flags, server_time, msg_id FROM message
+            "SELECT id, conv, pos, flags, server_time, msg_id, msg_hash FROM message
              WHERE id > ?1 ORDER BY id",
         )?;
         let mut tail = stmt.query([upto])?;
@@ -163,6 +163,9 @@ impl Engine {
         while let Some(r) = tail.next()? {
             let conv: i64 = r.get(1)?;
             let msg_id: String = r.get(5)?;
+            if !self.lazy.keys.contains(&(r.get(6)?, r.get(0)?)) {
+                return Err(broken(format!("message {msg_id:?} has no key in memory")));
+            }
             let Some(st) = states.get_mut((conv - 1) as usize) else {
                 return Err(broken(format!(
                     "message {msg_id:?} has no conversation {conv}"
@@ -179,10 +182,24 @@ impl Engine {
             .apply(&self.conn, st, counts)?;
             replayed += 1;
         }
-        if replayed != self.lazy.tail_msgs {
+        if replayed != self.lazy.tail_msgs() {
             return Err(broken(format!(
                 "{replayed} messages after rows_upto, {} pending in memory",
-                self.lazy.tail_msgs
+                self.lazy.tail_msgs()
+            )));
+        }
+        // message_key holds exactly the keys of the messages up to rows_upto.
+        let (missing, keys, msgs): (i64, i64, i64) = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM message m WHERE m.id <= ?1 AND NOT EXISTS
+                        (SELECT 1 FROM message_key k WHERE k.msg_hash = m.msg_hash AND k.id = m.id)),
+                    (SELECT count(*) FROM message_key),
+                    (SELECT count(*) FROM message WHERE id <= ?1)",
+            [upto],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        if missing != 0 || keys != msgs {
+            return Err(broken(format!(
+                "message_key: {keys} keys for {msgs} messages up to rows_upto, {missing} missing"
             )));
         }
         Ok(states)

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::events::{Changes, GroupEvent};
 use crate::types::{ConvKey, ConvType};
 use rusqlite::{params, Connection};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A group-table change to apply to memory after the commit.
 #[derive(Debug, Clone)]
@@ -39,8 +39,8 @@ pub(crate) struct Work<'a> {
     /// Text columns as they were before this operation changed them
     /// (conversation, column, old value), for the outbox's undo record.
     pub old_texts: Vec<(ConvKey, &'static str, String)>,
-    /// Messages this operation stored.
-    pub inserted: usize,
+    /// (hash, row id) of the messages this operation stored.
+    pub new_keys: BTreeSet<(i64, i64)>,
     /// Leave the touched conversations' rows stale (a receive; see
     /// `lazy_rows`). Otherwise every stale row is written too.
     pub defer_rows: bool,
@@ -52,8 +52,8 @@ pub(crate) struct Work<'a> {
 pub(crate) struct Applied {
     pub states: Vec<(u32, ConvState)>,
     pub dirty: HashSet<u32>,
-    /// Messages stored.
-    pub inserted: usize,
+    /// (hash, row id) of the messages stored.
+    pub new_keys: BTreeSet<(i64, i64)>,
     /// The touched rows were left stale (a deferring receive).
     pub deferred: bool,
     /// Every stale row was written: the rows reflect every message.
@@ -88,7 +88,7 @@ impl<'a> Work<'a> {
             changes: Changes::default(),
             group_updates: Vec::new(),
             old_texts: Vec::new(),
-            inserted: 0,
+            new_keys: BTreeSet::new(),
             defer_rows: false,
             lazy,
         }
@@ -171,6 +171,11 @@ impl<'a> Work<'a> {
         Ok(idx)
     }
 
+    /// The row id of message `msg_id` (stored before or by this operation).
+    pub fn find_message(&self, msg_id: &str) -> Result<Option<i64>> {
+        super::lazy_rows::find_message(self.tx, self.lazy, &self.new_keys, msg_id)
+    }
+
     /// Records that cold columns of a conversation changed.
     pub fn mark_dirty(&mut self, idx: u32) {
         self.get_mut(idx);
@@ -218,7 +223,7 @@ impl<'a> Work<'a> {
                 time as i64,
             ])
         };
-        let flush = !self.defer_rows && (self.lazy.tail_msgs > 0 || self.inserted > 0);
+        let flush = !self.defer_rows && (self.lazy.tail_msgs() > 0 || !self.new_keys.is_empty());
         if flush {
             // Stale rows this operation does not touch, with the time of
             // their last (deferred) change.
@@ -227,7 +232,16 @@ impl<'a> Work<'a> {
                     write(&mut upd, &self.base[idx as usize], time)?;
                 }
             }
-            // Every row now reflects every stored message.
+            // The tail's keys, in key order: one pass over the index.
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO message_key (msg_hash, id)
+                     SELECT msg_hash, id FROM message
+                     WHERE id > (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'rows_upto')
+                     ORDER BY 1, 2",
+                )?
+                .execute([])?;
+            // Every row and key now reflects every stored message.
             self.tx
                 .prepare_cached(
                     "INSERT OR REPLACE INTO meta (key, value)
@@ -260,7 +274,7 @@ impl<'a> Work<'a> {
         Ok(Applied {
             states,
             dirty: self.dirty,
-            inserted: self.inserted,
+            new_keys: self.new_keys,
             deferred: self.defer_rows,
             now: self.now,
             flushed: flush,

@@ -110,10 +110,12 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE conversation ADD COLUMN sync_digest INTEGER NOT NULL DEFAULT 0;",
     // 4: what to restore when the server refuses an envelope.
     "ALTER TABLE outbox ADD COLUMN undo TEXT;",
-    // 5: message ids deduplicated through a 64-bit hash instead of a UNIQUE
-    // text index. Random ~40-byte ids in a UNIQUE index dirtied an extra
-    // index page per received message and doubled the bytes written per
-    // message; an 8-byte integer key makes that index a third of the size.
+    // 5: message ids found through a 64-bit hash kept in `message_key`
+    // instead of a UNIQUE text index on `message`. Random ~40-byte ids in a
+    // UNIQUE index dirtied an extra random index page per received message;
+    // `message_key` is filled in bulk, in key order, for the messages up to
+    // `meta.rows_upto` (the engine keeps the keys of later ones in memory,
+    // engine/lazy_rows.rs), and its 8-byte keys make it a third of the size.
     // `imcore_msg_hash` is `store::msg_hash`, registered by `store::migrate`.
     // Row ids never come back after a delete (AUTOINCREMENT): `rows_upto`
     // and `last_msg` refer to them.
@@ -142,11 +144,18 @@ pub const MIGRATIONS: &[&str] = &[
 
     -- Covers the unread recount: count(flags & COUNTED) after a position.
     CREATE INDEX message_by_conv_pos ON message (conv, pos, flags);
-    -- Finds a message by id: `WHERE msg_hash = ? AND msg_id = ?`.
-    CREATE INDEX message_by_hash ON message (msg_hash);
+    -- Finds a message by id (hash, then the id compared in the row).
+    CREATE TABLE message_key (
+        msg_hash INTEGER NOT NULL,
+        id       INTEGER NOT NULL,
+        PRIMARY KEY (msg_hash, id)
+    ) STRICT, WITHOUT ROWID;
 
-    -- Conversation rows reflect every message up to this row id; the
-    -- receive rule is replayed at open for later ones (engine/lazy_rows.rs).
+    INSERT INTO message_key (msg_hash, id) SELECT msg_hash, id FROM message ORDER BY 1, 2;
+
+    -- Conversation rows and `message_key` reflect every message up to this
+    -- row id; for later ones the receive rule is replayed and the keys are
+    -- kept in memory at open (engine/lazy_rows.rs).
     INSERT INTO meta (key, value)
         SELECT 'rows_upto', CAST(coalesce(max(id), 0) AS TEXT) FROM message;",
 ];
