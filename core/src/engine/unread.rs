@@ -215,7 +215,7 @@ impl Engine {
             } else {
                 Vec::new()
             };
-            w.read_all_set(targets, types)?;
+            w.read_all_set(targets, types);
             if !positions.is_empty() {
                 w.outbound(Outbound::ReadPositions { positions })?;
             }

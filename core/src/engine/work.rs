@@ -35,6 +35,8 @@ pub(crate) struct Work<'a> {
     dirty: HashSet<u32>,
     /// Conversations read up to their newest message by [`Work::read_all_set`].
     read_all: Vec<u32>,
+    /// The conversation types `read_all` was selected from.
+    read_all_types: Vec<ConvType>,
     pub changes: Changes,
     pub group_updates: Vec<GroupUpdate>,
     /// Text columns as they were before this operation changed them
@@ -74,6 +76,7 @@ impl<'a> Work<'a> {
             touched: Vec::new(),
             dirty: HashSet::new(),
             read_all: Vec::new(),
+            read_all_types: Vec::new(),
             changes: Changes::default(),
             group_updates: Vec::new(),
             old_texts: Vec::new(),
@@ -170,16 +173,33 @@ impl<'a> Work<'a> {
 
     /// Reads every visible conversation of `types` that has anything after
     /// its read position up to its newest message, as `read_all` would one
-    /// by one, with one set-based UPDATE. `targets` are exactly those
-    /// conversations as memory has them; no other change of this operation
-    /// may touch them (`get` keeps showing their state before). Memory
-    /// follows after the commit.
-    pub fn read_all_set(&mut self, targets: Vec<u32>, types: &[ConvType]) -> Result<()> {
+    /// by one, with one set-based UPDATE when the operation finishes.
+    /// `targets` are exactly those conversations as memory has them; no
+    /// other change of this operation may touch them (`get` keeps showing
+    /// their state before). Memory follows after the commit.
+    pub fn read_all_set(&mut self, targets: Vec<u32>, types: &[ConvType]) {
+        debug_assert!(self.read_all.is_empty());
         debug_assert!(targets
             .iter()
             .all(|&i| (i as usize) < self.base.len() && !self.copies.contains_key(&i)));
+        self.read_all = targets;
+        self.read_all_types = types.to_vec();
+    }
+
+    /// The UPDATE of [`Work::read_all_set`], once every other row of the
+    /// operation is written.
+    fn write_read_all(&self) -> Result<()> {
+        if self.read_all.is_empty() {
+            return Ok(());
+        }
         // 0 is no conversation type: a type not asked for matches nothing.
-        let kind = |t: ConvType| if types.contains(&t) { t.as_i64() } else { 0 };
+        let kind = |t: ConvType| {
+            if self.read_all_types.contains(&t) {
+                t.as_i64()
+            } else {
+                0
+            }
+        };
         let n = self
             .tx
             .prepare_cached(
@@ -194,13 +214,12 @@ impl<'a> Work<'a> {
             ])?;
         // The rows mirror memory; a difference means the store changed
         // under the engine, and the operation must not go on.
-        if n != targets.len() {
+        if n != self.read_all.len() {
             return Err(Error::StoreUnusable(format!(
                 "reading all: {n} conversation rows had unread, memory has {}",
-                targets.len()
+                self.read_all.len()
             )));
         }
-        self.read_all.extend(targets);
         Ok(())
     }
 
@@ -208,8 +227,9 @@ impl<'a> Work<'a> {
         self.changes.groups.push(e);
     }
 
-    /// Writes every touched conversation's hot columns, then hands back
-    /// what must be applied to memory after the commit.
+    /// Writes every touched conversation's hot columns (and the rows of
+    /// [`Work::read_all_set`]), then hands back what must be applied to
+    /// memory after the commit.
     pub fn finish(mut self) -> Result<Applied> {
         debug_assert!(self.read_all.iter().all(|i| !self.copies.contains_key(i)));
         let mut upd = self.tx.prepare_cached(
@@ -253,6 +273,7 @@ impl<'a> Work<'a> {
             }
             states.push((idx, st));
         }
+        self.write_read_all()?;
         Ok(Applied {
             states,
             dirty: self.dirty,
