@@ -136,6 +136,22 @@ impl Counters {
         }
     }
 
+    /// Changes one conversation in place with `change`, adjusting every sum
+    /// by its exact difference without a copy of the state.
+    pub fn adjust_in_place(&mut self, s: &mut ConvState, change: impl FnOnce(&mut ConvState)) {
+        // Every part is taken out before any is put back, so no sum goes
+        // below zero on the way.
+        self.total -= total_contrib(s);
+        for a in &mut self.aggs {
+            a.sum -= a.r.contrib(s);
+        }
+        change(s);
+        self.total += total_contrib(s);
+        for a in &mut self.aggs {
+            a.sum += a.r.contrib(s);
+        }
+    }
+
     pub fn find(&self, f: &ConversationFilter) -> Option<usize> {
         // Only a filter whose lists are out of order needs a canonical copy.
         let owned;

@@ -259,6 +259,11 @@ impl Engine {
                 self.convs[i] = st;
             }
         }
+        for idx in a.read_all {
+            let st = &mut self.convs[idx as usize];
+            self.counters.adjust_in_place(st, readpos::read_to_newest);
+            changes.changed.push(st.key.clone());
+        }
         if regroup {
             self.counters.reresolve(&self.convs, self.groups.names());
         }

@@ -2,7 +2,7 @@
 //! Every path that marks something read (clean, mark-all, another device,
 //! sync) goes through [`move_read_pos`]; counts are derived, never patched.
 
-use super::state::{AT_ALL, AT_ME};
+use super::state::{ConvState, AT_ALL, AT_ME};
 use super::work::Work;
 use crate::error::Result;
 use crate::message::flags;
@@ -17,6 +17,16 @@ pub(crate) fn move_read_pos(w: &mut Work<'_>, idx: u32, pos: i64) -> Result<bool
     w.get_mut(idx).read_pos = pos;
     recount(w, idx)?;
     Ok(true)
+}
+
+/// What [`move_read_pos`] to `max_pos` makes of a state that has anything
+/// after its read position: nothing is stored after the newest message, so
+/// the recount is 0 unread and no @-info. For the set-based clean
+/// ([`Work::read_all_set`]), which writes the same to the rows.
+pub(crate) fn read_to_newest(st: &mut ConvState) {
+    st.read_pos = st.max_pos;
+    st.unread = 0;
+    st.at_flags = 0;
 }
 
 /// Re-derives unread and @-info of conversation `idx` from its messages

@@ -122,9 +122,14 @@ impl ConvState {
 
     /// The read time (C2C, seconds) or read sequence (group) callers see.
     pub fn read_mark(&self) -> u64 {
+        self.mark_at(self.read_pos)
+    }
+
+    /// The read time or sequence that read position `pos` means.
+    pub fn mark_at(&self, pos: i64) -> u64 {
         match self.key.conv_type {
-            ConvType::C2c => (self.read_pos >> TIE_BITS) as u64,
-            ConvType::Group => self.read_pos as u64,
+            ConvType::C2c => (pos >> TIE_BITS) as u64,
+            ConvType::Group => pos as u64,
         }
     }
 

@@ -22,6 +22,9 @@ pub enum CleanTarget {
     All,
 }
 
+/// Every conversation type.
+const ALL_TYPES: [ConvType; 2] = [ConvType::C2c, ConvType::Group];
+
 impl CleanTarget {
     /// Parses Tencent's conversation id argument: `c2c_<id>`, `group_<id>`,
     /// `"c2c"`, `"group"` or `""`.
@@ -66,15 +69,15 @@ impl Engine {
                     announce_read(w, vec![idx], |w, i| move_read_pos(w, i, limit))
                 })
             }
-            CleanTarget::AllC2c => self.clean_where(|k| k.conv_type == ConvType::C2c),
-            CleanTarget::AllGroups => self.clean_where(|k| k.conv_type == ConvType::Group),
-            CleanTarget::All => self.clean_where(|_| true),
+            CleanTarget::AllC2c => self.clean_types(&[ConvType::C2c]),
+            CleanTarget::AllGroups => self.clean_types(&[ConvType::Group]),
+            CleanTarget::All => self.clean_types(&ALL_TYPES),
         }
     }
 
     /// Marks every conversation read (`markAllMessageAsRead`).
     pub fn mark_all_read(&mut self) -> Result<()> {
-        self.clean_where(|_| true)
+        self.clean_types(&ALL_TYPES)
     }
 
     /// Clears the unread of every conversation of the given types (NIM
@@ -83,7 +86,7 @@ impl Engine {
         if types.is_empty() {
             return Err(invalid("conversation type list is empty"));
         }
-        self.clean_where(|k| types.contains(&k.conv_type))
+        self.clean_types(types)
     }
 
     /// Clears the unread of every conversation in a conversation group.
@@ -179,7 +182,11 @@ impl Engine {
             .map_or(ReceiveOpt::Receive, |&i| self.convs[i as usize].recv_opt)
     }
 
-    fn clean_where(&mut self, pred: impl Fn(&ConvKey) -> bool) -> Result<()> {
+    /// Reads every conversation of `types` up to its newest message: one
+    /// set-based UPDATE, then one pass over memory after the commit (a
+    /// clean of everything touches every conversation; copying each into
+    /// the `Work` and writing it row by row would cost more than the clean).
+    fn clean_types(&mut self, types: &[ConvType]) -> Result<()> {
         let targets: Vec<u32> = self
             .convs
             .iter()
@@ -188,10 +195,32 @@ impl Engine {
             // newest messages are my own, must be read up to its newest
             // message too, or a later type change or a late (older) message
             // shows unread that was cleaned.
-            .filter(|s| s.visible && s.read_pos < s.max_pos && pred(&s.key))
+            .filter(|s| s.visible && s.read_pos < s.max_pos && types.contains(&s.key.conv_type))
             .map(|s| s.idx())
             .collect();
-        self.clean_indices(targets)
+        if targets.is_empty() {
+            // Nothing to read: an empty operation, as any other clean of
+            // what is read already.
+            return self.commit(|_| Ok(()));
+        }
+        self.commit(|w| {
+            let positions = if w.outbox {
+                targets
+                    .iter()
+                    .map(|&i| {
+                        let st = w.get(i);
+                        position(&st.key, st.mark_at(st.max_pos))
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            w.read_all_set(targets, types);
+            if !positions.is_empty() {
+                w.outbound(Outbound::ReadPositions { positions })?;
+            }
+            Ok(())
+        })
     }
 
     fn clean_indices(&mut self, targets: Vec<u32>) -> Result<()> {
@@ -230,22 +259,27 @@ fn announce_read(
     for idx in targets {
         if mv(w, idx)? {
             let st = w.get(idx);
-            let mark = st.read_mark();
-            let (timestamp, sequence) = match st.key.conv_type {
-                ConvType::C2c => (mark, 0),
-                ConvType::Group => (0, mark),
-            };
-            positions.push(ReadPosition {
-                conv: st.key.clone(),
-                timestamp,
-                sequence,
-            });
+            positions.push(position(&st.key, st.read_mark()));
         }
     }
     if !positions.is_empty() {
         w.outbound(Outbound::ReadPositions { positions })?;
     }
     Ok(())
+}
+
+/// The announced position of a conversation read up to `mark` (time or
+/// sequence).
+fn position(conv: &ConvKey, mark: u64) -> ReadPosition {
+    let (timestamp, sequence) = match conv.conv_type {
+        ConvType::C2c => (mark, 0),
+        ConvType::Group => (0, mark),
+    };
+    ReadPosition {
+        conv: conv.clone(),
+        timestamp,
+        sequence,
+    }
 }
 
 pub(crate) fn failure(key: &ConvKey, e: &Error) -> OperationFailure {

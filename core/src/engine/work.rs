@@ -6,7 +6,7 @@
 use super::lazy_rows::LazyRows;
 use super::state::ConvState;
 use crate::config::EngineConfig;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::events::{Changes, GroupEvent};
 use crate::types::{ConvKey, ConvType};
 use rusqlite::{params, Connection};
@@ -34,6 +34,10 @@ pub(crate) struct Work<'a> {
     touched: Vec<u32>,
     /// Conversations whose cold columns changed (they count as changed).
     dirty: HashSet<u32>,
+    /// Conversations read up to their newest message by [`Work::read_all_set`].
+    read_all: Vec<u32>,
+    /// The conversation types `read_all` was selected from.
+    read_all_types: Vec<ConvType>,
     pub changes: Changes,
     pub group_updates: Vec<GroupUpdate>,
     /// Text columns as they were before this operation changed them
@@ -60,6 +64,9 @@ pub(crate) struct Applied {
     pub flushed: bool,
     /// The operation's time.
     pub now: u64,
+    /// Conversations to read up to their newest message in memory (written
+    /// by one set-based UPDATE; none of them is in `states`).
+    pub read_all: Vec<u32>,
     pub changes: Changes,
     pub group_updates: Vec<GroupUpdate>,
 }
@@ -85,6 +92,8 @@ impl<'a> Work<'a> {
             new_index: HashMap::new(),
             touched: Vec::new(),
             dirty: HashSet::new(),
+            read_all: Vec::new(),
+            read_all_types: Vec::new(),
             changes: Changes::default(),
             group_updates: Vec::new(),
             old_texts: Vec::new(),
@@ -187,15 +196,69 @@ impl<'a> Work<'a> {
         counts_unread(self.config, st)
     }
 
+    /// Reads every visible conversation of `types` that has anything after
+    /// its read position up to its newest message, as `read_all` would one
+    /// by one, with one set-based UPDATE when the operation finishes.
+    /// `targets` are exactly those conversations as memory has them; no
+    /// other change of this operation may touch them (`get` keeps showing
+    /// their state before). Memory follows after the commit.
+    pub fn read_all_set(&mut self, targets: Vec<u32>, types: &[ConvType]) {
+        debug_assert!(self.read_all.is_empty());
+        debug_assert!(targets
+            .iter()
+            .all(|&i| (i as usize) < self.base.len() && !self.copies.contains_key(&i)));
+        self.read_all = targets;
+        self.read_all_types = types.to_vec();
+    }
+
+    /// The UPDATE of [`Work::read_all_set`], once every other row of the
+    /// operation is written.
+    fn write_read_all(&self) -> Result<()> {
+        if self.read_all.is_empty() {
+            return Ok(());
+        }
+        // 0 is no conversation type: a type not asked for matches nothing.
+        let kind = |t: ConvType| {
+            if self.read_all_types.contains(&t) {
+                t.as_i64()
+            } else {
+                0
+            }
+        };
+        let n = self
+            .tx
+            .prepare_cached(
+                "UPDATE conversation SET read_pos = max_pos, unread = 0, at_flags = 0,
+                     update_time = ?1
+                 WHERE visible = 1 AND read_pos < max_pos AND conv_type IN (?2, ?3)",
+            )?
+            .execute(params![
+                self.now as i64,
+                kind(ConvType::C2c),
+                kind(ConvType::Group)
+            ])?;
+        // The rows mirror memory; a difference means the store changed
+        // under the engine, and the operation must not go on.
+        if n != self.read_all.len() {
+            return Err(Error::StoreUnusable(format!(
+                "reading all: {n} conversation rows had unread, memory has {}",
+                self.read_all.len()
+            )));
+        }
+        Ok(())
+    }
+
     pub fn group_event(&mut self, e: GroupEvent) {
         self.changes.groups.push(e);
     }
 
-    /// Writes every touched conversation's hot columns (and, unless this
-    /// operation defers them, every stale row and the high-water mark of
-    /// the messages the rows reflect), then hands back what must be applied
-    /// to memory after the commit.
+    /// Writes every touched conversation's hot columns (unless this
+    /// operation defers them, also every stale row, the tail's keys and the
+    /// high-water mark of the messages the rows reflect; then the rows of
+    /// [`Work::read_all_set`]), and hands back what must be applied to
+    /// memory after the commit.
     pub fn finish(mut self) -> Result<Applied> {
+        debug_assert!(self.read_all.iter().all(|i| !self.copies.contains_key(i)));
         let mut upd = self.tx.prepare_cached(
             "UPDATE conversation SET visible = ?2, group_type = ?3, recv_opt = ?4, unread = ?5,
                  at_flags = ?6, read_pos = ?7, max_pos = ?8, last_msg = ?9, last_pos = ?10,
@@ -271,6 +334,7 @@ impl<'a> Work<'a> {
             }
             states.push((idx, st));
         }
+        self.write_read_all()?;
         Ok(Applied {
             states,
             dirty: self.dirty,
@@ -278,6 +342,7 @@ impl<'a> Work<'a> {
             deferred: self.defer_rows,
             now: self.now,
             flushed: flush,
+            read_all: self.read_all,
             changes: self.changes,
             group_updates: self.group_updates,
         })
