@@ -9,6 +9,7 @@
 
 mod counters;
 mod groups;
+mod index;
 mod manage;
 mod outbox;
 mod query;
@@ -34,9 +35,10 @@ use crate::store;
 use crate::types::ConvKey;
 use counters::Counters;
 use groups::Groups;
+use index::ConvIndex;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use state::ConvState;
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::path::Path;
 use work::{Applied, Work};
 
@@ -47,7 +49,8 @@ pub struct Engine {
     user_id: String,
     /// Every conversation ever seen; index = row id - 1.
     convs: Vec<ConvState>,
-    index: HashMap<ConvKey, u32>,
+    /// Key → index, through the keys in `convs`.
+    index: ConvIndex,
     /// Visible conversations in list order: (order key, index), greatest first.
     order: BTreeSet<(u64, u32)>,
     pinned: usize,
@@ -84,7 +87,7 @@ impl Engine {
             config,
             user_id: user_id.to_owned(),
             convs: Vec::new(),
-            index: HashMap::new(),
+            index: ConvIndex::default(),
             order: BTreeSet::new(),
             pinned: 0,
             counters: Counters::default(),
@@ -124,7 +127,7 @@ impl Engine {
             .query_row("SELECT count(*) FROM conversation", [], |r| r.get(0))?;
         // Exact capacity: doubling slack would cost a third more per conversation.
         self.convs.reserve_exact(count as usize);
-        self.index.reserve(count as usize);
+        self.index.reserve(&self.convs, count as usize);
         let mut stmt = self.conn.prepare(
             "SELECT id, conv_type, peer, visible, group_type, recv_opt, unread, at_flags,
                     read_pos, max_pos, last_msg, last_pos, active_time, order_key, pinned,
@@ -148,7 +151,7 @@ impl Engine {
             let group_type: Option<i64> = r.get(4)?;
             let st = ConvState {
                 id,
-                key: key.clone(),
+                key,
                 visible: r.get(3)?,
                 group_type: group_type
                     .map(crate::types::GroupType::from_i64)
@@ -167,13 +170,14 @@ impl Engine {
                 groups: self.groups.memberships(id),
                 peer_read_time: r.get::<_, i64>(16)? as u64,
             };
-            self.index.insert(key, st.idx());
             self.counters.adjust(None, &st);
             if st.visible {
                 self.order.insert((st.order_key, st.idx()));
                 self.pinned += usize::from(st.pinned);
             }
+            let idx = st.idx();
             self.convs.push(st);
+            self.index.insert(&self.convs, idx);
         }
         drop(rows);
         drop(stmt);
@@ -232,8 +236,8 @@ impl Engine {
                 _ => {}
             }
             if i == self.convs.len() {
-                self.index.insert(st.key.clone(), idx);
                 self.convs.push(st);
+                self.index.insert(&self.convs, idx);
             } else {
                 self.convs[i] = st;
             }
@@ -255,11 +259,21 @@ impl Engine {
         }
     }
 
+    /// Index of a known conversation (visible or not).
+    fn idx_of(&self, key: &ConvKey) -> Option<u32> {
+        self.index.get(&self.convs, key)
+    }
+
+    /// Index of a conversation known to exist (e.g. one a stored message
+    /// belongs to).
+    fn known_idx(&self, key: &ConvKey) -> u32 {
+        self.idx_of(key)
+            .expect("every stored conversation is in the index")
+    }
+
     /// Index of a visible conversation, or a not-found error.
     fn visible_idx(&self, key: &ConvKey) -> Result<u32> {
-        self.index
-            .get(key)
-            .copied()
+        self.idx_of(key)
             .filter(|&i| self.convs[i as usize].visible)
             .ok_or_else(|| crate::Error::ConversationNotFound(key.to_string()))
     }

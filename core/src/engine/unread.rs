@@ -174,9 +174,8 @@ impl Engine {
 
     /// A conversation's receive option (default for unknown ones).
     pub fn receive_opt(&self, key: &ConvKey) -> ReceiveOpt {
-        self.index
-            .get(key)
-            .map_or(ReceiveOpt::Receive, |&i| self.convs[i as usize].recv_opt)
+        self.idx_of(key)
+            .map_or(ReceiveOpt::Receive, |i| self.convs[i as usize].recv_opt)
     }
 
     fn clean_where(&mut self, pred: impl Fn(&ConvKey) -> bool) -> Result<()> {

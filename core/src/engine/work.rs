@@ -3,6 +3,7 @@
 //! to memory only after the commit succeeded. A failed operation therefore
 //! changes nothing, on disk or in memory.
 
+use super::index::ConvIndex;
 use super::state::ConvState;
 use crate::config::EngineConfig;
 use crate::error::Result;
@@ -25,7 +26,7 @@ pub(crate) struct Work<'a> {
     /// Whether envelopes are queued (a transport is attached).
     pub outbox: bool,
     base: &'a [ConvState],
-    index: &'a HashMap<ConvKey, u32>,
+    index: &'a ConvIndex,
     copies: HashMap<u32, ConvState>,
     new: Vec<ConvState>,
     new_index: HashMap<ConvKey, u32>,
@@ -54,7 +55,7 @@ impl<'a> Work<'a> {
         config: &'a EngineConfig,
         outbox: bool,
         base: &'a [ConvState],
-        index: &'a HashMap<ConvKey, u32>,
+        index: &'a ConvIndex,
     ) -> Self {
         Work {
             tx,
@@ -77,9 +78,8 @@ impl<'a> Work<'a> {
     /// The index of a known conversation (visible or not).
     pub fn lookup(&self, key: &ConvKey) -> Option<u32> {
         self.index
-            .get(key)
-            .or_else(|| self.new_index.get(key))
-            .copied()
+            .get(self.base, key)
+            .or_else(|| self.new_index.get(key).copied())
     }
 
     /// The index of a visible conversation.
