@@ -25,7 +25,9 @@
 //! `IMCORE_BENCH_FLOOR_MMAP` (floor only), `IMCORE_BENCH_CASE` (ingest
 //! cases, e.g. `Normal-1000-engine,Normal-1000-floor`) and
 //! `IMCORE_BENCH_EXPERIMENTS=1` (floor variants and SQL variants that split
-//! the cost).
+//! the cost), `IMCORE_BENCH_STORE=<dir>` (keep the big store of sections
+//! 2-4 in `<dir>` and reuse it when it is already there; the clean section
+//! adds messages to it).
 //!
 //! Every time is reported as wall time and as "own time": wall time minus
 //! the time this process sat runnable in the run queue while other
@@ -1476,17 +1478,25 @@ fn main() {
     }
     let (reads, clean, open) = (section_on("reads"), section_on("clean"), section_on("open"));
     if reads || clean || open {
-        let dir = tempfile::tempdir().unwrap();
-        eprintln!(
-            "building the big store: {} conversations, {} messages",
-            s.big_convs, s.big_msgs
-        );
-        let build = build_big_store(&s, dir.path());
+        let tmp = tempfile::tempdir().unwrap();
+        let dir =
+            std::env::var_os("IMCORE_BENCH_STORE").map_or(tmp.path().to_owned(), PathBuf::from);
+        let build = if imcore::store::db_path(&dir, APP_ID, USER).unwrap().exists() {
+            eprintln!("reusing the big store in {}", dir.display());
+            Duration::ZERO
+        } else {
+            std::fs::create_dir_all(&dir).unwrap();
+            eprintln!(
+                "building the big store: {} conversations, {} messages",
+                s.big_convs, s.big_msgs
+            );
+            build_big_store(&s, &dir)
+        };
         if open {
-            open_section(&s, dir.path(), build);
+            open_section(&s, &dir, build);
         }
         if reads || clean {
-            reads_and_clean(&s, dir.path(), reads, clean, experiments);
+            reads_and_clean(&s, &dir, reads, clean, experiments);
         }
     }
     if section_on("filters") {

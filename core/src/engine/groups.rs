@@ -4,6 +4,7 @@
 //! conversation's state.
 
 use super::outbox::{GroupChange, Outbound};
+use super::state::GroupIds;
 use super::unread::failure;
 use super::work::GroupUpdate;
 use super::Engine;
@@ -52,8 +53,13 @@ impl Groups {
     }
 
     /// Group ids of conversation `conv` at load time.
-    pub fn memberships(&mut self, conv: i64) -> Vec<u32> {
-        self.members.remove(&conv).unwrap_or_default()
+    pub fn memberships(&mut self, conv: i64) -> GroupIds {
+        self.members
+            .remove(&conv)
+            .map_or_else(GroupIds::default, |mut v| {
+                v.shrink_to_fit();
+                GroupIds::from(v)
+            })
     }
 
     pub fn names(&self) -> &HashMap<String, u32> {
@@ -375,8 +381,7 @@ fn add_members(
         w.tx.prepare_cached("INSERT INTO conv_group_member (group_id, conv) VALUES (?1, ?2)")?
             .execute(params![gid, id])?;
         let st = w.get_mut(idx);
-        st.groups.push(gid);
-        st.groups.sort_unstable();
+        st.groups.insert(gid);
         size += 1;
         added.push(k.clone());
     }

@@ -9,6 +9,7 @@
 
 mod counters;
 mod groups;
+mod index;
 mod lazy_rows;
 mod manage;
 mod outbox;
@@ -35,9 +36,10 @@ use crate::store;
 use crate::types::ConvKey;
 use counters::Counters;
 use groups::Groups;
+use index::ConvIndex;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use state::ConvState;
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::path::Path;
 use work::{Applied, Work};
 
@@ -48,7 +50,8 @@ pub struct Engine {
     user_id: String,
     /// Every conversation ever seen; index = row id - 1.
     convs: Vec<ConvState>,
-    index: HashMap<ConvKey, u32>,
+    /// Key → index, through the keys in `convs`.
+    index: ConvIndex,
     /// Visible conversations in list order: (order key, index), greatest first.
     order: BTreeSet<(u64, u32)>,
     pinned: usize,
@@ -86,7 +89,7 @@ impl Engine {
             config,
             user_id: user_id.to_owned(),
             convs: Vec::new(),
-            index: HashMap::new(),
+            index: ConvIndex::default(),
             order: BTreeSet::new(),
             pinned: 0,
             counters: Counters::default(),
@@ -95,7 +98,14 @@ impl Engine {
             outbox: false,
             lazy: lazy_rows::LazyRows::default(),
         };
-        engine.load()?;
+        // The load is also the conversation table's integrity check.
+        engine.load().map_err(|e| match e {
+            crate::Error::StoreUnusable(m) => crate::Error::StoreUnusable(format!(
+                "{} is not a usable imcore store: {m}",
+                path.display()
+            )),
+            e => e,
+        })?;
         Ok(engine)
     }
 
@@ -121,13 +131,37 @@ impl Engine {
     }
 
     fn load(&mut self) -> Result<()> {
+        // The scan reads each conversation page once. With the configured
+        // cache, SQLite would malloc a page per ~40 conversations in between
+        // the states' allocations, and once freed those pages leave holes
+        // that stay resident (~120 B/conv). A small cache recycles its pages.
+        self.conn.execute_batch("PRAGMA cache_size = 16")?;
+        let loaded = self.load_convs();
+        store::set_cache_size(&self.conn, &self.config)?;
+        loaded?;
+        // After a crash: the receives the rows do not reflect yet.
+        self.replay_tail()?;
+        // What the scan left in SQLite's page cache; pages come back on demand.
+        self.conn.execute_batch("PRAGMA shrink_memory")?;
+        Ok(())
+    }
+
+    /// Reads every conversation (and group membership) into memory. The
+    /// scan reads every page of the conversation table, so a damaged page
+    /// there fails the open (see [`store::READ_IN_FULL_AT_OPEN`]).
+    fn load_convs(&mut self) -> Result<()> {
         self.groups = Groups::load(&self.conn)?;
-        let count: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM conversation", [], |r| r.get(0))?;
-        // Exact capacity: doubling slack would cost a third more per conversation.
-        self.convs.reserve_exact(count as usize);
-        self.index.reserve(count as usize);
+        // Ids are dense (checked below), so the greatest is the count. It is
+        // found on the table's rightmost path; `count(*)` would read all of
+        // the UNIQUE index, a fifth of a cold open's reads.
+        let max_id: Option<i64> =
+            self.conn
+                .query_row("SELECT max(id) FROM conversation", [], |r| r.get(0))?;
+        // Exact capacity: doubling slack would cost a third more per
+        // conversation. Only a hint: a damaged store fails the density check.
+        let hint = max_id.map_or(0, |n| usize::try_from(n).unwrap_or(0));
+        let _ = self.convs.try_reserve_exact(hint);
+        let mut order = Vec::new();
         let mut stmt = self.conn.prepare(
             "SELECT id, conv_type, peer, visible, group_type, recv_opt, unread, at_flags,
                     read_pos, max_pos, last_msg, last_pos, active_time, order_key, pinned,
@@ -151,7 +185,7 @@ impl Engine {
             let group_type: Option<i64> = r.get(4)?;
             let st = ConvState {
                 id,
-                key: key.clone(),
+                key,
                 visible: r.get(3)?,
                 group_type: group_type
                     .map(crate::types::GroupType::from_i64)
@@ -170,19 +204,22 @@ impl Engine {
                 groups: self.groups.memberships(id),
                 peer_read_time: r.get::<_, i64>(16)? as u64,
             };
-            self.index.insert(key, st.idx());
             self.counters.adjust(None, &st);
             if st.visible {
-                self.order.insert((st.order_key, st.idx()));
+                order.push((st.order_key, st.idx()));
                 self.pinned += usize::from(st.pinned);
             }
             self.convs.push(st);
         }
-        drop(rows);
-        drop(stmt);
-        self.replay_tail()?;
-        // The load scan filled SQLite's page cache; pages come back on demand.
-        self.conn.execute_batch("PRAGMA shrink_memory")?;
+        self.convs.shrink_to_fit();
+        // The index at its exact size.
+        self.index.reserve(&self.convs, self.convs.len());
+        for idx in 0..self.convs.len() as u32 {
+            self.index.insert(&self.convs, idx);
+        }
+        // Built from sorted keys, the B-tree's nodes are full; inserted one
+        // by one in id order, they are about 3/4 full.
+        self.order = order.into_iter().collect();
         Ok(())
     }
 
@@ -253,8 +290,8 @@ impl Engine {
                 _ => {}
             }
             if i == self.convs.len() {
-                self.index.insert(st.key.clone(), idx);
                 self.convs.push(st);
+                self.index.insert(&self.convs, idx);
             } else {
                 self.convs[i] = st;
             }
@@ -281,11 +318,21 @@ impl Engine {
         }
     }
 
+    /// Index of a known conversation (visible or not).
+    fn idx_of(&self, key: &ConvKey) -> Option<u32> {
+        self.index.get(&self.convs, key)
+    }
+
+    /// Index of a conversation known to exist (e.g. one a stored message
+    /// belongs to).
+    fn known_idx(&self, key: &ConvKey) -> u32 {
+        self.idx_of(key)
+            .expect("every stored conversation is in the index")
+    }
+
     /// Index of a visible conversation, or a not-found error.
     fn visible_idx(&self, key: &ConvKey) -> Result<u32> {
-        self.index
-            .get(key)
-            .copied()
+        self.idx_of(key)
             .filter(|&i| self.convs[i as usize].visible)
             .ok_or_else(|| crate::Error::ConversationNotFound(key.to_string()))
     }

@@ -94,7 +94,7 @@ impl Engine {
 
     /// A group's roster, sorted.
     pub fn group_members(&self, group: &ConvKey) -> Result<Vec<String>> {
-        let Some(&idx) = self.index.get(group) else {
+        let Some(idx) = self.idx_of(group) else {
             return Ok(Vec::new());
         };
         roster(&self.conn, self.convs[idx as usize].id)
@@ -249,7 +249,7 @@ impl Engine {
             .into_iter()
             .map(|m| ReceiptUpdate {
                 timestamp: if m.conv.conv_type == ConvType::C2c && m.is_peer_read {
-                    self.convs[self.index[&m.conv] as usize].peer_read_time
+                    self.convs[self.known_idx(&m.conv) as usize].peer_read_time
                 } else {
                     0
                 },
@@ -282,7 +282,7 @@ impl Engine {
                 "message {msg_id:?} is not a group message"
             )));
         }
-        let id = self.convs[self.index[&msg.conv] as usize].id;
+        let id = self.convs[self.known_idx(&msg.conv) as usize].id;
         let mut stmt = self.conn.prepare_cached(
             "SELECT g.user_id FROM group_member g
              WHERE g.conv = ?1 AND g.user_id != ?2
@@ -359,7 +359,7 @@ impl Engine {
             }
             msgs.push(m);
         }
-        let st = &self.convs[self.index[&msgs[0].conv] as usize];
+        let st = &self.convs[self.known_idx(&msgs[0].conv) as usize];
         if let Some(t) = st.group_type {
             if st.key.conv_type == ConvType::Group && !self.config.receipt_group_types.contains(&t)
             {

@@ -12,6 +12,62 @@ const TIE_MASK: i64 = (1 << TIE_BITS) - 1;
 /// Order keys of pinned conversations carry this bit, so they sort first.
 pub(crate) const PINNED_BIT: u64 = 1 << 62;
 
+/// A conversation's group ids, sorted. Most conversations are in no group:
+/// then this is one null pointer, with nothing on the heap.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct GroupIds(
+    // A thin pointer: 8 bytes per conversation, where a `Vec` takes 24.
+    #[allow(clippy::box_collection)] Option<Box<Vec<u32>>>,
+);
+
+impl GroupIds {
+    /// Adds `gid`, keeping the ids sorted and distinct.
+    pub fn insert(&mut self, gid: u32) {
+        let v = self.0.get_or_insert_with(Box::default);
+        if let Err(at) = v.binary_search(&gid) {
+            v.insert(at, gid);
+        }
+    }
+
+    /// Keeps the ids for which `f` holds.
+    pub fn retain(&mut self, f: impl FnMut(&u32) -> bool) {
+        if let Some(v) = &mut self.0 {
+            v.retain(f);
+            if v.is_empty() {
+                self.0 = None;
+            }
+        }
+    }
+
+    /// Leaves no id.
+    pub fn clear(&mut self) {
+        self.0 = None;
+    }
+}
+
+impl From<Vec<u32>> for GroupIds {
+    /// From ids already sorted and distinct.
+    fn from(v: Vec<u32>) -> Self {
+        debug_assert!(v.windows(2).all(|w| w[0] < w[1]));
+        GroupIds((!v.is_empty()).then(|| Box::new(v)))
+    }
+}
+
+impl std::ops::Deref for GroupIds {
+    type Target = [u32];
+    fn deref(&self) -> &[u32] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl<'a> IntoIterator for &'a GroupIds {
+    type Item = &'a u32;
+    type IntoIter = std::slice::Iter<'a, u32>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 /// One conversation's hot state. The `conversation` row holds the same
 /// values; `unread` and `at_flags` are derived from the messages after
 /// `read_pos` and are only ever changed by the receive rule or a recount.
@@ -36,7 +92,7 @@ pub(crate) struct ConvState {
     pub pinned: bool,
     pub marks: u64,
     /// Conversation-group ids, sorted.
-    pub groups: Vec<u32>,
+    pub groups: GroupIds,
     pub peer_read_time: u64,
 }
 
@@ -59,7 +115,7 @@ impl ConvState {
             order_key: 0,
             pinned: false,
             marks: 0,
-            groups: Vec::new(),
+            groups: GroupIds::default(),
             peer_read_time: 0,
         };
         s.order_key = s.unpinned_key();

@@ -187,7 +187,7 @@ impl Engine {
                 st.group_type = group_type;
                 st.recv_opt = s.recv_opt;
                 st.marks = s.marks;
-                st.groups = gids;
+                st.groups = gids.into();
                 if s.deleted {
                     st.visible = false;
                     st.read_pos = st.read_pos.max(st.max_pos);

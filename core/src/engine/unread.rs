@@ -177,9 +177,8 @@ impl Engine {
 
     /// A conversation's receive option (default for unknown ones).
     pub fn receive_opt(&self, key: &ConvKey) -> ReceiveOpt {
-        self.index
-            .get(key)
-            .map_or(ReceiveOpt::Receive, |&i| self.convs[i as usize].recv_opt)
+        self.idx_of(key)
+            .map_or(ReceiveOpt::Receive, |i| self.convs[i as usize].recv_opt)
     }
 
     /// Reads every conversation of `types` up to its newest message: one

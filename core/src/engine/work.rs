@@ -3,6 +3,7 @@
 //! to memory only after the commit succeeded. A failed operation therefore
 //! changes nothing, on disk or in memory.
 
+use super::index::ConvIndex;
 use super::lazy_rows::LazyRows;
 use super::state::ConvState;
 use crate::config::EngineConfig;
@@ -26,7 +27,7 @@ pub(crate) struct Work<'a> {
     /// Whether envelopes are queued (a transport is attached).
     pub outbox: bool,
     base: &'a [ConvState],
-    index: &'a HashMap<ConvKey, u32>,
+    index: &'a ConvIndex,
     copies: HashMap<u32, ConvState>,
     new: Vec<ConvState>,
     new_index: HashMap<ConvKey, u32>,
@@ -77,7 +78,7 @@ impl<'a> Work<'a> {
         config: &'a EngineConfig,
         outbox: bool,
         base: &'a [ConvState],
-        index: &'a HashMap<ConvKey, u32>,
+        index: &'a ConvIndex,
         lazy: &'a LazyRows,
     ) -> Self {
         Work {
@@ -106,9 +107,8 @@ impl<'a> Work<'a> {
     /// The index of a known conversation (visible or not).
     pub fn lookup(&self, key: &ConvKey) -> Option<u32> {
         self.index
-            .get(key)
-            .or_else(|| self.new_index.get(key))
-            .copied()
+            .get(self.base, key)
+            .or_else(|| self.new_index.get(key).copied())
     }
 
     /// The index of a visible conversation.

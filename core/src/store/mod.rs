@@ -61,9 +61,12 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// Opens (creating if needed) the store at `path` for `user_id`, sets the
 /// pragmas and applies pending migrations. A file that is not an imcore
-/// store, is corrupt (in any table but the message history, which SQLite
-/// checks as it reads it), belongs to another user or was written by a newer
-/// version is reported and left untouched.
+/// store, is corrupt, belongs to another user or was written by a newer
+/// version is reported and left untouched. Corruption is checked here in
+/// every table but the message history (which SQLite checks as it reads it)
+/// and, when no migration is due, but the conversation table, which
+/// `Engine::open` reads in full right after (see [`READ_IN_FULL_AT_OPEN`]):
+/// a caller that opens the store without the engine does not get it checked.
 pub fn open(path: &Path, user_id: &str, config: &EngineConfig) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
@@ -98,7 +101,8 @@ pub fn open(path: &Path, user_id: &str, config: &EngineConfig) -> Result<Connect
             schema::LATEST
         )));
     }
-    quick_check(&conn, path)?;
+    // A migration writes: before one, check the tables the load would.
+    quick_check(&conn, path, version == schema::LATEST)?;
     set_pragmas(&conn, config)?;
     migrate(&conn, version, schema::LATEST)?;
     check_owner(&conn, path, user_id)?;
@@ -110,13 +114,22 @@ pub fn open(path: &Path, user_id: &str, config: &EngineConfig) -> Result<Connect
 /// (`SQLITE_CORRUPT`, a [`Error::StoreUnusable`]) when it is read.
 const UNCHECKED_AT_OPEN: &[&str] = &["message", "receipt"];
 
+/// Tables whose every page `Engine::open` reads (its load scan) before it
+/// writes anything: a damaged page there fails the open with
+/// [`Error::StoreUnusable`] and the file untouched, as the check would. The
+/// check read the same pages first, and their indexes: 175 of a 311 ms cold
+/// open at 100k conversations (core/BENCHMARKS.md). The `UNIQUE (conv_type,
+/// peer)` index is then not read at open; like the history, SQLite reports
+/// damage there when a write reaches it (a new conversation).
+pub const READ_IN_FULL_AT_OPEN: &[&str] = &["conversation"];
+
 /// `PRAGMA quick_check` of every table (and its indexes) except the message
-/// history: the tables the engine loads into memory at open are checked in
-/// full. A whole-file check reads the whole file on every open, O(history):
-/// with 100k conversations it took 194 ms (file in the OS cache) and 2.1 s
-/// (from disk) at 300k messages, 542 ms and 8.6 s at 1M, against 30 ms and
-/// 180 ms for these tables (core/BENCHMARKS.md).
-fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
+/// history and, with `skip_loaded`, the tables in [`READ_IN_FULL_AT_OPEN`]. A
+/// whole-file check reads the whole file on every open, O(history): with
+/// 100k conversations it took 194 ms (file in the OS cache) and 2.1 s (from
+/// disk) at 300k messages, 542 ms and 8.6 s at 1M, against 30 ms and 180 ms
+/// for the tables the engine loads (core/BENCHMARKS.md).
+fn quick_check(conn: &Connection, path: &Path, skip_loaded: bool) -> Result<()> {
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         .and_then(|mut stmt| {
@@ -124,10 +137,12 @@ fn quick_check(conn: &Connection, path: &Path) -> Result<()> {
                 .collect::<rusqlite::Result<_>>()
         })
         .map_err(|e| unusable(path, e))?;
-    for table in tables
-        .iter()
-        .filter(|t| !UNCHECKED_AT_OPEN.contains(&t.as_str()) && !t.starts_with("sqlite_"))
-    {
+    let skipped = |t: &str| {
+        UNCHECKED_AT_OPEN.contains(&t)
+            || (skip_loaded && READ_IN_FULL_AT_OPEN.contains(&t))
+            || t.starts_with("sqlite_")
+    };
+    for table in tables.iter().filter(|t| !skipped(t)) {
         let quoted = table.replace('"', "\"\"");
         let quick: String = conn
             .query_row(&format!("PRAGMA quick_check(\"{quoted}\")"), [], |r| {
@@ -168,13 +183,12 @@ fn set_pragmas(conn: &Connection, config: &EngineConfig) -> Result<()> {
     conn.execute_batch(&format!(
         "PRAGMA synchronous = {sync};
          PRAGMA foreign_keys = ON;
-         PRAGMA cache_size = -{};
          PRAGMA wal_autocheckpoint = {};
          PRAGMA journal_size_limit = 67108864;
          PRAGMA temp_store = MEMORY;",
-        config.cache_kib.max(256),
         config.wal_autocheckpoint.max(100),
     ))?;
+    set_cache_size(conn, config)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }
@@ -201,6 +215,16 @@ fn register_functions(conn: &Connection) -> Result<()> {
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
         |ctx| Ok(msg_hash(&ctx.get::<String>(0)?)),
     )?;
+    Ok(())
+}
+
+/// Sets the configured page cache size (at open, and again after the
+/// engine's load scan ran with a small one).
+pub(crate) fn set_cache_size(conn: &Connection, config: &EngineConfig) -> Result<()> {
+    conn.execute_batch(&format!(
+        "PRAGMA cache_size = -{}",
+        config.cache_kib.max(256)
+    ))?;
     Ok(())
 }
 
@@ -319,9 +343,44 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
         store_with_rows(&path);
-        smash_root(&path, "conversation");
+        smash_root(&path, "conv_group_member");
         let err = open(&path, "alice", &EngineConfig::default()).unwrap_err();
         assert!(matches!(err, Error::StoreUnusable(_)), "{err:?}");
+    }
+
+    #[test]
+    fn a_corrupt_conversation_table_is_refused_by_the_load_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        store_with_rows(&path);
+        smash_root(&path, "conversation");
+        let before = std::fs::read(&path).unwrap();
+        // The check at open leaves it to the engine's load scan...
+        drop(open(&path, "alice", &EngineConfig::default()).unwrap());
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        // ...which refuses it, and writes nothing.
+        let err = crate::Engine::open_path(&path, "alice", EngineConfig::default()).unwrap_err();
+        assert!(matches!(err, Error::StoreUnusable(_)), "{err:?}");
+        assert!(err.to_string().contains("s.db"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn before_a_migration_the_conversation_table_is_checked_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        store_with_rows(&path);
+        smash_root(&path, "conversation");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(&format!("PRAGMA user_version = {}", schema::LATEST - 1))
+            .unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let err = open(&path, "alice", &EngineConfig::default()).unwrap_err();
+        assert!(matches!(err, Error::StoreUnusable(_)), "{err:?}");
+        // Refused by the check, not by the migration it would have run.
+        assert!(!err.to_string().contains("migration"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
     }
 
     #[test]
