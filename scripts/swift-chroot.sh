@@ -60,6 +60,12 @@ fi
 for d in "${binds[@]}"; do
     case "$d" in /|/proc|/dev|/sys) die "refusing to bind $d" ;; esac
     mkdir -p "$ROOT$d"
+    # A bind mount left from an earlier run may show a directory that was
+    # deleted and made again since (e.g. a fresh clone at the same path):
+    # then it is stale and is made again.
+    if mountpoint -q "$ROOT$d" && [ "$(stat -c %d:%i "$d")" != "$(stat -c %d:%i "$ROOT$d" 2>/dev/null)" ]; then
+        umount "$ROOT$d" 2>/dev/null || umount -l "$ROOT$d" || die "cannot unmount the stale $ROOT$d"
+    fi
     mountpoint -q "$ROOT$d" || mount --bind "$d" "$ROOT$d" || die "cannot bind $d into $ROOT"
 done
 
