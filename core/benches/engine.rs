@@ -1381,6 +1381,60 @@ fn spawn_open(dir: &Path) -> OpenRun {
     }
 }
 
+/// Open after a crash: the rows and keys of up to `lazy_row_messages`
+/// received messages were never written, so the open replays them. The
+/// engine is leaked instead of dropped (a drop would write them), as a
+/// killed process leaves it; each timed open is leaked too, so every open
+/// sees the same tail.
+fn crash_open_section(s: &Sizes) {
+    let tail = EngineConfig::default().lazy_row_messages - 1000;
+    let flushed = 100_000;
+    let mut rows = Vec::new();
+    for with_tail in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut gen = Gen::new(s.convs, 7);
+        let mut e = Engine::open(dir.path(), APP_ID, USER, s.config(Durability::Normal)).unwrap();
+        for _ in 0..flushed / 1000 {
+            e.receive(gen.batch(1000)).unwrap();
+        }
+        e.flush_rows().unwrap();
+        if with_tail {
+            for _ in 0..tail / 1000 {
+                e.receive(gen.batch(1000)).unwrap();
+            }
+        }
+        e.drain_changes();
+        let total = e.total_unread();
+        std::mem::forget(e);
+        let mut own = Vec::new();
+        let mut cpu = Vec::new();
+        for _ in 0..s.reps.max(3) {
+            let w = Watch::start();
+            let e = Engine::open(dir.path(), APP_ID, USER, s.config(Durability::Normal)).unwrap();
+            let lap = w.lap();
+            assert_eq!(e.total_unread(), total);
+            std::mem::forget(e);
+            own.push(lap.own());
+            cpu.push(lap.cpu);
+        }
+        rows.push((
+            if with_tail { tail } else { 0 },
+            median(&mut own),
+            median(&mut cpu),
+        ));
+    }
+    println!(
+        "\n### 4b. Open after a crash: {} conversations, {flushed} messages written, plus a tail of received messages whose rows and keys were not (median of {})\n",
+        s.convs,
+        s.reps.max(3)
+    );
+    println!("| tail (messages replayed) | open ms, own time | on-CPU ms |");
+    println!("|---:|---:|---:|");
+    for (t, o, c) in rows {
+        println!("| {t} | {o:.1} | {c:.1} |");
+    }
+}
+
 fn open_section(s: &Sizes, dir: &Path, build: Duration) {
     let db = imcore::store::db_path(dir, APP_ID, USER).unwrap();
     let size = file_len(&db);
@@ -1515,6 +1569,7 @@ fn main() {
         };
         if open {
             open_section(&s, &dir, build);
+            crash_open_section(&s);
         }
         if reads || clean {
             reads_and_clean(&s, &dir, reads, clean, experiments);
