@@ -27,7 +27,7 @@
 use super::receive::Received;
 use super::state::ConvState;
 use super::work::counts_unread;
-use super::Engine;
+use super::{reorder, Engine};
 use crate::error::{Error, Result};
 use crate::store::msg_hash;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -105,79 +105,95 @@ impl Engine {
     /// Re-applies the receive rule to the loaded conversations for the
     /// messages stored after `rows_upto`, oldest first.
     pub(super) fn replay_tail(&mut self) -> Result<()> {
-        let upto: Option<String> = self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = 'rows_upto'", [], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        let upto: i64 = match upto {
-            // Written by migration 5 and every flush: a store without it
-            // has no rows to catch up.
-            None => return Ok(()),
-            Some(v) => v.parse().map_err(|_| {
-                Error::StoreUnusable(format!("meta.rows_upto is not a number: {v:?}"))
-            })?,
-        };
-        let tail: Vec<(i64, i64, i64, i64, u64, String, i64)> = self
-            .conn
-            .prepare(
-                "SELECT id, conv, pos, flags, server_time, msg_id, msg_hash FROM message
-                 WHERE id > ?1 ORDER BY id",
-            )?
-            .query_map([upto], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get::<_, i64>(4)? as u64,
-                    r.get(5)?,
-                    r.get(6)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+        let (_, tail) = read_tail(&self.conn)?;
         let now = self.now();
-        for (rowid, conv, pos, flags, server_time, msg_id, hash) in &tail {
-            let idx = u32::try_from(conv - 1)
-                .ok()
-                .filter(|&i| (i as usize) < self.convs.len())
-                .ok_or_else(|| {
-                    Error::StoreUnusable(format!("message {msg_id:?} has no conversation {conv}"))
-                })?;
+        for m in &tail {
+            let idx = m.conv_index(self.convs.len()).ok_or_else(|| {
+                Error::StoreUnusable(format!(
+                    "message {:?} has no conversation {}",
+                    m.msg_id, m.conv
+                ))
+            })?;
             let old = &self.convs[idx as usize];
             let mut st: ConvState = old.clone();
             let counts = counts_unread(&self.config, &st);
-            Received {
-                rowid: *rowid,
-                pos: *pos,
-                flags: *flags,
-                server_time: *server_time,
-                msg_id,
-            }
-            .apply(&self.conn, &mut st, counts)?;
-            self.replace_loaded(idx, st);
+            m.received().apply(&self.conn, &mut st, counts)?;
+            // Keep the sums and the list order in step.
+            let old = &self.convs[idx as usize];
+            self.counters.adjust(Some(old), &st);
+            reorder(&mut self.order, &mut self.pinned, idx, Some(old), &st);
+            self.convs[idx as usize] = st;
             self.lazy.stale.insert(idx, now);
-            self.lazy.keys.insert((*hash, *rowid));
+            self.lazy.keys.insert((m.msg_hash, m.rowid));
         }
         Ok(())
     }
+}
 
-    /// Replaces a loaded conversation's state, keeping the sums and the
-    /// list order in step.
-    fn replace_loaded(&mut self, idx: u32, st: ConvState) {
-        let old = &self.convs[idx as usize];
-        self.counters.adjust(Some(old), &st);
-        if old.visible {
-            self.order.remove(&(old.order_key, idx));
-            self.pinned -= usize::from(old.pinned);
+/// A message stored after `rows_upto`.
+pub(crate) struct TailMessage {
+    pub rowid: i64,
+    pub conv: i64,
+    pub pos: i64,
+    pub flags: i64,
+    pub server_time: u64,
+    pub msg_id: String,
+    pub msg_hash: i64,
+}
+
+impl TailMessage {
+    /// The message as the receive rule takes it.
+    pub fn received(&self) -> Received<'_> {
+        Received {
+            rowid: self.rowid,
+            pos: self.pos,
+            flags: self.flags,
+            server_time: self.server_time,
+            msg_id: &self.msg_id,
         }
-        if st.visible {
-            self.order.insert((st.order_key, idx));
-            self.pinned += usize::from(st.pinned);
-        }
-        self.convs[idx as usize] = st;
     }
+
+    /// The index of its conversation among `n`, if there is one.
+    pub fn conv_index(&self, n: usize) -> Option<u32> {
+        u32::try_from(self.conv - 1)
+            .ok()
+            .filter(|&i| (i as usize) < n)
+    }
+}
+
+/// `meta.rows_upto` (None: a store without the mark, written by migration 5
+/// and every flush, whose rows reflect every message) and the messages after
+/// it, oldest first.
+pub(crate) fn read_tail(conn: &Connection) -> Result<(Option<i64>, Vec<TailMessage>)> {
+    let upto: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'rows_upto'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let Some(upto) = upto else {
+        return Ok((None, Vec::new()));
+    };
+    let upto: i64 = upto
+        .parse()
+        .map_err(|_| Error::StoreUnusable(format!("meta.rows_upto is not a number: {upto:?}")))?;
+    let tail = conn
+        .prepare(
+            "SELECT id, conv, pos, flags, server_time, msg_id, msg_hash FROM message
+             WHERE id > ?1 ORDER BY id",
+        )?
+        .query_map([upto], |r| {
+            Ok(TailMessage {
+                rowid: r.get(0)?,
+                conv: r.get(1)?,
+                pos: r.get(2)?,
+                flags: r.get(3)?,
+                server_time: r.get::<_, i64>(4)? as u64,
+                msg_id: r.get(5)?,
+                msg_hash: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((Some(upto), tail))
 }
 
 impl Drop for Engine {

@@ -162,48 +162,19 @@ impl Engine {
         let hint = max_id.map_or(0, |n| usize::try_from(n).unwrap_or(0));
         let _ = self.convs.try_reserve_exact(hint);
         let mut order = Vec::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT id, conv_type, peer, visible, group_type, recv_opt, unread, at_flags,
-                    read_pos, max_pos, last_msg, last_pos, active_time, order_key, pinned,
-                    marks, peer_read_time
-             FROM conversation ORDER BY id",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {CONV_COLUMNS} FROM conversation ORDER BY id"
+        ))?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            if id != self.convs.len() as i64 + 1 {
+            let st = conv_from_row(r, self.groups.memberships(r.get(0)?))?;
+            if st.id != self.convs.len() as i64 + 1 {
                 return Err(crate::Error::StoreUnusable(format!(
-                    "conversation ids are not dense (found {id} after {})",
+                    "conversation ids are not dense (found {} after {})",
+                    st.id,
                     self.convs.len()
                 )));
             }
-            let conv_type = crate::types::ConvType::from_i64(r.get(1)?)?;
-            let key = ConvKey {
-                conv_type,
-                peer: r.get(2)?,
-            };
-            let group_type: Option<i64> = r.get(4)?;
-            let st = ConvState {
-                id,
-                key,
-                visible: r.get(3)?,
-                group_type: group_type
-                    .map(crate::types::GroupType::from_i64)
-                    .transpose()?,
-                recv_opt: crate::types::ReceiveOpt::from_i64(r.get(5)?)?,
-                unread: r.get::<_, i64>(6)? as u64,
-                at_flags: r.get(7)?,
-                read_pos: r.get(8)?,
-                max_pos: r.get(9)?,
-                last_msg: r.get(10)?,
-                last_pos: r.get(11)?,
-                active_time: r.get::<_, i64>(12)? as u64,
-                order_key: r.get::<_, i64>(13)? as u64,
-                pinned: r.get(14)?,
-                marks: r.get::<_, i64>(15)? as u64,
-                groups: self.groups.memberships(id),
-                peer_read_time: r.get::<_, i64>(16)? as u64,
-            };
             self.counters.adjust(None, &st);
             if st.visible {
                 order.push((st.order_key, st.idx()));
@@ -268,21 +239,7 @@ impl Engine {
             if a.deferred && changed {
                 self.lazy.stale.insert(idx, a.now);
             }
-            let same_place = old.is_some_and(|o| {
-                o.visible == st.visible && o.order_key == st.order_key && o.pinned == st.pinned
-            });
-            if !same_place {
-                if let Some(o) = old {
-                    if o.visible {
-                        self.order.remove(&(o.order_key, idx));
-                        self.pinned -= usize::from(o.pinned);
-                    }
-                }
-                if st.visible {
-                    self.order.insert((st.order_key, idx));
-                    self.pinned += usize::from(st.pinned);
-                }
-            }
+            reorder(&mut self.order, &mut self.pinned, idx, old, &st);
             match (was_visible, st.visible) {
                 (false, true) => changes.added.push(st.key.clone()),
                 (true, false) => changes.deleted.push(st.key.clone()),
@@ -335,5 +292,64 @@ impl Engine {
         self.idx_of(key)
             .filter(|&i| self.convs[i as usize].visible)
             .ok_or_else(|| crate::Error::ConversationNotFound(key.to_string()))
+    }
+}
+
+/// The columns [`conv_from_row`] reads, in its order.
+const CONV_COLUMNS: &str = "id, conv_type, peer, visible, group_type, recv_opt, unread, at_flags,
+     read_pos, max_pos, last_msg, last_pos, active_time, order_key, pinned, marks, peer_read_time";
+
+/// A conversation's state from its row (`SELECT {CONV_COLUMNS}`), as the
+/// engine loads it at open; its conversation-group ids are kept apart.
+fn conv_from_row(r: &rusqlite::Row<'_>, groups: state::GroupIds) -> Result<ConvState> {
+    let id: i64 = r.get(0)?;
+    let group_type: Option<i64> = r.get(4)?;
+    Ok(ConvState {
+        id,
+        key: ConvKey {
+            conv_type: crate::types::ConvType::from_i64(r.get(1)?)?,
+            peer: r.get(2)?,
+        },
+        visible: r.get(3)?,
+        group_type: group_type
+            .map(crate::types::GroupType::from_i64)
+            .transpose()?,
+        recv_opt: crate::types::ReceiveOpt::from_i64(r.get(5)?)?,
+        unread: r.get::<_, i64>(6)? as u64,
+        at_flags: r.get(7)?,
+        read_pos: r.get(8)?,
+        max_pos: r.get(9)?,
+        last_msg: r.get(10)?,
+        last_pos: r.get(11)?,
+        active_time: r.get::<_, i64>(12)? as u64,
+        order_key: r.get::<_, i64>(13)? as u64,
+        pinned: r.get(14)?,
+        marks: r.get::<_, i64>(15)? as u64,
+        groups,
+        peer_read_time: r.get::<_, i64>(16)? as u64,
+    })
+}
+
+/// Moves conversation `idx` in the list order (and the pinned count) from
+/// its state `old` (None: new) to `new`; visible ones are listed.
+fn reorder(
+    order: &mut BTreeSet<(u64, u32)>,
+    pinned: &mut usize,
+    idx: u32,
+    old: Option<&ConvState>,
+    new: &ConvState,
+) {
+    if old.is_some_and(|o| {
+        o.visible == new.visible && o.order_key == new.order_key && o.pinned == new.pinned
+    }) {
+        return;
+    }
+    if let Some(o) = old.filter(|o| o.visible) {
+        order.remove(&(o.order_key, idx));
+        *pinned -= usize::from(o.pinned);
+    }
+    if new.visible {
+        order.insert((new.order_key, idx));
+        *pinned += usize::from(new.pinned);
     }
 }

@@ -1,14 +1,12 @@
 //! `verify()`: recomputes every count from the store and compares.
 
 use super::counters::total_contrib;
-use super::receive::Received;
+use super::lazy_rows::read_tail;
 use super::state::ConvState;
 use super::work::counts_unread;
-use super::Engine;
+use super::{conv_from_row, Engine, CONV_COLUMNS};
 use crate::error::{Error, Result};
 use crate::message::flags;
-use crate::types::{GroupType, ReceiveOpt};
-use rusqlite::OptionalExtension;
 use std::collections::HashMap;
 
 impl Engine {
@@ -113,75 +111,38 @@ impl Engine {
     /// Every conversation's state as the store holds it: its row, then the
     /// receive rule replayed for the messages after `rows_upto`.
     fn stored_states(&self) -> Result<Vec<ConvState>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, unread, at_flags, read_pos, max_pos, visible, recv_opt, pinned, marks,
-                    last_msg, last_pos, active_time, order_key, group_type, peer_read_time
-             FROM conversation ORDER BY id",
-        )?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {CONV_COLUMNS} FROM conversation ORDER BY id"
+        ))?;
         let mut rows = stmt.query([])?;
         let mut states = Vec::with_capacity(self.convs.len());
         while let Some(r) = rows.next()? {
+            // Group memberships have their own table; memory's are taken.
             let id: i64 = r.get(0)?;
             let Some(mem) = self.convs.get(states.len()).filter(|s| s.id == id) else {
                 return Err(broken(format!("conversation row {id} is not in memory")));
             };
-            let mut st = mem.clone();
-            st.unread = r.get::<_, i64>(1)? as u64;
-            st.at_flags = r.get(2)?;
-            st.read_pos = r.get(3)?;
-            st.max_pos = r.get(4)?;
-            st.visible = r.get(5)?;
-            st.recv_opt = ReceiveOpt::from_i64(r.get(6)?)?;
-            st.pinned = r.get(7)?;
-            st.marks = r.get::<_, i64>(8)? as u64;
-            st.last_msg = r.get(9)?;
-            st.last_pos = r.get(10)?;
-            st.active_time = r.get::<_, i64>(11)? as u64;
-            st.order_key = r.get::<_, i64>(12)? as u64;
-            st.group_type = r
-                .get::<_, Option<i64>>(13)?
-                .map(GroupType::from_i64)
-                .transpose()?;
-            st.peer_read_time = r.get::<_, i64>(14)? as u64;
-            states.push(st);
+            states.push(conv_from_row(r, mem.groups.clone())?);
         }
-        let upto: i64 = self
-            .conn
-            .query_row(
-                "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'rows_upto'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(i64::MAX);
-        let mut stmt = self.conn.prepare(
-            "SELECT id, conv, pos, flags, server_time, msg_id, msg_hash FROM message
-             WHERE id > ?1 ORDER BY id",
-        )?;
-        let mut tail = stmt.query([upto])?;
-        let mut replayed = 0;
-        while let Some(r) = tail.next()? {
-            let conv: i64 = r.get(1)?;
-            let msg_id: String = r.get(5)?;
-            if !self.lazy.keys.contains(&(r.get(6)?, r.get(0)?)) {
-                return Err(broken(format!("message {msg_id:?} has no key in memory")));
-            }
-            let Some(st) = states.get_mut((conv - 1) as usize) else {
+        let (upto, tail) = read_tail(&self.conn)?;
+        let upto = upto.unwrap_or(i64::MAX);
+        for m in &tail {
+            if !self.lazy.keys.contains(&(m.msg_hash, m.rowid)) {
                 return Err(broken(format!(
-                    "message {msg_id:?} has no conversation {conv}"
+                    "message {:?} has no key in memory",
+                    m.msg_id
+                )));
+            }
+            let Some(st) = m.conv_index(states.len()).map(|i| &mut states[i as usize]) else {
+                return Err(broken(format!(
+                    "message {:?} has no conversation {}",
+                    m.msg_id, m.conv
                 )));
             };
             let counts = counts_unread(&self.config, st);
-            Received {
-                rowid: r.get(0)?,
-                pos: r.get(2)?,
-                flags: r.get(3)?,
-                server_time: r.get::<_, i64>(4)? as u64,
-                msg_id: &msg_id,
-            }
-            .apply(&self.conn, st, counts)?;
-            replayed += 1;
+            m.received().apply(&self.conn, st, counts)?;
         }
+        let replayed = tail.len();
         if replayed != self.lazy.tail_msgs() {
             return Err(broken(format!(
                 "{replayed} messages after rows_upto, {} pending in memory",
