@@ -1328,21 +1328,32 @@ fn child_split(dir: &Path) {
     println!("SPLIT {d_check} {d_scan} {d_scoped}");
 }
 
-fn spawn_split(dir: &Path, cold: bool) -> (f64, f64, f64) {
+/// Runs this bench binary as a child with `envs` and returns the numbers
+/// of its stdout line that starts with `tag`.
+fn child_figures(envs: &[(&str, &std::ffi::OsStr)], tag: &str) -> Vec<f64> {
     let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .env("IMCORE_BENCH_CHILD_SPLIT", dir)
-        .env("IMCORE_BENCH_CHILD_COLD", if cold { "1" } else { "0" })
+        .envs(envs.iter().copied())
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     let line = text
         .lines()
-        .find(|l| l.starts_with("SPLIT "))
+        .find_map(|l| l.strip_prefix(tag)?.strip_prefix(' '))
         .unwrap_or_else(|| panic!("child failed: {}", String::from_utf8_lossy(&out.stderr)));
-    let f: Vec<f64> = line[6..]
-        .split_whitespace()
+    line.split_whitespace()
         .map(|x| x.parse().unwrap())
-        .collect();
+        .collect()
+}
+
+fn spawn_split(dir: &Path, cold: bool) -> (f64, f64, f64) {
+    let cold = if cold { "1" } else { "0" };
+    let f = child_figures(
+        &[
+            ("IMCORE_BENCH_CHILD_SPLIT", dir.as_os_str()),
+            ("IMCORE_BENCH_CHILD_COLD", cold.as_ref()),
+        ],
+        "SPLIT",
+    );
     (f[0], f[1], f[2])
 }
 
@@ -1357,19 +1368,7 @@ struct OpenRun {
 }
 
 fn spawn_open(dir: &Path) -> OpenRun {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .env("IMCORE_BENCH_CHILD_OPEN", dir)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("OPEN "))
-        .unwrap_or_else(|| panic!("child failed: {}", String::from_utf8_lossy(&out.stderr)));
-    let f: Vec<f64> = line[5..]
-        .split_whitespace()
-        .map(|x| x.parse().unwrap())
-        .collect();
+    let f = child_figures(&[("IMCORE_BENCH_CHILD_OPEN", dir.as_os_str())], "OPEN");
     OpenRun {
         ms: f[0],
         own: f[8],
