@@ -83,7 +83,7 @@ impl Engine {
                 }
                 if m.online_only {
                     report.online += 1;
-                    w.changes.new_messages.push(stored(m, fl, 0, false));
+                    w.changes.new_messages.push(stored(m, fl, false));
                     continue;
                 }
                 let hash = msg_hash(&m.msg_id);
@@ -117,7 +117,7 @@ impl Engine {
                     msg_id: &m.msg_id,
                 };
                 let is_read = msg.apply(tx, w.get_mut(idx), counts)?;
-                w.changes.new_messages.push(stored(m, fl, pos, is_read));
+                w.changes.new_messages.push(stored(m, fl, is_read));
             }
             Ok(report)
         })
@@ -354,7 +354,7 @@ impl Received<'_> {
     }
 }
 
-fn stored(m: IncomingMessage, fl: i64, _pos: i64, is_read: bool) -> StoredMessage {
+fn stored(m: IncomingMessage, fl: i64, is_read: bool) -> StoredMessage {
     StoredMessage {
         msg_id: m.msg_id,
         conv: m.conv,
