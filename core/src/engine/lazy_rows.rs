@@ -60,25 +60,27 @@ pub(crate) fn find_message(
     msg_id: &str,
 ) -> Result<Option<i64>> {
     let h = msg_hash(msg_id);
-    let mut check = conn.prepare_cached("SELECT msg_id = ?2 FROM message WHERE id = ?1")?;
-    let mut is_it = |rowid: i64| -> Result<bool> {
-        Ok(check
-            .query_row(params![rowid, msg_id], |r| r.get::<_, bool>(0))
-            .optional()?
-            == Some(true))
-    };
     let range = (h, i64::MIN)..=(h, i64::MAX);
-    for &(_, rowid) in pending.range(range.clone()).chain(lazy.keys.range(range)) {
-        if is_it(rowid)? {
-            return Ok(Some(rowid));
-        }
+    let mut candidates: Vec<i64> = pending
+        .range(range.clone())
+        .chain(lazy.keys.range(range))
+        .map(|&(_, rowid)| rowid)
+        .collect();
+    let mut stored = conn.prepare_cached("SELECT id FROM message_key WHERE msg_hash = ?1")?;
+    let mut rows = stored.query([h])?;
+    while let Some(r) = rows.next()? {
+        candidates.push(r.get(0)?);
     }
-    let stored: Vec<i64> = conn
-        .prepare_cached("SELECT id FROM message_key WHERE msg_hash = ?1")?
-        .query_map([h], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for rowid in stored {
-        if is_it(rowid)? {
+    // Usually none (a new id): no row is read.
+    if candidates.is_empty() {
+        return Ok(None);
+    }
+    let mut check = conn.prepare_cached("SELECT msg_id = ?2 FROM message WHERE id = ?1")?;
+    for rowid in candidates {
+        let same = check
+            .query_row(params![rowid, msg_id], |r| r.get::<_, bool>(0))
+            .optional()?;
+        if same == Some(true) {
             return Ok(Some(rowid));
         }
     }
