@@ -54,6 +54,19 @@ pub struct EngineConfig {
     /// store re-derives the rows from up to this many messages. 0 writes
     /// the rows with every receive.
     pub lazy_row_messages: usize,
+    /// Seconds a message's server time may lie ahead of the clock and still
+    /// be trusted (default 60). A message stamped further ahead is stored
+    /// with the clock's time plus this tolerance, and a C2C one is ordered
+    /// as if it arrived now; see docs/ENGINE.md, "Disorder".
+    pub future_time_tolerance: u64,
+    /// Longest message JSON in bytes, all keys included (default 32 KiB;
+    /// Tencent limits a message's content to 12 KB). Longer ones are refused.
+    pub message_max_bytes: usize,
+    /// Receipts kept per conversation for messages not stored yet (default
+    /// 1,000): a receipt may arrive before its message, but one for a
+    /// message that never arrives must not be kept for ever. The oldest go
+    /// first.
+    pub pending_receipts_max: usize,
     /// Source of "now" in seconds.
     pub clock: Clock,
 }
@@ -76,6 +89,9 @@ impl Default for EngineConfig {
             cache_kib: 32 * 1024,
             wal_autocheckpoint: 8192,
             lazy_row_messages: 20_000,
+            future_time_tolerance: 60,
+            message_max_bytes: 32 * 1024,
+            pending_receipts_max: 1_000,
             clock: Arc::new(|| {
                 std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)

@@ -60,6 +60,27 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The same error with `what` (e.g. `[3] message "m1"`) before its
+    /// message, so that a batch's error names the item.
+    pub fn context(self, what: &str) -> Error {
+        let at = |m: String| format!("{what}: {m}");
+        match self {
+            Error::InvalidParam(m) => Error::InvalidParam(at(m)),
+            Error::ConversationNotFound(m) => Error::ConversationNotFound(at(m)),
+            Error::MessageNotFound(m) => Error::MessageNotFound(at(m)),
+            Error::GroupNotFound(m) => Error::GroupNotFound(at(m)),
+            Error::GroupExists(m) => Error::GroupExists(at(m)),
+            Error::LimitExceeded(m) => Error::LimitExceeded(at(m)),
+            Error::NotSupported(m) => Error::NotSupported(at(m)),
+            Error::StoreUnusable(m) => Error::StoreUnusable(at(m)),
+            Error::DiskFull(m) => Error::DiskFull(at(m)),
+            Error::ReadOnly(m) => Error::ReadOnly(at(m)),
+            Error::Storage(m) => Error::Storage(at(m)),
+        }
+    }
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode as C;

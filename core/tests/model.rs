@@ -19,6 +19,12 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 const ME: &str = "me";
 const T0: u64 = 1_600_000_000;
+/// The engine's clock in these tests (tests/common) and its future-time
+/// tolerance (the default).
+const CLOCK: u64 = 1_700_000_000;
+const TOLERANCE: u64 = 60;
+/// A far-ahead group sequence (a server that skipped ahead).
+const FAR_SEQ: u64 = 1 << 40;
 const TIE_BITS: u32 = 20;
 const TIE_MASK: i64 = (1 << TIE_BITS) - 1;
 const N_C2C: usize = 5;
@@ -73,6 +79,26 @@ struct MsgSpec {
     online: bool,
     /// A malformed message (server time 0): the whole batch must be rejected.
     bad: bool,
+    /// Clock skew: 0 none; 1 stamped an hour ahead of the clock; 2 years
+    /// ahead (groups: a sequence far ahead of the rest as well).
+    skew: u8,
+}
+
+impl MsgSpec {
+    /// The message's server time and sequence.
+    fn time_seq(&self) -> (u64, u64) {
+        let time = match self.skew {
+            1 => CLOCK + 3600 + self.when,
+            2 => CLOCK + 10 * 365 * 86_400 + self.when,
+            _ => T0 + self.when,
+        };
+        let seq = match (is_c2c(self.key), self.skew) {
+            (true, _) => 0,
+            (false, 2) => FAR_SEQ + self.when,
+            (false, _) => self.when + 1,
+        };
+        (time, seq)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -153,9 +179,10 @@ fn msg_spec() -> impl Strategy<Value = MsgSpec> {
         prop::bool::weighted(0.1),
         prop::bool::weighted(0.04),
         prop::bool::weighted(0.02),
+        prop_oneof![30 => Just(0u8), 2 => Just(1u8), 1 => Just(2u8)],
     )
         .prop_map(
-            |(id, key, when, who, at, excluded_last, online, bad)| MsgSpec {
+            |(id, key, when, who, at, excluded_last, online, bad, skew)| MsgSpec {
                 id,
                 key,
                 when,
@@ -164,6 +191,7 @@ fn msg_spec() -> impl Strategy<Value = MsgSpec> {
                 excluded_last,
                 online,
                 bad,
+                skew,
             },
         )
 }
@@ -207,7 +235,12 @@ fn keys() -> impl Strategy<Value = Vec<usize>> {
 }
 
 fn op() -> impl Strategy<Value = Op> {
-    let ts = prop_oneof![1 => Just(0u64), 4 => (0u64..45).prop_map(|t| T0 + t)];
+    // Now and then a time ahead of every stored message (a skewed clock).
+    let ts = prop_oneof![
+        1 => Just(0u64),
+        4 => (0u64..45).prop_map(|t| T0 + t),
+        1 => Just(CLOCK + 3600),
+    ];
     let seq = prop_oneof![1 => Just(0u64), 4 => 1u64..45];
     prop_oneof![
         12 => prop::collection::vec(msg_spec(), 1..8).prop_map(Op::Receive),
@@ -311,6 +344,17 @@ fn position_for(k: usize, c: &MConv, time: u64, seq: u64) -> i64 {
         }
     } else {
         seq as i64
+    }
+}
+
+/// Where a received message goes: a C2C message stamped beyond the clock
+/// (plus the tolerance) takes the place of one arriving now, just after the
+/// newest stored, not before the clock minus the tolerance.
+fn arrival_position(k: usize, c: &MConv, time: u64, seq: u64) -> i64 {
+    if is_c2c(k) && time > CLOCK + TOLERANCE {
+        (c.max_pos + 1).max(((CLOCK - TOLERANCE) as i64) << TIE_BITS)
+    } else {
+        position_for(k, c, time, seq)
     }
 }
 
@@ -459,18 +503,14 @@ impl Model {
             let from_self = matches!(m.who, 7 | 8);
             let counted = !from_self && m.who != 9;
             let at = !is_c2c(k) && !from_self && matches!(m.at, 3..=5);
-            let (time, seq) = if is_c2c(k) {
-                (T0 + m.when, 0)
-            } else {
-                (T0 + m.when, m.when + 1)
-            };
+            let (time, seq) = m.time_seq();
             self.conv_for(k);
             if self.ids.contains(&id) {
                 dups += 1;
                 continue;
             }
             let c = self.convs.get_mut(&k).unwrap();
-            let pos = position_for(k, c, time, seq);
+            let pos = arrival_position(k, c, time, seq);
             c.msgs.push(MMsg {
                 id: id.clone(),
                 pos,
@@ -496,11 +536,7 @@ fn incoming(m: &MsgSpec) -> IncomingMessage {
     } else {
         format!("s{}", m.who)
     };
-    let (time, seq) = if is_c2c(m.key) {
-        (T0 + m.when, 0)
-    } else {
-        (T0 + m.when, m.when + 1)
-    };
+    let (time, seq) = m.time_seq();
     let mut msg = IncomingMessage::new(&id, k, &sender, if m.bad { 0 } else { time }, seq);
     msg.from_self = m.who == 7;
     msg.excluded_from_unread = m.who == 9;
@@ -563,8 +599,9 @@ fn step(te: &mut TestEngine, m: &mut Model, op: &Op) -> Result<(), TestCaseError
             let (got, want): (Result<(), Error>, Expect<()>) = match how {
                 0 => {
                     let want = if m.visible(k) {
+                        // A local read never reaches past the newest stored message.
                         let c = m.convs.get_mut(&k).unwrap();
-                        c.read_pos = c.read_pos.max(read_limit(k, c, *ts, *seq));
+                        c.read_pos = c.read_pos.max(read_limit(k, c, *ts, *seq).min(c.max_pos));
                         Ok(())
                     } else {
                         Err("ConversationNotFound")
@@ -629,7 +666,9 @@ fn step(te: &mut TestEngine, m: &mut Model, op: &Op) -> Result<(), TestCaseError
         }
         Op::ReadPos { key: k, ts, seq } => {
             let k = *k;
-            let want = if *ts == 0 && *seq == 0 {
+            // C2C moves by time, groups by sequence; the other kind is refused.
+            let (own, other) = if is_c2c(k) { (*ts, *seq) } else { (*seq, *ts) };
+            let want = if own == 0 || other != 0 {
                 Err("InvalidParam")
             } else {
                 let c = m.conv_for(k);

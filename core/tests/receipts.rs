@@ -400,15 +400,21 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
     /// The read count of every message equals the number of distinct roster
     /// members (minus the sender) whose receipt arrived, whatever the order,
-    /// duplicates and strangers.
+    /// duplicates and strangers; a receipt naming another group (where every
+    /// reader is a member) counts nowhere.
     #[test]
     fn read_count_is_distinct_roster_members_with_receipts(
         roster in proptest::collection::btree_set(0u8..12, 1..10),
-        receipts in proptest::collection::vec((0u8..4, 0u8..16), 0..60),
+        receipts in proptest::collection::vec((0u8..4, 0u8..16, 0u8..4), 0..60),
     ) {
         let mut alice = engine("alice");
         let roster: Vec<String> = roster.iter().map(|u| format!("u{u}")).chain(["alice".to_string()]).collect();
         alice.set_group_members(&group("g"), None, RosterOp::Set, &roster).unwrap();
+        let everyone: Vec<String> = (0..16).map(|u| format!("u{u}")).chain(["alice".to_string()]).collect();
+        alice.set_group_members(&group("h"), None, RosterOp::Set, &everyone).unwrap();
+        let mut other = in_group("hm", "h", "alice", 1);
+        other.from_self = true;
+        alice.receive(vec![other]).unwrap();
         let mut model: std::collections::BTreeMap<u8, std::collections::BTreeSet<String>> = Default::default();
         // Messages 0 and 1 arrive first, 2 and 3 only after the receipts.
         for msg in 0..2u8 {
@@ -417,15 +423,15 @@ proptest! {
             alice.receive(vec![m]).unwrap();
         }
         for chunk in receipts.chunks(7) {
-            alice.apply_receipts(chunk.iter().map(|(msg, reader)| InboundReceipt {
-                conv: group("g"),
+            alice.apply_receipts(chunk.iter().map(|(msg, reader, conv)| InboundReceipt {
+                conv: group(if *conv == 3 { "h" } else { "g" }),
                 msg_id: format!("m{msg}"),
                 reader: format!("u{reader}"),
                 timestamp: 1,
             }).collect()).unwrap();
-            for (msg, reader) in chunk {
+            for (msg, reader, conv) in chunk {
                 let r = format!("u{reader}");
-                if roster.contains(&r) {
+                if roster.contains(&r) && *conv != 3 {
                     model.entry(*msg).or_default().insert(r);
                 }
             }
@@ -441,5 +447,7 @@ proptest! {
             let want = model.get(&msg).map_or(0, |s| s.len() as u64);
             prop_assert_eq!((got.read_count, got.unread_count), (want, members - want));
         }
+        let hm = alice.message_by_id("hm").unwrap().unwrap();
+        prop_assert_eq!(hm.read_count, 0);
     }
 }

@@ -46,13 +46,31 @@ fn store_at_version(path: &Path, user: &str, v: i64) {
             "INSERT INTO meta (key, value) VALUES ('user_id', '{user}');
              INSERT INTO conversation (id, conv_type, peer, unread, max_pos, active_time,
                                        order_key, create_time, update_time)
-                 VALUES (1, 1, 'bob', 1, {pos}, 100, {key}, 100, 100);
-             INSERT INTO message (conv, pos, msg_id, sender, server_time, seq, flags, body)
-                 VALUES (1, {pos}, 'm1', 'bob', 100, 0, 16, '{{}}');",
+                 VALUES (1, 1, 'bob', 1, {pos}, 100, {key}, 100, 100);",
             pos = 100i64 << 20,
             key = (100i64 << 20) | 1,
         ))
         .unwrap();
+        // From version 5 on a message row carries its id's hash and key row.
+        let (cols, vals) = if v >= 5 {
+            (", msg_hash", format!(", {}", store::msg_hash("m1")))
+        } else {
+            ("", String::new())
+        };
+        conn.execute_batch(&format!(
+            "INSERT INTO message (conv, pos, msg_id, sender, server_time, seq, flags, body{cols})
+                 VALUES (1, {pos}, 'm1', 'bob', 100, 0, 16, '{{}}'{vals});",
+            pos = 100i64 << 20,
+        ))
+        .unwrap();
+        if v >= 5 {
+            conn.execute_batch(&format!(
+                "INSERT INTO message_key (msg_hash, id) VALUES ({}, 1);
+                 UPDATE meta SET value = '1' WHERE key = 'rows_upto';",
+                store::msg_hash("m1")
+            ))
+            .unwrap();
+        }
     }
 }
 

@@ -115,6 +115,21 @@ pub fn debug_verify() -> Option<Result<(), String>> {
         .map(|s| s.engine.verify().map_err(|e| e.to_string()))
 }
 
+/// Test and fuzzing hook, not part of the C ABI: the logged-in engine's
+/// visible conversations (every field) and total, as text, so that a test can
+/// tell whether a refused call changed anything. `None` when logged out.
+#[doc(hidden)]
+pub fn debug_state() -> Option<String> {
+    let core = lock(&CORE);
+    core.session.as_ref().map(|s| {
+        format!(
+            "total {} {:?}",
+            s.engine.total_unread(),
+            s.engine.all_conversations()
+        )
+    })
+}
+
 /// Refuses unless initialised.
 pub fn check_init() -> boundary::Sync<()> {
     if lock(&CORE).init.is_none() {
@@ -173,9 +188,17 @@ pub fn op(
 /// Runs an engine operation that builds its whole batch itself (events
 /// first, then its result), enqueued before the lock is released.
 pub fn op_batch(f: impl FnOnce(&mut Session) -> Vec<Cb>) -> boundary::Sync<i32> {
+    op_batch_try(|s| Ok(f(s)))
+}
+
+/// As [`op_batch`], but `f` may refuse the call before it changes anything:
+/// its refusal is the call's return value (and `IMCoreGetLastError`).
+pub fn op_batch_try(
+    f: impl FnOnce(&mut Session) -> boundary::Sync<Vec<Cb>>,
+) -> boundary::Sync<i32> {
     let mut core = lock(&CORE);
     let session = core.session()?;
-    let batch = f(session);
+    let batch = f(session)?;
     send(batch);
     drop(core);
     Ok(TIM_SUCC)

@@ -4,26 +4,16 @@
 
 use crate::boundary::{self, guard, guard_value, req_str, Reject};
 use crate::json::{self, Obj};
-use crate::runtime::{self, comm, lock, op_batch, Cb, Session, CORE};
+use crate::runtime::{self, comm, lock, op_batch, op_batch_try, Cb, Session, CORE};
 use crate::*;
 use imcore::engine::{
-    ConversationSync, GroupChange, InboundReceipt, Outbound, OutboundEnvelope, RosterOp,
+    ConversationSync, GroupChange, Inbound, InboundReceipt, Outbound, OutboundEnvelope, RosterOp,
 };
 use imcore::{ConvKey, ConvType, GroupType, IncomingMessage, ReceiveOpt, SyncPhase};
 use serde_json::{json, Value};
 use std::ffi::{c_char, c_void};
 
 // ------------------------------------------------------------- inbound --
-
-/// One parsed inbound envelope.
-enum Inbound {
-    Message(IncomingMessage),
-    Receipt(InboundReceipt),
-    ReadPosition(ConvKey, u64, u64),
-    Members(ConvKey, Option<GroupType>, RosterOp, Vec<String>),
-    Sync(SyncPhase),
-    Conversation(ConversationSync),
-}
 
 fn key_of(o: &Obj<'_>, id_key: &str, type_key: &str) -> boundary::Sync<ConvKey> {
     let id = o.str(id_key)?;
@@ -46,6 +36,13 @@ fn parse_message(v: &Value, ctx: &str) -> boundary::Sync<IncomingMessage> {
     let sender = o.require("message_sender", sender)?.to_owned();
     let server_time = o.u64("message_server_time")?;
     let server_time = o.require("message_server_time", server_time)?;
+    if let Some(elems) = o.get("message_elem_array") {
+        if !elems.is_array() {
+            return Err(Reject::json(format!(
+                "{ctx}.message_elem_array must be an array"
+            )));
+        }
+    }
     let m = IncomingMessage {
         msg_id,
         conv,
@@ -66,8 +63,6 @@ fn parse_message(v: &Value, ctx: &str) -> boundary::Sync<IncomingMessage> {
         online_only: o.bool("message_is_online_msg")?.unwrap_or(false),
         body: v.to_string(),
     };
-    m.validate()
-        .map_err(|e| Reject::param(format!("{ctx}: {}", boundary::strip(&e))))?;
     Ok(m)
 }
 
@@ -106,14 +101,11 @@ fn parse_envelope(v: &Value, ctx: &str) -> boundary::Sync<Inbound> {
         }
         "read_position" => {
             let key = key_of(&o, "conv_id", "conv_type")?;
-            let ts = o.u64("timestamp")?.unwrap_or(0);
-            let seq = o.u64("sequence")?.unwrap_or(0);
-            if ts == 0 && seq == 0 {
-                return Err(Reject::json(format!(
-                    "{ctx} needs \"timestamp\" (C2C) or \"sequence\" (group)"
-                )));
+            Inbound::ReadPosition {
+                conv: key,
+                timestamp: o.u64("timestamp")?.unwrap_or(0),
+                sequence: o.u64("sequence")?.unwrap_or(0),
             }
-            Inbound::ReadPosition(key, ts, seq)
         }
         "group_members" => {
             let id = o.str("group_id")?;
@@ -136,11 +128,16 @@ fn parse_envelope(v: &Value, ctx: &str) -> boundary::Sync<Inbound> {
                 }
             };
             let members = o.strings("members")?.unwrap_or_default();
-            Inbound::Members(key, gt, op, members)
+            Inbound::Members {
+                group: key,
+                group_type: gt,
+                op,
+                members,
+            }
         }
         "sync" => {
             let phase = o.str("phase")?;
-            Inbound::Sync(match o.require("phase", phase)? {
+            let phase = match o.require("phase", phase)? {
                 "start" => SyncPhase::Started,
                 "finish" => SyncPhase::Finished,
                 "failed" => SyncPhase::Failed,
@@ -149,7 +146,11 @@ fn parse_envelope(v: &Value, ctx: &str) -> boundary::Sync<Inbound> {
                         "{ctx}.phase is {other:?}; expected \"start\", \"finish\" or \"failed\""
                     )))
                 }
-            })
+            };
+            Inbound::Sync {
+                phase,
+                server_time: o.u64("server_time")?.unwrap_or(0),
+            }
         }
         "conversation" => {
             let c = o
@@ -212,68 +213,15 @@ fn parse_envelope(v: &Value, ctx: &str) -> boundary::Sync<Inbound> {
     })
 }
 
-/// Applies parsed envelopes in order; consecutive messages, receipts and
-/// conversation states go to one engine call (one transaction) each.
+/// Applies a push as the engine does (every envelope checked first, then
+/// applied in order) and builds the callback's JSON.
 fn apply(s: &mut Session, envs: Vec<Inbound>) -> Result<Value, imcore::Error> {
-    let (mut stored, mut dup, mut online, mut applied) = (0usize, 0usize, 0usize, 0usize);
-    let mut it = envs.into_iter().peekable();
-    while let Some(e) = it.next() {
-        match e {
-            Inbound::Message(m) => {
-                let mut batch = vec![m];
-                while let Some(Inbound::Message(_)) = it.peek() {
-                    if let Some(Inbound::Message(m)) = it.next() {
-                        batch.push(m);
-                    }
-                }
-                let n = batch.len();
-                let r = s.engine.receive(batch)?;
-                stored += r.stored;
-                dup += r.duplicates;
-                online += r.online;
-                applied += n;
-            }
-            Inbound::Receipt(r) => {
-                let mut batch = vec![r];
-                while let Some(Inbound::Receipt(_)) = it.peek() {
-                    if let Some(Inbound::Receipt(r)) = it.next() {
-                        batch.push(r);
-                    }
-                }
-                let n = batch.len();
-                s.engine.apply_receipts(batch)?;
-                applied += n;
-            }
-            Inbound::Conversation(c) => {
-                let mut batch = vec![c];
-                while let Some(Inbound::Conversation(_)) = it.peek() {
-                    if let Some(Inbound::Conversation(c)) = it.next() {
-                        batch.push(c);
-                    }
-                }
-                let n = batch.len();
-                s.engine.merge_conversations(batch)?;
-                applied += n;
-            }
-            Inbound::ReadPosition(k, ts, seq) => {
-                s.engine.apply_read_position(&k, ts, seq)?;
-                applied += 1;
-            }
-            Inbound::Members(k, gt, op, members) => {
-                s.engine.set_group_members(&k, gt, op, &members)?;
-                applied += 1;
-            }
-            Inbound::Sync(p) => {
-                s.engine.sync_phase(p);
-                applied += 1;
-            }
-        }
-    }
+    let r = s.engine.apply_inbound(envs)?;
     Ok(json!({
-        "applied": applied,
-        "messages_stored": stored,
-        "messages_duplicate": dup,
-        "messages_online": online,
+        "applied": r.applied,
+        "messages_stored": r.messages.stored,
+        "messages_duplicate": r.messages.duplicates,
+        "messages_online": r.messages.online,
     }))
 }
 
@@ -281,14 +229,15 @@ fn apply(s: &mut Session, envs: Vec<Inbound>) -> Result<Value, imcore::Error> {
 /// each an object with "kind": "message", "receipt", "read_position",
 /// "group_members", "sync" or "conversation".
 ///
-/// Every envelope is parsed and validated first: a malformed one refuses the
-/// whole push (nothing applied) with TIM_ERR_JSON / TIM_ERR_PARAM /
-/// TIM_ERR_CONV and a description naming `[index].key`. Then they are applied
-/// in order, consecutive "message" (and "receipt", "conversation")
-/// envelopes in one transaction; an engine error stops there (what was
-/// applied before stays) and arrives in the callback with its code and a
-/// desc naming the envelope index. Events (new messages, conv events,
-/// receipts, totals) come before the result.
+/// Every envelope is parsed and checked against every rule first: a
+/// malformed one refuses the whole push (nothing applied) with TIM_ERR_JSON /
+/// TIM_ERR_PARAM / TIM_ERR_CONV and a description naming `[index].key`; one
+/// the engine's rules refuse (a range, a limit, the wrong kind of read
+/// position) with TIM_ERR_PARAM and `[index] kind id: problem`. Then they are applied in
+/// order, consecutive "message" (and "receipt", "conversation") envelopes in
+/// one transaction; only a storage failure can stop that midway (push the
+/// same array again: every kind is idempotent). Events (new messages, conv
+/// events, receipts, totals) come before the result.
 /// Callback json: `{"applied":n,"messages_stored":n,"messages_duplicate":n,
 /// "messages_online":n}`.
 /// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
@@ -311,13 +260,17 @@ pub unsafe extern "C" fn IMCoreInboundPush(
             .map(|(i, e)| parse_envelope(e, &format!("[{i}]")))
             .collect::<boundary::Sync<Vec<_>>>()?;
         let ud = user_data as usize;
-        op_batch(move |s| {
+        op_batch_try(move |s| {
+            // Every rule of every envelope, before anything is applied.
+            s.engine
+                .check_inbound(&envs)
+                .map_err(|e| Reject::param(boundary::strip(&e)))?;
             let result = apply(s, envs).map(|v| v.to_string());
             let mut batch = crate::events::collect(s);
             if cb.is_some() {
                 batch.push(comm(cb, ud, result));
             }
-            batch
+            Ok(batch)
         })
     })
 }

@@ -32,6 +32,13 @@ const NAMES: [&str; 4] = [
 ];
 const T0: u64 = 1_700_000_000;
 
+/// The device clock (seconds).
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 /// The bytes of the input, read front to back; 0 once exhausted.
 struct Src<'a> {
     d: &'a [u8],
@@ -62,11 +69,17 @@ impl Src<'_> {
         let cut = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
         CString::new(&bytes[..cut]).expect("cut at the NUL")
     }
+    /// A time: mostly near T0, sometimes skewed (an hour or years ahead of
+    /// the clock, far in the past) or out of range.
     fn time(&mut self) -> u64 {
         match self.b() {
             255 => 0,
             254 => u64::MAX,
             253 => i64::MAX as u64,
+            252 => 99_999_999_999,
+            251 => now() + 3600,
+            250 => now() + 10 * 365 * 86_400,
+            249 => 1,
             v => T0 + u64::from(v),
         }
     }
@@ -74,6 +87,8 @@ impl Src<'_> {
         match self.b() {
             255 => u64::MAX,
             254 => i64::MAX as u64,
+            253 => 1 << 40,
+            252 => i64::MAX as u64 + 1,
             v => u64::from(v % 32),
         }
     }
@@ -166,8 +181,16 @@ fn envelope(src: &mut Src<'_>, sent: &[String]) -> Value {
         }
         3 => {
             let (conv, t) = src.conv();
-            json!({"kind": "read_position", "conv_id": conv, "conv_type": t,
-                   "timestamp": src.time(), "sequence": src.seq()})
+            // Both fields, only the time, or only the sequence: right or
+            // wrong kind for the conversation.
+            match src.b() % 3 {
+                0 => json!({"kind": "read_position", "conv_id": conv, "conv_type": t,
+                            "timestamp": src.time(), "sequence": src.seq()}),
+                1 => json!({"kind": "read_position", "conv_id": conv, "conv_type": t,
+                            "timestamp": src.time()}),
+                _ => json!({"kind": "read_position", "conv_id": conv, "conv_type": t,
+                            "sequence": src.seq()}),
+            }
         }
         4 => {
             let op = src.pick(&["set", "add", "remove", "bogus"]);
@@ -372,9 +395,20 @@ fn run_op(op: u8, src: &mut Src<'_>, st: &mut State) {
             let n = 1 + src.b() % 4;
             let envs: Vec<Value> = (0..n).map(|_| envelope(src, &st.sent)).collect();
             let t = cs(&Value::Array(envs).to_string());
-            call("IMCoreInboundPush", |cb, ud| unsafe {
+            let before = ffi::runtime::debug_state();
+            let code = call("IMCoreInboundPush", |cb, ud| unsafe {
                 IMCoreInboundPush(t.as_ptr(), cb, ud)
             });
+            // A push is all or nothing: a refused one changed nothing.
+            if code.is_some_and(|c| c != 0) {
+                poll();
+                assert_eq!(
+                    ffi::runtime::debug_state(),
+                    before,
+                    "a refused push ({}) changed the state: {t:?}",
+                    last_error()
+                );
+            }
         }
         2 => {
             let t = src.raw();

@@ -751,7 +751,7 @@ static void test_transport(void) {
     char *bad = msg_env("m7", "bob", 1, "bob", 0, 0, NULL);
     char *arr = fmt("[%s,%s]", good, bad);
     CHECK_EQ(IMCoreInboundPush(arr, call_cb, NULL), TIM_ERR_PARAM);
-    CHECK_CONTAINS(err(), "[1].message");
+    CHECK_CONTAINS(err(), "[1] message: message \"m7\"");
     free(arr);
     c = call_new();
     RUN(c, TIMMsgFindMessages("[\"m6\"]", call_cb, c));
@@ -770,7 +770,8 @@ static void test_transport(void) {
     CHECK_EQ(jint(jget(c->json, "messages_duplicate")), 1);
     call_free(c);
     free(arr), free(good), free(bad);
-    CHECK_EQ(IMCoreInboundPush("[{\"kind\":\"read_position\",\"conv_id\":\"bob\",\"conv_type\":1}]", call_cb, NULL), TIM_ERR_JSON);
+    CHECK_EQ(IMCoreInboundPush("[{\"kind\":\"read_position\",\"conv_id\":\"bob\",\"conv_type\":1}]", call_cb, NULL), TIM_ERR_PARAM);
+    CHECK_CONTAINS(err(), "[0] read_position: c2c_bob: timestamp must be > 0");
     push_ok("[{\"kind\":\"read_position\",\"conv_id\":\"bob\",\"conv_type\":1,\"timestamp\":1700000020},"
             "{\"kind\":\"group_members\",\"group_id\":\"team\",\"group_type\":1,\"op\":\"set\",\"members\":[\"alice\",\"dave\"]},"
             "{\"kind\":\"sync\",\"phase\":\"start\"},"

@@ -9,6 +9,7 @@
 
 mod counters;
 mod groups;
+mod inbound;
 mod index;
 mod lazy_rows;
 mod manage;
@@ -23,6 +24,7 @@ mod unread;
 mod verify;
 mod work;
 
+pub use inbound::{Inbound, InboundReport};
 pub use outbox::{AckOutcome, GroupChange, Outbound, OutboundEnvelope, ReadPosition};
 pub use receipts::{InboundReceipt, MemberPage, RosterOp};
 pub use receive::ReceiveReport;
@@ -60,6 +62,8 @@ pub struct Engine {
     pending: VecDeque<Changes>,
     outbox: bool,
     lazy: lazy_rows::LazyRows,
+    /// Server time minus the device clock, learned from the server (seconds).
+    clock_offset: i64,
 }
 
 impl std::fmt::Debug for Engine {
@@ -97,6 +101,7 @@ impl Engine {
             pending: VecDeque::new(),
             outbox: false,
             lazy: lazy_rows::LazyRows::default(),
+            clock_offset: 0,
         };
         // The load is also the conversation table's integrity check.
         engine.load().map_err(|e| match e {
@@ -119,9 +124,24 @@ impl Engine {
         &self.config
     }
 
-    /// Seconds since the epoch, from the configured clock.
+    /// Seconds since the epoch: the configured clock, corrected by the
+    /// server's time once the server told it ([`Engine::observe_server_time`]).
     pub fn now(&self) -> u64 {
-        (self.config.clock)()
+        (self.config.clock)().saturating_add_signed(self.clock_offset)
+    }
+
+    /// The server's current time (seconds), as the host learned it (a sync,
+    /// the ack of a send). From then on "now" — what orders my sends and
+    /// decides which message times lie in the future — is the device clock
+    /// moved by the difference, so a device clock that is off does not put
+    /// my messages or reads ahead of everyone else's. 0 or an out-of-range
+    /// time is ignored.
+    pub fn observe_server_time(&mut self, server_time: u64) {
+        if server_time == 0 || server_time > crate::message::MAX_TIME {
+            return;
+        }
+        let device = (self.config.clock)();
+        self.clock_offset = server_time as i64 - device as i64;
     }
 
     /// Takes the queued event batches, oldest first (one per operation that
@@ -205,6 +225,7 @@ impl Engine {
             &self.index,
             &self.lazy,
         );
+        w.now = self.now();
         let out = f(&mut w)?;
         let applied = w.finish()?;
         tx.commit()?;

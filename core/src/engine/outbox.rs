@@ -440,6 +440,11 @@ impl Engine {
             _ => None,
         };
         let envelope = decode(envelope_id as i64, &payload)?;
+        // The server stamped an accepted send with its time: the clock
+        // follows it (a device clock that is off does not order my sends).
+        if code == 0 && matches!(envelope.item, Outbound::Message { .. }) {
+            self.observe_server_time(server_time);
+        }
         let later: Vec<Outbound> = if undo.is_some() {
             self.outbox()?
                 .into_iter()

@@ -372,7 +372,7 @@ impl Engine {
         if from_self {
             match st.key.conv_type {
                 ConvType::C2c => {
-                    peer_receipt = self.has_receipt(&r.msg_id)?;
+                    peer_receipt = self.has_receipt(st.id, &r.msg_id)?;
                     is_peer_read = peer_receipt
                         || (st.peer_read_time > 0 && r.server_time as u64 <= st.peer_read_time);
                 }

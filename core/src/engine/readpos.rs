@@ -4,9 +4,66 @@
 
 use super::state::{ConvState, AT_ALL, AT_ME};
 use super::work::Work;
-use crate::error::Result;
-use crate::message::flags;
+use crate::error::{invalid, Result};
+use crate::message::{flags, MAX_TIME};
+use crate::types::{ConvKey, ConvType};
 use rusqlite::params;
+
+/// The names a read position's two fields go by in one envelope kind.
+pub(crate) struct PositionKeys {
+    pub time: &'static str,
+    pub seq: &'static str,
+}
+
+/// The `read_position` envelope's keys.
+pub(crate) const READ_POSITION_KEYS: PositionKeys = PositionKeys {
+    time: "timestamp",
+    seq: "sequence",
+};
+
+/// Checks a read position that comes from the server or another device: a
+/// C2C conversation moves by time only, a group by sequence only, each in
+/// range. A position of the wrong kind is refused rather than read as "0 =
+/// everything" (which would clear the conversation). `required`: one of the
+/// two must be set (a snapshot may carry neither).
+pub(crate) fn check_position(
+    key: &ConvKey,
+    time: u64,
+    seq: u64,
+    names: &PositionKeys,
+    required: bool,
+) -> Result<()> {
+    let (own, own_value, other, other_value) = match key.conv_type {
+        ConvType::C2c => (names.time, time, names.seq, seq),
+        ConvType::Group => (names.seq, seq, names.time, time),
+    };
+    if other_value != 0 {
+        let moves = match key.conv_type {
+            ConvType::C2c => "a C2C conversation's read position moves by time",
+            ConvType::Group => "a group's read position moves by sequence",
+        };
+        return Err(invalid(format!(
+            "{key}: {other} {other_value} given; {moves} ({own})"
+        )));
+    }
+    if required && own_value == 0 {
+        return Err(invalid(format!("{key}: {own} must be > 0")));
+    }
+    if time > MAX_TIME {
+        return Err(invalid(format!(
+            "{key}: {} {time} is out of range (at most {MAX_TIME})",
+            names.time
+        )));
+    }
+    if seq > i64::MAX as u64 {
+        return Err(invalid(format!(
+            "{key}: {} {seq} is out of range (at most {})",
+            names.seq,
+            i64::MAX
+        )));
+    }
+    Ok(())
+}
 
 /// Moves conversation `idx`'s read position forward to `pos` (never back)
 /// and re-derives its unread count and @-info. Returns whether it moved.

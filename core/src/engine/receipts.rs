@@ -5,6 +5,7 @@
 //! is simply there when the message is.
 
 use super::outbox::Outbound;
+use super::work::Work;
 use super::Engine;
 use crate::error::{invalid, Error, Result};
 use crate::events::ReceiptUpdate;
@@ -37,6 +38,32 @@ pub struct InboundReceipt {
     pub timestamp: u64,
 }
 
+impl InboundReceipt {
+    /// Checks every field; the error names the key.
+    pub fn validate(&self) -> Result<()> {
+        check_id("msg_receipt_conv_id", &self.conv.peer)?;
+        check_id("msg_receipt_user_id", &self.reader)?;
+        if self.msg_id.len() > crate::types::MAX_ID_LEN || self.msg_id.contains('\0') {
+            return Err(invalid(format!(
+                "msg_receipt_msg_id {:?} is not valid (at most {} bytes, no NUL)",
+                self.msg_id,
+                crate::types::MAX_ID_LEN
+            )));
+        }
+        if self.msg_id.is_empty() && self.conv.conv_type == ConvType::Group {
+            return Err(invalid("a group receipt needs msg_receipt_msg_id"));
+        }
+        if self.timestamp > crate::message::MAX_TIME {
+            return Err(invalid(format!(
+                "msg_receipt_time_stamp {} is out of range (at most {})",
+                self.timestamp,
+                crate::message::MAX_TIME
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// One page of a message's read or unread members.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemberPage {
@@ -60,12 +87,7 @@ impl Engine {
         op: RosterOp,
         members: &[String],
     ) -> Result<()> {
-        if group.conv_type != ConvType::Group {
-            return Err(invalid(format!("{group} is not a group conversation")));
-        }
-        for m in members {
-            check_id("group member id", m)?;
-        }
+        check_roster(group, members)?;
         self.commit(|w| {
             let idx = w.conv_for(group)?;
             let id = w.get(idx).id;
@@ -134,33 +156,23 @@ impl Engine {
 
     /// Applies receipts that arrived (the sender's side) in one transaction.
     /// Yields one [`ReceiptUpdate`] per message (or C2C conversation) whose
-    /// read state changed. Duplicates and receipts from non-members or from
-    /// anyone but the C2C peer change nothing. Returns how many applied.
+    /// read state changed. A receipt applies only to my messages in the
+    /// conversation it names, from that conversation's peer (C2C) or from a
+    /// member of that group's roster; anything else — another
+    /// conversation's message, a stranger, an unknown conversation, a
+    /// duplicate — changes nothing and fires nothing. Returns how many
+    /// applied.
     pub fn apply_receipts(&mut self, receipts: Vec<InboundReceipt>) -> Result<usize> {
         for r in &receipts {
-            check_id("receipt conversation id", &r.conv.peer)?;
-            check_id("receipt reader", &r.reader)?;
-            if r.msg_id.len() > crate::types::MAX_ID_LEN || r.msg_id.contains('\0') {
-                return Err(invalid(format!(
-                    "receipt message id {:?} is not valid",
-                    r.msg_id
-                )));
-            }
-            if r.msg_id.is_empty() && r.conv.conv_type == ConvType::Group {
-                return Err(invalid("a group receipt needs a message id"));
-            }
-            if r.timestamp > crate::message::MAX_TIME {
-                return Err(invalid(format!(
-                    "receipt time {} is out of range",
-                    r.timestamp
-                )));
-            }
+            r.validate()?;
         }
         let me = self.user_id.clone();
+        let pending_max = self.config.pending_receipts_max;
         self.commit(|w| {
             let tx = w.tx;
             let mut applied = 0;
             let mut touched: Vec<(ConvKey, String)> = Vec::new();
+            let mut pending_in: Vec<i64> = Vec::new();
             for r in receipts {
                 if r.reader == me {
                     continue;
@@ -168,7 +180,12 @@ impl Engine {
                 if r.conv.conv_type == ConvType::C2c && r.reader != r.conv.peer {
                     continue;
                 }
-                let idx = w.conv_for(&r.conv)?;
+                // A receipt is for one of my messages, so its conversation
+                // exists; one naming an unknown conversation is dropped
+                // rather than making a hidden conversation for it.
+                let Some(idx) = w.lookup(&r.conv) else {
+                    continue;
+                };
                 let st = w.get(idx);
                 if r.msg_id.is_empty() {
                     if r.timestamp > st.peer_read_time {
@@ -186,35 +203,48 @@ impl Engine {
                     continue;
                 }
                 let id = st.id;
+                let mine = my_message_in(w, id, &r.msg_id)?;
                 let n = tx
                     .prepare_cached(
-                        "INSERT OR IGNORE INTO receipt (msg_id, reader, conv, time)
-                         VALUES (?1, ?2, ?3, ?4)",
+                        "INSERT OR IGNORE INTO receipt (msg_id, reader, conv, time, pending)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
                     )?
-                    .execute(params![r.msg_id, r.reader, id, r.timestamp as i64])?;
-                if n == 1 {
-                    applied += 1;
-                    let key = (r.conv.clone(), r.msg_id.clone());
-                    if !touched.contains(&key) {
-                        touched.push(key);
+                    .execute(params![
+                        r.msg_id,
+                        r.reader,
+                        id,
+                        r.timestamp as i64,
+                        mine.is_none()
+                    ])?;
+                if n == 0 {
+                    continue;
+                }
+                match mine {
+                    // Not arrived yet (or not mine): kept, bounded, no event.
+                    None => {
+                        if !pending_in.contains(&id) {
+                            pending_in.push(id);
+                        }
+                    }
+                    Some(_)
+                        if r.conv.conv_type == ConvType::Group
+                            && !is_member(tx, id, &r.reader)? => {}
+                    Some(_) => {
+                        applied += 1;
+                        let key = (r.conv.clone(), r.msg_id.clone());
+                        if !touched.contains(&key) {
+                            touched.push(key);
+                        }
                     }
                 }
             }
+            for conv in pending_in {
+                prune_pending(tx, conv, pending_max)?;
+            }
             for (conv, msg_id) in touched {
-                let row: Option<(String, i64)> = match w.find_message(&msg_id)? {
-                    None => None,
-                    Some(rowid) => tx
-                        .prepare_cached("SELECT sender, flags FROM message WHERE id = ?1")?
-                        .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?)))
-                        .optional()?,
-                };
-                // Not arrived yet, or not mine: kept, no event.
-                let Some((sender, fl)) = row.filter(|(_, fl)| fl & flags::FROM_SELF != 0) else {
-                    continue;
-                };
-                let _ = fl;
-                let idx = w.lookup(&conv).expect("created above");
-                let st = w.get(idx);
+                let idx = w.lookup(&conv).expect("looked up above");
+                let st_id = w.get(idx).id;
+                let sender = my_message_in(w, st_id, &msg_id)?.expect("mine, checked above");
                 let update = match conv.conv_type {
                     ConvType::C2c => ReceiptUpdate {
                         conv: conv.clone(),
@@ -225,7 +255,7 @@ impl Engine {
                         unread_count: 0,
                     },
                     ConvType::Group => {
-                        let (read, unread) = counts(tx, st.id, &msg_id, &sender)?;
+                        let (read, unread) = counts(tx, st_id, &msg_id, &sender)?;
                         ReceiptUpdate {
                             conv: conv.clone(),
                             msg_id,
@@ -286,7 +316,8 @@ impl Engine {
         let mut stmt = self.conn.prepare_cached(
             "SELECT g.user_id FROM group_member g
              WHERE g.conv = ?1 AND g.user_id != ?2
-               AND EXISTS (SELECT 1 FROM receipt r WHERE r.msg_id = ?3 AND r.reader = g.user_id) = ?4
+               AND EXISTS (SELECT 1 FROM receipt r
+                           WHERE r.msg_id = ?3 AND r.reader = g.user_id AND r.conv = ?1) = ?4
              ORDER BY g.user_id LIMIT ?5 OFFSET ?6",
         )?;
         let rows = stmt.query_map(
@@ -372,12 +403,14 @@ impl Engine {
         Ok(msgs)
     }
 
-    /// Whether the peer sent a receipt for this message.
-    pub(crate) fn has_receipt(&self, msg_id: &str) -> Result<bool> {
+    /// Whether the peer sent a receipt for this message of conversation `conv`.
+    pub(crate) fn has_receipt(&self, conv: i64, msg_id: &str) -> Result<bool> {
         Ok(self
             .conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM receipt WHERE msg_id = ?1)")?
-            .query_row([msg_id], |r| r.get(0))?)
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM receipt WHERE msg_id = ?1 AND conv = ?2)",
+            )?
+            .query_row(params![msg_id, conv], |r| r.get(0))?)
     }
 
     /// (read, unread) of one of my group messages.
@@ -389,6 +422,63 @@ impl Engine {
     ) -> Result<(u64, u64)> {
         counts(&self.conn, conv, msg_id, sender)
     }
+}
+
+/// The sender of message `msg_id` if it is mine and stored in conversation
+/// row `conv`.
+fn my_message_in(w: &Work<'_>, conv: i64, msg_id: &str) -> Result<Option<String>> {
+    let Some(rowid) = w.find_message(msg_id)? else {
+        return Ok(None);
+    };
+    let row: Option<(i64, String, i64)> =
+        w.tx.prepare_cached("SELECT conv, sender, flags FROM message WHERE id = ?1")?
+            .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+    Ok(row
+        .filter(|(c, _, fl)| *c == conv && fl & flags::FROM_SELF != 0)
+        .map(|(_, sender, _)| sender))
+}
+
+/// Checks a roster update: a group, and every member a valid user id.
+pub(crate) fn check_roster(group: &ConvKey, members: &[String]) -> Result<()> {
+    if group.conv_type != ConvType::Group {
+        return Err(invalid(format!("{group} is not a group conversation")));
+    }
+    for (i, m) in members.iter().enumerate() {
+        check_id(&format!("members[{i}]"), m)?;
+    }
+    Ok(())
+}
+
+/// Whether `user` is on the roster of group conversation row `conv`.
+fn is_member(conn: &Connection, conv: i64, user: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM group_member WHERE conv = ?1 AND user_id = ?2)",
+        )?
+        .query_row(params![conv, user], |r| r.get(0))?)
+}
+
+/// Keeps the newest `max` receipts of conversation row `conv` whose message
+/// is not stored; older ones go.
+fn prune_pending(conn: &Connection, conv: i64, max: usize) -> Result<()> {
+    conn.prepare_cached(
+        "DELETE FROM receipt WHERE conv = ?1 AND pending = 1 AND (msg_id, reader) IN
+             (SELECT msg_id, reader FROM receipt WHERE conv = ?1 AND pending = 1
+              ORDER BY time DESC, msg_id DESC, reader DESC LIMIT -1 OFFSET ?2)",
+    )?
+    .execute(params![conv, max as i64])?;
+    Ok(())
+}
+
+/// My message `msg_id` is now stored in conversation row `conv`: receipts
+/// that came first are no longer pending.
+pub(crate) fn settle_pending(conn: &Connection, conv: i64, msg_id: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE receipt SET pending = 0 WHERE msg_id = ?1 AND conv = ?2 AND pending = 1",
+    )?
+    .execute(params![msg_id, conv])?;
+    Ok(())
 }
 
 fn roster(conn: &Connection, conv: i64) -> Result<Vec<String>> {
@@ -404,7 +494,8 @@ fn counts(conn: &Connection, conv: i64, msg_id: &str, sender: &str) -> Result<(u
         .prepare_cached(
             "SELECT count(*),
                     count(*) FILTER (WHERE EXISTS
-                        (SELECT 1 FROM receipt r WHERE r.msg_id = ?2 AND r.reader = g.user_id))
+                        (SELECT 1 FROM receipt r
+                         WHERE r.msg_id = ?2 AND r.reader = g.user_id AND r.conv = ?1))
              FROM group_member g WHERE g.conv = ?1 AND g.user_id != ?3",
         )?
         .query_row(params![conv, msg_id, sender], |r| {

@@ -39,7 +39,7 @@ impl Engine {
             )));
         }
         for m in &batch {
-            m.validate()?;
+            self.check_incoming(m)?;
         }
         let me = self.user_id.clone();
         // Rows of the conversations may be written later (see `lazy_rows`),
@@ -93,7 +93,12 @@ impl Engine {
                 }
                 let idx = w.conv_for(&m.conv)?;
                 let st = w.get(idx);
-                let pos = st.position_for(m.server_time, m.seq);
+                let tolerance = w.config.future_time_tolerance;
+                let pos = st.arrival_position(m.server_time, m.seq, w.now, tolerance);
+                // A time further ahead than the tolerance is stored as the
+                // latest one trusted (docs/ENGINE.md, "Disorder").
+                let mut m = m;
+                m.server_time = m.server_time.min(w.now.saturating_add(tolerance));
                 insert.execute(params![
                     st.id,
                     pos,
@@ -107,6 +112,9 @@ impl Engine {
                 ])?;
                 report.stored += 1;
                 let rowid = tx.last_insert_rowid();
+                if fl & flags::FROM_SELF != 0 {
+                    super::receipts::settle_pending(tx, st.id, &m.msg_id)?;
+                }
                 w.new_keys.insert((hash, rowid));
                 let counts = w.type_counts(w.get(idx));
                 let msg = Received {
@@ -123,6 +131,28 @@ impl Engine {
         })
     }
 
+    /// Checks a received message: its fields ([`IncomingMessage::validate`])
+    /// and its size.
+    pub fn check_incoming(&self, m: &IncomingMessage) -> Result<()> {
+        m.validate()?;
+        self.check_body(&m.msg_id, &m.body)
+    }
+
+    /// A message JSON longer than [`EngineConfig::message_max_bytes`] is
+    /// refused: it would be carried by every list and history call.
+    ///
+    /// [`EngineConfig::message_max_bytes`]: crate::EngineConfig::message_max_bytes
+    fn check_body(&self, msg_id: &str, body: &str) -> Result<()> {
+        let max = self.config.message_max_bytes;
+        if body.len() > max {
+            return Err(Error::LimitExceeded(format!(
+                "message {msg_id:?} is {} bytes; at most {max}",
+                body.len()
+            )));
+        }
+        Ok(())
+    }
+
     /// Records a message I send from this device: it becomes the
     /// conversation's last message and moves it up, and never counts as
     /// unread. `msg_id` must be unique; `status` is
@@ -135,6 +165,7 @@ impl Engine {
     ) -> Result<StoredMessage> {
         crate::types::check_id("message id", msg_id)?;
         crate::types::check_id("conversation peer id", &msg.conv.peer)?;
+        self.check_body(msg_id, &msg.body)?;
         let me = self.user_id.clone();
         self.commit(|w| {
             let now = w.now;
@@ -143,7 +174,15 @@ impl Engine {
             // My group message has no sequence until the server stamps it;
             // in loopback mode (already "sent") it takes the next local one.
             let seq = match (msg.conv.conv_type, status) {
-                (ConvType::Group, MsgStatus::SendSucc) => st.max_pos as u64 + 1,
+                (ConvType::Group, MsgStatus::SendSucc) => {
+                    let next = st.max_pos.checked_add(1).ok_or_else(|| {
+                        Error::LimitExceeded(format!(
+                            "{}: sequence {} is the greatest there is; no message can follow it",
+                            msg.conv, st.max_pos
+                        ))
+                    })?;
+                    next as u64
+                }
                 _ => 0,
             };
             let pos = match msg.conv.conv_type {
@@ -186,6 +225,7 @@ impl Engine {
             ])?;
             let rowid = w.tx.last_insert_rowid();
             w.new_keys.insert((hash, rowid));
+            super::receipts::settle_pending(w.tx, id, msg_id)?;
             let st = w.get_mut(idx);
             st.visible = true;
             st.max_pos = st.max_pos.max(pos);
@@ -313,6 +353,16 @@ impl Received<'_> {
         counts: bool,
     ) -> Result<bool> {
         let (pos, fl) = (self.pos, self.flags);
+        if !st.visible {
+            // A conversation this message shows (new, or deleted before)
+            // takes its place in the list from its messages' times, not from
+            // when its row was made: after a sync of old history the list is
+            // ordered by each conversation's newest message.
+            st.active_time = 0;
+            if !st.pinned {
+                st.order_key = st.unpinned_key();
+            }
+        }
         // A deleted conversation comes back with its new message.
         st.visible = true;
         st.max_pos = st.max_pos.max(pos);
@@ -348,7 +398,7 @@ impl Received<'_> {
                 st.last_msg = Some(self.rowid);
                 st.last_pos = st.last_pos.max(pos);
             }
-            st.touch_activity(self.server_time);
+            st.touch_activity(st.activity_time(self.server_time, pos));
         }
         Ok(!unread || fl & flags::COUNTED == 0)
     }

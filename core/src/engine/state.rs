@@ -166,13 +166,48 @@ impl ConvState {
         }
     }
 
+    /// The position of a message I receive, stamped `time` / `seq`, when the
+    /// clock says `now`. A C2C message stamped more than `tolerance` seconds
+    /// ahead of the clock is not ordered by its time (one such time would
+    /// put every later message before it, i.e. read once it is read): it
+    /// takes the place of a message arriving now, just after the newest one
+    /// stored, but not before `now - tolerance`. Group sequences are the
+    /// server's order and are taken as they are.
+    pub fn arrival_position(&self, time: u64, seq: u64, now: u64, tolerance: u64) -> i64 {
+        if self.key.conv_type == ConvType::C2c && time > now.saturating_add(tolerance) {
+            let floor = (now.saturating_sub(tolerance) as i64) << TIE_BITS;
+            (self.max_pos + 1).max(floor)
+        } else {
+            self.position_for(time, seq)
+        }
+    }
+
     /// The read position that "read up to `time`" (C2C) / `seq` (group) means;
-    /// 0 means everything stored so far.
+    /// 0 means everything stored so far. C2C moves by time only, groups by
+    /// sequence only (the callers refuse the other kind).
     pub fn read_limit(&self, time: u64, seq: u64) -> i64 {
         match self.key.conv_type {
             ConvType::C2c if time > 0 => ((time as i64) << TIE_BITS) | TIE_MASK,
             ConvType::Group if seq > 0 => seq as i64,
             _ => self.max_pos,
+        }
+    }
+
+    /// The read position a read *on this device* up to `time` / `seq` means:
+    /// never past the newest stored message, whatever time or sequence the
+    /// app passes (a message stamped ahead, a clock that is off), so a
+    /// message that arrives later always counts.
+    pub fn local_read_limit(&self, time: u64, seq: u64) -> i64 {
+        self.read_limit(time, seq).min(self.max_pos)
+    }
+
+    /// The time a message stored with `time` at `pos` moves this conversation
+    /// to in the list: C2C the second of its position (a message placed as
+    /// arriving now does not hold the top with its stamp), groups its time.
+    pub fn activity_time(&self, time: u64, pos: i64) -> u64 {
+        match self.key.conv_type {
+            ConvType::C2c => (pos >> TIE_BITS) as u64,
+            ConvType::Group => time,
         }
     }
 

@@ -3,7 +3,13 @@
 //! positions by maximum, every other field as one snapshot chosen by the
 //! server's update time (ties broken by a digest of the snapshot).
 
-use super::readpos::move_read_pos;
+use super::readpos::{check_position, move_read_pos, PositionKeys};
+
+/// The snapshot's read-position keys (TIM's ConvInfo).
+const SNAPSHOT_POSITION_KEYS: PositionKeys = PositionKeys {
+    time: "conv_c2c_read_timestamp",
+    seq: "conv_group_read_sequence",
+};
 use super::work::GroupUpdate;
 use super::Engine;
 use crate::conversation::ConversationGroup;
@@ -44,6 +50,61 @@ pub struct ConversationSync {
 }
 
 impl ConversationSync {
+    /// Checks every field against the engine's limits; the error names the
+    /// conversation and the key.
+    pub fn validate(&self, config: &crate::config::EngineConfig) -> Result<()> {
+        let s = self;
+        let key = s
+            .key
+            .as_ref()
+            .ok_or_else(|| invalid("conversation state without an id"))?;
+        crate::types::check_id("conversation peer id", &key.peer)?;
+        if s.update_time > i64::MAX as u64 {
+            return Err(invalid(format!(
+                "{key}: update_time {} is out of range (at most {})",
+                s.update_time,
+                i64::MAX
+            )));
+        }
+        check_position(
+            key,
+            s.read_timestamp,
+            s.read_sequence,
+            &SNAPSHOT_POSITION_KEYS,
+            false,
+        )?;
+        if s.marks & !marks::ALLOWED != 0 {
+            return Err(invalid(format!(
+                "{key}: conv_mark_array bits {:#x} are not allowed (allowed {:#x})",
+                s.marks,
+                marks::ALLOWED
+            )));
+        }
+        if s.custom_data.len() > config.custom_data_max {
+            return Err(invalid(format!(
+                "{key}: conv_custom_data is {} bytes; at most {}",
+                s.custom_data.len(),
+                config.custom_data_max
+            )));
+        }
+        if s.server_ext.len() > config.extension_max {
+            return Err(invalid(format!(
+                "{key}: server_ext is {} bytes; at most {}",
+                s.server_ext.len(),
+                config.extension_max
+            )));
+        }
+        for g in &s.groups {
+            if g.is_empty() || g.len() > config.group_name_max || g.contains('\0') {
+                return Err(invalid(format!(
+                    "{key}: conv_conversation_group_array name {g:?} is not 1..={} bytes without NUL",
+                    config.group_name_max
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// A stable 64-bit digest of the snapshot fields (FNV-1a), to order two
     /// states with the same update time the same way on every device.
     fn digest(&self) -> i64 {
@@ -83,35 +144,7 @@ impl Engine {
     /// so any arrival order (and repeats) end in the same state.
     pub fn merge_conversations(&mut self, states: Vec<ConversationSync>) -> Result<()> {
         for s in &states {
-            let key = s
-                .key
-                .as_ref()
-                .ok_or_else(|| invalid("conversation state without an id"))?;
-            crate::types::check_id("conversation peer id", &key.peer)?;
-            if s.update_time > i64::MAX as u64 || s.read_sequence > i64::MAX as u64 {
-                return Err(invalid(format!(
-                    "{key}: update time or sequence out of range"
-                )));
-            }
-            if s.read_timestamp > crate::message::MAX_TIME {
-                return Err(invalid(format!("{key}: read time out of range")));
-            }
-            if s.marks & !marks::ALLOWED != 0 {
-                return Err(invalid(format!(
-                    "{key}: mark bits {:#x} are not allowed",
-                    s.marks
-                )));
-            }
-            if s.custom_data.len() > self.config.custom_data_max
-                || s.server_ext.len() > self.config.extension_max
-            {
-                return Err(invalid(format!("{key}: custom data or extension too long")));
-            }
-            for g in &s.groups {
-                if g.is_empty() || g.len() > self.config.group_name_max {
-                    return Err(invalid(format!("{key}: group name {g:?} is not valid")));
-                }
-            }
+            s.validate(&self.config)?;
         }
         let mut names = self.groups.names().clone();
         self.commit(|w| {

@@ -1,7 +1,7 @@
 //! Cleaning unread, receive options and read positions from other devices.
 
 use super::outbox::{Outbound, ReadPosition};
-use super::readpos::move_read_pos;
+use super::readpos::{check_position, move_read_pos, READ_POSITION_KEYS};
 use super::work::Work;
 use super::Engine;
 use crate::conversation::OperationFailure;
@@ -65,7 +65,7 @@ impl Engine {
             CleanTarget::Conversation(key) => {
                 let idx = self.visible_idx(key)?;
                 self.commit(|w| {
-                    let limit = w.get(idx).read_limit(timestamp, sequence);
+                    let limit = w.get(idx).local_read_limit(timestamp, sequence);
                     announce_read(w, vec![idx], |w, i| move_read_pos(w, i, limit))
                 })
             }
@@ -131,7 +131,8 @@ impl Engine {
     }
 
     /// Another of my devices read up to `timestamp` (C2C) / `sequence`
-    /// (group). Positions only move forward; a move fires the read-time
+    /// (group); the other field must be 0 (a position of the wrong kind is
+    /// refused). Positions only move forward; a move fires the read-time
     /// updated event.
     pub fn apply_read_position(
         &mut self,
@@ -139,14 +140,7 @@ impl Engine {
         timestamp: u64,
         sequence: u64,
     ) -> Result<()> {
-        if timestamp > MAX_TIME || sequence > i64::MAX as u64 {
-            return Err(invalid("read position out of range"));
-        }
-        if timestamp == 0 && sequence == 0 {
-            return Err(invalid(
-                "read position needs a timestamp (C2C) or a sequence (group)",
-            ));
-        }
+        check_position(key, timestamp, sequence, &READ_POSITION_KEYS, true)?;
         self.commit(|w| {
             let idx = w.conv_for(key)?;
             let limit = w.get(idx).read_limit(timestamp, sequence);

@@ -162,9 +162,9 @@ impl<'a> Work<'a> {
         let st = ConvState::new(i64::from(idx) + 1, key.clone(), self.now);
         self.tx
             .prepare_cached(
-                "INSERT INTO conversation (id, conv_type, peer, active_time, order_key,
+                "INSERT INTO conversation (id, conv_type, peer, visible, active_time, order_key,
                                            create_time, update_time)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                 VALUES (?1, ?2, ?3, 0, ?4, ?5, ?6, ?6)",
             )?
             .execute(params![
                 st.id,

@@ -49,6 +49,18 @@ pub fn check_user_id(user_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Creates a missing store file readable and writable by its owner only
+/// (0600): it holds a user's conversations. SQLite gives the `-wal` and
+/// `-shm` files the same permissions. An error is left for SQLite's open to
+/// report in its own words.
+fn create_private(path: &Path) {
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let _ = o.open(path);
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -68,6 +80,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// `Engine::open` reads in full right after (see [`READ_IN_FULL_AT_OPEN`]):
 /// a caller that opens the store without the engine does not get it checked.
 pub fn open(path: &Path, user_id: &str, config: &EngineConfig) -> Result<Connection> {
+    create_private(path);
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;

@@ -158,6 +158,23 @@ pub const MIGRATIONS: &[&str] = &[
     -- kept in memory at open (engine/lazy_rows.rs).
     INSERT INTO meta (key, value)
         SELECT 'rows_upto', CAST(coalesce(max(id), 0) AS TEXT) FROM message;",
+    // 6: a receipt is keyed by its conversation too (one naming another
+    // conversation must not take the place of the right one), and receipts
+    // for messages not stored (yet) are marked, so that at most
+    // `pending_receipts_max` of them are kept per conversation.
+    "CREATE TABLE receipt_v6 (
+        msg_id  TEXT    NOT NULL,
+        reader  TEXT    NOT NULL,
+        conv    INTEGER NOT NULL REFERENCES conversation (id),
+        time    INTEGER NOT NULL,
+        pending INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (msg_id, reader, conv)
+    ) STRICT, WITHOUT ROWID;
+
+    INSERT INTO receipt_v6 (msg_id, reader, conv, time) SELECT msg_id, reader, conv, time FROM receipt;
+    DROP TABLE receipt;
+    ALTER TABLE receipt_v6 RENAME TO receipt;
+    CREATE INDEX receipt_pending ON receipt (conv, time) WHERE pending = 1;",
 ];
 
 /// The schema version a fresh store gets.

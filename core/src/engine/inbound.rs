@@ -1,0 +1,205 @@
+//! A push: what the server sends, as one list of items the host hands over
+//! together. Every item is checked against every rule before the first one
+//! is applied, so a push with one bad item changes nothing.
+
+use super::readpos::{check_position, READ_POSITION_KEYS};
+use super::receipts::check_roster;
+use super::{ConversationSync, Engine, InboundReceipt, ReceiveReport, RosterOp};
+use crate::error::{invalid, Error, Result};
+use crate::events::SyncPhase;
+use crate::message::{IncomingMessage, MAX_TIME};
+use crate::types::{ConvKey, GroupType};
+
+/// One item the server sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inbound {
+    /// A message (see [`Engine::receive`]).
+    Message(IncomingMessage),
+    /// A receipt for one of my messages (see [`Engine::apply_receipts`]).
+    Receipt(InboundReceipt),
+    /// Another of my devices read up to here (see [`Engine::apply_read_position`]).
+    ReadPosition {
+        /// The conversation.
+        conv: ConvKey,
+        /// C2C: read up to this time (seconds); 0 for groups.
+        timestamp: u64,
+        /// Group: read up to this sequence; 0 for C2C.
+        sequence: u64,
+    },
+    /// A group roster update (see [`Engine::set_group_members`]).
+    Members {
+        /// The group conversation.
+        group: ConvKey,
+        /// Its type, when the server tells it.
+        group_type: Option<GroupType>,
+        /// Set, add or remove.
+        op: RosterOp,
+        /// The members.
+        members: Vec<String>,
+    },
+    /// A sync lifecycle event (see [`Engine::sync_phase`]), with the
+    /// server's current time when the host knows it (0 = not given; see
+    /// [`Engine::observe_server_time`]).
+    Sync {
+        /// Started, finished or failed.
+        phase: SyncPhase,
+        /// The server's time in seconds, or 0.
+        server_time: u64,
+    },
+    /// The server's state of one conversation (see [`Engine::merge_conversations`]).
+    Conversation(ConversationSync),
+}
+
+impl Inbound {
+    /// The item's kind, as the transport names it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Inbound::Message(_) => "message",
+            Inbound::Receipt(_) => "receipt",
+            Inbound::ReadPosition { .. } => "read_position",
+            Inbound::Members { .. } => "group_members",
+            Inbound::Sync { .. } => "sync",
+            Inbound::Conversation(_) => "conversation",
+        }
+    }
+
+    /// What the item is about, for an error message: the message id or the
+    /// conversation.
+    fn subject(&self) -> String {
+        match self {
+            Inbound::Message(m) => format!("{:?}", m.msg_id),
+            Inbound::Receipt(r) if r.msg_id.is_empty() => r.conv.to_string(),
+            Inbound::Receipt(r) => format!("{:?} in {}", r.msg_id, r.conv),
+            Inbound::ReadPosition { conv, .. } => conv.to_string(),
+            Inbound::Members { group, .. } => group.to_string(),
+            Inbound::Sync { phase, .. } => format!("{phase:?}"),
+            Inbound::Conversation(c) => c
+                .key
+                .as_ref()
+                .map_or_else(|| "(no id)".to_owned(), ToString::to_string),
+        }
+    }
+}
+
+/// What a push did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InboundReport {
+    /// Items applied (all of them: a push is applied whole or not at all).
+    pub applied: usize,
+    /// What its messages did.
+    pub messages: ReceiveReport,
+}
+
+impl Engine {
+    /// Checks every item of a push against every rule its application
+    /// would check, without changing anything. The error names the item:
+    /// `[index] kind subject: problem`.
+    pub fn check_inbound(&self, items: &[Inbound]) -> Result<()> {
+        let messages = items
+            .iter()
+            .filter(|i| matches!(i, Inbound::Message(_)))
+            .count();
+        if messages > self.config.receive_batch_max {
+            return Err(Error::LimitExceeded(format!(
+                "{messages} messages in one push; at most {}",
+                self.config.receive_batch_max
+            )));
+        }
+        for (i, item) in items.iter().enumerate() {
+            self.check_item(item).map_err(|e| {
+                // Name the item once: most rules name it already.
+                let subject = item.subject();
+                if e.to_string().contains(&subject) {
+                    e.context(&format!("[{i}] {}", item.kind()))
+                } else {
+                    e.context(&format!("[{i}] {} {subject}", item.kind()))
+                }
+            })?;
+        }
+        Ok(())
+    }
+
+    fn check_item(&self, item: &Inbound) -> Result<()> {
+        match item {
+            Inbound::Message(m) => self.check_incoming(m),
+            Inbound::Receipt(r) => r.validate(),
+            Inbound::ReadPosition {
+                conv,
+                timestamp,
+                sequence,
+            } => check_position(conv, *timestamp, *sequence, &READ_POSITION_KEYS, true),
+            Inbound::Members { group, members, .. } => check_roster(group, members),
+            Inbound::Sync { server_time, .. } if *server_time > MAX_TIME => Err(invalid(format!(
+                "server_time {server_time} is out of range (at most {MAX_TIME})"
+            ))),
+            Inbound::Sync { .. } => Ok(()),
+            Inbound::Conversation(c) => c.validate(&self.config),
+        }
+    }
+
+    /// Applies a push: checks every item first ([`Engine::check_inbound`]),
+    /// then applies them in order, consecutive messages (likewise receipts,
+    /// conversation states) as one batch. Only a storage failure (disk
+    /// full, I/O) can stop it midway; every kind is idempotent (message ids,
+    /// receipts, maximum read positions, snapshots by update time, roster
+    /// sets), so the host pushes the same list again.
+    pub fn apply_inbound(&mut self, items: Vec<Inbound>) -> Result<InboundReport> {
+        self.check_inbound(&items)?;
+        let mut report = InboundReport::default();
+        let mut it = items.into_iter().peekable();
+        while let Some(item) = it.next() {
+            report.applied += 1;
+            match item {
+                Inbound::Message(m) => {
+                    let mut batch = vec![m];
+                    while let Some(Inbound::Message(_)) = it.peek() {
+                        if let Some(Inbound::Message(m)) = it.next() {
+                            batch.push(m);
+                            report.applied += 1;
+                        }
+                    }
+                    let r = self.receive(batch)?;
+                    report.messages.stored += r.stored;
+                    report.messages.duplicates += r.duplicates;
+                    report.messages.online += r.online;
+                }
+                Inbound::Receipt(r) => {
+                    let mut batch = vec![r];
+                    while let Some(Inbound::Receipt(_)) = it.peek() {
+                        if let Some(Inbound::Receipt(r)) = it.next() {
+                            batch.push(r);
+                            report.applied += 1;
+                        }
+                    }
+                    self.apply_receipts(batch)?;
+                }
+                Inbound::Conversation(c) => {
+                    let mut batch = vec![c];
+                    while let Some(Inbound::Conversation(_)) = it.peek() {
+                        if let Some(Inbound::Conversation(c)) = it.next() {
+                            batch.push(c);
+                            report.applied += 1;
+                        }
+                    }
+                    self.merge_conversations(batch)?;
+                }
+                Inbound::ReadPosition {
+                    conv,
+                    timestamp,
+                    sequence,
+                } => self.apply_read_position(&conv, timestamp, sequence)?,
+                Inbound::Members {
+                    group,
+                    group_type,
+                    op,
+                    members,
+                } => self.set_group_members(&group, group_type, op, &members)?,
+                Inbound::Sync { phase, server_time } => {
+                    self.observe_server_time(server_time);
+                    self.sync_phase(phase);
+                }
+            }
+        }
+        Ok(report)
+    }
+}
