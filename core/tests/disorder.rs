@@ -280,3 +280,46 @@ fn the_store_files_are_private() {
         assert_eq!(mode, 0o600, "{}", entry.path().display());
     }
 }
+
+#[test]
+fn a_pending_send_does_not_carry_a_clock_that_runs_ahead() {
+    let mut e = engine("me");
+    e.set_outbox_enabled(true);
+    e.receive(vec![from_peer("a", "bob", NOW - 100)]).unwrap();
+    // The device clock is a minute ahead of the server; no server time yet.
+    e.set_now(NOW + 60);
+    e.send_message("s1", outgoing(c2c("bob")), MsgStatus::Sending)
+        .unwrap();
+    e.clean_unread(&CleanTarget::Conversation(c2c("bob")), 0, 0)
+        .unwrap();
+    // The clean announced what is stored, not the device's minute ahead.
+    let env = e.outbox().unwrap();
+    let announced = env
+        .iter()
+        .find_map(|o| match &o.item {
+            imcore::engine::Outbound::ReadPositions { positions } => Some(positions[0].timestamp),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(announced, NOW - 100);
+    // A peer message the server stamps now counts here as on every device.
+    e.receive(vec![from_peer("b", "bob", NOW + 30)]).unwrap();
+    assert_eq!(e.unread_of(&c2c("bob")).unwrap(), 1);
+    e.verify().unwrap();
+}
+
+#[test]
+fn a_refused_send_is_never_peer_read() {
+    let mut e = engine("me");
+    e.set_outbox_enabled(true);
+    e.send_message("s1", outgoing(c2c("bob")), MsgStatus::Sending)
+        .unwrap();
+    let env = e.outbox().unwrap()[0].envelope_id;
+    e.ack_outbound(env, 20007, 0, 0).unwrap();
+    e.apply_receipts(vec![receipt(c2c("bob"), "", "bob")])
+        .unwrap();
+    let m = e.message_by_id("s1").unwrap().unwrap();
+    assert_eq!(m.status, MsgStatus::SendFail);
+    assert!(!m.is_peer_read);
+    e.verify().unwrap();
+}

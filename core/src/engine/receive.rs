@@ -185,10 +185,20 @@ impl Engine {
                 }
                 _ => 0,
             };
-            let pos = match msg.conv.conv_type {
-                ConvType::Group if seq > 0 => seq as i64,
-                ConvType::Group => st.max_pos,
-                ConvType::C2c => st.position_for(now, 0),
+            let pos = match (msg.conv.conv_type, status) {
+                (ConvType::Group, _) if seq > 0 => seq as i64,
+                (ConvType::Group, _) => st.max_pos,
+                // Waiting for the server, my C2C message has no time the
+                // others share: it goes just after the newest stored message
+                // (the server's stamp places it at the ack), so a device clock
+                // that runs ahead cannot put it — and a read up to it — past
+                // messages the server stamps meanwhile.
+                (ConvType::C2c, MsgStatus::Sending) if st.max_pos > 0 => st.max_pos + 1,
+                (ConvType::C2c, MsgStatus::Sending) => {
+                    let floor = now.saturating_sub(w.config.future_time_tolerance);
+                    st.position_for(floor, 0)
+                }
+                (ConvType::C2c, _) => st.position_for(now, 0),
             };
             let mut fl = flags::FROM_SELF;
             if msg.need_read_receipt {
