@@ -1,7 +1,10 @@
 //! Listener registration. Every setter stores one slot, replaced on each
 //! call; NULL unregisters. `TIMAddRecvNewMsgCallback` keeps several,
 //! deduplicated by function pointer. Listeners are read when a callback is
-//! delivered, so a change applies to everything not yet delivered.
+//! delivered, so a change applies to everything not yet delivered, and a
+//! setter or remover waits for a call in progress of the listener it
+//! replaces (on another thread): when it returns, the old listener is not
+//! running and is never called again (runtime.rs, docs/C-ABI.md).
 //!
 //! The setters for events imcore does not have (friends, group tips and
 //! attributes, topics, revoke, update, upload progress, reactions,
@@ -10,7 +13,7 @@
 //! stored and never called.
 
 use crate::boundary::guard_void;
-use crate::runtime::{lock, set_slot, LISTENERS};
+use crate::runtime::{self, lock, set_slot, LISTENERS};
 use crate::*;
 use std::ffi::{c_char, c_void};
 
@@ -196,11 +199,8 @@ pub unsafe extern "C" fn TIMAddRecvNewMsgCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMAddRecvNewMsgCallback", || {
-        let Some(f) = addr(cb) else { return };
-        let mut l = lock(&LISTENERS);
-        match l.new_msg.iter_mut().find(|(g, _)| *g == f) {
-            Some(entry) => entry.1 = user_data as usize,
-            None => l.new_msg.push((f, user_data as usize)),
+        if let Some(f) = addr(cb) {
+            runtime::add_new_msg(f, user_data as usize);
         }
     });
 }
@@ -211,7 +211,7 @@ pub unsafe extern "C" fn TIMAddRecvNewMsgCallback(
 pub unsafe extern "C" fn TIMRemoveRecvNewMsgCallback(cb: TIMRecvNewMsgCallback) {
     guard_void("TIMRemoveRecvNewMsgCallback", || {
         if let Some(f) = addr(cb) {
-            lock(&LISTENERS).new_msg.retain(|(g, _)| *g != f);
+            runtime::remove_new_msg(f);
         }
     });
 }

@@ -54,8 +54,10 @@ pub unsafe extern "C" fn TIMInit(sdk_app_id: u64, json_sdk_config: *const c_char
             sdk_app_id,
             data_dir: dir,
         });
-        drop(core);
+        // Under the same lock as `init`: a TIMUninit racing this one sees
+        // both or neither (runtime.rs).
         runtime::start();
+        drop(core);
         Ok(TIM_SUCC)
     })
 }
@@ -70,7 +72,7 @@ pub unsafe extern "C" fn TIMInit(sdk_app_id: u64, json_sdk_config: *const c_char
 #[no_mangle]
 pub unsafe extern "C" fn TIMUninit() -> i32 {
     guard("TIMUninit", || {
-        let session = {
+        let (session, halted) = {
             let mut core = lock(&CORE);
             if core.init.take().is_none() {
                 return Err(Reject::new(
@@ -82,10 +84,12 @@ pub unsafe extern "C" fn TIMUninit() -> i32 {
             if let Some(s) = s.as_mut() {
                 runtime::send(end_session(s));
             }
-            s
+            // Delivery stops under the same lock as `init` is cleared: a
+            // TIMInit racing this one starts it again after, never before.
+            (s, runtime::halt())
         };
         drop(session);
-        runtime::stop();
+        runtime::finish(halted);
         Ok(TIM_SUCC)
     })
 }

@@ -5,26 +5,40 @@
 //!   this lock held, drains the engine's change batches, turns them into
 //!   callbacks and enqueues them *and then* its result callback, all before
 //!   releasing it: callbacks arrive in the order operations committed.
-//! - The channel: one crossbeam channel of [`Job`]s (one job = one
-//!   operation's callbacks, a "batch"). In thread mode one dispatcher thread
-//!   consumes it; in pumped mode `IMCorePollCallbacks` does, on the host's
-//!   thread. No lock is held while a callback runs, so a callback may call
-//!   any imcore function, including `TIMUninit` and `IMCoreSetCallbackMode`.
+//!   `TIMInit` and `TIMUninit` switch delivery on and off ([`start`],
+//!   [`halt`]) under this lock too, so "initialised" and "delivery running"
+//!   never disagree, whatever the interleaving of threads.
+//! - The queue: one FIFO of batches (one batch = one operation's
+//!   callbacks). Whoever delivers takes the *turn* first: the dispatcher
+//!   thread (thread mode), `IMCorePollCallbacks` (pumped mode), `TIMUninit`
+//!   (what is left) or a call made before `TIMInit`. One thread holds the
+//!   turn at a time and pops batches from the front, so callbacks are never
+//!   concurrent and always in order, in every mode and across every switch.
+//!   The turn is a flag, not a held lock: no lock is held while a callback
+//!   runs, so a callback may call any imcore function, including
+//!   `TIMUninit` and `IMCoreSetCallbackMode` (a call from a callback that
+//!   delivers continues on the same turn, nested).
+//! - The dispatcher thread is started when there is something to deliver
+//!   and ends after [`IDLE`] without work, so it never keeps a host's
+//!   process alive (Mono waits at exit for every thread that called into it).
 //! - [`LISTENERS`]: the registered listeners, read when a callback is
-//!   delivered (not when it is queued), so unregistering stops delivery at once.
+//!   delivered (not when it is queued). A call in progress is recorded;
+//!   a setter or remover waits until a call of the listener it replaces has
+//!   returned (unless it is called from inside that call), so once it
+//!   returns the old listener is neither running nor called again.
 
 use crate::json::{self};
 use crate::*;
-use crossbeam_channel::{unbounded, Receiver, Sender};
 use imcore::{ConversationFilter, Engine};
 use once_cell::sync::Lazy;
+use std::collections::VecDeque;
 use std::collections::{HashMap, HashSet};
 use std::ffi::{c_char, c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::thread::{JoinHandle, ThreadId};
+use std::time::Duration;
 
 /// Locks a mutex, recovering it if a panic poisoned it (the engine changes
 /// memory only after a commit succeeded, so its state stays consistent).
@@ -266,24 +280,113 @@ pub struct Listeners {
     pub outbound: Slot,
     /// Listeners imcore has no events for: stored, never called.
     pub unfired: HashMap<&'static str, (usize, usize)>,
+    /// Listener calls in progress (a stack: a callback may deliver nested).
+    running: Vec<InCall>,
+}
+
+/// A listener call in progress: which slot (its offset in [`Listeners`]),
+/// which function, on which thread.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct InCall {
+    slot: usize,
+    addr: usize,
+    thread: ThreadId,
 }
 
 /// The registered listeners.
 pub static LISTENERS: Lazy<Mutex<Listeners>> = Lazy::new(|| Mutex::new(Listeners::default()));
 
-/// Stores (or with `None`, removes) a listener.
-pub fn set_slot(select: impl FnOnce(&mut Listeners) -> &mut Slot, f: Option<usize>, ud: usize) {
-    let mut l = lock(&LISTENERS);
-    *select(&mut l) = f.map(|f| (f, ud));
+/// Signalled when a listener call ends (a setter may be waiting for it).
+static CALL_ENDED: Condvar = Condvar::new();
+
+/// The slot of the new-message listeners (they are told apart by function).
+const NEW_MSG: usize = std::mem::offset_of!(Listeners, new_msg);
+
+/// Waits until no call of the listener `slot` (and, when given, function
+/// `addr`) is in progress on another thread. A call on this thread is the
+/// caller itself (a listener changing listeners from inside): not waited for.
+fn wait_idle(mut l: MutexGuard<'_, Listeners>, slot: usize, addr: Option<usize>) {
+    let me = std::thread::current().id();
+    while l
+        .running
+        .iter()
+        .any(|c| c.slot == slot && addr.is_none_or(|a| a == c.addr) && c.thread != me)
+    {
+        l = CALL_ENDED.wait(l).unwrap_or_else(|e| e.into_inner());
+    }
 }
 
-fn slot(select: impl FnOnce(&Listeners) -> Slot) -> Slot {
-    select(&lock(&LISTENERS))
+/// Stores (or with `None`, removes) a listener. When it returns, the
+/// listener it replaced is not running (unless the caller is that
+/// listener) and is never called again. Setting the same function and
+/// user data again replaces nothing and does not wait.
+pub fn set_slot(select: impl FnOnce(&mut Listeners) -> &mut Slot, f: Option<usize>, ud: usize) {
+    let mut l = lock(&LISTENERS);
+    let base = &*l as *const Listeners as usize;
+    let field = select(&mut l);
+    let slot = field as *const Slot as usize - base;
+    let new = f.map(|f| (f, ud));
+    if std::mem::replace(field, new) != new {
+        wait_idle(l, slot, None);
+    }
+}
+
+/// Adds a new-message listener, or replaces the user data of one added
+/// with the same function (waiting, as [`set_slot`], for a call of it in
+/// progress).
+pub fn add_new_msg(f: usize, ud: usize) {
+    let mut l = lock(&LISTENERS);
+    match l.new_msg.iter_mut().find(|(g, _)| *g == f) {
+        Some(entry) => {
+            if std::mem::replace(&mut entry.1, ud) != ud {
+                wait_idle(l, NEW_MSG, Some(f));
+            }
+        }
+        None => l.new_msg.push((f, ud)),
+    }
+}
+
+/// Removes a new-message listener; when it returns that listener is not
+/// running (unless the caller is that listener) and never called again.
+pub fn remove_new_msg(f: usize) {
+    let mut l = lock(&LISTENERS);
+    l.new_msg.retain(|(g, _)| *g != f);
+    wait_idle(l, NEW_MSG, Some(f));
 }
 
 /// Whether an outbound callback is registered.
 pub fn has_outbound() -> bool {
     lock(&LISTENERS).outbound.is_some()
+}
+
+/// A listener call in progress; dropping it ends the call.
+struct Calling(InCall);
+
+impl Calling {
+    /// Looks the listener up and records its call, atomically: a setter
+    /// that runs before sees it gone, one that runs after waits for it.
+    fn begin(slot: usize, pick: impl FnOnce(&Listeners) -> Slot) -> Option<(usize, usize, Self)> {
+        let mut l = lock(&LISTENERS);
+        let (addr, ud) = pick(&l)?;
+        let call = InCall {
+            slot,
+            addr,
+            thread: std::thread::current().id(),
+        };
+        l.running.push(call);
+        Some((addr, ud, Calling(call)))
+    }
+}
+
+impl Drop for Calling {
+    fn drop(&mut self) {
+        let mut l = lock(&LISTENERS);
+        if let Some(i) = l.running.iter().rposition(|c| *c == self.0) {
+            l.running.remove(i);
+        }
+        drop(l);
+        CALL_ENDED.notify_all();
+    }
 }
 
 // ------------------------------------------------------------ callbacks --
@@ -359,12 +462,15 @@ fn count(n: u64) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-/// Calls one callback. The listener is looked up now, without holding a lock
-/// during the call; every string lives until the call returns.
+/// Calls one callback. The listener is looked up now and its call recorded
+/// (see [`Calling`]); no lock is held during the call; every string lives
+/// until the call returns.
 fn deliver_one(cb: Cb) {
     macro_rules! fire {
         ($slot:ident, $ty:ty, |$f:ident, $ud:ident| $call:expr) => {
-            if let Some((addr, ud)) = slot(|l| l.$slot) {
+            if let Some((addr, ud, _calling)) =
+                Calling::begin(std::mem::offset_of!(Listeners, $slot), |l| l.$slot)
+            {
                 // SAFETY: `addr` is a non-NULL function pointer of type `$ty`
                 // that the host registered through the matching setter
                 // (stored as an address); transmuting it back to the same
@@ -447,8 +553,15 @@ fn deliver_one(cb: Cb) {
         }
         Cb::NewMessages(json) => {
             let j = cstring(&json);
-            let targets = lock(&LISTENERS).new_msg.clone();
-            for (addr, ud) in targets {
+            let targets: Vec<usize> = lock(&LISTENERS).new_msg.iter().map(|t| t.0).collect();
+            for f in targets {
+                // Each one looked up again: one removed meanwhile (by an
+                // earlier listener of this batch, or another thread) is skipped.
+                let Some((addr, ud, _calling)) =
+                    Calling::begin(NEW_MSG, |l| l.new_msg.iter().find(|t| t.0 == f).copied())
+                else {
+                    continue;
+                };
                 // SAFETY: a non-NULL `TIMRecvNewMsgCallback` registered by the
                 // host, stored as its address.
                 let f: One = unsafe { std::mem::transmute::<usize, One>(addr) };
@@ -491,53 +604,136 @@ fn deliver(batch: Vec<Cb>) {
 
 // ----------------------------------------------------------- dispatcher --
 
-/// What the channel carries.
-pub enum Job {
-    /// One operation's callbacks, in order.
-    Batch(Vec<Cb>),
-    /// Wakes the dispatcher thread so it sees its stop flag.
-    Wake,
-}
+/// How long the dispatcher thread waits for work before it ends (the next
+/// batch starts another): an idle imcore has no thread that could keep a
+/// host's process from exiting.
+pub const IDLE: Duration = Duration::from_millis(200);
 
-static CHANNEL: Lazy<(Sender<Job>, Receiver<Job>)> = Lazy::new(unbounded);
-
-struct Worker {
-    handle: JoinHandle<()>,
-    stop: Arc<AtomicBool>,
+/// One queued batch and its place in the queue.
+struct Queued {
+    seq: u64,
+    batch: Vec<Cb>,
 }
 
 #[derive(Default)]
 struct Dispatch {
-    /// Between TIMInit and TIMUninit.
+    /// Between TIMInit and TIMUninit (changed with [`CORE`] held).
     running: bool,
     /// 0 thread, 1 pumped.
     mode: i32,
-    /// The dispatcher thread in thread mode.
-    worker: Option<Worker>,
-    /// Threads told to stop that were not joined yet (they were stopped
-    /// from one of their own callbacks).
-    stopping: Vec<Worker>,
-    /// The thread currently delivering in pumped mode (poll or uninit drain).
-    pumping: Option<ThreadId>,
+    /// Batches not delivered yet, oldest first.
+    queue: VecDeque<Queued>,
+    /// The number of the next batch queued.
+    next_seq: u64,
+    /// The dispatcher thread (thread mode, while it has work); a thread
+    /// that is not this one any more ends after its current batch.
+    worker: Option<ThreadId>,
+    /// Every dispatcher thread not joined yet (the current one and the
+    /// ended or ending ones).
+    threads: Vec<JoinHandle<()>>,
+    /// The thread that delivers now (has the turn), and how deeply (a
+    /// callback that delivers again, nested, on the same thread).
+    turn: Option<ThreadId>,
+    depth: usize,
 }
 
 static DISPATCH: Lazy<Mutex<Dispatch>> = Lazy::new(|| Mutex::new(Dispatch::default()));
 
+/// Signalled when a batch is queued, the turn is released, or the worker
+/// is told to stop.
+static DISPATCH_CHANGED: Condvar = Condvar::new();
+
+fn wait(d: MutexGuard<'static, Dispatch>) -> MutexGuard<'static, Dispatch> {
+    DISPATCH_CHANGED.wait(d).unwrap_or_else(|e| e.into_inner())
+}
+
+/// Takes the turn for this thread: at once when free or already ours
+/// (nested); else waits for it when `block`, or gives up (`false`).
+fn take_turn(
+    mut d: MutexGuard<'static, Dispatch>,
+    block: bool,
+) -> (MutexGuard<'static, Dispatch>, bool) {
+    let me = std::thread::current().id();
+    loop {
+        match d.turn {
+            None => {
+                d.turn = Some(me);
+                d.depth = 1;
+                return (d, true);
+            }
+            Some(t) if t == me => {
+                d.depth += 1;
+                return (d, true);
+            }
+            Some(_) if !block => return (d, false),
+            Some(_) => d = wait(d),
+        }
+    }
+}
+
+fn release_turn(d: &mut Dispatch) {
+    d.depth -= 1;
+    if d.depth == 0 {
+        d.turn = None;
+        DISPATCH_CHANGED.notify_all();
+    }
+}
+
+/// With the turn: delivers the oldest batch (if it is not newer than
+/// `until`) without holding the lock. Returns whether it delivered.
+fn deliver_front(
+    mut d: MutexGuard<'static, Dispatch>,
+    until: u64,
+) -> (MutexGuard<'static, Dispatch>, bool) {
+    if d.queue.front().is_none_or(|q| q.seq > until) {
+        return (d, false);
+    }
+    let Some(q) = d.queue.pop_front() else {
+        return (d, false);
+    };
+    drop(d);
+    deliver(q.batch);
+    (lock(&DISPATCH), true)
+}
+
+/// Queues a batch (and, in thread mode, makes sure a thread delivers it);
+/// returns its number.
+fn enqueue(d: &mut Dispatch, batch: Vec<Cb>) -> u64 {
+    let seq = d.next_seq;
+    d.next_seq += 1;
+    d.queue.push_back(Queued { seq, batch });
+    if d.mode == IMCORE_CALLBACK_MODE_THREAD && d.worker.is_none() {
+        spawn(d);
+    }
+    DISPATCH_CHANGED.notify_all();
+    seq
+}
+
 /// Queues a batch. Before `TIMInit` (or after `TIMUninit`) there is no
-/// dispatcher: the batch is delivered at once on the calling thread (only
-/// the calls allowed then, `callExperimentalAPI` and `TIMSetConfig`, do that,
-/// and they hold no lock).
+/// delivery running: the batch is delivered at once on the calling thread,
+/// after anything still being delivered (only the calls allowed then,
+/// `callExperimentalAPI` and `TIMSetConfig`, do that, and they hold no lock).
 pub fn send(batch: Vec<Cb>) {
     if batch.is_empty() {
         return;
     }
-    let d = lock(&DISPATCH);
+    let mut d = lock(&DISPATCH);
     if d.running {
-        let _ = CHANNEL.0.send(Job::Batch(batch));
-    } else {
-        drop(d);
-        deliver(batch);
+        enqueue(&mut d, batch);
+        return;
     }
+    let seq = d.next_seq;
+    d.next_seq += 1;
+    d.queue.push_back(Queued { seq, batch });
+    let (mut d, _) = take_turn(d, true);
+    loop {
+        let (next, delivered) = deliver_front(d, seq);
+        d = next;
+        if !delivered {
+            break;
+        }
+    }
+    release_turn(&mut d);
 }
 
 /// Queues one log line for the log callback (dropped when not initialised
@@ -546,110 +742,119 @@ pub fn log(level: i32, text: &str) {
     if lock(&LISTENERS).log.is_none() {
         return;
     }
-    let d = lock(&DISPATCH);
+    let mut d = lock(&DISPATCH);
     if d.running {
-        let _ = CHANNEL
-            .0
-            .send(Job::Batch(vec![Cb::Log(level, text.to_owned())]));
+        enqueue(&mut d, vec![Cb::Log(level, text.to_owned())]);
     }
 }
 
+/// Starts a dispatcher thread (thread mode, delivery running, work queued).
 fn spawn(d: &mut Dispatch) {
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    let rx = CHANNEL.1.clone();
+    d.threads.retain(|h| !h.is_finished());
     let handle = std::thread::Builder::new()
         .name("imcore-dispatch".into())
-        .spawn(move || {
-            while !flag.load(Ordering::SeqCst) {
-                match rx.recv() {
-                    Ok(Job::Batch(b)) => deliver(b),
-                    Ok(Job::Wake) => {}
-                    Err(_) => break,
-                }
-            }
-        });
+        .spawn(dispatcher);
     match handle {
-        Ok(handle) => d.worker = Some(Worker { handle, stop }),
+        Ok(handle) => {
+            d.worker = Some(handle.thread().id());
+            d.threads.push(handle);
+        }
         // No thread could be started: fall back to pumped delivery so that
         // nothing is lost; the host sees mode 1.
         Err(_) => d.mode = IMCORE_CALLBACK_MODE_PUMPED,
     }
 }
 
-fn on_thread(w: &Worker) -> bool {
-    w.handle.thread().id() == std::thread::current().id()
-}
-
-/// Stops the dispatcher thread (if any) and returns the workers to join,
-/// outside the lock. A thread stopped from one of its own callbacks is kept
-/// in `stopping` and exits when that callback returns.
-fn stop_worker(d: &mut Dispatch) -> Vec<Worker> {
-    let mut join = Vec::new();
-    if let Some(w) = d.worker.take() {
-        w.stop.store(true, Ordering::SeqCst);
-        let _ = CHANNEL.0.send(Job::Wake);
-        d.stopping.push(w);
-    }
-    let mut keep = Vec::new();
-    for w in d.stopping.drain(..) {
-        if on_thread(&w) {
-            keep.push(w);
-        } else {
-            join.push(w);
+/// The dispatcher thread: delivers batches while it is the worker, ends
+/// when told to (after its current batch) or after [`IDLE`] without work.
+fn dispatcher() {
+    let me = std::thread::current().id();
+    let mut d = lock(&DISPATCH);
+    loop {
+        if d.worker != Some(me) {
+            break;
+        }
+        if d.turn.is_none() && !d.queue.is_empty() {
+            let (next, _) = take_turn(d, false);
+            let (next, _) = deliver_front(next, u64::MAX);
+            d = next;
+            release_turn(&mut d);
+            continue;
+        }
+        let (next, timeout) = DISPATCH_CHANGED
+            .wait_timeout(d, IDLE)
+            .unwrap_or_else(|e| e.into_inner());
+        d = next;
+        if timeout.timed_out() && d.queue.is_empty() && d.worker == Some(me) {
+            d.worker = None;
+            break;
         }
     }
-    d.stopping = keep;
-    join
 }
 
-fn join_all(workers: Vec<Worker>) {
-    for w in workers {
-        let _ = w.handle.join();
+/// Joins dispatcher threads, except this one (a thread stopped from one of
+/// its own callbacks ends when that callback returns).
+fn join_all(threads: Vec<JoinHandle<()>>) {
+    let me = std::thread::current().id();
+    for h in threads {
+        if h.thread().id() != me {
+            let _ = h.join();
+        }
     }
 }
 
-/// Called by `TIMInit`: delivery starts (a thread in thread mode).
+/// Called by `TIMInit` with [`CORE`] held: delivery starts.
 pub fn start() {
     let mut d = lock(&DISPATCH);
     d.running = true;
-    if d.mode == IMCORE_CALLBACK_MODE_THREAD && d.worker.is_none() {
+    if d.mode == IMCORE_CALLBACK_MODE_THREAD && d.worker.is_none() && !d.queue.is_empty() {
         spawn(&mut d);
     }
 }
 
-/// Called by `TIMUninit` after the state was cleared: stops and joins the
-/// dispatcher thread (which delivers what was queued before), then delivers
-/// anything left (pumped mode) on the calling thread. When it returns no
-/// callback runs any more. Called from a callback on the dispatcher thread,
-/// it delivers the rest itself; the thread exits when that callback returns.
-pub fn stop() {
-    let join = stop_worker(&mut lock(&DISPATCH));
-    join_all(join);
-    // Wait for a pumping host thread to finish its batch (unless it is us).
-    loop {
-        let mut d = lock(&DISPATCH);
-        let me = std::thread::current().id();
-        match d.pumping {
-            Some(t) if t != me => {
-                drop(d);
-                std::thread::sleep(std::time::Duration::from_millis(1));
-            }
-            _ => {
-                d.running = false;
-                break;
-            }
-        }
-    }
-    // Everything queued is delivered here, in order.
-    while let Ok(job) = CHANNEL.1.try_recv() {
-        if let Job::Batch(b) = job {
-            deliver(b);
-        }
+/// What [`halt`] hands to [`finish`]: the threads to join and the last
+/// batch queued before delivery stopped.
+#[must_use]
+pub struct Halted {
+    threads: Vec<JoinHandle<()>>,
+    until: Option<u64>,
+}
+
+/// Called by `TIMUninit` with [`CORE`] held, after its last batch was
+/// queued: delivery stops (the thread ends after its current batch).
+pub fn halt() -> Halted {
+    let mut d = lock(&DISPATCH);
+    d.running = false;
+    d.worker = None;
+    DISPATCH_CHANGED.notify_all();
+    Halted {
+        threads: std::mem::take(&mut d.threads),
+        until: d.next_seq.checked_sub(1),
     }
 }
 
-/// `IMCoreSetCallbackMode`.
+/// Called by `TIMUninit` without a lock after [`halt`]: joins the
+/// dispatcher thread, then delivers on the calling thread, in order, what
+/// was queued before the halt and is still queued. When it returns, every
+/// such callback has returned. Called from a callback, it delivers the rest
+/// itself (nested); the thread ends when that callback returns.
+pub fn finish(h: Halted) {
+    join_all(h.threads);
+    let Some(until) = h.until else { return };
+    let (mut d, _) = take_turn(lock(&DISPATCH), true);
+    loop {
+        let (next, delivered) = deliver_front(d, until);
+        d = next;
+        if !delivered {
+            break;
+        }
+    }
+    release_turn(&mut d);
+}
+
+/// `IMCoreSetCallbackMode`. To pumped: the dispatcher thread ends after its
+/// current batch and is joined (unless this is it). To thread: a thread
+/// starts for what is queued.
 pub fn set_mode(mode: i32) {
     let join = {
         let mut d = lock(&DISPATCH);
@@ -658,27 +863,17 @@ pub fn set_mode(mode: i32) {
         }
         d.mode = mode;
         if mode == IMCORE_CALLBACK_MODE_PUMPED {
-            stop_worker(&mut d)
+            d.worker = None;
+            DISPATCH_CHANGED.notify_all();
+            std::mem::take(&mut d.threads)
         } else {
-            // Back to thread mode. A thread that was told to stop from its
-            // own callback and is still in it is simply kept.
-            let me = std::thread::current().id();
-            if let Some(pos) = d.stopping.iter().position(|w| w.handle.thread().id() == me) {
-                let w = d.stopping.remove(pos);
-                w.stop.store(false, Ordering::SeqCst);
-                d.worker = Some(w);
+            if d.running && !d.queue.is_empty() {
+                spawn(&mut d);
             }
-            let others: Vec<Worker> = d.stopping.drain(..).collect();
-            others
+            Vec::new()
         }
     };
     join_all(join);
-    if mode == IMCORE_CALLBACK_MODE_THREAD {
-        let mut d = lock(&DISPATCH);
-        if d.running && d.worker.is_none() && d.mode == IMCORE_CALLBACK_MODE_THREAD {
-            spawn(&mut d);
-        }
-    }
 }
 
 /// The current callback mode.
@@ -688,52 +883,32 @@ pub fn mode() -> i32 {
 
 /// `IMCorePollCallbacks`: delivers up to `max` batches (0 = all queued when
 /// it is called) on the calling thread, in pumped mode only; returns how
-/// many it delivered. A poll on another thread while one is delivering
-/// returns 0.
+/// many it delivered. While another thread delivers (another poll,
+/// `TIMUninit`, a dispatcher thread finishing its batch) it returns 0.
 pub fn poll(max: u32) -> u32 {
-    let me = std::thread::current().id();
-    let outer = {
-        let mut d = lock(&DISPATCH);
-        if d.mode != IMCORE_CALLBACK_MODE_PUMPED {
-            return 0;
-        }
-        // A thread stopped from its own callback may still be delivering.
-        d.stopping.retain(|w| !w.handle.is_finished());
-        if !d.stopping.is_empty() {
-            return 0;
-        }
-        match d.pumping {
-            Some(t) if t != me => return 0,
-            Some(_) => false,
-            None => {
-                d.pumping = Some(me);
-                true
-            }
-        }
-    };
+    let d = lock(&DISPATCH);
+    if d.mode != IMCORE_CALLBACK_MODE_PUMPED {
+        return 0;
+    }
+    let (mut d, mine) = take_turn(d, false);
+    if !mine {
+        return 0;
+    }
     // 0 = what is queued now: batches queued while this call delivers (by
     // its callbacks or by other threads) wait for the next poll, so that a
     // poll ends even while other threads keep calling.
-    let mut budget = if max == 0 {
-        CHANNEL.1.len()
-    } else {
-        usize::MAX
-    };
+    let mut budget = if max == 0 { d.queue.len() } else { usize::MAX };
     let mut n = 0u32;
-    while budget > 0 && (max == 0 || n < max) {
+    while budget > 0 && (max == 0 || n < max) && d.mode == IMCORE_CALLBACK_MODE_PUMPED {
         budget -= 1;
-        match CHANNEL.1.try_recv() {
-            Ok(Job::Batch(b)) => {
-                deliver(b);
-                n += 1;
-            }
-            Ok(Job::Wake) => {}
-            Err(_) => break,
+        let (next, delivered) = deliver_front(d, u64::MAX);
+        d = next;
+        if !delivered {
+            break;
         }
+        n += 1;
     }
-    if outer {
-        lock(&DISPATCH).pumping = None;
-    }
+    release_turn(&mut d);
     n
 }
 
@@ -743,6 +918,7 @@ pub use json::v2_id_array;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     static REQUEUE: AtomicBool = AtomicBool::new(true);
 
@@ -783,7 +959,7 @@ mod tests {
         assert_eq!(poll(1), 1);
         REQUEUE.store(false, Ordering::SeqCst);
         while poll(0) > 0 {}
-        stop();
+        finish(halt());
         set_mode(IMCORE_CALLBACK_MODE_THREAD);
     }
 }

@@ -14,81 +14,57 @@ namespace IMCore.Unity
         /// <summary>Conversation events (add, delete, update, sync start/finish).</summary>
         public static TIMResult SetConvEventCallback(ConvEventCallback callback)
         {
-            return SetListener(() =>
-            {
-                Listeners.ConvEvent = callback;
-                NativeMethods.TIMSetConvEventCallback(callback == null ? null : NativeThunks.ConvEvent, UserDataFor(callback));
-            });
+            return SetListener(() => Listeners.ConvEvent = callback, () => Listeners.ConvEvent,
+                current => NativeMethods.TIMSetConvEventCallback(current == null ? null : NativeThunks.ConvEvent, UserDataFor(current)));
         }
 
         /// <summary>Changes of the total unread count (reported after the first <see cref="ConvGetTotalUnreadMessageCount"/>).</summary>
         public static TIMResult SetConvTotalUnreadMessageCountChangedCallback(ConvTotalUnreadMessageCountChangedCallback callback)
         {
-            return SetListener(() =>
-            {
-                Listeners.TotalUnread = callback;
-                NativeMethods.TIMSetConvTotalUnreadMessageCountChangedCallback(callback == null ? null : NativeThunks.TotalUnread, UserDataFor(callback));
-            });
+            return SetListener(() => Listeners.TotalUnread = callback, () => Listeners.TotalUnread,
+                current => NativeMethods.TIMSetConvTotalUnreadMessageCountChangedCallback(current == null ? null : NativeThunks.TotalUnread, UserDataFor(current)));
         }
 
         /// <summary>Changes of the unread count of each filter subscribed with <see cref="ConvSubscribeUnreadMessageCountByFilter"/>.</summary>
         public static TIMResult SetConvUnreadMessageCountChangedByFilterCallback(ConvTotalUnreadMessageCountChangedByFilterCallback callback)
         {
-            return SetListener(() =>
-            {
-                Listeners.UnreadByFilter = callback;
-                NativeMethods.TIMSetConvUnreadMessageCountChangedByFilterCallback(callback == null ? null : NativeThunks.UnreadByFilter, UserDataFor(callback));
-            });
+            return SetListener(() => Listeners.UnreadByFilter = callback, () => Listeners.UnreadByFilter,
+                current => NativeMethods.TIMSetConvUnreadMessageCountChangedByFilterCallback(current == null ? null : NativeThunks.UnreadByFilter, UserDataFor(current)));
         }
 
         /// <summary>A conversation group was created.</summary>
         public static TIMResult SetConvConversationGroupCreatedCallback(ConvConversationGroupCreatedCallback callback)
         {
-            return SetListener(() =>
-            {
-                Listeners.GroupCreated = callback;
-                NativeMethods.TIMSetConvConversationGroupCreatedCallback(callback == null ? null : NativeThunks.GroupCreated, UserDataFor(callback));
-            });
+            return SetListener(() => Listeners.GroupCreated = callback, () => Listeners.GroupCreated,
+                current => NativeMethods.TIMSetConvConversationGroupCreatedCallback(current == null ? null : NativeThunks.GroupCreated, UserDataFor(current)));
         }
 
         /// <summary>A conversation group was deleted.</summary>
         public static TIMResult SetConvConversationGroupDeletedCallback(ConvConversationGroupDeletedCallback callback)
         {
-            return SetListener(() =>
-            {
-                Listeners.GroupDeleted = callback;
-                NativeMethods.TIMSetConvConversationGroupDeletedCallback(callback == null ? null : NativeThunks.GroupDeleted, UserDataFor(callback));
-            });
+            return SetListener(() => Listeners.GroupDeleted = callback, () => Listeners.GroupDeleted,
+                current => NativeMethods.TIMSetConvConversationGroupDeletedCallback(current == null ? null : NativeThunks.GroupDeleted, UserDataFor(current)));
         }
 
         /// <summary>A conversation group was renamed.</summary>
         public static TIMResult SetConvConversationGroupNameChangedCallback(ConvConversationGroupNameChangedCallback callback)
         {
-            return SetListener(() =>
-            {
-                Listeners.GroupNameChanged = callback;
-                NativeMethods.TIMSetConvConversationGroupNameChangedCallback(callback == null ? null : NativeThunks.GroupNameChanged, UserDataFor(callback));
-            });
+            return SetListener(() => Listeners.GroupNameChanged = callback, () => Listeners.GroupNameChanged,
+                current => NativeMethods.TIMSetConvConversationGroupNameChangedCallback(current == null ? null : NativeThunks.GroupNameChanged, UserDataFor(current)));
         }
 
         /// <summary>Conversations were added to a conversation group.</summary>
         public static TIMResult SetConvConversationsAddedToGroupCallback(ConvConversationsAddedToGroupCallback callback)
         {
-            return SetListener(() =>
-            {
-                Listeners.AddedToGroup = callback;
-                NativeMethods.TIMSetConvConversationsAddedToGroupCallback(callback == null ? null : NativeThunks.AddedToGroup, UserDataFor(callback));
-            });
+            return SetListener(() => Listeners.AddedToGroup = callback, () => Listeners.AddedToGroup,
+                current => NativeMethods.TIMSetConvConversationsAddedToGroupCallback(current == null ? null : NativeThunks.AddedToGroup, UserDataFor(current)));
         }
 
         /// <summary>Conversations were removed from a conversation group.</summary>
         public static TIMResult SetConvConversationsDeletedFromGroupCallback(ConvConversationsDeletedFromGroupCallback callback)
         {
-            return SetListener(() =>
-            {
-                Listeners.DeletedFromGroup = callback;
-                NativeMethods.TIMSetConvConversationsDeletedFromGroupCallback(callback == null ? null : NativeThunks.DeletedFromGroup, UserDataFor(callback));
-            });
+            return SetListener(() => Listeners.DeletedFromGroup = callback, () => Listeners.DeletedFromGroup,
+                current => NativeMethods.TIMSetConvConversationsDeletedFromGroupCallback(current == null ? null : NativeThunks.DeletedFromGroup, UserDataFor(current)));
         }
 
         /// <summary>
@@ -101,35 +77,20 @@ namespace IMCore.Unity
             {
                 return TIMResult.TIM_ERR_PARAM;
             }
-            return SetListener(() =>
-            {
-                if (Listeners.AddRecvNewMsg(callback))
-                {
-                    NativeMethods.TIMAddRecvNewMsgCallback(NativeThunks.RecvNewMsg, NativeThunks.ListenerUserData);
-                }
-            });
+            return SetListener(() => Listeners.AddRecvNewMsg(callback), Listeners.RecvNewMsgList, RegisterRecvNewMsg);
         }
 
         /// <summary>Removes a new-message listener; null removes them all.</summary>
         public static TIMResult RemoveRecvNewMsgCallback(RecvNewMsgCallback callback = null)
         {
-            return SetListener(() =>
-            {
-                if (Listeners.RemoveRecvNewMsg(callback))
-                {
-                    NativeMethods.TIMRemoveRecvNewMsgCallback(NativeThunks.RecvNewMsg);
-                }
-            });
+            return SetListener(() => Listeners.RemoveRecvNewMsg(callback), Listeners.RecvNewMsgList, RegisterRecvNewMsg);
         }
 
         /// <summary>Read receipts for my messages (C2C and group).</summary>
         public static TIMResult SetMsgReadedReceiptCallback(MsgReadedReceiptCallback callback)
         {
-            return SetListener(() =>
-            {
-                Listeners.ReadReceipt = callback;
-                NativeMethods.TIMSetMsgReadedReceiptCallback(callback == null ? null : NativeThunks.ReadReceipt, UserDataFor(callback));
-            });
+            return SetListener(() => Listeners.ReadReceipt = callback, () => Listeners.ReadReceipt,
+                current => NativeMethods.TIMSetMsgReadedReceiptCallback(current == null ? null : NativeThunks.ReadReceipt, UserDataFor(current)));
         }
 
         /// <summary>
@@ -144,51 +105,36 @@ namespace IMCore.Unity
         /// <summary>Connection state changes.</summary>
         public static TIMResult SetNetworkStatusListenerCallback(NetworkStatusListenerCallback callback)
         {
-            return SetListener(() =>
-            {
-                Listeners.NetworkStatus = callback;
-                NativeMethods.TIMSetNetworkStatusListenerCallback(callback == null ? null : NativeThunks.NetworkStatus, UserDataFor(callback));
-            });
+            return SetListener(() => Listeners.NetworkStatus = callback, () => Listeners.NetworkStatus,
+                current => NativeMethods.TIMSetNetworkStatusListenerCallback(current == null ? null : NativeThunks.NetworkStatus, UserDataFor(current)));
         }
 
         /// <summary>This device was logged out by a login elsewhere.</summary>
         public static TIMResult SetKickedOfflineCallback(KickedOfflineCallback callback)
         {
-            return SetListener(() =>
-            {
-                Listeners.KickedOffline = callback;
-                NativeMethods.TIMSetKickedOfflineCallback(callback == null ? null : NativeThunks.KickedOffline, UserDataFor(callback));
-            });
+            return SetListener(() => Listeners.KickedOffline = callback, () => Listeners.KickedOffline,
+                current => NativeMethods.TIMSetKickedOfflineCallback(current == null ? null : NativeThunks.KickedOffline, UserDataFor(current)));
         }
 
         /// <summary>The user signature expired.</summary>
         public static TIMResult SetUserSigExpiredCallback(UserSigExpiredCallback callback)
         {
-            return SetListener(() =>
-            {
-                Listeners.UserSigExpired = callback;
-                NativeMethods.TIMSetUserSigExpiredCallback(callback == null ? null : NativeThunks.UserSigExpired, UserDataFor(callback));
-            });
+            return SetListener(() => Listeners.UserSigExpired = callback, () => Listeners.UserSigExpired,
+                current => NativeMethods.TIMSetUserSigExpiredCallback(current == null ? null : NativeThunks.UserSigExpired, UserDataFor(current)));
         }
 
         /// <summary>Log lines of the native library.</summary>
         public static TIMResult SetLogCallback(LogCallback callback)
         {
-            return SetListener(() =>
-            {
-                Listeners.Log = callback;
-                NativeMethods.TIMSetLogCallback(callback == null ? null : NativeThunks.Log, UserDataFor(callback));
-            });
+            return SetListener(() => Listeners.Log = callback, () => Listeners.Log,
+                current => NativeMethods.TIMSetLogCallback(current == null ? null : NativeThunks.Log, UserDataFor(current)));
         }
 
         /// <summary>Experimental notifications (<c>TIMSetExperimentalNotifyCallback</c>); see <see cref="ExperimentalNotifyCallback"/>.</summary>
         public static TIMResult SetExperimentalNotifyCallback(ExperimentalNotifyCallback callback)
         {
-            return SetListener(() =>
-            {
-                Listeners.ExperimentalNotify = callback;
-                NativeMethods.TIMSetExperimentalNotifyCallback(callback == null ? null : NativeThunks.ExperimentalNotify, UserDataFor(callback));
-            });
+            return SetListener(() => Listeners.ExperimentalNotify = callback, () => Listeners.ExperimentalNotify,
+                current => NativeMethods.TIMSetExperimentalNotifyCallback(current == null ? null : NativeThunks.ExperimentalNotify, UserDataFor(current)));
         }
 
         /// <summary>
@@ -198,6 +144,12 @@ namespace IMCore.Unity
         /// </summary>
         private static void UnregisterAllListeners()
         {
+            // Forgotten first (under Gate), then the native setters, without Gate: they may wait for a
+            // running listener, which may need Gate.
+            lock (Gate)
+            {
+                Listeners.Clear();
+            }
             NativeMethods.TIMSetConvEventCallback(null, IntPtr.Zero);
             NativeMethods.TIMSetConvTotalUnreadMessageCountChangedCallback(null, IntPtr.Zero);
             NativeMethods.TIMSetConvUnreadMessageCountChangedByFilterCallback(null, IntPtr.Zero);
@@ -214,19 +166,43 @@ namespace IMCore.Unity
             NativeMethods.TIMSetLogCallback(null, IntPtr.Zero);
             NativeMethods.IMCoreSetOutboundCallback(null, IntPtr.Zero);
             NativeMethods.TIMSetExperimentalNotifyCallback(null, IntPtr.Zero);
-            Listeners.Clear();
         }
 
-        private static TIMResult SetListener(Action change)
+        // Changes one listener slot under Gate, then makes the native registration match the slot
+        // *without* Gate: imcore's setter waits for a running call of the listener it removes, and that
+        // call (a listener on imcore's thread) may itself need Gate to change a listener. The native
+        // registration is re-applied until the slot did not change meanwhile, so setters racing on
+        // several threads end with the registration that matches the last slot value.
+        private static TIMResult SetListener(Action change, Func<object> current, Action<object> register)
         {
             lock (Gate)
             {
                 change();
-                return TIMResult.TIM_SUCC;
+            }
+            while (true)
+            {
+                object seen = current();
+                register(seen);
+                if (ReferenceEquals(current(), seen))
+                {
+                    return TIMResult.TIM_SUCC;
+                }
             }
         }
 
-        private static IntPtr UserDataFor(Delegate callback)
+        private static void RegisterRecvNewMsg(object list)
+        {
+            if (((Array)list).Length > 0)
+            {
+                NativeMethods.TIMAddRecvNewMsgCallback(NativeThunks.RecvNewMsg, NativeThunks.ListenerUserData);
+            }
+            else
+            {
+                NativeMethods.TIMRemoveRecvNewMsgCallback(NativeThunks.RecvNewMsg);
+            }
+        }
+
+        private static IntPtr UserDataFor(object callback)
         {
             return callback == null ? IntPtr.Zero : NativeThunks.ListenerUserData;
         }

@@ -27,11 +27,8 @@ namespace IMCore.Unity
         /// </summary>
         public static TIMResult IMCoreSetOutboundCallback(Action<string> callback)
         {
-            return SetListener(() =>
-            {
-                Listeners.Outbound = callback;
-                NativeMethods.IMCoreSetOutboundCallback(callback == null ? null : NativeThunks.Outbound, UserDataFor(callback));
-            });
+            return SetListener(() => Listeners.Outbound = callback, () => Listeners.Outbound,
+                current => NativeMethods.IMCoreSetOutboundCallback(current == null ? null : NativeThunks.Outbound, UserDataFor(current)));
         }
 
         /// <summary>

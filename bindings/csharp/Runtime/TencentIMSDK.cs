@@ -24,8 +24,9 @@ namespace IMCore.Unity
     {
         // Gate guards the managed state (listener slots with their native registration, the mode, the
         // init flag). It is never held while calling a native function that waits for imcore's callback
-        // thread (TIMUninit, IMCoreSetCallbackMode): a callback running on that thread may itself need
-        // Gate (e.g. to change a listener), and holding it there would deadlock.
+        // thread (TIMUninit, IMCoreSetCallbackMode, and the listener setters, which wait for a running
+        // call of the listener they replace): a callback running on that thread may itself need Gate
+        // (e.g. to change a listener), and holding it there would deadlock.
         private static readonly object Gate = new object();
         private static volatile bool initialized;
         private static CallbackDispatchMode requestedMode = CallbackDispatchMode.Auto;
@@ -83,10 +84,7 @@ namespace IMCore.Unity
         /// </summary>
         public static TIMResult Uninit()
         {
-            lock (Gate)
-            {
-                UnregisterAllListeners();
-            }
+            UnregisterAllListeners();
             if (initialized && CallbackDispatcher.Mode == CallbackDispatchMode.Pumped)
             {
                 DispatchCallbacks();

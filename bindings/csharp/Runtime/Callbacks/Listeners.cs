@@ -32,6 +32,12 @@ namespace IMCore.Unity.Callbacks
         private static readonly object RecvGate = new object();
         private static volatile RecvNewMsgCallback[] recvNewMsg = new RecvNewMsgCallback[0];
 
+        /// <summary>The current list of new-message listeners (a new array after every change).</summary>
+        internal static object RecvNewMsgList()
+        {
+            return recvNewMsg;
+        }
+
         /// <summary>Adds a new-message listener (once); returns true when it is the first one.</summary>
         internal static bool AddRecvNewMsg(RecvNewMsgCallback callback)
         {

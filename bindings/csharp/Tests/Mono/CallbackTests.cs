@@ -34,6 +34,12 @@ namespace IMCore.Unity.Tests.Mono
             tests.Add(new TestCase("a failed send ack fails MsgSendMessage's callback with the ack's code", FailedSendAck));
             tests.Add(new TestCase("a throwing callback is logged and does not stop later callbacks", ThrowingCallback));
             tests.Add(new TestCase("listener changes from a native-thread callback while Uninit runs (no deadlock)", ListenerChangeDuringUninit));
+            tests.Add(new TestCase("a listener that changes listeners while another thread removes it (no deadlock, not called after)", ListenerChangeDuringRemoval));
+            foreach (string mode in new[] { "NativeThread", "Pumped", "Auto" })
+            {
+                string m = mode;
+                tests.Add(new TestCase("a process that exits without Uninit ends (" + m + ")", () => ExitWithoutUninit(m)));
+            }
             foreach (Delivery mode in new[] { Delivery.Context, Delivery.Pumped, Delivery.Direct })
             {
                 Delivery m = mode;
@@ -414,6 +420,135 @@ namespace IMCore.Unity.Tests.Mono
                 Check.True(changed, "the callback finished its listener change");
                 Check.True(watch.ElapsedMilliseconds < 5000, "Uninit returned");
             }
+        }
+
+        // A listener (not a result callback) running on imcore's thread changes another listener while the
+        // main thread removes it, and while Uninit unregisters everything: imcore's setter waits for the
+        // running listener, so the package must not hold its own lock around it.
+        private static void ListenerChangeDuringRemoval()
+        {
+            SynchronizationContext.SetSynchronizationContext(null);
+            TencentIMSDK.SetCallbackDispatchMode(CallbackDispatchMode.NativeThread);
+            Check.Equal(TIMResult.TIM_SUCC, TencentIMSDK.Init(Env.AppId, new SdkConfig { sdk_config_config_file_path = System.IO.Path.Combine(Env.BaseDir, "removal-race") }), "Init");
+            TIMResult uninit = (TIMResult)99;
+            try
+            {
+                var logged = new ManualResetEventSlim(false);
+                TencentIMSDK.Login("alice", "", (c, d, u) => logged.Set());
+                Check.True(logged.Wait(5000), "Login");
+                for (int round = 0; round < 2; round++)
+                {
+                    var inListener = new ManualResetEventSlim(false);
+                    int calls = 0, late = 0;
+                    bool removed = false, changed = false;
+                    TencentIMSDK.SetConvEventCallback((ev, list, ud) =>
+                    {
+                        Interlocked.Increment(ref calls);
+                        if (Volatile.Read(ref removed)) Interlocked.Increment(ref late);
+                        if (inListener.IsSet) return;
+                        inListener.Set();
+                        Thread.Sleep(200);
+                        TencentIMSDK.SetConvTotalUnreadMessageCountChangedCallback(round == 0 ? null : (ConvTotalUnreadMessageCountChangedCallback)((total, u) => { }));
+                        changed = true;
+                    });
+                    string envelope = "[{\"kind\":\"message\",\"message\":{\"message_msg_id\":\"rr-" + round + "\",\"message_conv_id\":\"rita\",\"message_conv_type\":1,\"message_sender\":\"rita\",\"message_server_time\":1700000000,\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"hi\"}]}}]";
+                    Check.Equal(TIMResult.TIM_SUCC, TencentIMSDK.IMCoreInboundPush(envelope, (c, d, u) => { }), "IMCoreInboundPush");
+                    Check.True(inListener.Wait(5000), "the listener started");
+                    if (round == 0)
+                    {
+                        var thread = new Thread(() => TencentIMSDK.SetConvEventCallback(null)) { IsBackground = true };
+                        thread.Start();
+                        if (!thread.Join(5000))
+                        {
+                            Console.WriteLine("FAIL: SetConvEventCallback(null) deadlocked against its running listener changing a listener");
+                            Runner.Abort(3);
+                        }
+                        Volatile.Write(ref removed, true);
+                        Check.True(changed, "the listener finished before its removal returned");
+                    }
+                    else
+                    {
+                        var thread = new Thread(() => uninit = TencentIMSDK.Uninit()) { IsBackground = true };
+                        thread.Start();
+                        if (!thread.Join(5000))
+                        {
+                            Console.WriteLine("FAIL: Uninit deadlocked against a running listener changing a listener");
+                            Runner.Abort(3);
+                        }
+                        Check.Equal(TIMResult.TIM_SUCC, uninit, "Uninit");
+                        Check.True(changed, "the listener finished before Uninit returned");
+                    }
+                    Check.Equal(0, Volatile.Read(ref late), "calls after the removal returned");
+                }
+            }
+            finally
+            {
+                if (uninit != TIMResult.TIM_SUCC) TencentIMSDK.Uninit();
+                TencentIMSDK.SetCallbackDispatchMode(CallbackDispatchMode.Auto);
+            }
+        }
+
+        // Mono waits at exit for every native thread that called into managed code: a host that never
+        // calls Uninit must still exit (imcore's dispatcher thread ends when idle).
+        private static void ExitWithoutUninit(string mode)
+        {
+            string exe = typeof(CallbackTests).Assembly.Location;
+            string dir = System.IO.Path.Combine(Env.BaseDir, "exit-without-uninit-" + mode);
+            var info = new System.Diagnostics.ProcessStartInfo("mono", "--debug \"" + exe + "\" --exit-without-uninit \"" + dir + "\" " + mode)
+            {
+                UseShellExecute = false,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            var watch = Stopwatch.StartNew();
+            using (var child = System.Diagnostics.Process.Start(info))
+            {
+                var reading = child.StandardOutput.ReadToEndAsync();
+                bool exited = child.WaitForExit(15000);
+                if (!exited)
+                {
+                    child.Kill();
+                    child.WaitForExit();
+                }
+                string output = reading.Wait(5000) ? reading.Result : "(unread)";
+                Check.True(exited, "the child exited within 15 s (it took " + watch.ElapsedMilliseconds + " ms; output: " + output.Trim() + ")");
+                if (exited)
+                {
+                    Check.Equal(0, child.ExitCode, "the child's exit code (output: " + output.Trim() + ")");
+                    Check.True(output.Contains("returning from Main"), "the child ran to the end of Main");
+                }
+            }
+        }
+
+        /// <summary>The child of <see cref="ExitWithoutUninit"/>: callbacks run, then Main returns without Uninit.</summary>
+        internal static int ExitWithoutUninitChild(string dir, string mode)
+        {
+            SynchronizationContext.SetSynchronizationContext(null);
+            var m = (CallbackDispatchMode)Enum.Parse(typeof(CallbackDispatchMode), mode);
+            TencentIMSDK.SetCallbackDispatchMode(m);
+            if (TencentIMSDK.Init(Env.AppId, new SdkConfig { sdk_config_config_file_path = dir }) != TIMResult.TIM_SUCC)
+            {
+                return 2;
+            }
+            var logged = new ManualResetEventSlim(false);
+            var events = new ManualResetEventSlim(false);
+            TencentIMSDK.SetConvEventCallback((ev, list, ud) => events.Set());
+            TencentIMSDK.Login("alice", "", (c, d, u) => logged.Set());
+            string envelope = "[{\"kind\":\"message\",\"message\":{\"message_msg_id\":\"exit-1\",\"message_conv_id\":\"rita\",\"message_conv_type\":1,\"message_sender\":\"rita\",\"message_server_time\":1700000000,\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"hi\"}]}}]";
+            var watch = Stopwatch.StartNew();
+            while (!logged.IsSet && watch.ElapsedMilliseconds < 10000)
+            {
+                TencentIMSDK.DispatchCallbacks();
+                Thread.Sleep(1);
+            }
+            TencentIMSDK.IMCoreInboundPush(envelope, (c, d, u) => { });
+            while (!events.IsSet && watch.ElapsedMilliseconds < 10000)
+            {
+                TencentIMSDK.DispatchCallbacks();
+                Thread.Sleep(1);
+            }
+            Console.WriteLine("logged in: " + logged.IsSet + ", events: " + events.IsSet + "; returning from Main without Uninit");
+            return logged.IsSet && events.IsSet ? 0 : 4;
         }
 
         // ------------------------------------------------------------------ Uninit

@@ -47,6 +47,10 @@ namespace IMCore.Unity.Tests.Mono
             {
                 return PeerMain.Run();
             }
+            if (args.Length == 3 && args[0] == "--exit-without-uninit")
+            {
+                return CallbackTests.ExitWithoutUninitChild(args[1], args[2]);
+            }
             var stopwatch = Stopwatch.StartNew();
             var tests = All();
             int passed = 0, failed = 0;
