@@ -42,6 +42,32 @@ static char *find_message(const char *id) {
     return m;
 }
 
+/* One message of a push: id, server time, sequence. */
+typedef struct {
+    const char *id;
+    uint64_t time;
+    uint64_t seq;
+} M;
+
+/* Pushes messages of one conversation, all from `sender`, in one push. */
+static void push_msgs(const char *conv, int type, const char *sender, const M *ms, int n) {
+    char *arr = strdup("[");
+    for (int i = 0; i < n; i++) {
+        char *e = msg_env(ms[i].id, conv, type, sender, ms[i].time, ms[i].seq, NULL);
+        char *next = fmt("%s%s%s", arr, i ? "," : "", e);
+        free(arr), free(e);
+        arr = next;
+    }
+    char *all = fmt("%s]", arr);
+    push_ok(all);
+    free(arr), free(all);
+}
+#define PUSH(conv, type, sender, ...)                                           \
+    do {                                                                        \
+        const M ms_[] = {__VA_ARGS__};                                          \
+        push_msgs((conv), (type), (sender), ms_, (int)(sizeof ms_ / sizeof ms_[0])); \
+    } while (0)
+
 /* Pushes `envs` and expects the push refused with `code`, the error naming
    `needle` (and `where`, when given), and nothing stored (message `probe`
    absent). */
@@ -138,23 +164,13 @@ static void test_push_all_or_nothing(uint64_t now) {
 
 /* Defect 2: a future-stamped message does not hide the messages after it. */
 static void test_future_stamps(uint64_t now) {
-    char *a = msg_env("f1", "fut", 1, "fut", now - 100, 0, NULL);
-    char *b = msg_env("f2", "fut", 1, "fut", now - 50, 0, NULL);
-    char *f = msg_env("f3", "fut", 1, "fut", now + 3600, 0, NULL);
-    char *arr = fmt("[%s,%s,%s]", a, b, f);
-    push_ok(arr);
-    free(arr), free(a), free(b), free(f);
+    PUSH("fut", 1, "fut", {"f1", now - 100, 0}, {"f2", now - 50, 0}, {"f3", now + 3600, 0});
     CHECK_EQ(unread_of("fut"), 3);
     Call *c = call_new();
     RUN(c, TIMConvCleanConversationUnreadMessageCount("c2c_fut", 0, 0, call_cb, c));
     call_free(c);
     CHECK_EQ(unread_of("fut"), 0);
-    char *n1 = msg_env("f4", "fut", 1, "fut", now, 0, NULL);
-    char *n2 = msg_env("f5", "fut", 1, "fut", now, 0, NULL);
-    char *n3 = msg_env("f6", "fut", 1, "fut", now + 1, 0, NULL);
-    arr = fmt("[%s,%s,%s]", n1, n2, n3);
-    push_ok(arr);
-    free(arr), free(n1), free(n2), free(n3);
+    PUSH("fut", 1, "fut", {"f4", now, 0}, {"f5", now, 0}, {"f6", now + 1, 0});
     CHECK_EQ(unread_of("fut"), 3);
     char *l = conv_list();
     const char *conv = jfind(l, "conv_id", "fut");
@@ -163,56 +179,34 @@ static void test_future_stamps(uint64_t now) {
 
     /* A report-read with a message stamped an hour ahead (not stored) reads
        what is stored, not what arrives later. */
-    char *e1 = msg_env("e1", "eve", 1, "eve", now - 10, 0, NULL);
-    arr = fmt("[%s]", e1);
-    push_ok(arr);
-    free(arr), free(e1);
+    PUSH("eve", 1, "eve", {"e1", now - 10, 0});
     char *ahead = fmt("{\"message_server_time\":%llu}", (unsigned long long)(now + 3600));
     c = call_new();
     RUN(c, TIMMsgReportReaded("eve", kTIMConv_C2C, ahead, call_cb, c));
     call_free(c);
     free(ahead);
     CHECK_EQ(unread_of("eve"), 0);
-    char *e2 = msg_env("e2", "eve", 1, "eve", now, 0, NULL);
-    arr = fmt("[%s]", e2);
-    push_ok(arr);
-    free(arr), free(e2);
+    PUSH("eve", 1, "eve", {"e2", now, 0});
     CHECK_EQ(unread_of("eve"), 1);
 
     /* A group sequence far ahead: sequences are the server's order, so
        after reading it a lower sequence is an older message (read), a
        higher one counts. */
     push_ok("[{\"kind\":\"group_members\",\"group_id\":\"far\",\"group_type\":1,\"members\":[\"me\",\"gus\"]}]");
-    char *g1 = msg_env("g1", "far", 2, "gus", now, 1, NULL);
-    char *g2 = msg_env("g2", "far", 2, "gus", now, 1099511627776ULL, NULL);
-    arr = fmt("[%s,%s]", g1, g2);
-    push_ok(arr);
-    free(arr), free(g1), free(g2);
+    PUSH("far", 2, "gus", {"g1", now, 1}, {"g2", now, 1099511627776ULL});
     CHECK_EQ(unread_of("far"), 2);
     c = call_new();
     RUN(c, TIMConvCleanConversationUnreadMessageCount("group_far", 0, 0, call_cb, c));
     call_free(c);
-    char *g3 = msg_env("g3", "far", 2, "gus", now, 2, NULL);
-    char *g4 = msg_env("g4", "far", 2, "gus", now, 1099511627777ULL, NULL);
-    arr = fmt("[%s,%s]", g3, g4);
-    push_ok(arr);
-    free(arr), free(g3), free(g4);
+    PUSH("far", 2, "gus", {"g3", now, 2}, {"g4", now, 1099511627777ULL});
     CHECK_EQ(unread_of("far"), 1);
 }
 
 /* Defect 3: a read position of the wrong kind is refused, not "everything". */
 static void test_wrong_kind_positions(uint64_t now) {
-    char *a = msg_env("r1", "rp", 1, "rp", now - 20, 0, NULL);
-    char *b = msg_env("r2", "rp", 1, "rp", now - 10, 0, NULL);
-    char *arr = fmt("[%s,%s]", a, b);
-    push_ok(arr);
-    free(arr), free(a), free(b);
+    PUSH("rp", 1, "rp", {"r1", now - 20, 0}, {"r2", now - 10, 0});
     push_ok("[{\"kind\":\"group_members\",\"group_id\":\"gk\",\"group_type\":1,\"members\":[\"me\",\"gil\"]}]");
-    char *g1 = msg_env("k1", "gk", 2, "gil", now - 20, 5, NULL);
-    char *g2 = msg_env("k2", "gk", 2, "gil", now - 10, 6, NULL);
-    arr = fmt("[%s,%s]", g1, g2);
-    push_ok(arr);
-    free(arr), free(g1), free(g2);
+    PUSH("gk", 2, "gil", {"k1", now - 20, 5}, {"k2", now - 10, 6});
     refused("[{\"kind\":\"read_position\",\"conv_id\":\"rp\",\"conv_type\":1,\"sequence\":1}]", TIM_ERR_PARAM,
             "sequence", "none");
     refused("[{\"kind\":\"read_position\",\"conv_id\":\"gk\",\"conv_type\":2,\"timestamp\":1}]", TIM_ERR_PARAM,
@@ -302,10 +296,7 @@ static void test_receipt_scope(uint64_t now) {
 /* Defect 8: no sequence after the greatest one; nothing wraps around. */
 static void test_sequence_end(uint64_t now) {
     push_ok("[{\"kind\":\"group_members\",\"group_id\":\"big\",\"group_type\":1,\"members\":[\"me\",\"bo\"]}]");
-    char *g = msg_env("s1", "big", 2, "bo", now, 9223372036854775807ULL, NULL);
-    char *arr = fmt("[%s]", g);
-    push_ok(arr);
-    free(arr), free(g);
+    PUSH("big", 2, "bo", {"s1", now, 9223372036854775807ULL});
     char id[128] = {0};
     Call *c = call_new();
     RUN_CODE(c, TIMMsgSendMessage("big", kTIMConv_Group, "{\"message_elem_array\":[]}", id, call_cb, c), 7016);
@@ -315,8 +306,8 @@ static void test_sequence_end(uint64_t now) {
     CHECK(jstreq(jget(jget(conv, "conv_last_msg"), "message_msg_id"), "s1"));
     free(l);
     /* A sequence past the range is refused as input. */
-    g = msg_env("s2", "big", 2, "bo", now, 9223372036854775808ULL, NULL);
-    arr = fmt("[%s]", g);
+    char *g = msg_env("s2", "big", 2, "bo", now, 9223372036854775808ULL, NULL);
+    char *arr = fmt("[%s]", g);
     refused(arr, TIM_ERR_PARAM, "message_seq", "s2");
     free(arr), free(g);
 }

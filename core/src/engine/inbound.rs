@@ -145,61 +145,66 @@ impl Engine {
     /// sets), so the host pushes the same list again.
     pub fn apply_inbound(&mut self, items: Vec<Inbound>) -> Result<InboundReport> {
         self.check_inbound(&items)?;
-        let mut report = InboundReport::default();
-        let mut it = items.into_iter().peekable();
-        while let Some(item) = it.next() {
-            report.applied += 1;
-            match item {
-                Inbound::Message(m) => {
-                    let mut batch = vec![m];
-                    while let Some(Inbound::Message(_)) = it.peek() {
-                        if let Some(Inbound::Message(m)) = it.next() {
-                            batch.push(m);
-                            report.applied += 1;
-                        }
-                    }
+        let mut report = InboundReport {
+            applied: items.len(),
+            ..InboundReport::default()
+        };
+        for run in runs(items) {
+            match run {
+                Run::Messages(batch) => {
                     let r = self.receive(batch)?;
                     report.messages.stored += r.stored;
                     report.messages.duplicates += r.duplicates;
                     report.messages.online += r.online;
                 }
-                Inbound::Receipt(r) => {
-                    let mut batch = vec![r];
-                    while let Some(Inbound::Receipt(_)) = it.peek() {
-                        if let Some(Inbound::Receipt(r)) = it.next() {
-                            batch.push(r);
-                            report.applied += 1;
-                        }
-                    }
+                Run::Receipts(batch) => {
                     self.apply_receipts(batch)?;
                 }
-                Inbound::Conversation(c) => {
-                    let mut batch = vec![c];
-                    while let Some(Inbound::Conversation(_)) = it.peek() {
-                        if let Some(Inbound::Conversation(c)) = it.next() {
-                            batch.push(c);
-                            report.applied += 1;
-                        }
-                    }
-                    self.merge_conversations(batch)?;
-                }
-                Inbound::ReadPosition {
+                Run::Conversations(batch) => self.merge_conversations(batch)?,
+                Run::One(Inbound::ReadPosition {
                     conv,
                     timestamp,
                     sequence,
-                } => self.apply_read_position(&conv, timestamp, sequence)?,
-                Inbound::Members {
+                }) => self.apply_read_position(&conv, timestamp, sequence)?,
+                Run::One(Inbound::Members {
                     group,
                     group_type,
                     op,
                     members,
-                } => self.set_group_members(&group, group_type, op, &members)?,
-                Inbound::Sync { phase, server_time } => {
+                }) => self.set_group_members(&group, group_type, op, &members)?,
+                Run::One(Inbound::Sync { phase, server_time }) => {
                     self.observe_server_time(server_time);
                     self.sync_phase(phase);
                 }
+                Run::One(_) => unreachable!("runs() batches messages, receipts and states"),
             }
         }
         Ok(report)
     }
+}
+
+/// Consecutive items that one engine call applies.
+enum Run {
+    Messages(Vec<IncomingMessage>),
+    Receipts(Vec<InboundReceipt>),
+    Conversations(Vec<ConversationSync>),
+    One(Inbound),
+}
+
+/// Splits a push into runs: consecutive messages (likewise receipts,
+/// conversation states) form one batch, one transaction.
+fn runs(items: Vec<Inbound>) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::new();
+    for item in items {
+        match (runs.last_mut(), item) {
+            (Some(Run::Messages(v)), Inbound::Message(m)) => v.push(m),
+            (Some(Run::Receipts(v)), Inbound::Receipt(r)) => v.push(r),
+            (Some(Run::Conversations(v)), Inbound::Conversation(c)) => v.push(c),
+            (_, Inbound::Message(m)) => runs.push(Run::Messages(vec![m])),
+            (_, Inbound::Receipt(r)) => runs.push(Run::Receipts(vec![r])),
+            (_, Inbound::Conversation(c)) => runs.push(Run::Conversations(vec![c])),
+            (_, other) => runs.push(Run::One(other)),
+        }
+    }
+    runs
 }
