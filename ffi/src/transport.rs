@@ -66,6 +66,98 @@ fn parse_message(v: &Value, ctx: &str) -> boundary::Sync<IncomingMessage> {
     Ok(m)
 }
 
+/// A `message` envelope read without building a JSON tree: typed, borrowing
+/// the push's text, the message kept as the host wrote it. Only for the
+/// common, well-formed case: `None` (a wrong type, a duplicate or missing
+/// key, another kind) hands the envelope to [`parse_envelope`], which finds
+/// and names the problem or reads what this one does not.
+fn parse_message_fast(text: &str) -> Option<Inbound> {
+    use serde::Deserialize;
+    use serde_json::value::RawValue;
+    use std::borrow::Cow;
+    #[derive(Deserialize)]
+    struct Envelope<'a> {
+        #[serde(borrow)]
+        kind: Cow<'a, str>,
+        #[serde(borrow)]
+        message: &'a RawValue,
+    }
+    #[derive(Deserialize)]
+    struct Message<'a> {
+        #[serde(borrow)]
+        message_msg_id: Cow<'a, str>,
+        #[serde(borrow)]
+        message_conv_id: Cow<'a, str>,
+        message_conv_type: i64,
+        #[serde(borrow)]
+        message_sender: Cow<'a, str>,
+        message_server_time: u64,
+        message_seq: Option<u64>,
+        message_is_from_self: Option<bool>,
+        message_need_read_receipt: Option<bool>,
+        message_is_excluded_from_unread_count: Option<bool>,
+        message_excluded_from_last_message: Option<bool>,
+        message_group_at_user_array: Option<Vec<String>>,
+        message_is_online_msg: Option<bool>,
+        #[serde(borrow)]
+        message_elem_array: Option<&'a RawValue>,
+    }
+    let env: Envelope<'_> = serde_json::from_str(text).ok()?;
+    if env.kind != "message" {
+        return None;
+    }
+    let body = env.message.get();
+    let m: Message<'_> = serde_json::from_str(body).ok()?;
+    if m.message_elem_array
+        .is_some_and(|e| !e.get().starts_with('[') && e.get() != "null")
+    {
+        return None;
+    }
+    let t = match m.message_conv_type {
+        1 => ConvType::C2c,
+        2 => ConvType::Group,
+        _ => return None,
+    };
+    Some(Inbound::Message(IncomingMessage {
+        msg_id: m.message_msg_id.into_owned(),
+        conv: ConvKey::new(t, m.message_conv_id.as_ref()).ok()?,
+        sender: m.message_sender.into_owned(),
+        server_time: m.message_server_time,
+        seq: m.message_seq.unwrap_or(0),
+        from_self: m.message_is_from_self.unwrap_or(false),
+        need_read_receipt: m.message_need_read_receipt.unwrap_or(false),
+        excluded_from_unread: m.message_is_excluded_from_unread_count.unwrap_or(false),
+        excluded_from_last_message: m.message_excluded_from_last_message.unwrap_or(false),
+        at_users: m.message_group_at_user_array.unwrap_or_default(),
+        online_only: m.message_is_online_msg.unwrap_or(false),
+        body: body.to_owned(),
+    }))
+}
+
+/// Reads a push's envelopes: each the fast way when it can, else through a
+/// JSON tree, which names what is wrong as `[index].key`.
+fn parse_push(text: &str, what: &str) -> boundary::Sync<Vec<Inbound>> {
+    let raws: Vec<&serde_json::value::RawValue> = match serde_json::from_str(text) {
+        Ok(r) => r,
+        // Not an array of JSON values: the tree reading says why.
+        Err(_) => {
+            let v = json::parse(text, what)?;
+            json::array(&v, what)?;
+            return Err(Reject::json(format!("{what} must be an array")));
+        }
+    };
+    raws.iter()
+        .enumerate()
+        .map(|(i, raw)| match parse_message_fast(raw.get()) {
+            Some(e) => Ok(e),
+            None => {
+                let v = json::parse(raw.get(), what)?;
+                parse_envelope(&v, &format!("[{i}]"))
+            }
+        })
+        .collect()
+}
+
 fn parse_envelope(v: &Value, ctx: &str) -> boundary::Sync<Inbound> {
     let o = Obj::new(v, ctx)?;
     let kind = o.str("kind")?;
@@ -253,12 +345,7 @@ pub unsafe extern "C" fn IMCoreInboundPush(
         const W: &str = "json_envelope_array";
         // SAFETY: the host passes NULL or a valid C string.
         let text = unsafe { req_str(json_envelope_array, W) }?;
-        let v = json::parse(text, W)?;
-        let envs = json::array(&v, W)?
-            .iter()
-            .enumerate()
-            .map(|(i, e)| parse_envelope(e, &format!("[{i}]")))
-            .collect::<boundary::Sync<Vec<_>>>()?;
+        let envs = parse_push(text, W)?;
         let ud = user_data as usize;
         op_batch_try(move |s| {
             // Every rule of every envelope, before anything is applied.
@@ -612,4 +699,59 @@ pub unsafe extern "C" fn IMCoreGetLastError(buffer: *mut c_char, buffer_len: u32
         let _ = unsafe { boundary::write_c_buf(buffer, end + 1, &text[..end], "error") };
         i32::try_from(text.len()).unwrap_or(i32::MAX)
     })
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+
+    /// Where the fast reading reads an envelope at all, it reads it exactly
+    /// as the tree reading does (the body compared as JSON).
+    #[test]
+    fn the_fast_reading_agrees_with_the_tree_reading() {
+        let base = r#""message_msg_id":"m\u00e91","message_conv_id":"bob","message_conv_type":1,"message_sender":"bob","message_server_time":1700000000"#;
+        let variants = [
+            String::new(),
+            r#","message_seq":null"#.into(),
+            r#","message_seq":7,"message_is_from_self":true"#.into(),
+            r#","message_seq":-1"#.into(),
+            r#","message_seq":1.5"#.into(),
+            r#","message_need_read_receipt":1"#.into(),
+            r#","message_group_at_user_array":["a",null]"#.into(),
+            r#","message_group_at_user_array":["a","__kImSDK_MessageAtALL__"]"#.into(),
+            r#","message_elem_array":{}"#.into(),
+            r#","message_elem_array":null"#.into(),
+            r#", "message_elem_array" : [ {"elem_type":0} ] "#.into(),
+            r#","message_conv_type":2"#.into(),
+            r#","message_msg_id":"dup""#.into(),
+            r#","extra":{"nested":[1,2,{"x":null}]}"#.into(),
+        ];
+        let mut fast_read = 0;
+        for v in variants {
+            for (kind, conv_type) in [("message", 1), ("message", 3), ("receipt", 1)] {
+                let msg = format!("{{{base}{v}}}").replace(
+                    "\"message_conv_type\":1,",
+                    &format!("\"message_conv_type\":{conv_type},"),
+                );
+                let env = format!(r#"{{"kind":"{kind}","message":{msg}}}"#);
+                let slow = json::parse(&env, "t").and_then(|v| parse_envelope(&v, "[0]"));
+                match parse_message_fast(&env) {
+                    None => {}
+                    Some(Inbound::Message(mut fast)) => {
+                        fast_read += 1;
+                        let Ok(Inbound::Message(mut slow)) = slow else {
+                            panic!("fast read {env}, the tree reading refused it: {slow:?}");
+                        };
+                        let as_json = |b: &str| serde_json::from_str::<Value>(b).unwrap();
+                        assert_eq!(as_json(&fast.body), as_json(&slow.body), "{env}");
+                        fast.body.clear();
+                        slow.body.clear();
+                        assert_eq!(fast, slow, "{env}");
+                    }
+                    Some(other) => panic!("{env} read as {other:?}"),
+                }
+            }
+        }
+        assert!(fast_read >= 6, "the fast reading read only {fast_read}");
+    }
 }
