@@ -1,0 +1,963 @@
+//! A seeded multi-device simulator: two or three devices of one user, each
+//! an engine with its outbox on, behind a model server that follows the
+//! protocol of docs/TRANSPORT.md ("Several devices"): it acks, refuses some
+//! changes, relays every accepted change to every device (the originator
+//! included), delays, reorders and duplicates what it sends, takes devices
+//! offline and syncs them when they come back. When every queue has drained,
+//! every device must equal the server and each other: visibility, unread,
+//! total, pin, marks, receive option, custom data, extension and the read
+//! state of my messages.
+//!
+//! `cargo test -p imcore --test multidevice -- --nocapture` prints the
+//! divergence table; `IMCORE_SIM_SEEDS=2000` runs more seeds per cell (the
+//! default keeps the whole table to a few seconds).
+
+mod common;
+use common::*;
+use imcore::engine::{ConversationSync, InboundReceipt, Outbound, OutboundEnvelope, RosterOp};
+use imcore::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+// ------------------------------------------------------------------ rng --
+
+/// xorshift64*: small, seeded, the same sequence on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Self {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+// ------------------------------------------------------------ scenarios --
+
+/// What a run exercises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scenario {
+    /// Peer messages and cleans (one, all, mark-all); 10% of read positions
+    /// refused (transiently).
+    Reads,
+    /// Pin, marks, receive option, custom data, extension; 20% refused.
+    Settings,
+    /// Reads and settings while devices go offline and sync back.
+    Offline,
+    /// My sends (10% refused) and the peers' receipts of them.
+    Receipts,
+    /// Deletes (with and without the messages) while messages arrive.
+    Deletes,
+    /// Device clocks up to 60 s off the server's, with sends and cleans.
+    Skew,
+}
+
+const SCENARIOS: [Scenario; 6] = [
+    Scenario::Reads,
+    Scenario::Settings,
+    Scenario::Offline,
+    Scenario::Receipts,
+    Scenario::Deletes,
+    Scenario::Skew,
+];
+
+/// The link between the server and the devices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Link {
+    /// Delays, reorders and duplicates (10%).
+    Disorder,
+    /// Delivers in order, once.
+    InOrder,
+}
+
+// --------------------------------------------------------------- server --
+
+const ME: &str = "me";
+const MEMBERS: [&str; 3] = ["u0", "u1", "u2"];
+
+#[derive(Debug, Clone)]
+struct SMsg {
+    id: String,
+    time: u64,
+    seq: u64,
+    from_me: bool,
+    readers: BTreeSet<String>,
+}
+
+/// The server's state of one conversation.
+#[derive(Debug, Clone)]
+struct SConv {
+    key: ConvKey,
+    msgs: Vec<SMsg>,
+    read_ts: u64,
+    read_seq: u64,
+    pinned: bool,
+    marks: u64,
+    opt: ReceiveOpt,
+    custom: String,
+    ext: String,
+    /// The server's version of the settings (its update time).
+    version: u64,
+    deleted: bool,
+    next_seq: u64,
+    peer_read_ts: u64,
+}
+
+impl SConv {
+    fn new(key: ConvKey) -> Self {
+        SConv {
+            key,
+            msgs: Vec::new(),
+            read_ts: 0,
+            read_seq: 0,
+            pinned: false,
+            marks: 0,
+            opt: ReceiveOpt::Receive,
+            custom: String::new(),
+            ext: String::new(),
+            version: 0,
+            deleted: false,
+            next_seq: 1,
+            peer_read_ts: 0,
+        }
+    }
+    fn is_read(&self, m: &SMsg) -> bool {
+        match self.key.conv_type {
+            ConvType::C2c => m.time <= self.read_ts,
+            ConvType::Group => m.seq <= self.read_seq,
+        }
+    }
+    fn visible(&self) -> bool {
+        !self.deleted && !self.msgs.is_empty()
+    }
+    fn unread(&self) -> u64 {
+        self.msgs
+            .iter()
+            .filter(|m| !m.from_me && !self.is_read(m))
+            .count() as u64
+    }
+    fn snapshot(&self) -> ConversationSync {
+        ConversationSync {
+            key: Some(self.key.clone()),
+            update_time: self.version,
+            read_timestamp: self.read_ts,
+            read_sequence: self.read_seq,
+            pinned: self.pinned,
+            marks: self.marks,
+            recv_opt: self.opt,
+            custom_data: self.custom.clone(),
+            server_ext: self.ext.clone(),
+            deleted: self.deleted,
+            ..Default::default()
+        }
+    }
+    fn incoming(&self, m: &SMsg) -> IncomingMessage {
+        let sender = if m.from_me {
+            ME.to_owned()
+        } else if self.key.conv_type == ConvType::C2c {
+            self.key.peer.clone()
+        } else {
+            MEMBERS[m.id.len() % MEMBERS.len()].to_owned()
+        };
+        let mut im = IncomingMessage::new(&m.id, self.key.clone(), &sender, m.time, m.seq);
+        im.from_self = m.from_me;
+        im.need_read_receipt = true;
+        im
+    }
+}
+
+/// What the server sends a device.
+#[derive(Debug, Clone)]
+enum Down {
+    Msg(IncomingMessage),
+    ReadPos(ConvKey, u64, u64),
+    Snap(ConversationSync),
+    Receipt(InboundReceipt),
+    Ack(Ack),
+}
+
+/// The server's answer to one envelope.
+#[derive(Debug, Clone, Copy)]
+struct Ack {
+    envelope_id: u64,
+    code: i32,
+    server_time: u64,
+    seq: u64,
+    update_time: u64,
+}
+
+struct Server {
+    now: u64,
+    version: u64,
+    convs: Vec<SConv>,
+    /// Every message id ever stored (a repeat is a repeat).
+    ids: HashSet<String>,
+    /// Answers given, by (device, envelope id): a repeated envelope gets the
+    /// same answer and is not applied again.
+    answered: HashMap<(usize, u64), Ack>,
+    /// My messages the server refused (they must never read as peer-read).
+    refused_sends: Vec<String>,
+    msg_counter: u64,
+}
+
+impl Server {
+    fn conv(&mut self, key: &ConvKey) -> usize {
+        match self.convs.iter().position(|c| &c.key == key) {
+            Some(i) => i,
+            None => {
+                self.convs.push(SConv::new(key.clone()));
+                self.convs.len() - 1
+            }
+        }
+    }
+    fn bump(&mut self, i: usize) -> u64 {
+        self.version += 1;
+        self.convs[i].version = self.version;
+        self.version
+    }
+    /// Stores a message; one after the read position brings a deleted
+    /// conversation back.
+    fn store(&mut self, i: usize, mut m: SMsg) -> SMsg {
+        let c = &mut self.convs[i];
+        if c.key.conv_type == ConvType::Group {
+            m.seq = c.next_seq;
+            c.next_seq += 1;
+        }
+        if c.deleted && !c.is_read(&m) {
+            c.deleted = false;
+        }
+        self.ids.insert(m.id.clone());
+        c.msgs.push(m.clone());
+        m
+    }
+}
+
+// ---------------------------------------------------------------- world --
+
+struct Device {
+    e: TestEngine,
+    skew: i64,
+    online: bool,
+    /// Messages this device sent.
+    sent: Vec<String>,
+}
+
+struct World {
+    rng: Rng,
+    scenario: Scenario,
+    link: Link,
+    server: Server,
+    devs: Vec<Device>,
+    down: Vec<Vec<Down>>,
+    up: Vec<Vec<OutboundEnvelope>>,
+    keys: Vec<ConvKey>,
+}
+
+fn refuse_percent(s: Scenario, item: &Outbound) -> u64 {
+    match item {
+        Outbound::ReadPositions { .. } => match s {
+            Scenario::Reads | Scenario::Offline => 10,
+            _ => 0,
+        },
+        Outbound::Message { .. } => match s {
+            Scenario::Receipts | Scenario::Skew => 10,
+            _ => 0,
+        },
+        _ => match s {
+            Scenario::Settings => 20,
+            Scenario::Offline | Scenario::Deletes => 10,
+            _ => 0,
+        },
+    }
+}
+
+impl World {
+    fn new(scenario: Scenario, link: Link, seed: u64) -> World {
+        let mut rng = Rng::new(seed);
+        let n_dev = 2 + rng.below(2);
+        let n_conv = 5 + rng.below(8);
+        let keys: Vec<ConvKey> = (0..n_conv)
+            .map(|i| {
+                if i % 3 == 2 {
+                    group(&format!("g{i}"))
+                } else {
+                    c2c(&format!("p{i}"))
+                }
+            })
+            .collect();
+        let mut devs = Vec::new();
+        for _ in 0..n_dev {
+            let mut e = sim_engine();
+            e.set_outbox_enabled(true);
+            let roster: Vec<String> = MEMBERS
+                .iter()
+                .map(|s| s.to_string())
+                .chain([ME.into()])
+                .collect();
+            for k in keys.iter().filter(|k| k.conv_type == ConvType::Group) {
+                e.set_group_members(k, Some(GroupType::Work), RosterOp::Set, &roster)
+                    .unwrap();
+            }
+            let skew = if scenario == Scenario::Skew {
+                rng.below(121) as i64 - 60
+            } else {
+                0
+            };
+            devs.push(Device {
+                e,
+                skew,
+                online: true,
+                sent: Vec::new(),
+            });
+        }
+        let server = Server {
+            now: 1_700_000_000,
+            version: 0,
+            convs: keys.iter().cloned().map(SConv::new).collect(),
+            ids: HashSet::new(),
+            answered: HashMap::new(),
+            refused_sends: Vec::new(),
+            msg_counter: 0,
+        };
+        World {
+            rng,
+            scenario,
+            link,
+            server,
+            down: vec![Vec::new(); n_dev],
+            up: vec![Vec::new(); n_dev],
+            devs,
+            keys,
+        }
+    }
+
+    fn set_clocks(&self) {
+        for d in &self.devs {
+            d.e.set_now((self.server.now as i64 + d.skew) as u64);
+        }
+    }
+
+    /// Sends `item` to every online device.
+    fn relay(&mut self, item: Down) {
+        for (i, d) in self.devs.iter().enumerate() {
+            if d.online {
+                self.down[i].push(item.clone());
+            }
+        }
+    }
+
+    /// Takes the events of device `d`'s last operation; its new envelopes
+    /// go up while it is online (offline, they wait in its outbox).
+    fn collect(&mut self, d: usize) {
+        for c in self.devs[d].e.drain_changes() {
+            if self.devs[d].online {
+                self.up[d].extend(c.outbound);
+            }
+        }
+    }
+
+    // ------------------------------------------------------ server side --
+
+    fn peer_message(&mut self) {
+        let i = self.rng.below(self.keys.len());
+        self.server.msg_counter += 1;
+        let id = format!("s{}-{}", self.server.msg_counter, "x".repeat(self.rng.below(3)));
+        let m = SMsg {
+            id,
+            time: self.server.now,
+            seq: 0,
+            from_me: false,
+            readers: BTreeSet::new(),
+        };
+        let m = self.server.store(i, m);
+        let im = self.server.convs[i].incoming(&m);
+        self.relay(Down::Msg(im));
+    }
+
+    fn peer_receipt(&mut self) {
+        let i = self.rng.below(self.keys.len());
+        let now = self.server.now;
+        let c = &mut self.server.convs[i];
+        match c.key.conv_type {
+            ConvType::C2c => {
+                if c.msgs.iter().any(|m| m.from_me) {
+                    c.peer_read_ts = c.peer_read_ts.max(now);
+                    let r = InboundReceipt {
+                        conv: c.key.clone(),
+                        msg_id: String::new(),
+                        reader: c.key.peer.clone(),
+                        timestamp: now,
+                    };
+                    self.relay(Down::Receipt(r));
+                }
+            }
+            ConvType::Group => {
+                let mine: Vec<usize> = (0..c.msgs.len()).filter(|&j| c.msgs[j].from_me).collect();
+                if mine.is_empty() {
+                    return;
+                }
+                let j = mine[self.rng.below(mine.len())];
+                let reader = MEMBERS[self.rng.below(MEMBERS.len())].to_owned();
+                c.msgs[j].readers.insert(reader.clone());
+                let r = InboundReceipt {
+                    conv: c.key.clone(),
+                    msg_id: c.msgs[j].id.clone(),
+                    reader,
+                    timestamp: now,
+                };
+                self.relay(Down::Receipt(r));
+            }
+        }
+    }
+
+    /// The server takes one envelope from device `d`'s uplink.
+    fn serve(&mut self, d: usize, env: OutboundEnvelope) {
+        if let Some(ack) = self.server.answered.get(&(d, env.envelope_id)) {
+            let ack = *ack;
+            self.down[d].push(Down::Ack(ack));
+            return;
+        }
+        let refused = self.rng.chance(refuse_percent(self.scenario, &env.item));
+        let mut ack = Ack {
+            envelope_id: env.envelope_id,
+            code: if refused { 10007 } else { 0 },
+            server_time: 0,
+            seq: 0,
+            update_time: 0,
+        };
+        if refused {
+            if let Outbound::Message { message } = &env.item {
+                self.server.refused_sends.push(message.msg_id.clone());
+            }
+        } else {
+            self.apply(d, &env.item, &mut ack);
+        }
+        self.server.answered.insert((d, env.envelope_id), ack);
+        if self.devs[d].online {
+            self.down[d].push(Down::Ack(ack));
+        }
+    }
+
+    fn apply(&mut self, d: usize, item: &Outbound, ack: &mut Ack) {
+        let mut touched = Vec::new();
+        match item {
+            Outbound::Message { message } => {
+                let i = self.server.conv(&message.conv);
+                let m = SMsg {
+                    id: message.msg_id.clone(),
+                    time: self.server.now,
+                    seq: 0,
+                    from_me: true,
+                    readers: BTreeSet::new(),
+                };
+                let m = self.server.store(i, m);
+                ack.server_time = m.time;
+                ack.seq = m.seq;
+                let im = self.server.convs[i].incoming(&m);
+                for (j, dev) in self.devs.iter().enumerate() {
+                    if j != d && dev.online {
+                        self.down[j].push(Down::Msg(im.clone()));
+                    }
+                }
+                return;
+            }
+            Outbound::ReadPositions { positions } => {
+                for p in positions {
+                    let i = self.server.conv(&p.conv);
+                    let c = &mut self.server.convs[i];
+                    c.read_ts = c.read_ts.max(p.timestamp);
+                    c.read_seq = c.read_seq.max(p.sequence);
+                    self.relay(Down::ReadPos(p.conv.clone(), p.timestamp, p.sequence));
+                }
+                return;
+            }
+            Outbound::Receipts { .. } | Outbound::Group { .. } => return,
+            Outbound::Pin { conv, pinned } => {
+                let i = self.server.conv(conv);
+                self.server.convs[i].pinned = *pinned;
+                touched.push(i);
+            }
+            Outbound::Marks {
+                convs,
+                mark,
+                enable,
+            } => {
+                for k in convs {
+                    let i = self.server.conv(k);
+                    let c = &mut self.server.convs[i];
+                    if *enable {
+                        c.marks |= mark;
+                    } else {
+                        c.marks &= !mark;
+                    }
+                    touched.push(i);
+                }
+            }
+            Outbound::ReceiveOpt { conv, opt } => {
+                let i = self.server.conv(conv);
+                self.server.convs[i].opt = *opt;
+                touched.push(i);
+            }
+            Outbound::CustomData { convs, data } => {
+                for k in convs {
+                    let i = self.server.conv(k);
+                    self.server.convs[i].custom = data.clone();
+                    touched.push(i);
+                }
+            }
+            Outbound::ServerExtension { conv, ext } => {
+                let i = self.server.conv(conv);
+                self.server.convs[i].ext = ext.clone();
+                touched.push(i);
+            }
+            Outbound::Delete {
+                convs,
+                clear_messages,
+            } => {
+                for k in convs {
+                    let i = self.server.conv(k);
+                    let c = &mut self.server.convs[i];
+                    // A delete reads everything the server holds.
+                    if let Some(last) = c.msgs.last() {
+                        c.read_ts = c.read_ts.max(c.msgs.iter().map(|m| m.time).max().unwrap());
+                        c.read_seq = c.read_seq.max(last.seq);
+                    }
+                    c.deleted = true;
+                    c.pinned = false;
+                    c.marks = 0;
+                    c.custom.clear();
+                    c.ext.clear();
+                    if *clear_messages {
+                        c.msgs.clear();
+                    }
+                    touched.push(i);
+                }
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for i in touched {
+            ack.update_time = self.server.bump(i);
+            let snap = self.server.convs[i].snapshot();
+            self.relay(Down::Snap(snap));
+        }
+    }
+
+    /// Everything the server holds, for a device that comes back.
+    fn sync(&mut self, d: usize) {
+        let mut items = Vec::new();
+        for c in &self.server.convs {
+            for m in &c.msgs {
+                items.push(Down::Msg(c.incoming(m)));
+            }
+            if c.version > 0 || c.deleted || c.read_ts > 0 || c.read_seq > 0 {
+                items.push(Down::Snap(c.snapshot()));
+            }
+            if c.peer_read_ts > 0 {
+                items.push(Down::Receipt(InboundReceipt {
+                    conv: c.key.clone(),
+                    msg_id: String::new(),
+                    reader: c.key.peer.clone(),
+                    timestamp: c.peer_read_ts,
+                }));
+            }
+            for m in &c.msgs {
+                for r in &m.readers {
+                    items.push(Down::Receipt(InboundReceipt {
+                        conv: c.key.clone(),
+                        msg_id: m.id.clone(),
+                        reader: r.clone(),
+                        timestamp: 1,
+                    }));
+                }
+            }
+        }
+        self.down[d].extend(items);
+    }
+
+    /// Device `d` reconnects: it passes its outbox again, then the server
+    /// syncs it.
+    fn reconnect(&mut self, d: usize) {
+        self.devs[d].online = true;
+        let pending = self.devs[d].e.outbox().unwrap();
+        self.up[d].extend(pending);
+        self.sync(d);
+    }
+
+    // ------------------------------------------------------ device side --
+
+    fn pick<T>(&mut self, q: usize, down: bool) -> Option<T>
+    where
+        T: Clone,
+        World: QueueOf<T>,
+    {
+        let len = self.queue(q, down).len();
+        if len == 0 {
+            return None;
+        }
+        let (at, dup) = match self.link {
+            Link::InOrder => (0, false),
+            Link::Disorder => (self.rng.below(len), self.rng.chance(10)),
+        };
+        let item = if dup {
+            self.queue(q, down)[at].clone()
+        } else {
+            self.queue(q, down).remove(at)
+        };
+        Some(item)
+    }
+
+    fn deliver(&mut self, d: usize, item: Down) {
+        self.set_clocks();
+        let e = &mut self.devs[d].e;
+        match item {
+            Down::Msg(m) => {
+                e.receive(vec![m]).unwrap();
+            }
+            Down::ReadPos(k, t, s) => {
+                if t > 0 || s > 0 {
+                    e.apply_read_position(&k, t, s).unwrap();
+                }
+            }
+            Down::Snap(s) => e.merge_conversations(vec![s]).unwrap(),
+            Down::Receipt(r) => {
+                e.apply_receipts(vec![r]).unwrap();
+            }
+            Down::Ack(a) => {
+                // A repeated ack answers an envelope answered already: the
+                // host's transport ignores the parameter error.
+                let _ = ack(e, a);
+            }
+        }
+        self.collect(d);
+    }
+
+    fn local_op(&mut self, d: usize) {
+        self.set_clocks();
+        let k = self.keys[self.rng.below(self.keys.len())].clone();
+        let s = self.scenario;
+        let roll = self.rng.below(100);
+        let r2 = self.rng.below(1000);
+        let n_sent = self.devs[d].sent.len();
+        let dev = &mut self.devs[d];
+        let e = &mut dev.e;
+        let _ = match (s, roll) {
+            // Reads, in every scenario.
+            (_, 0..=14) => e.clean_unread(&CleanTarget::Conversation(k.clone()), 0, 0),
+            (_, 15..=19) => e.clean_unread(&CleanTarget::All, 0, 0),
+            (_, 20..=22) => e.mark_all_read(),
+            (_, 23..=27) => e.mark_conversation_read(&k).map(|_| ()),
+            (Scenario::Reads, _) => Ok(()),
+            // Sends.
+            (Scenario::Receipts | Scenario::Skew, 28..=59) => {
+                let id = format!("d{d}-{}", r2 + 1000 * n_sent);
+                let out = OutgoingMessage {
+                    conv: k.clone(),
+                    need_read_receipt: true,
+                    excluded_from_unread: false,
+                    excluded_from_last_message: false,
+                    at_users: Vec::new(),
+                    body: "{}".into(),
+                };
+                let r = e.send_message(&id, out, MsgStatus::Sending).map(|_| ());
+                if r.is_ok() {
+                    dev.sent.push(id);
+                }
+                r
+            }
+            (Scenario::Receipts | Scenario::Skew, _) => Ok(()),
+            // Deletes.
+            (Scenario::Deletes, 28..=45) => e.delete_conversation(&k, r2 % 2 == 0),
+            // Settings.
+            (_, 28..=39) => e.pin_conversation(&k, r2 % 2 == 0),
+            (_, 40..=51) => e
+                .mark_conversations(&[k.clone()], marks::STAR << (r2 % 2), r2 % 3 != 0)
+                .map(|_| ()),
+            (_, 52..=67) => e.set_receive_opt(&k, ReceiveOpt::from_i64((r2 % 3) as i64).unwrap()),
+            (_, 68..=81) => e
+                .set_custom_data(&[k.clone()], &format!("c{}", r2 % 3))
+                .map(|_| ()),
+            (_, _) => e.set_server_extension(&k, &format!("x{}", r2 % 3)),
+        };
+        self.collect(d);
+    }
+
+    fn step(&mut self) {
+        // The server's clock: several messages share a second.
+        if self.rng.chance(40) {
+            self.server.now += 1;
+        }
+        let roll = self.rng.below(100);
+        let n = self.devs.len();
+        match roll {
+            0..=24 => self.peer_message(),
+            25..=29 if matches!(self.scenario, Scenario::Receipts | Scenario::Skew) => {
+                self.peer_receipt()
+            }
+            25..=44 => {
+                let d = self.rng.below(n);
+                self.local_op(d);
+            }
+            45..=47 if self.scenario == Scenario::Offline => {
+                let d = self.rng.below(n);
+                if self.devs[d].online {
+                    self.devs[d].online = false;
+                    self.down[d].clear();
+                    self.up[d].clear();
+                } else {
+                    self.reconnect(d);
+                }
+            }
+            _ => {
+                // Move one item: up to the server or down to a device.
+                let d = self.rng.below(n);
+                if self.rng.chance(50) {
+                    if let Some(env) = self.pick::<OutboundEnvelope>(d, false) {
+                        self.serve(d, env);
+                    }
+                } else if let Some(item) = self.pick::<Down>(d, true) {
+                    self.deliver(d, item);
+                }
+            }
+        }
+    }
+
+    /// Every device comes back and everything is delivered, until no
+    /// outbox holds anything.
+    fn drain(&mut self) {
+        for _round in 0..40 {
+            for d in 0..self.devs.len() {
+                self.reconnect(d);
+            }
+            loop {
+                let busy: Vec<(usize, bool)> = (0..self.devs.len())
+                    .flat_map(|d| [(d, false), (d, true)])
+                    .filter(|&(d, down)| {
+                        if down {
+                            !self.down[d].is_empty()
+                        } else {
+                            !self.up[d].is_empty()
+                        }
+                    })
+                    .collect();
+                if busy.is_empty() {
+                    break;
+                }
+                let (d, down) = busy[self.rng.below(busy.len())];
+                // No duplicates while draining, so it ends.
+                let at = match self.link {
+                    Link::InOrder => 0,
+                    Link::Disorder => self.rng.below(if down {
+                        self.down[d].len()
+                    } else {
+                        self.up[d].len()
+                    }),
+                };
+                if down {
+                    let item = self.down[d].remove(at);
+                    self.deliver(d, item);
+                } else {
+                    let env = self.up[d].remove(at);
+                    self.serve(d, env);
+                }
+            }
+            if self.devs.iter().all(|d| d.e.outbox().unwrap().is_empty()) {
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------- compare --
+
+    /// What must hold on every device, from the server.
+    fn expected(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let mut total = 0;
+        for c in &self.server.convs {
+            out.insert(c.key.to_string(), describe_server(c));
+            if c.visible() && !c.opt.is_muted() {
+                total += c.unread();
+            }
+            for m in c.msgs.iter().filter(|m| m.from_me) {
+                let read = match c.key.conv_type {
+                    ConvType::C2c => (m.time <= c.peer_read_ts, 0),
+                    ConvType::Group => (false, m.readers.len() as u64),
+                };
+                out.insert(format!("msg {}", m.id), format!("{read:?}"));
+            }
+        }
+        for id in &self.server.refused_sends {
+            out.insert(format!("msg {id}"), "refused".into());
+        }
+        out.insert("total".into(), total.to_string());
+        out
+    }
+
+    fn observed(&self, d: usize) -> BTreeMap<String, String> {
+        let e = &self.devs[d].e;
+        let mut out = BTreeMap::new();
+        for c in &self.server.convs {
+            let text = match e.conversation(&c.key) {
+                Ok(v) => format!(
+                    "visible unread={} pinned={} marks={} opt={:?} custom={:?} ext={:?}",
+                    v.unread, v.pinned, v.marks, v.recv_opt, v.custom_data, v.server_ext
+                ),
+                Err(_) => format!("hidden opt={:?}", e.receive_opt(&c.key)),
+            };
+            out.insert(c.key.to_string(), text);
+        }
+        let expected = self.expected();
+        for key in expected.keys().filter(|k| k.starts_with("msg ")) {
+            let id = &key[4..];
+            let text = match e.message_by_id(id).unwrap() {
+                None => "missing".to_owned(),
+                Some(m) if m.status == MsgStatus::SendFail => {
+                    if m.is_peer_read || m.read_count > 0 {
+                        "refused but peer-read".to_owned()
+                    } else {
+                        "refused".to_owned()
+                    }
+                }
+                Some(m) if expected[key] == "refused" => {
+                    format!("refused on the server, {:?} here", m.status)
+                }
+                Some(m) => format!("{:?}", (m.is_peer_read, m.read_count)),
+            };
+            out.insert(key.clone(), text);
+        }
+        // Messages this device never heard of but the server refused
+        // (another device's sends) are not its business.
+        for key in expected.keys().filter(|k| expected[*k] == "refused") {
+            if out.get(key).map(String::as_str) == Some("missing") {
+                out.insert(key.clone(), "refused".into());
+            }
+        }
+        out.insert("total".into(), e.total_unread().to_string());
+        out
+    }
+}
+
+fn describe_server(c: &SConv) -> String {
+    if c.visible() {
+        format!(
+            "visible unread={} pinned={} marks={} opt={:?} custom={:?} ext={:?}",
+            c.unread(),
+            c.pinned,
+            c.marks,
+            c.opt,
+            c.custom,
+            c.ext
+        )
+    } else {
+        format!("hidden opt={:?}", c.opt)
+    }
+}
+
+/// An engine on a store in memory-backed storage when there is some (the
+/// simulator opens thousands of stores; the disk's syncs would dominate).
+fn sim_engine() -> TestEngine {
+    let shm = std::path::Path::new("/dev/shm");
+    let dir = if shm.is_dir() {
+        tempfile::tempdir_in(shm).unwrap()
+    } else {
+        tempfile::tempdir().unwrap()
+    };
+    let clock = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(1_700_000_000));
+    let engine = Engine::open(dir.path(), 1400000000, ME, config(&clock)).unwrap();
+    TestEngine { engine, dir, clock }
+}
+
+/// Answers one envelope on a device, as the host's transport does with the
+/// server's ack.
+fn ack(e: &mut TestEngine, a: Ack) -> imcore::Result<()> {
+    e.ack_outbound(a.envelope_id, a.code, a.server_time, a.seq)
+        .map(|_| ())
+}
+
+/// Queues by direction (`down`: server to device).
+trait QueueOf<T> {
+    fn queue(&mut self, d: usize, down: bool) -> &mut Vec<T>;
+}
+impl QueueOf<Down> for World {
+    fn queue(&mut self, d: usize, _down: bool) -> &mut Vec<Down> {
+        &mut self.down[d]
+    }
+}
+impl QueueOf<OutboundEnvelope> for World {
+    fn queue(&mut self, d: usize, _down: bool) -> &mut Vec<OutboundEnvelope> {
+        &mut self.up[d]
+    }
+}
+
+/// Runs one seed; returns the first difference found, if any.
+fn run(scenario: Scenario, link: Link, seed: u64) -> Option<String> {
+    let mut w = World::new(scenario, link, seed);
+    let steps = 60 + w.rng.below(140);
+    for _ in 0..steps {
+        w.step();
+    }
+    w.drain();
+    let expected = w.expected();
+    for d in 0..w.devs.len() {
+        w.devs[d].e.verify().unwrap();
+        let got = w.observed(d);
+        for (k, v) in &expected {
+            let g = got.get(k).map(String::as_str).unwrap_or("absent");
+            if g != v {
+                return Some(format!(
+                    "{scenario:?}/{link:?} seed {seed}: device {d} {k}: {g}, server {v}"
+                ));
+            }
+        }
+    }
+    None
+}
+
+fn seeds() -> u64 {
+    std::env::var("IMCORE_SIM_SEEDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20)
+}
+
+/// The divergence table: for each scenario and link, how many seeds end
+/// with a device that differs from the server.
+#[test]
+fn devices_converge_with_the_server() {
+    let n = seeds();
+    let mut table = String::from(
+        "| scenario | disordered link (reorder, 10% duplicates) | in-order link |\n|---|---|---|\n",
+    );
+    let mut failures = Vec::new();
+    for s in SCENARIOS {
+        let mut row = format!("| {s:?} ");
+        for link in [Link::Disorder, Link::InOrder] {
+            let mut bad = 0;
+            for seed in 0..n {
+                if let Some(f) = run(s, link, seed) {
+                    bad += 1;
+                    if failures.len() < 12 {
+                        failures.push(f);
+                    }
+                }
+            }
+            row += &format!("| {bad} of {n} ");
+        }
+        table += &row;
+        table += "|\n";
+    }
+    println!("{table}");
+    for f in &failures {
+        println!("{f}");
+    }
+    assert!(failures.is_empty(), "devices diverge:\n{table}");
+}
