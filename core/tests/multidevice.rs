@@ -370,7 +370,11 @@ impl World {
     fn peer_message(&mut self) {
         let i = self.rng.below(self.keys.len());
         self.server.msg_counter += 1;
-        let id = format!("s{}-{}", self.server.msg_counter, "x".repeat(self.rng.below(3)));
+        let id = format!(
+            "s{}-{}",
+            self.server.msg_counter,
+            "x".repeat(self.rng.below(3))
+        );
         let m = SMsg {
             id,
             time: self.server.now,

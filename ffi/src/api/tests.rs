@@ -476,3 +476,84 @@ fn a_refused_envelope_undoes_its_change_and_reports_it() {
         .count();
     assert_eq!(changed, 2, "{:?}", log(&rec));
 }
+
+/// Issue 13.12: the typed face hands over the envelope JSON that
+/// docs/TRANSPORT.md documents (the C ABI's shape), for every kind.
+#[test]
+fn outbound_json_has_the_documented_shape_on_the_typed_face() {
+    let dir = tempdir();
+    let c = client(&dir, "me");
+    c.receive_messages(vec![
+        msg("m1", "c2c_bob", "bob", 100, 0),
+        msg("m2", "group_team", "bob", 100, 3),
+    ])
+    .unwrap();
+    let got = Arc::new(Mutex::new(Vec::new()));
+    c.set_outbound_transport(Box::new(Capture {
+        got: got.clone(),
+        panic: false,
+    }))
+    .unwrap();
+    c.clean_conversation_unread_message_count("c2c_bob".into(), 0, 0)
+        .unwrap();
+    c.stick_top_conversation("c2c_bob".into(), true).unwrap();
+    c.mark_conversation(vec!["c2c_bob".into()], 1, true)
+        .unwrap();
+    c.set_receive_message_option("group_team".into(), ReceiveOption::NotNotify)
+        .unwrap();
+    c.set_conversation_custom_data(vec!["c2c_bob".into()], "d".into())
+        .unwrap();
+    c.create_conversation_group("friends".into(), None, vec!["c2c_bob".into()])
+        .unwrap();
+    c.delete_conversation("group_team".into(), false).unwrap();
+    assert!(c.flush_events(5000));
+    let got = got.lock().unwrap().clone();
+    let kinds: Vec<&str> = got.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "read_position",
+            "pin",
+            "mark",
+            "receive_opt",
+            "custom_data",
+            "conversation_group",
+            "delete"
+        ]
+    );
+    let pending = c.get_pending_outbound().unwrap();
+    for (env, again) in got.iter().zip(&pending) {
+        let v: serde_json::Value = serde_json::from_str(&env.json).unwrap();
+        assert_eq!(v["kind"], env.kind.as_str());
+        assert_eq!(v["envelope_id"], env.envelope_id);
+        assert_eq!(env.json, again.json);
+    }
+    let v = |i: usize| serde_json::from_str::<serde_json::Value>(&got[i].json).unwrap();
+    assert_eq!(v(0)["positions"][0]["conv_id"], "bob");
+    assert_eq!(v(0)["positions"][0]["conv_type"], 1);
+    assert_eq!(v(0)["positions"][0]["timestamp"], 100);
+    assert_eq!(
+        (v(1)["conv_id"].clone(), v(1)["is_pinned"].clone()),
+        ("bob".into(), true.into())
+    );
+    assert_eq!(v(2)["conversation_id_array"][0], "c2c_bob");
+    assert_eq!(
+        (v(2)["mark_type"].clone(), v(2)["enable_mark"].clone()),
+        (1.into(), true.into())
+    );
+    assert_eq!(
+        (
+            v(3)["conv_id"].clone(),
+            v(3)["conv_type"].clone(),
+            v(3)["opt"].clone()
+        ),
+        ("team".into(), 2.into(), 2.into())
+    );
+    assert_eq!(v(4)["custom_data"], "d");
+    assert_eq!(
+        (v(5)["op"].clone(), v(5)["group_name"].clone()),
+        ("create".into(), "friends".into())
+    );
+    assert_eq!(v(6)["conversation_id_array"][0], "group_team");
+    assert_eq!(v(6)["clear_message"], false);
+}
