@@ -557,3 +557,27 @@ fn outbound_json_has_the_documented_shape_on_the_typed_face() {
     assert_eq!(v(6)["conversation_id_array"][0], "group_team");
     assert_eq!(v(6)["clear_message"], false);
 }
+
+/// Issue 13.13: `ClientConfig.dataDir` is created when missing (with its
+/// parents), so the first login works.
+#[test]
+fn login_creates_a_missing_data_dir() {
+    let dir = tempdir();
+    let nested = dir.path().join("a").join("b");
+    let c = ImClient::new(ClientConfig {
+        data_dir: nested.to_string_lossy().into_owned(),
+        app_id: 7,
+    })
+    .unwrap();
+    c.login("me".into()).unwrap();
+    assert!(nested.is_dir());
+    c.receive_messages(vec![msg("m1", "c2c_bob", "bob", 100, 0)])
+        .unwrap();
+    assert_eq!(c.get_total_unread_count().unwrap(), 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&nested).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{mode:o}");
+    }
+}
