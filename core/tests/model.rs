@@ -322,6 +322,16 @@ fn read_limit(k: usize, c: &MConv, ts: u64, seq: u64) -> i64 {
     } else if !is_c2c(k) && seq > 0 {
         seq as i64
     } else {
+        newest(k, c)
+    }
+}
+
+/// "Everything stored": the newest message, for C2C its whole second (the
+/// position a device announces, in whole seconds).
+fn newest(k: usize, c: &MConv) -> i64 {
+    if is_c2c(k) && c.max_pos > 0 {
+        c.max_pos | TIE_MASK
+    } else {
         c.max_pos
     }
 }
@@ -429,7 +439,7 @@ impl Model {
     /// Reads everything stored in a visible conversation.
     fn read_all(&mut self, k: usize) {
         let c = self.convs.get_mut(&k).unwrap();
-        c.read_pos = c.read_pos.max(c.max_pos);
+        c.read_pos = c.read_pos.max(newest(k, c));
     }
 
     fn visible_keys(&self) -> Vec<usize> {
@@ -720,7 +730,7 @@ fn step(te: &mut TestEngine, m: &mut Model, op: &Op) -> Result<(), TestCaseError
                     }
                 }
                 c.visible = false;
-                c.read_pos = c.read_pos.max(c.max_pos);
+                c.read_pos = c.read_pos.max(newest(*k, c));
                 c.pinned = false;
                 c.marks = 0;
                 c.groups.clear();

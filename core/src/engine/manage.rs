@@ -311,7 +311,7 @@ fn delete_one(w: &mut Work<'_>, idx: u32, clear_messages: bool) -> Result<()> {
         .execute([id])?;
     let st = w.get_mut(idx);
     st.visible = false;
-    st.read_pos = st.read_pos.max(st.max_pos);
+    st.read_pos = st.read_pos.max(st.newest_limit());
     st.unread = 0;
     st.at_flags = 0;
     st.pinned = false;
