@@ -883,7 +883,7 @@ fn sim_engine() -> TestEngine {
 /// Answers one envelope on a device, as the host's transport does with the
 /// server's ack.
 fn ack(e: &mut TestEngine, a: Ack) -> imcore::Result<()> {
-    e.ack_outbound(a.envelope_id, a.code, a.server_time, a.seq)
+    e.ack_outbound_at(a.envelope_id, a.code, a.server_time, a.seq, a.update_time)
         .map(|_| ())
 }
 
@@ -964,4 +964,236 @@ fn devices_converge_with_the_server() {
         println!("{f}");
     }
     assert!(failures.is_empty(), "devices diverge:\n{table}");
+}
+
+// ------------------------------------------------- regression tests --
+
+/// A device with conversation bob shown (one message) and a transport.
+fn device() -> TestEngine {
+    let mut e = sim_engine();
+    e.set_outbox_enabled(true);
+    e.receive(vec![from_peer("m1", "bob", 1_700_000_000)])
+        .unwrap();
+    e.drain_changes();
+    e
+}
+
+fn snap(update_time: u64, f: impl FnOnce(&mut ConversationSync)) -> ConversationSync {
+    let mut s = ConversationSync {
+        key: Some(c2c("bob")),
+        update_time,
+        ..Default::default()
+    };
+    f(&mut s);
+    s
+}
+
+fn last_envelope(e: &TestEngine) -> u64 {
+    e.outbox().unwrap().last().unwrap().envelope_id
+}
+
+/// Issue 13.2: the ack carries the server's update time of the change, so
+/// a snapshot made before it (delivered late, or before the ack) does not
+/// replace the accepted value, while the server's snapshot of that very
+/// version and later ones do.
+#[test]
+fn an_accepted_change_is_ordered_against_snapshots_by_its_update_time() {
+    let mut a = device();
+    a.set_custom_data(&[c2c("bob")], "mine").unwrap();
+    let env = last_envelope(&a);
+    // Another device's change, version 5, arrives before the ack (it was
+    // made before mine): it replaces the custom data for now.
+    let other = snap(5, |s| s.server_ext = "x".into());
+    a.merge_conversations(vec![other.clone()]).unwrap();
+    // The server took mine as version 6.
+    a.ack_outbound_at(env, 0, 0, 0, 6).unwrap();
+    let c = a.conversation(&c2c("bob")).unwrap();
+    assert_eq!(
+        (c.custom_data.as_str(), c.server_ext.as_str()),
+        ("mine", "x")
+    );
+    // Version 5 again (a duplicate): older than what is here.
+    a.merge_conversations(vec![other]).unwrap();
+    assert_eq!(a.conversation(&c2c("bob")).unwrap().custom_data, "mine");
+    // The server's own snapshot of version 6, then a newer one, apply.
+    a.merge_conversations(vec![snap(6, |s| {
+        s.custom_data = "mine".into();
+        s.server_ext = "x".into();
+    })])
+    .unwrap();
+    a.merge_conversations(vec![snap(7, |s| s.custom_data = "later".into())])
+        .unwrap();
+    assert_eq!(a.conversation(&c2c("bob")).unwrap().custom_data, "later");
+    // My extension, taken as version 8; version 9 (another device cleared
+    // it) arrives before the ack, which then changes nothing.
+    a.set_server_extension(&c2c("bob"), "y").unwrap();
+    let env = last_envelope(&a);
+    a.merge_conversations(vec![snap(9, |s| s.custom_data = "later".into())])
+        .unwrap();
+    a.ack_outbound_at(env, 0, 0, 0, 8).unwrap();
+    let c = a.conversation(&c2c("bob")).unwrap();
+    assert_eq!(
+        (c.custom_data.as_str(), c.server_ext.as_str()),
+        ("later", "")
+    );
+    a.verify().unwrap();
+}
+
+/// Issue 13.3: device A's receive option is accepted and its snapshot
+/// reaches device B, which had set the same option and is refused: B keeps
+/// the server's value (it does not go back to its old one), and the totals
+/// agree.
+#[test]
+fn a_refusal_after_a_snapshot_of_the_same_value_keeps_the_servers_value() {
+    let mut b = device();
+    assert_eq!(b.total_unread(), 1);
+    b.set_receive_opt(&c2c("bob"), ReceiveOpt::NotNotify)
+        .unwrap();
+    let env = last_envelope(&b);
+    b.merge_conversations(vec![snap(1, |s| s.recv_opt = ReceiveOpt::NotNotify)])
+        .unwrap();
+    b.ack_outbound_at(env, 10007, 0, 0, 0).unwrap();
+    assert_eq!(b.receive_opt(&c2c("bob")), ReceiveOpt::NotNotify);
+    assert_eq!(b.total_unread(), 0);
+    // The same with the refusal first: back to the server's (default) value,
+    // and then the snapshot.
+    let mut c = device();
+    c.set_receive_opt(&c2c("bob"), ReceiveOpt::NotNotify)
+        .unwrap();
+    let env = last_envelope(&c);
+    c.ack_outbound_at(env, 10007, 0, 0, 0).unwrap();
+    assert_eq!(c.receive_opt(&c2c("bob")), ReceiveOpt::Receive);
+    c.merge_conversations(vec![snap(1, |s| s.recv_opt = ReceiveOpt::NotNotify)])
+        .unwrap();
+    assert_eq!(c.receive_opt(&c2c("bob")), ReceiveOpt::NotNotify);
+    assert_eq!(c.total_unread(), 0);
+    b.verify().unwrap();
+    c.verify().unwrap();
+}
+
+/// Issue 12.9: two refused changes end on the value the server holds
+/// (pin/unpin, star on/off, mute 2 then 0, custom data "a" then "b").
+#[test]
+fn two_refused_changes_end_on_the_servers_value() {
+    let mut e = device();
+    e.pin_conversation(&c2c("bob"), true).unwrap();
+    e.pin_conversation(&c2c("bob"), false).unwrap();
+    e.mark_conversations(&[c2c("bob")], marks::STAR, true)
+        .unwrap();
+    e.mark_conversations(&[c2c("bob")], marks::STAR, false)
+        .unwrap();
+    e.set_receive_opt(&c2c("bob"), ReceiveOpt::NotNotify)
+        .unwrap();
+    e.set_receive_opt(&c2c("bob"), ReceiveOpt::Receive).unwrap();
+    e.set_custom_data(&[c2c("bob")], "a").unwrap();
+    e.set_custom_data(&[c2c("bob")], "b").unwrap();
+    for env in e.outbox().unwrap() {
+        e.ack_outbound_at(env.envelope_id, 10007, 0, 0, 0).unwrap();
+    }
+    let c = e.conversation(&c2c("bob")).unwrap();
+    assert!(!c.pinned);
+    assert_eq!(c.marks, 0);
+    assert_eq!(c.recv_opt, ReceiveOpt::Receive);
+    assert_eq!(c.custom_data, "");
+    assert_eq!(e.total_unread(), 1);
+    e.verify().unwrap();
+}
+
+mod undo_property {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Change {
+        Pin(bool),
+        Star(bool),
+        Opt(u8),
+        Custom(u8),
+    }
+
+    fn change() -> impl Strategy<Value = Change> {
+        prop_oneof![
+            any::<bool>().prop_map(Change::Pin),
+            any::<bool>().prop_map(Change::Star),
+            (0u8..3).prop_map(Change::Opt),
+            (0u8..3).prop_map(Change::Custom),
+        ]
+    }
+
+    #[derive(Debug, Default, Clone, PartialEq)]
+    struct Settings {
+        pinned: bool,
+        star: bool,
+        opt: i64,
+        custom: String,
+    }
+
+    fn settings(e: &TestEngine) -> Settings {
+        let c = e.conversation(&c2c("bob")).unwrap();
+        Settings {
+            pinned: c.pinned,
+            star: c.marks & marks::STAR != 0,
+            opt: c.recv_opt.as_i64(),
+            custom: c.custom_data,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Issue 12.9: whatever the changes, the server's accept / refuse
+        /// decisions and the order the acks come back in (each carrying
+        /// the server's update time), the device ends on the server's
+        /// values. With acks in the server's order, the update time is not
+        /// even needed.
+        #[test]
+        fn undo_ends_on_the_servers_value(
+            changes in proptest::collection::vec((change(), any::<bool>()), 1..12),
+            order in any::<proptest::sample::Index>(),
+            in_order in any::<bool>(),
+        ) {
+            let mut e = device();
+            for (c, _) in &changes {
+                match c {
+                    Change::Pin(p) => e.pin_conversation(&c2c("bob"), *p),
+                    Change::Star(on) => e.mark_conversations(&[c2c("bob")], marks::STAR, *on).map(|_| ()),
+                    Change::Opt(o) => e.set_receive_opt(&c2c("bob"), ReceiveOpt::from_i64(i64::from(*o)).unwrap()),
+                    Change::Custom(d) => e.set_custom_data(&[c2c("bob")], &format!("d{d}")).map(|_| ()),
+                }
+                .unwrap();
+            }
+            // The envelopes actually queued (a change to the current value
+            // queues none), with the server's decisions in its order.
+            let envs = e.outbox().unwrap();
+            let mut server = Settings::default();
+            let mut acks = Vec::new();
+            for (i, env) in envs.iter().enumerate() {
+                let accept = changes[i % changes.len()].1;
+                let mut version = 0;
+                if accept {
+                    version = i as u64 + 1;
+                    match &env.item {
+                        Outbound::Pin { pinned, .. } => server.pinned = *pinned,
+                        Outbound::Marks { enable, .. } => server.star = *enable,
+                        Outbound::ReceiveOpt { opt, .. } => server.opt = opt.as_i64(),
+                        Outbound::CustomData { data, .. } => server.custom = data.clone(),
+                        other => panic!("{other:?}"),
+                    }
+                }
+                acks.push((env.envelope_id, if accept { 0 } else { 10007 }, version));
+            }
+            if !in_order {
+                let mut x = order.index(usize::MAX / 2) as u64 | 1;
+                for i in (1..acks.len()).rev() {
+                    x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+                    acks.swap(i, (x % (i as u64 + 1)) as usize);
+                }
+            }
+            for (id, code, version) in acks {
+                let version = if in_order { 0 } else { version };
+                e.ack_outbound_at(id, code, 0, 0, version).unwrap();
+            }
+            prop_assert_eq!(settings(&e), server);
+            e.verify().unwrap();
+        }
+    }
 }

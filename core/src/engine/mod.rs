@@ -7,6 +7,7 @@
 //! by each conversation's exact change and one coalesced [`Changes`] batch
 //! is queued for [`Engine::drain_changes`].
 
+mod confirmed;
 mod counters;
 mod groups;
 mod index;

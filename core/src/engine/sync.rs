@@ -133,6 +133,21 @@ impl Engine {
                 if (s.update_time as i64, digest) <= (cur_time, cur_digest) {
                     continue;
                 }
+                super::confirmed::store(
+                    w,
+                    id,
+                    &super::confirmed::Confirmed {
+                        pinned: s.pinned && !s.deleted,
+                        marks: s.marks,
+                        recv_opt: s.recv_opt.as_i64(),
+                        custom_data: s.custom_data.clone(),
+                        server_ext: s.server_ext.clone(),
+                        versions: super::confirmed::Versions {
+                            all: s.update_time,
+                            ..Default::default()
+                        },
+                    },
+                )?;
                 w.tx.prepare_cached(
                     "UPDATE conversation SET sync_time = ?2, sync_digest = ?3, custom_data = ?4,
                          server_ext = ?5

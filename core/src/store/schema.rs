@@ -158,6 +158,16 @@ pub const MIGRATIONS: &[&str] = &[
     -- kept in memory at open (engine/lazy_rows.rs).
     INSERT INTO meta (key, value)
         SELECT 'rows_upto', CAST(coalesce(max(id), 0) AS TEXT) FROM message;",
+    // 6: several devices (docs/TRANSPORT.md, "Several devices"). `confirmed`:
+    // the settings the server last confirmed (a merged snapshot or an
+    // accepted ack; JSON, engine/confirmed.rs), which a refusal restores.
+    // `deleted_upto`: the read position of the conversation's last delete
+    // (0: never deleted); a message at or before it does not bring the
+    // conversation back, and with `deleted_clear` (the delete took the
+    // messages) it is not stored again.
+    "ALTER TABLE conversation ADD COLUMN confirmed TEXT;
+    ALTER TABLE conversation ADD COLUMN deleted_upto INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE conversation ADD COLUMN deleted_clear INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// The schema version a fresh store gets.
