@@ -269,6 +269,10 @@ struct MConv {
     pinned: bool,
     marks: u64,
     groups: BTreeSet<String>,
+    /// What the last delete read (0: never deleted), and whether it took
+    /// the messages (docs/TRANSPORT.md, "Several devices").
+    deleted_upto: i64,
+    deleted_clear: bool,
 }
 
 impl MConv {
@@ -283,6 +287,8 @@ impl MConv {
             pinned: false,
             marks: 0,
             groups: BTreeSet::new(),
+            deleted_upto: 0,
+            deleted_clear: false,
         }
     }
 }
@@ -481,6 +487,15 @@ impl Model {
             }
             let c = self.convs.get_mut(&k).unwrap();
             let pos = position_for(k, c, time, seq);
+            // What a delete with the messages read was dropped with them.
+            if c.deleted_clear && pos <= c.read_pos && pos <= c.deleted_upto {
+                dups += 1;
+                continue;
+            }
+            // A message older than a delete leaves it deleted.
+            if c.visible || pos > c.read_pos || pos > c.deleted_upto {
+                c.visible = true;
+            }
             c.msgs.push(MMsg {
                 id: id.clone(),
                 pos,
@@ -488,7 +503,6 @@ impl Model {
                 at,
             });
             c.max_pos = c.max_pos.max(pos);
-            c.visible = true;
             self.ids.insert(id);
             stored += 1;
         }
@@ -724,6 +738,8 @@ fn step(te: &mut TestEngine, m: &mut Model, op: &Op) -> Result<(), TestCaseError
         Op::Delete { key: k, clear } => {
             let want = if m.visible(*k) {
                 let c = m.convs.get_mut(k).unwrap();
+                // The rows go; a message of theirs delivered again is still
+                // a repeat by its position (see `receive`).
                 if *clear {
                     for msg in c.msgs.drain(..) {
                         m.ids.remove(&msg.id);
@@ -731,6 +747,8 @@ fn step(te: &mut TestEngine, m: &mut Model, op: &Op) -> Result<(), TestCaseError
                 }
                 c.visible = false;
                 c.read_pos = c.read_pos.max(newest(*k, c));
+                c.deleted_upto = c.deleted_upto.max(c.read_pos);
+                c.deleted_clear = *clear;
                 c.pinned = false;
                 c.marks = 0;
                 c.groups.clear();

@@ -680,15 +680,19 @@ impl World {
             }
             (Scenario::Receipts | Scenario::Skew, _) => Ok(()),
             // Deletes.
-            (Scenario::Deletes, 28..=45) => e.delete_conversation(&k, r2 % 2 == 0),
+            (Scenario::Deletes, 28..=45) => e.delete_conversation(&k, r2.is_multiple_of(2)),
             // Settings.
-            (_, 28..=39) => e.pin_conversation(&k, r2 % 2 == 0),
+            (_, 28..=39) => e.pin_conversation(&k, r2.is_multiple_of(2)),
             (_, 40..=51) => e
-                .mark_conversations(&[k.clone()], marks::STAR << (r2 % 2), r2 % 3 != 0)
+                .mark_conversations(
+                    std::slice::from_ref(&k),
+                    marks::STAR << (r2 % 2),
+                    !r2.is_multiple_of(3),
+                )
                 .map(|_| ()),
             (_, 52..=67) => e.set_receive_opt(&k, ReceiveOpt::from_i64((r2 % 3) as i64).unwrap()),
             (_, 68..=81) => e
-                .set_custom_data(&[k.clone()], &format!("c{}", r2 % 3))
+                .set_custom_data(std::slice::from_ref(&k), &format!("c{}", r2 % 3))
                 .map(|_| ()),
             (_, _) => e.set_server_extension(&k, &format!("x{}", r2 % 3)),
         };
@@ -811,6 +815,16 @@ impl World {
         let mut out = BTreeMap::new();
         for c in &self.server.convs {
             let text = match e.conversation(&c.key) {
+                // A send the server refused stays here ("send failed", for
+                // the user to retry) and shows its conversation on this
+                // device only.
+                Ok(v)
+                    if !c.visible()
+                        && v.last_message.as_ref().map(|m| m.status)
+                            == Some(MsgStatus::SendFail) =>
+                {
+                    describe_server(c)
+                }
                 Ok(v) => format!(
                     "visible unread={} pinned={} marks={} opt={:?} custom={:?} ext={:?}",
                     v.unread, v.pinned, v.marks, v.recv_opt, v.custom_data, v.server_ext
@@ -1196,4 +1210,105 @@ mod undo_property {
             e.verify().unwrap();
         }
     }
+}
+
+/// Issue 13.4: a receive option set on a conversation without messages
+/// shows it nowhere: not on the device that set it, not on another device
+/// that gets the server's snapshot.
+#[test]
+fn a_receive_option_alone_shows_no_conversation() {
+    let mut a = device();
+    a.set_receive_opt(&c2c("carol"), ReceiveOpt::NotNotify)
+        .unwrap();
+    assert!(a.conversation(&c2c("carol")).is_err());
+    let mut b = device();
+    b.merge_conversations(vec![ConversationSync {
+        key: Some(c2c("carol")),
+        update_time: 1,
+        recv_opt: ReceiveOpt::NotNotify,
+        ..Default::default()
+    }])
+    .unwrap();
+    assert!(b.conversation(&c2c("carol")).is_err());
+    assert_eq!(b.receive_opt(&c2c("carol")), ReceiveOpt::NotNotify);
+    // A pin (set on a shown conversation elsewhere) does show it.
+    b.merge_conversations(vec![snap(2, |s| {
+        s.key = Some(c2c("dave"));
+        s.pinned = true;
+    })])
+    .unwrap();
+    assert!(b.conversation(&c2c("dave")).unwrap().pinned);
+    b.verify().unwrap();
+}
+
+/// Issue 13.5 and 13.6: a deleted snapshot reads up to its own read
+/// position, not to this device's newest message: one that arrived after
+/// the delete on the server stays unread and keeps the conversation shown;
+/// an older message delivered late does not bring a deleted conversation
+/// back.
+#[test]
+fn a_deleted_snapshot_reads_up_to_its_position_only() {
+    let mut b = device(); // m1 at 1_700_000_000
+    b.receive(vec![from_peer("m2", "bob", 1_700_000_005)])
+        .unwrap();
+    // The server deleted bob after m1 (read up to m1); m2 came after.
+    b.merge_conversations(vec![snap(3, |s| {
+        s.deleted = true;
+        s.read_timestamp = 1_700_000_000;
+    })])
+    .unwrap();
+    assert_eq!(b.conversation(&c2c("bob")).unwrap().unread, 1);
+    assert_eq!(b.total_unread(), 1);
+    // Another device: the deleted snapshot first, then m0, older than the
+    // delete, delivered late: it stays deleted and read.
+    let mut c = device();
+    c.merge_conversations(vec![snap(3, |s| {
+        s.deleted = true;
+        s.read_timestamp = 1_700_000_000;
+    })])
+    .unwrap();
+    assert!(c.conversation(&c2c("bob")).is_err());
+    c.receive(vec![from_peer("m0", "bob", 1_699_999_990)])
+        .unwrap();
+    assert!(c.conversation(&c2c("bob")).is_err());
+    assert_eq!(c.total_unread(), 0);
+    // A message after the delete brings it back.
+    c.receive(vec![from_peer("m2", "bob", 1_700_000_005)])
+        .unwrap();
+    assert_eq!(c.conversation(&c2c("bob")).unwrap().unread, 1);
+    b.verify().unwrap();
+    c.verify().unwrap();
+}
+
+/// Issue 13.7: after a delete with the messages, a re-delivered message of
+/// the deleted ones is still a repeat: not stored again, nothing comes back.
+#[test]
+fn a_message_once_seen_stays_a_repeat_after_delete_with_messages() {
+    let mut e = device();
+    e.delete_conversation(&c2c("bob"), true).unwrap();
+    let r = e
+        .receive(vec![from_peer("m1", "bob", 1_700_000_000)])
+        .unwrap();
+    assert_eq!((r.stored, r.duplicates), (0, 1));
+    assert!(e.conversation(&c2c("bob")).is_err());
+    assert_eq!(e.total_unread(), 0);
+    assert!(e.message_by_id("m1").unwrap().is_none());
+    e.verify().unwrap();
+    let e = e.reopen();
+    e.verify().unwrap();
+}
+
+/// Issue 13.11: drafts are per device (docs/TRANSPORT.md): no envelope
+/// carries them and a snapshot leaves them alone.
+#[test]
+fn drafts_stay_on_their_device() {
+    let mut a = device();
+    a.set_draft(&c2c("bob"), Some(("typing", 0))).unwrap();
+    assert!(a.drain_changes().iter().all(|c| c.outbound.is_empty()));
+    assert!(a.outbox().unwrap().is_empty());
+    a.merge_conversations(vec![snap(5, |s| s.custom_data = "x".into())])
+        .unwrap();
+    let c = a.conversation(&c2c("bob")).unwrap();
+    assert_eq!(c.draft.unwrap().content, "typing");
+    assert_eq!(c.custom_data, "x");
 }

@@ -94,6 +94,15 @@ impl Engine {
                 let idx = w.conv_for(&m.conv)?;
                 let st = w.get(idx);
                 let pos = st.position_for(m.server_time, m.seq);
+                // A message a delete with the messages read (and dropped)
+                // is a repeat: not stored again.
+                if pos <= st.read_pos {
+                    let (upto, clear) = deleted_upto(tx, st.id)?;
+                    if clear && pos <= upto {
+                        report.duplicates += 1;
+                        continue;
+                    }
+                }
                 insert.execute(params![
                     st.id,
                     pos,
@@ -313,8 +322,11 @@ impl Received<'_> {
         counts: bool,
     ) -> Result<bool> {
         let (pos, fl) = (self.pos, self.flags);
-        // A deleted conversation comes back with its new message.
-        st.visible = true;
+        // A deleted conversation comes back with a message after what the
+        // delete read; an older one (delivered late) leaves it deleted.
+        if st.visible || pos > st.read_pos || deleted_upto(conn, st.id)?.0 < pos {
+            st.visible = true;
+        }
         st.max_pos = st.max_pos.max(pos);
         let unread = counts && pos > st.read_pos;
         if unread && fl & flags::COUNTED != 0 {
@@ -352,6 +364,16 @@ impl Received<'_> {
         }
         Ok(!unread || fl & flags::COUNTED == 0)
     }
+}
+
+/// `(p, clear)` where a conversation's last delete read up to `p` (0:
+/// never deleted) and `clear`: it took the messages. Read only for a
+/// message at or before the read position (a late one), which is rare.
+fn deleted_upto(conn: &Connection, conv: i64) -> Result<(i64, bool)> {
+    let (upto, clear): (i64, bool) = conn
+        .prepare_cached("SELECT deleted_upto, deleted_clear FROM conversation WHERE id = ?1")?
+        .query_row([conv], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok((upto, clear))
 }
 
 fn stored(m: IncomingMessage, fl: i64, is_read: bool) -> StoredMessage {
