@@ -581,3 +581,40 @@ fn login_creates_a_missing_data_dir() {
         assert_eq!(mode & 0o077, 0, "{mode:o}");
     }
 }
+
+/// Issue 13.2 on the typed face: the ack's update time orders the accepted
+/// change against a late, older snapshot.
+#[test]
+fn an_acks_update_time_orders_it_against_older_snapshots() {
+    let dir = tempdir();
+    let c = client(&dir, "me");
+    c.receive_messages(vec![msg("m1", "c2c_bob", "bob", 100, 0)])
+        .unwrap();
+    let got = Arc::new(Mutex::new(Vec::new()));
+    c.set_outbound_transport(Box::new(Capture {
+        got: got.clone(),
+        panic: false,
+    }))
+    .unwrap();
+    c.stick_top_conversation("c2c_bob".into(), true).unwrap();
+    let env = c.get_pending_outbound().unwrap().remove(0);
+    c.ack_outbound_versioned(env.envelope_id, 0, 0, 0, 6)
+        .unwrap();
+    // A snapshot of version 5 (made before the pin) arrives late.
+    c.receive_conversation_sync(vec![ConversationSyncState {
+        conversation_id: "c2c_bob".into(),
+        update_time: 5,
+        group_type: None,
+        read_timestamp: 0,
+        read_sequence: 0,
+        stick_top: false,
+        mark_types: 0,
+        receive_option: None,
+        group_ids: Vec::new(),
+        custom_data: String::new(),
+        server_extension: String::new(),
+        deleted: false,
+    }])
+    .unwrap();
+    assert!(c.get_conversation("c2c_bob".into()).unwrap().stick_top);
+}
