@@ -1244,19 +1244,23 @@ int32_t IMCoreInboundPush(const char *json_envelope_array,
 void IMCoreSetOutboundCallback(IMCoreOutboundCallback cb, const void *user_data);
 
 // Host → imcore: the server's answer to one outbound envelope:
-// `{"envelope_id":n,"code":0,"desc":"","message_server_time":s,"message_seq":q}`
-// (`code` 0 = accepted; the two stamps apply to message envelopes; 0 or
-// absent time = now). For a message, the send's callback fires now: code 0
-// with the stamped Message (status 2), or the ack's code and desc with the
-// Message in status 3 (send failed; it stays stored). Every other call whose
-// change queued an envelope (pin, mark, receive option, custom data,
-// receipts, clean / mark read, delete, conversation groups) completes now
-// too: code 0 with its result, or the ack's code and desc, the refused
-// change undone where it can be (pin, mark, receive option, custom data,
-// server extension, receipt sent; read positions, deletes and group changes
-// stay) and reported to the experimental-notify listener as key
-// "imcore_outbound_failed" with the ack JSON as data. Synchronous, no
-// callback of its own.
+// `{"envelope_id":n,"code":0,"desc":"","message_server_time":s,"message_seq":q,"update_time":u}`
+// (`code` 0 = accepted; the two stamps apply to message envelopes, 0 or
+// absent time = now; `update_time`, 0 or absent = not given: the server's
+// update time of the conversations an accepted pin, mark, receive option,
+// custom data or extension touched, which orders the change against
+// conversation snapshots). For a message, the send's callback fires now:
+// code 0 with the stamped Message (status 2), or the ack's code and desc
+// with the Message in status 3 (send failed; it stays stored). Every other
+// call whose change queued an envelope (pin, mark, receive option, custom
+// data, receipts, clean / mark read, delete, conversation groups) completes
+// now too: code 0 with its result, or the ack's code and desc. A refused
+// setting goes back to the value the server last confirmed; refused read
+// positions and deletes stay and are queued again for the next resend; a
+// refused receipt may be sent again; group changes stay (docs/TRANSPORT.md,
+// "Several devices"). A refusal is also reported to the experimental-notify
+// listener as key "imcore_outbound_failed" with the ack JSON as data.
+// Synchronous, no callback of its own.
 // Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM
 // (NULL, unknown or already answered envelope, stamps out of range);
 // TIM_ERR_JSON.

@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use imcore::engine::{ConversationSync, InboundReceipt, RosterOp};
+use imcore::engine::{ConversationSync, InboundReceipt, Outbound, RosterOp};
 use imcore::*;
 use proptest::prelude::*;
 
@@ -256,4 +256,84 @@ fn sync_lifecycle_events_and_state_merge() {
     );
     assert_eq!(e.conversation_groups().len(), 1);
     e.verify().unwrap();
+}
+
+/// Issue 13.1: a C2C clean reads the whole second of the newest message,
+/// the position it announces; a message of that second arriving later is
+/// read on the device that cleaned, on the device that got the announced
+/// position, and on the server (read time >= message time).
+#[test]
+fn a_clean_reads_the_whole_second_it_announces() {
+    for clean in 0..4 {
+        let mut a = engine("me");
+        let mut b = engine("me");
+        a.set_outbox_enabled(true);
+        for e in [&mut a, &mut b] {
+            // The messages are not in the future (docs/ENGINE.md, "Disorder").
+            e.set_now(1_700_001_000);
+            e.receive(vec![from_peer("m1", "bob", 1_700_000_100)])
+                .unwrap();
+        }
+        match clean {
+            0 => a.clean_unread(&CleanTarget::Conversation(c2c("bob")), 0, 0),
+            1 => a.clean_unread(&CleanTarget::All, 0, 0),
+            2 => a.mark_conversation_read(&c2c("bob")).map(|_| ()),
+            _ => a.clear_unread_by_ids(&[c2c("bob")]).map(|_| ()),
+        }
+        .unwrap();
+        let announced = a.outbox().unwrap();
+        let Outbound::ReadPositions { positions } = &announced[0].item else {
+            panic!("{announced:?}")
+        };
+        assert_eq!(positions[0].timestamp, 1_700_000_100);
+        b.apply_read_position(&c2c("bob"), positions[0].timestamp, 0)
+            .unwrap();
+        for e in [&mut a, &mut b] {
+            e.receive(vec![from_peer("m2", "bob", 1_700_000_100)])
+                .unwrap();
+            e.receive(vec![from_peer("m3", "bob", 1_700_000_101)])
+                .unwrap();
+            assert_eq!(e.unread_of(&c2c("bob")).unwrap(), 1, "clean {clean}");
+            e.verify().unwrap();
+        }
+    }
+}
+
+/// Issue 13.8: a refused read position is not lost: it is queued again
+/// under a new envelope id (not handed over at once) and, once the server
+/// takes it, every device agrees. A refused delete is retried the same way.
+#[test]
+fn a_refused_read_position_or_delete_is_queued_again() {
+    let mut a = engine("me");
+    a.set_outbox_enabled(true);
+    a.receive(vec![
+        from_peer("m1", "bob", 1_700_000_100),
+        from_peer("m2", "carol", 1_700_000_100),
+    ])
+    .unwrap();
+    a.clean_unread(&CleanTarget::Conversation(c2c("bob")), 0, 0)
+        .unwrap();
+    a.delete_conversation(&c2c("carol"), false).unwrap();
+    a.drain_changes();
+    let first = a.outbox().unwrap();
+    assert_eq!(first.len(), 2);
+    for env in &first {
+        a.ack_outbound(env.envelope_id, 10007, 0, 0).unwrap();
+    }
+    // Not handed over again at once (a server that keeps refusing would
+    // loop), but kept for the next resend, under new ids.
+    assert!(a.drain_changes().iter().all(|c| c.outbound.is_empty()));
+    let again = a.outbox().unwrap();
+    assert_eq!(
+        again.iter().map(|e| &e.item).collect::<Vec<_>>(),
+        first.iter().map(|e| &e.item).collect::<Vec<_>>()
+    );
+    assert!(again[0].envelope_id > first[1].envelope_id);
+    assert_eq!(a.unread_of(&c2c("bob")).unwrap(), 0);
+    // Accepted this time: nothing is queued any more.
+    for env in &again {
+        a.ack_outbound(env.envelope_id, 0, 0, 0).unwrap();
+    }
+    assert!(a.outbox().unwrap().is_empty());
+    a.verify().unwrap();
 }

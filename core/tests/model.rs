@@ -302,6 +302,10 @@ struct MConv {
     pinned: bool,
     marks: u64,
     groups: BTreeSet<String>,
+    /// What the last delete read (0: never deleted), and whether it took
+    /// the messages (docs/TRANSPORT.md, "Several devices").
+    deleted_upto: i64,
+    deleted_clear: bool,
 }
 
 impl MConv {
@@ -316,6 +320,8 @@ impl MConv {
             pinned: false,
             marks: 0,
             groups: BTreeSet::new(),
+            deleted_upto: 0,
+            deleted_clear: false,
         }
     }
 }
@@ -365,6 +371,16 @@ fn read_limit(k: usize, c: &MConv, ts: u64, seq: u64) -> i64 {
         ((ts as i64) << TIE_BITS) | TIE_MASK
     } else if !is_c2c(k) && seq > 0 {
         seq as i64
+    } else {
+        newest(k, c)
+    }
+}
+
+/// "Everything stored": the newest message, for C2C its whole second (the
+/// position a device announces, in whole seconds).
+fn newest(k: usize, c: &MConv) -> i64 {
+    if is_c2c(k) && c.max_pos > 0 {
+        c.max_pos | TIE_MASK
     } else {
         c.max_pos
     }
@@ -473,7 +489,7 @@ impl Model {
     /// Reads everything stored in a visible conversation.
     fn read_all(&mut self, k: usize) {
         let c = self.convs.get_mut(&k).unwrap();
-        c.read_pos = c.read_pos.max(c.max_pos);
+        c.read_pos = c.read_pos.max(newest(k, c));
     }
 
     fn visible_keys(&self) -> Vec<usize> {
@@ -511,6 +527,15 @@ impl Model {
             }
             let c = self.convs.get_mut(&k).unwrap();
             let pos = arrival_position(k, c, time, seq);
+            // What a delete with the messages read was dropped with them.
+            if c.deleted_clear && pos <= c.read_pos && pos <= c.deleted_upto {
+                dups += 1;
+                continue;
+            }
+            // A message older than a delete leaves it deleted.
+            if c.visible || pos > c.read_pos || pos > c.deleted_upto {
+                c.visible = true;
+            }
             c.msgs.push(MMsg {
                 id: id.clone(),
                 pos,
@@ -518,7 +543,6 @@ impl Model {
                 at,
             });
             c.max_pos = c.max_pos.max(pos);
-            c.visible = true;
             self.ids.insert(id);
             stored += 1;
         }
@@ -601,7 +625,9 @@ fn step(te: &mut TestEngine, m: &mut Model, op: &Op) -> Result<(), TestCaseError
                     let want = if m.visible(k) {
                         // A local read never reaches past the newest stored message.
                         let c = m.convs.get_mut(&k).unwrap();
-                        c.read_pos = c.read_pos.max(read_limit(k, c, *ts, *seq).min(c.max_pos));
+                        c.read_pos = c
+                            .read_pos
+                            .max(read_limit(k, c, *ts, *seq).min(newest(k, c)));
                         Ok(())
                     } else {
                         Err("ConversationNotFound")
@@ -753,13 +779,17 @@ fn step(te: &mut TestEngine, m: &mut Model, op: &Op) -> Result<(), TestCaseError
         Op::Delete { key: k, clear } => {
             let want = if m.visible(*k) {
                 let c = m.convs.get_mut(k).unwrap();
+                // The rows go; a message of theirs delivered again is still
+                // a repeat by its position (see `receive`).
                 if *clear {
                     for msg in c.msgs.drain(..) {
                         m.ids.remove(&msg.id);
                     }
                 }
                 c.visible = false;
-                c.read_pos = c.read_pos.max(c.max_pos);
+                c.read_pos = c.read_pos.max(newest(*k, c));
+                c.deleted_upto = c.deleted_upto.max(c.read_pos);
+                c.deleted_clear = *clear;
                 c.pinned = false;
                 c.marks = 0;
                 c.groups.clear();

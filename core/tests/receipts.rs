@@ -451,3 +451,40 @@ proptest! {
         prop_assert_eq!(hm.read_count, 0);
     }
 }
+
+/// Issue 13.10: a send the server refused never reached the peer, so a
+/// conversation-level receipt later than it does not make it peer-read;
+/// an accepted one of the same conversation is.
+#[test]
+fn a_refused_send_is_never_peer_read() {
+    let mut e = engine("me");
+    e.set_outbox_enabled(true);
+    let out = |conv: ConvKey| OutgoingMessage {
+        conv,
+        need_read_receipt: true,
+        excluded_from_unread: false,
+        excluded_from_last_message: false,
+        at_users: Vec::new(),
+        body: "{}".into(),
+    };
+    e.send_message("refused", out(c2c("bob")), MsgStatus::Sending)
+        .unwrap();
+    e.send_message("accepted", out(c2c("bob")), MsgStatus::Sending)
+        .unwrap();
+    let ids: Vec<u64> = e.outbox().unwrap().iter().map(|x| x.envelope_id).collect();
+    e.ack_outbound(ids[0], 80001, 0, 0).unwrap();
+    e.ack_outbound(ids[1], 0, 1_700_000_001, 0).unwrap();
+    e.apply_receipts(vec![InboundReceipt {
+        conv: c2c("bob"),
+        msg_id: String::new(),
+        reader: "bob".into(),
+        timestamp: 1_700_000_100,
+    }])
+    .unwrap();
+    let refused = e.message_by_id("refused").unwrap().unwrap();
+    assert_eq!(refused.status, MsgStatus::SendFail);
+    assert!(!refused.is_peer_read);
+    let receipts = e.receipts_of(&["refused".to_string()]).unwrap();
+    assert!(!receipts[0].is_peer_read);
+    assert!(e.message_by_id("accepted").unwrap().unwrap().is_peer_read);
+}

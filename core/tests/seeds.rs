@@ -93,8 +93,12 @@ fn seed002_clean_c2c_up_to_a_timestamp_leaves_later_messages() {
     e.clean_unread(&CleanTarget::parse("c2c_bob").unwrap(), 0, 0)
         .unwrap();
     assert_eq!(e.unread_of(&c2c("bob")).unwrap(), 0);
-    // A later message in the same second as the last read one still counts.
+    // Everything read means up to the whole second of the newest message,
+    // the position announced to the other devices (issue 13.1): a later
+    // message of that second is read; one of a later second counts.
     e.receive(vec![from_peer("m9", "bob", 104)]).unwrap();
+    assert_eq!(e.unread_of(&c2c("bob")).unwrap(), 0);
+    e.receive(vec![from_peer("m10", "bob", 105)]).unwrap();
     assert_eq!(e.unread_of(&c2c("bob")).unwrap(), 1);
     e.verify().unwrap();
 }

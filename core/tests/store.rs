@@ -41,7 +41,25 @@ fn store_at_version(path: &Path, user: &str, v: i64) {
     let conn = open_raw(path);
     store::migrate(&conn, 0, v).unwrap();
     assert_eq!(pragma(&conn, "user_version"), v);
-    if v >= 1 {
+    if v >= 5 {
+        // From version 5 on, a message row carries its id's hash and
+        // `rows_upto` says which rows the conversation rows reflect.
+        conn.execute_batch(&format!(
+            "INSERT INTO meta (key, value) VALUES ('user_id', '{user}');
+             INSERT INTO conversation (id, conv_type, peer, unread, max_pos, active_time,
+                                       order_key, create_time, update_time)
+                 VALUES (1, 1, 'bob', 1, {pos}, 100, {key}, 100, 100);
+             INSERT INTO message (conv, pos, msg_hash, msg_id, sender, server_time, seq,
+                                  flags, body)
+                 VALUES (1, {pos}, {hash}, 'm1', 'bob', 100, 0, 16, '{{}}');
+             INSERT INTO message_key (msg_hash, id) VALUES ({hash}, 1);
+             INSERT OR REPLACE INTO meta (key, value) VALUES ('rows_upto', '1');",
+            pos = 100i64 << 20,
+            key = (100i64 << 20) | 1,
+            hash = store::msg_hash("m1"),
+        ))
+        .unwrap();
+    } else if v >= 1 {
         conn.execute_batch(&format!(
             "INSERT INTO meta (key, value) VALUES ('user_id', '{user}');
              INSERT INTO conversation (id, conv_type, peer, unread, max_pos, active_time,

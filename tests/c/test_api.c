@@ -854,12 +854,34 @@ static void test_transport(void) {
     pthread_mutex_lock(&ev_lock);
     env = jint(jget(last_outbound, "envelope_id"));
     pthread_mutex_unlock(&ev_lock);
-    ack = fmt("{\"envelope_id\":%lld,\"code\":0}", env);
+    /* The ack carries the server's update time of the change (issue 13.2):
+       a snapshot made before it, arriving late, leaves bob pinned; a newer
+       one applies. */
+    ack = fmt("{\"envelope_id\":%lld,\"code\":0,\"update_time\":50}", env);
     CHECK_EQ(IMCoreOutboundAck(ack), TIM_SUCC);
     free(ack);
     CHECK(call_wait(c));
     CHECK_EQ(c->code, 0);
     call_free(c);
+    CHECK_EQ(IMCoreOutboundAck("{\"envelope_id\":1,\"update_time\":-1}"), TIM_ERR_JSON);
+    {
+        const char *old_snap = "[{\"kind\":\"conversation\",\"update_time\":40,"
+                               "\"conversation\":{\"conv_id\":\"bob\",\"conv_type\":1}}]";
+        c = call_new();
+        RUN(c, IMCoreInboundPush(old_snap, call_cb, c));
+        call_free(c);
+        char *list = conv_list();
+        CHECK_EQ(jbool(jget(jfind(list, "conv_id", "bob"), "conv_is_pinned")), 1);
+        free(list);
+        const char *new_snap = "[{\"kind\":\"conversation\",\"update_time\":60,"
+                               "\"conversation\":{\"conv_id\":\"bob\",\"conv_type\":1}}]";
+        c = call_new();
+        RUN(c, IMCoreInboundPush(new_snap, call_cb, c));
+        call_free(c);
+        list = conv_list();
+        CHECK_EQ(jbool(jget(jfind(list, "conv_id", "bob"), "conv_is_pinned")), 0);
+        free(list);
+    }
     /* A send still unacknowledged at logout completes with 6014. */
     c = call_new();
     CHECK_EQ(TIMMsgSendMessage("bob", 1, "{\"message_elem_array\":[]}", id, call_cb, c), TIM_SUCC);

@@ -287,7 +287,7 @@ val tests: List<Pair<String, () -> Unit>> = listOf(
                         check(alice.getMessage(sent.messageId).isPeerRead) { "message not peer-read" }
                         check(bob.getMessage(sent.messageId).receiptSent) { "bob's receipt not marked sent" }
                         check(alice.getPendingOutbound().isEmpty() && bob.getPendingOutbound().isEmpty()) { "unacked envelopes" }
-                        check(("alice" to "message") in server.delivered && ("bob" to "receipts") in server.delivered) {
+                        check(("alice" to "message") in server.delivered && ("bob" to "receipt") in server.delivered) {
                             "delivered ${server.delivered}"
                         }
                         check(Thread.currentThread() !in server.sendThreads + receiptThreads) {

@@ -180,7 +180,7 @@ def test_receipt_round_trip_through_a_python_transport(make_client, server):
     assert alice.get_message(sent.message_id).is_peer_read
     assert bob.get_message(sent.message_id).receipt_sent
     assert not bob.get_pending_outbound() and not alice.get_pending_outbound()
-    assert ("alice", "message") in server.delivered and ("bob", "receipts") in server.delivered
+    assert ("alice", "message") in server.delivered and ("bob", "receipt") in server.delivered
     # Transport and listener calls ran on dispatcher threads.
     me = threading.get_ident()
     assert me not in server.send_threads and me not in receipts.threads

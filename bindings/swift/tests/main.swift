@@ -320,7 +320,7 @@ let tests: [(String, () throws -> Void)] = [
         try check(try alice.getMessage(messageId: sent.messageId).isPeerRead, "message not peer-read")
         try check(try bob.getMessage(messageId: sent.messageId).receiptSent, "bob's receipt not marked sent")
         try check(try alice.getPendingOutbound().isEmpty && bob.getPendingOutbound().isEmpty, "unacked envelopes")
-        try check(server.delivered.contains("alice:message") && server.delivered.contains("bob:receipts"),
+        try check(server.delivered.contains("alice:message") && server.delivered.contains("bob:receipt"),
                   "delivered \(server.delivered)")
         try check(!(server.sendThreads + receipts.threads).contains { pthread_equal($0, mainThread) != 0 },
                   "transport or listener ran on the test thread")

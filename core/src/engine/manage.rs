@@ -309,9 +309,18 @@ fn delete_one(w: &mut Work<'_>, idx: u32, clear_messages: bool) -> Result<()> {
     .execute([id])?;
     w.tx.prepare_cached("DELETE FROM conv_group_member WHERE conv = ?1")?
         .execute([id])?;
+    // What this delete read: a message at or before it does not bring the
+    // conversation back, and after a delete with the messages it is not
+    // stored again (docs/TRANSPORT.md, "Several devices").
+    let upto = w.get(idx).read_pos.max(w.get(idx).newest_limit());
+    w.tx.prepare_cached(
+        "UPDATE conversation SET deleted_upto = max(deleted_upto, ?2), deleted_clear = ?3
+         WHERE id = ?1",
+    )?
+    .execute(params![id, upto, clear_messages])?;
     let st = w.get_mut(idx);
     st.visible = false;
-    st.read_pos = st.read_pos.max(st.max_pos);
+    st.read_pos = st.read_pos.max(st.newest_limit());
     st.unread = 0;
     st.at_flags = 0;
     st.pinned = false;

@@ -7,6 +7,7 @@
 //! by each conversation's exact change and one coalesced [`Changes`] batch
 //! is queued for [`Engine::drain_changes`].
 
+mod confirmed;
 mod counters;
 mod groups;
 mod inbound;
@@ -81,6 +82,7 @@ impl Engine {
     /// missing) and loads its conversations.
     pub fn open(data_dir: &Path, app_id: u64, user_id: &str, config: EngineConfig) -> Result<Self> {
         let path = store::db_path(data_dir, app_id, user_id)?;
+        create_data_dir(data_dir)?;
         Self::open_path(&path, user_id, config)
     }
 
@@ -314,6 +316,24 @@ impl Engine {
             .filter(|&i| self.convs[i as usize].visible)
             .ok_or_else(|| crate::Error::ConversationNotFound(key.to_string()))
     }
+}
+
+/// Creates the data folder (and its parents) when missing; a new folder is
+/// private to the user (0700 on Unix), like the stores in it.
+fn create_data_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir).map_err(|e| {
+        crate::Error::Storage(format!(
+            "cannot create the data folder {}: {e}",
+            dir.display()
+        ))
+    })
 }
 
 /// The columns [`conv_from_row`] reads, in its order.

@@ -2,6 +2,7 @@
 //! same transaction as the change they announce and kept until the server's
 //! answer is applied, so a crash never loses or doubles one.
 
+use super::confirmed::{self, Confirmed};
 use super::work::Work;
 use super::Engine;
 use crate::error::{invalid, Error, Result};
@@ -187,14 +188,61 @@ impl Work<'_> {
         if !self.outbox {
             return Ok(());
         }
+        self.confirm_before(&item)?;
+        let envelope_id = self.enqueue(&item)?;
+        self.changes
+            .outbound
+            .push(OutboundEnvelope { envelope_id, item });
+        Ok(())
+    }
+
+    /// Before the first settings change of a conversation goes out, records
+    /// the values it replaced as what the server confirmed: the device was
+    /// in step with the server (or nothing was ever set), and a refusal, in
+    /// whatever order, must come back to them.
+    fn confirm_before(&mut self, item: &Outbound) -> Result<()> {
+        let Some((_, convs)) = setting(item) else {
+            return Ok(());
+        };
+        for conv in convs {
+            let Some(idx) = self.lookup(conv) else {
+                continue;
+            };
+            let id = self.get(idx).id;
+            if confirmed::load(self, id)?.is_some() {
+                continue;
+            }
+            // A conversation this operation created had nothing set.
+            let Some(st) = self.before(idx).cloned() else {
+                confirmed::store(self, id, &Confirmed::default())?;
+                continue;
+            };
+            let mut c = Confirmed::current(self, &st)?;
+            for (k, column, old) in &self.old_texts {
+                if k == conv {
+                    match *column {
+                        "custom_data" => c.custom_data = old.clone(),
+                        "server_ext" => c.server_ext = old.clone(),
+                        _ => {}
+                    }
+                }
+            }
+            confirmed::store(self, id, &c)?;
+        }
+        Ok(())
+    }
+
+    /// Writes `item` to the outbox under a new envelope id and returns the
+    /// id; the caller decides whether it is handed over now.
+    fn enqueue(&mut self, item: &Outbound) -> Result<u64> {
         let payload =
-            encode(&item).map_err(|e| Error::Storage(format!("cannot encode an envelope: {e}")))?;
-        let msg_id = match &item {
+            encode(item).map_err(|e| Error::Storage(format!("cannot encode an envelope: {e}")))?;
+        let msg_id = match item {
             Outbound::Message { message } => Some(message.msg_id.clone()),
             _ => None,
         };
         let undo = self
-            .undo_for(&item)
+            .undo_for(item)
             .map(|u| serde_json::to_string(&u))
             .transpose()
             .map_err(|e| Error::Storage(format!("cannot encode an undo record: {e}")))?;
@@ -222,12 +270,21 @@ impl Work<'_> {
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             )?
             .execute([id.to_string()])?;
-        let envelope_id = id as u64;
-        self.changes
-            .outbound
-            .push(OutboundEnvelope { envelope_id, item });
-        Ok(())
+        Ok(id as u64)
     }
+}
+
+/// Whether a refusal of this kind is only a delay: the change cannot be
+/// undone (a read position only moves forward; a delete read the
+/// conversation and may have dropped its messages) and a server can always
+/// apply it (positions merge by maximum, a delete is idempotent), so the
+/// refused envelope is queued again under a new id and passed with the next
+/// resend (login, or the outbound callback set again after a reconnect).
+fn retried_after_refusal(item: &Outbound) -> bool {
+    matches!(
+        item,
+        Outbound::ReadPositions { .. } | Outbound::Delete { .. }
+    )
 }
 
 impl Work<'_> {
@@ -291,16 +348,209 @@ fn touches(item: &Outbound) -> (std::mem::Discriminant<Outbound>, Vec<&ConvKey>)
     (std::mem::discriminant(item), convs)
 }
 
+/// One setting a settings envelope changes.
+#[derive(Clone, Copy)]
+enum Setting {
+    Pin,
+    Marks(u64),
+    Opt,
+    Text(&'static str),
+}
+
+/// The setting `item` changes and the conversations it changes it on.
+fn setting(item: &Outbound) -> Option<(Setting, Vec<&ConvKey>)> {
+    Some(match item {
+        Outbound::Pin { conv, .. } => (Setting::Pin, vec![conv]),
+        Outbound::Marks { convs, mark, .. } => (Setting::Marks(*mark), convs.iter().collect()),
+        Outbound::ReceiveOpt { conv, .. } => (Setting::Opt, vec![conv]),
+        Outbound::CustomData { convs, .. } => {
+            (Setting::Text("custom_data"), convs.iter().collect())
+        }
+        Outbound::ServerExtension { conv, .. } => (Setting::Text("server_ext"), vec![conv]),
+        _ => return None,
+    })
+}
+
+/// `c` with the change of `item`, accepted at update time `u` (0: not
+/// given), applied to every value whose confirmed version is not newer.
+/// Returns the mark bits the change may set here (all others are newer).
+fn with_change(item: &Outbound, c: &mut Confirmed, u: u64) -> u64 {
+    let v = &mut c.versions;
+    let all = v.all;
+    let newer = |field: u64| u > 0 && u < field.max(all);
+    match item {
+        Outbound::Pin { pinned, .. } if !newer(v.pin) => {
+            c.pinned = *pinned;
+            v.pin = u;
+        }
+        Outbound::Marks { mark, enable, .. } => {
+            let mut bits = 0;
+            for b in (0..64).filter(|b| mark & (1 << b) != 0) {
+                let ver = v.marks.entry(b).or_insert(0);
+                if !newer(*ver) {
+                    *ver = u;
+                    bits |= 1 << b;
+                }
+            }
+            c.marks = if *enable {
+                c.marks | bits
+            } else {
+                c.marks & !bits
+            };
+            return bits;
+        }
+        Outbound::ReceiveOpt { opt, .. } if !newer(v.opt) => {
+            c.recv_opt = opt.as_i64();
+            v.opt = u;
+        }
+        Outbound::CustomData { data, .. } if !newer(v.custom) => {
+            c.custom_data = data.clone();
+            v.custom = u;
+        }
+        Outbound::ServerExtension { ext, .. } if !newer(v.ext) => {
+            c.server_ext = ext.clone();
+            v.ext = u;
+        }
+        _ => return 0,
+    }
+    u64::MAX
+}
+
+/// Sets this device's value of `what` on conversation `idx` to the
+/// confirmed one.
+fn set_local(w: &mut Work<'_>, idx: u32, what: &Setting, c: &Confirmed) -> Result<()> {
+    match what {
+        Setting::Pin => {
+            let st = w.get(idx);
+            if st.visible && st.pinned != c.pinned {
+                let now = w.now;
+                let st = w.get_mut(idx);
+                st.pinned = c.pinned;
+                st.order_key = if c.pinned {
+                    st.pinned_key(now)
+                } else {
+                    st.unpinned_key()
+                };
+            }
+        }
+        Setting::Marks(mark) => {
+            let st = w.get(idx);
+            let marks = (st.marks & !mark) | (c.marks & mark);
+            if st.visible && marks != st.marks {
+                w.get_mut(idx).marks = marks;
+            }
+        }
+        Setting::Opt => {
+            let opt = c.opt()?;
+            if w.get(idx).recv_opt != opt {
+                w.get_mut(idx).recv_opt = opt;
+            }
+        }
+        Setting::Text(column) => {
+            let (sql, value) = match *column {
+                "custom_data" => (
+                    "UPDATE conversation SET custom_data = ?2 WHERE id = ?1 AND custom_data != ?2",
+                    &c.custom_data,
+                ),
+                _ => (
+                    "UPDATE conversation SET server_ext = ?2 WHERE id = ?1 AND server_ext != ?2",
+                    &c.server_ext,
+                ),
+            };
+            let id = w.get(idx).id;
+            if w.tx.prepare_cached(sql)?.execute(params![id, value])? > 0 {
+                w.mark_dirty(idx);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Applies the server's answer to a settings envelope through the
+/// confirmed record: an accepted change (at `update_time`, 0 = not given)
+/// becomes the confirmed value, and this device's value unless a newer
+/// server state is here already or a later queued envelope changes the same
+/// thing; a refused one restores the confirmed value, with the same
+/// exception. Returns the conversations settled this way; a refusal on a
+/// conversation with no confirmed record is left to the undo record.
+fn settle(
+    w: &mut Work<'_>,
+    item: &Outbound,
+    accepted: bool,
+    update_time: u64,
+    later: &[Outbound],
+) -> Result<Vec<ConvKey>> {
+    let Some((what, convs)) = setting(item) else {
+        return Ok(Vec::new());
+    };
+    let kind = std::mem::discriminant(item);
+    let mut settled = Vec::new();
+    for conv in convs {
+        let Some(idx) = w.lookup(conv) else { continue };
+        let superseded = later.iter().any(|l| {
+            let (k, cs) = touches(l);
+            k == kind && cs.contains(&conv)
+        });
+        let id = w.get(idx).id;
+        let sync_time: i64 =
+            w.tx.prepare_cached("SELECT sync_time FROM conversation WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))?;
+        let stored = confirmed::load(w, id)?;
+        if accepted {
+            settled.push(conv.clone());
+            let mut c = match stored {
+                Some(c) => c,
+                None => Confirmed::current(w, w.get(idx))?,
+            };
+            // A value confirmed at a newer update time holds this change or
+            // one after it: it stays.
+            let applied = with_change(item, &mut c, update_time);
+            confirmed::store(w, id, &c)?;
+            if applied == 0 {
+                continue;
+            }
+            if update_time as i64 > sync_time {
+                // A snapshot older than this change no longer applies; the
+                // server's snapshot of this very version still does.
+                w.tx.prepare_cached(
+                    "UPDATE conversation SET sync_time = ?2, sync_digest = ?3 WHERE id = ?1",
+                )?
+                .execute(params![id, update_time as i64, i64::MIN])?;
+            }
+            if !superseded {
+                let what = match what {
+                    Setting::Marks(m) => Setting::Marks(m & applied),
+                    other => other,
+                };
+                set_local(w, idx, &what, &c)?;
+            }
+        } else if let Some(c) = stored {
+            settled.push(conv.clone());
+            if !superseded {
+                set_local(w, idx, &what, &c)?;
+            }
+        }
+    }
+    Ok(settled)
+}
+
 /// Restores what a refused envelope changed, except where a newer change
 /// replaced it: the current value differs from what the refused change set,
 /// or a later envelope still queued changes the same thing.
-fn revert(w: &mut Work<'_>, item: &Outbound, undo: Undo, later: &[Outbound]) -> Result<()> {
+fn revert(
+    w: &mut Work<'_>,
+    item: &Outbound,
+    undo: Undo,
+    later: &[Outbound],
+    settled: &[ConvKey],
+) -> Result<()> {
     let kind = std::mem::discriminant(item);
     let superseded = |conv: &ConvKey| {
-        later.iter().any(|l| {
-            let (k, convs) = touches(l);
-            k == kind && convs.contains(&conv)
-        })
+        settled.contains(conv)
+            || later.iter().any(|l| {
+                let (k, convs) = touches(l);
+                k == kind && convs.contains(&conv)
+            })
     };
     match (item, undo) {
         (
@@ -408,8 +658,10 @@ impl Engine {
     /// message with the server's time and sequence; a non-zero code leaves
     /// the message with status "send failed" and undoes what a refused pin,
     /// mark, receive option, custom data, server extension or receipt
-    /// changed (unless a later change replaced it). Read positions (they
-    /// only move forward), deletes and group changes stay. An unknown or
+    /// changed (unless a later change replaced it). Refused read positions
+    /// and deletes stay applied here and are queued again under a new
+    /// envelope id, not handed over now: the next resend passes them (see
+    /// docs/TRANSPORT.md, "Several devices"). Group changes stay. An unknown or
     /// already answered envelope is a parameter error.
     pub fn ack_outbound(
         &mut self,
@@ -418,9 +670,30 @@ impl Engine {
         server_time: u64,
         seq: u64,
     ) -> Result<AckOutcome> {
-        if server_time > crate::message::MAX_TIME || seq > i64::MAX as u64 {
+        self.ack_outbound_at(envelope_id, code, server_time, seq, 0)
+    }
+
+    /// [`Engine::ack_outbound`] with the server's update time (version) of
+    /// the conversations an accepted settings change touched (0: not given).
+    /// The accepted value is then ordered against snapshots: one older than
+    /// `update_time` no longer replaces it. A refused setting goes back to
+    /// the value the server last confirmed (the last snapshot merged or
+    /// change accepted), whatever the order and number of refusals and
+    /// acceptances before it, unless a later queued envelope changes it again.
+    pub fn ack_outbound_at(
+        &mut self,
+        envelope_id: u64,
+        code: i32,
+        server_time: u64,
+        seq: u64,
+        update_time: u64,
+    ) -> Result<AckOutcome> {
+        if server_time > crate::message::MAX_TIME
+            || seq > i64::MAX as u64
+            || update_time > i64::MAX as u64
+        {
             return Err(invalid(format!(
-                "ack of envelope {envelope_id}: server time or sequence out of range"
+                "ack of envelope {envelope_id}: server time, sequence or update time out of range"
             )));
         }
         let row: Option<(String, Option<String>)> = self
@@ -445,7 +718,7 @@ impl Engine {
         if code == 0 && matches!(envelope.item, Outbound::Message { .. }) {
             self.observe_server_time(server_time);
         }
-        let later: Vec<Outbound> = if undo.is_some() {
+        let later: Vec<Outbound> = if code == 0 || undo.is_some() {
             self.outbox()?
                 .into_iter()
                 .filter(|e| e.envelope_id > envelope_id)
@@ -477,8 +750,12 @@ impl Engine {
             if let Some((rowid, idx)) = lookup {
                 super::receive::complete_send(w, rowid, idx, code == 0, server_time, seq)?;
             }
+            let settled = settle(w, &envelope.item, code == 0, update_time, &later)?;
             if let Some(u) = undo {
-                revert(w, &envelope.item, u, &later)?;
+                revert(w, &envelope.item, u, &later, &settled)?;
+            }
+            if code != 0 && retried_after_refusal(&envelope.item) {
+                w.enqueue(&envelope.item)?;
             }
             Ok(())
         })?;

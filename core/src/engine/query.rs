@@ -369,7 +369,10 @@ impl Engine {
         let mut peer_receipt = false;
         let mut is_peer_read = false;
         let (mut read_count, mut unread_count) = (0, 0);
-        if from_self {
+        // Only a message the server accepted can be read by anyone: one
+        // still sending or refused ("send failed") never reached the peer,
+        // whatever a conversation-level receipt's time says.
+        if from_self && r.status == MsgStatus::SendSucc as i64 {
             match st.key.conv_type {
                 ConvType::C2c => {
                     peer_receipt = self.has_receipt(st.id, &r.msg_id)?;

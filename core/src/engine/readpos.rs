@@ -81,7 +81,7 @@ pub(crate) fn move_read_pos(w: &mut Work<'_>, idx: u32, pos: i64) -> Result<bool
 /// the recount is 0 unread and no @-info. For the set-based clean
 /// ([`Work::read_all_set`]), which writes the same to the rows.
 pub(crate) fn read_to_newest(st: &mut ConvState) {
-    st.read_pos = st.max_pos;
+    st.read_pos = st.newest_limit();
     st.unread = 0;
     st.at_flags = 0;
 }

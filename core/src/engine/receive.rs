@@ -99,6 +99,15 @@ impl Engine {
                 // latest one trusted (docs/ENGINE.md, "Disorder").
                 let mut m = m;
                 m.server_time = m.server_time.min(w.now.saturating_add(tolerance));
+                // A message a delete with the messages read (and dropped)
+                // is a repeat: not stored again.
+                if pos <= st.read_pos {
+                    let (upto, clear) = deleted_upto(tx, st.id)?;
+                    if clear && pos <= upto {
+                        report.duplicates += 1;
+                        continue;
+                    }
+                }
                 insert.execute(params![
                     st.id,
                     pos,
@@ -363,7 +372,9 @@ impl Received<'_> {
         counts: bool,
     ) -> Result<bool> {
         let (pos, fl) = (self.pos, self.flags);
-        if !st.visible {
+        // A deleted conversation comes back with a message after what the
+        // delete read; an older one (delivered late) leaves it deleted.
+        if !st.visible && (pos > st.read_pos || deleted_upto(conn, st.id)?.0 < pos) {
             // A conversation this message shows (new, or deleted before)
             // takes its place in the list from its messages' times, not from
             // when its row was made: after a sync of old history the list is
@@ -372,9 +383,8 @@ impl Received<'_> {
             if !st.pinned {
                 st.order_key = st.unpinned_key();
             }
+            st.visible = true;
         }
-        // A deleted conversation comes back with its new message.
-        st.visible = true;
         st.max_pos = st.max_pos.max(pos);
         let unread = counts && pos > st.read_pos;
         if unread && fl & flags::COUNTED != 0 {
@@ -412,6 +422,16 @@ impl Received<'_> {
         }
         Ok(!unread || fl & flags::COUNTED == 0)
     }
+}
+
+/// `(p, clear)` where a conversation's last delete read up to `p` (0:
+/// never deleted) and `clear`: it took the messages. Read only for a
+/// message at or before the read position (a late one), which is rare.
+fn deleted_upto(conn: &Connection, conv: i64) -> Result<(i64, bool)> {
+    let (upto, clear): (i64, bool) = conn
+        .prepare_cached("SELECT deleted_upto, deleted_clear FROM conversation WHERE id = ?1")?
+        .query_row([conv], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok((upto, clear))
 }
 
 fn stored(m: IncomingMessage, fl: i64, is_read: bool) -> StoredMessage {

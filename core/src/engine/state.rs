@@ -189,16 +189,29 @@ impl ConvState {
         match self.key.conv_type {
             ConvType::C2c if time > 0 => ((time as i64) << TIE_BITS) | TIE_MASK,
             ConvType::Group if seq > 0 => seq as i64,
+            _ => self.newest_limit(),
+        }
+    }
+
+    /// The read position of "read everything stored": the newest message,
+    /// and for C2C its whole second. A C2C position travels as whole
+    /// seconds (the read time other devices and the server get), so a
+    /// message of that second arriving later is read here too, as it is
+    /// everywhere else.
+    pub fn newest_limit(&self) -> i64 {
+        match self.key.conv_type {
+            ConvType::C2c if self.max_pos > 0 => self.max_pos | TIE_MASK,
             _ => self.max_pos,
         }
     }
 
     /// The read position a read *on this device* up to `time` / `seq` means:
-    /// never past the newest stored message, whatever time or sequence the
-    /// app passes (a message stamped ahead, a clock that is off), so a
-    /// message that arrives later always counts.
+    /// never past the newest stored message (for C2C its second, see
+    /// [`ConvState::newest_limit`]), whatever time or sequence the app passes
+    /// (a message stamped ahead, a clock that is off), so a message that
+    /// arrives later counts.
     pub fn local_read_limit(&self, time: u64, seq: u64) -> i64 {
-        self.read_limit(time, seq).min(self.max_pos)
+        self.read_limit(time, seq).min(self.newest_limit())
     }
 
     /// The time a message stored with `time` at `pos` moves this conversation

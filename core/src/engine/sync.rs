@@ -166,6 +166,21 @@ impl Engine {
                 if (s.update_time as i64, digest) <= (cur_time, cur_digest) {
                     continue;
                 }
+                super::confirmed::store(
+                    w,
+                    id,
+                    &super::confirmed::Confirmed {
+                        pinned: s.pinned && !s.deleted,
+                        marks: s.marks,
+                        recv_opt: s.recv_opt.as_i64(),
+                        custom_data: s.custom_data.clone(),
+                        server_ext: s.server_ext.clone(),
+                        versions: super::confirmed::Versions {
+                            all: s.update_time,
+                            ..Default::default()
+                        },
+                    },
+                )?;
                 w.tx.prepare_cached(
                     "UPDATE conversation SET sync_time = ?2, sync_digest = ?3, custom_data = ?4,
                          server_ext = ?5
@@ -221,13 +236,32 @@ impl Engine {
                 st.recv_opt = s.recv_opt;
                 st.marks = s.marks;
                 st.groups = gids.into();
+                // docs/TRANSPORT.md, "Several devices": a deleted snapshot
+                // reads up to its own read position (moved above), not up to
+                // this device's newest message, and hides the conversation
+                // unless a message after that position is here; one that is
+                // not deleted shows it only with a message or something set
+                // on a shown conversation (a receive option alone does not).
+                let deleted_upto = match (key.conv_type, s.read_timestamp, s.read_sequence) {
+                    (crate::types::ConvType::C2c, t, _) if t > 0 => st.read_limit(t, 0),
+                    (crate::types::ConvType::Group, _, q) if q > 0 => q as i64,
+                    _ => 0,
+                };
                 if s.deleted {
-                    st.visible = false;
-                    st.read_pos = st.read_pos.max(st.max_pos);
+                    st.visible = st.max_pos > deleted_upto;
                     st.pinned = false;
                 } else {
-                    st.visible = true;
-                    st.pinned = s.pinned;
+                    if st.last_msg.is_some()
+                        || st.max_pos > 0
+                        || s.pinned
+                        || s.marks != 0
+                        || !s.groups.is_empty()
+                        || !s.custom_data.is_empty()
+                        || !s.server_ext.is_empty()
+                    {
+                        st.visible = true;
+                    }
+                    st.pinned = s.pinned && st.visible;
                 }
                 st.order_key = if st.pinned {
                     st.pinned_key(pin_time)
@@ -235,6 +269,12 @@ impl Engine {
                     st.unpinned_key()
                 };
                 w.mark_dirty(idx);
+                if s.deleted {
+                    w.tx.prepare_cached(
+                        "UPDATE conversation SET deleted_upto = max(deleted_upto, ?2) WHERE id = ?1",
+                    )?
+                    .execute(params![id, deleted_upto])?;
+                }
                 if regroup_type || s.deleted {
                     super::readpos::recount(w, idx)?;
                 }

@@ -237,7 +237,7 @@ impl Engine {
 /// Marks everything stored in a conversation read; returns whether the
 /// read position moved.
 pub(crate) fn read_all(w: &mut Work<'_>, idx: u32) -> Result<bool> {
-    let limit = w.get(idx).max_pos;
+    let limit = w.get(idx).newest_limit();
     move_read_pos(w, idx, limit)
 }
 

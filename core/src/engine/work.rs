@@ -228,7 +228,11 @@ impl<'a> Work<'a> {
         let n = self
             .tx
             .prepare_cached(
-                "UPDATE conversation SET read_pos = max_pos, unread = 0, at_flags = 0,
+                // `ConvState::newest_limit`: C2C reads the whole second.
+                "UPDATE conversation SET
+                     read_pos = CASE WHEN conv_type = 1 AND max_pos > 0
+                                     THEN max_pos | 1048575 ELSE max_pos END,
+                     unread = 0, at_flags = 0,
                      update_time = ?1
                  WHERE visible = 1 AND read_pos < max_pos AND conv_type IN (?2, ?3)",
             )?

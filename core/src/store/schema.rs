@@ -175,6 +175,16 @@ pub const MIGRATIONS: &[&str] = &[
     DROP TABLE receipt;
     ALTER TABLE receipt_v6 RENAME TO receipt;
     CREATE INDEX receipt_pending ON receipt (conv, time) WHERE pending = 1;",
+    // 7: several devices (docs/TRANSPORT.md, "Several devices"). `confirmed`:
+    // the settings the server last confirmed (a merged snapshot or an
+    // accepted ack; JSON, engine/confirmed.rs), which a refusal restores.
+    // `deleted_upto`: the read position of the conversation's last delete
+    // (0: never deleted); a message at or before it does not bring the
+    // conversation back, and with `deleted_clear` (the delete took the
+    // messages) it is not stored again.
+    "ALTER TABLE conversation ADD COLUMN confirmed TEXT;
+    ALTER TABLE conversation ADD COLUMN deleted_upto INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE conversation ADD COLUMN deleted_clear INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// The schema version a fresh store gets.

@@ -299,11 +299,15 @@ impl ImClient {
 
     /// The server's answer to envelope `envelopeId`. Code 0 stamps a
     /// message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
-    /// non-zero code leaves a message `Failed` and undoes a reversible change
-    /// (pin, marks, receive option, custom data, server extension, receipt)
-    /// unless a newer change replaced it; the undo fires the usual events.
-    /// The calls that queued the envelope returned after the local change.
-    /// An unknown or already answered envelope is `InvalidParam`.
+    /// non-zero code leaves a message `Failed`, puts a refused setting (pin,
+    /// marks, receive option, custom data, server extension) back to the
+    /// value the server last confirmed unless a later queued change replaces
+    /// it, lets a refused receipt be sent again, and queues refused read
+    /// positions and deletes again for the next resend (docs/TRANSPORT.md,
+    /// "Several devices"); the undo fires the usual events. The calls that
+    /// queued the envelope returned after the local change. An unknown or
+    /// already answered envelope is `InvalidParam`. Same as
+    /// `ackOutboundVersioned` without an update time.
     pub fn ack_outbound(
         &self,
         envelope_id: u64,
@@ -311,8 +315,23 @@ impl ImClient {
         server_time: u64,
         seq: u64,
     ) -> ApiResult<AckResult> {
+        self.ack_outbound_versioned(envelope_id, code, server_time, seq, 0)
+    }
+
+    /// `ackOutbound` with the server's update time (version) of the
+    /// conversations an accepted settings change touched (0 = not given):
+    /// a conversation snapshot older than it no longer replaces the
+    /// accepted value.
+    pub fn ack_outbound_versioned(
+        &self,
+        envelope_id: u64,
+        code: i32,
+        server_time: u64,
+        seq: u64,
+        update_time: u64,
+    ) -> ApiResult<AckResult> {
         self.op(|e| {
-            let out = e.ack_outbound(envelope_id, code, server_time, seq)?;
+            let out = e.ack_outbound_at(envelope_id, code, server_time, seq, update_time)?;
             Ok(AckResult {
                 envelope_id,
                 code,

@@ -476,3 +476,145 @@ fn a_refused_envelope_undoes_its_change_and_reports_it() {
         .count();
     assert_eq!(changed, 2, "{:?}", log(&rec));
 }
+
+/// Issue 13.12: the typed face hands over the envelope JSON that
+/// docs/TRANSPORT.md documents (the C ABI's shape), for every kind.
+#[test]
+fn outbound_json_has_the_documented_shape_on_the_typed_face() {
+    let dir = tempdir();
+    let c = client(&dir, "me");
+    c.receive_messages(vec![
+        msg("m1", "c2c_bob", "bob", 100, 0),
+        msg("m2", "group_team", "bob", 100, 3),
+    ])
+    .unwrap();
+    let got = Arc::new(Mutex::new(Vec::new()));
+    c.set_outbound_transport(Box::new(Capture {
+        got: got.clone(),
+        panic: false,
+    }))
+    .unwrap();
+    c.clean_conversation_unread_message_count("c2c_bob".into(), 0, 0)
+        .unwrap();
+    c.stick_top_conversation("c2c_bob".into(), true).unwrap();
+    c.mark_conversation(vec!["c2c_bob".into()], 1, true)
+        .unwrap();
+    c.set_receive_message_option("group_team".into(), ReceiveOption::NotNotify)
+        .unwrap();
+    c.set_conversation_custom_data(vec!["c2c_bob".into()], "d".into())
+        .unwrap();
+    c.create_conversation_group("friends".into(), None, vec!["c2c_bob".into()])
+        .unwrap();
+    c.delete_conversation("group_team".into(), false).unwrap();
+    assert!(c.flush_events(5000));
+    let got = got.lock().unwrap().clone();
+    let kinds: Vec<&str> = got.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "read_position",
+            "pin",
+            "mark",
+            "receive_opt",
+            "custom_data",
+            "conversation_group",
+            "delete"
+        ]
+    );
+    let pending = c.get_pending_outbound().unwrap();
+    for (env, again) in got.iter().zip(&pending) {
+        let v: serde_json::Value = serde_json::from_str(&env.json).unwrap();
+        assert_eq!(v["kind"], env.kind.as_str());
+        assert_eq!(v["envelope_id"], env.envelope_id);
+        assert_eq!(env.json, again.json);
+    }
+    let v = |i: usize| serde_json::from_str::<serde_json::Value>(&got[i].json).unwrap();
+    assert_eq!(v(0)["positions"][0]["conv_id"], "bob");
+    assert_eq!(v(0)["positions"][0]["conv_type"], 1);
+    assert_eq!(v(0)["positions"][0]["timestamp"], 100);
+    assert_eq!(
+        (v(1)["conv_id"].clone(), v(1)["is_pinned"].clone()),
+        ("bob".into(), true.into())
+    );
+    assert_eq!(v(2)["conversation_id_array"][0], "c2c_bob");
+    assert_eq!(
+        (v(2)["mark_type"].clone(), v(2)["enable_mark"].clone()),
+        (1.into(), true.into())
+    );
+    assert_eq!(
+        (
+            v(3)["conv_id"].clone(),
+            v(3)["conv_type"].clone(),
+            v(3)["opt"].clone()
+        ),
+        ("team".into(), 2.into(), 2.into())
+    );
+    assert_eq!(v(4)["custom_data"], "d");
+    assert_eq!(
+        (v(5)["op"].clone(), v(5)["group_name"].clone()),
+        ("create".into(), "friends".into())
+    );
+    assert_eq!(v(6)["conversation_id_array"][0], "group_team");
+    assert_eq!(v(6)["clear_message"], false);
+}
+
+/// Issue 13.13: `ClientConfig.dataDir` is created when missing (with its
+/// parents), so the first login works.
+#[test]
+fn login_creates_a_missing_data_dir() {
+    let dir = tempdir();
+    let nested = dir.path().join("a").join("b");
+    let c = ImClient::new(ClientConfig {
+        data_dir: nested.to_string_lossy().into_owned(),
+        app_id: 7,
+    })
+    .unwrap();
+    c.login("me".into()).unwrap();
+    assert!(nested.is_dir());
+    c.receive_messages(vec![msg("m1", "c2c_bob", "bob", 100, 0)])
+        .unwrap();
+    assert_eq!(c.get_total_unread_count().unwrap(), 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&nested).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{mode:o}");
+    }
+}
+
+/// Issue 13.2 on the typed face: the ack's update time orders the accepted
+/// change against a late, older snapshot.
+#[test]
+fn an_acks_update_time_orders_it_against_older_snapshots() {
+    let dir = tempdir();
+    let c = client(&dir, "me");
+    c.receive_messages(vec![msg("m1", "c2c_bob", "bob", 100, 0)])
+        .unwrap();
+    let got = Arc::new(Mutex::new(Vec::new()));
+    c.set_outbound_transport(Box::new(Capture {
+        got: got.clone(),
+        panic: false,
+    }))
+    .unwrap();
+    c.stick_top_conversation("c2c_bob".into(), true).unwrap();
+    let env = c.get_pending_outbound().unwrap().remove(0);
+    c.ack_outbound_versioned(env.envelope_id, 0, 0, 0, 6)
+        .unwrap();
+    // A snapshot of version 5 (made before the pin) arrives late.
+    c.receive_conversation_sync(vec![ConversationSyncState {
+        conversation_id: "c2c_bob".into(),
+        update_time: 5,
+        group_type: None,
+        read_timestamp: 0,
+        read_sequence: 0,
+        stick_top: false,
+        mark_types: 0,
+        receive_option: None,
+        group_ids: Vec::new(),
+        custom_data: String::new(),
+        server_extension: String::new(),
+        deleted: false,
+    }])
+    .unwrap();
+    assert!(c.get_conversation("c2c_bob".into()).unwrap().stick_top);
+}

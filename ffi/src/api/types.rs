@@ -814,14 +814,15 @@ pub enum OutboundPayload {
 pub struct OutboundEnvelope {
     /// Unique, increasing id; the ack names it.
     pub envelope_id: u64,
-    /// The kind, as in `json`: `message`, `receipts`, `read_positions`,
-    /// `pin`, `marks`, `receive_opt`, `custom_data`, `server_extension`,
-    /// `delete`, `group`.
+    /// The kind, as in `json`: `message`, `receipt`, `read_position`,
+    /// `pin`, `mark`, `receive_opt`, `custom_data`, `server_extension`,
+    /// `delete`, `conversation_group`.
     pub kind: String,
     /// The typed payload.
     pub payload: OutboundPayload,
-    /// The same envelope as JSON: `{"envelope_id":…,"kind":…,…}` (the core's
-    /// serde shape), for transports that forward JSON as is.
+    /// The same envelope as JSON: `{"envelope_id":…,"kind":…,…}`, exactly
+    /// the shape docs/TRANSPORT.md documents and the C ABI hands over, for
+    /// transports that forward JSON as is.
     pub json: String,
 }
 
@@ -831,15 +832,12 @@ fn ids(keys: Vec<ConvKey>) -> Vec<String> {
 
 impl From<imcore::engine::OutboundEnvelope> for OutboundEnvelope {
     fn from(e: imcore::engine::OutboundEnvelope) -> Self {
-        let mut json = serde_json::to_value(&e.item).unwrap_or(serde_json::Value::Null);
-        if let Some(obj) = json.as_object_mut() {
-            obj.insert("envelope_id".into(), e.envelope_id.into());
-        }
-        let kind = json
-            .get("kind")
-            .and_then(|k| k.as_str())
-            .unwrap_or_default()
-            .to_owned();
+        // One envelope shape on every face: the C ABI's.
+        let json = crate::transport::outbound_json(&e);
+        let kind = serde_json::from_str::<serde_json::Value>(&json)
+            .ok()
+            .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
+            .unwrap_or_default();
         let payload = match e.item {
             Outbound::Message { message } => OutboundPayload::Message {
                 message: message.into(),
@@ -907,7 +905,7 @@ impl From<imcore::engine::OutboundEnvelope> for OutboundEnvelope {
             envelope_id: e.envelope_id,
             kind,
             payload,
-            json: json.to_string(),
+            json,
         }
     }
 }
