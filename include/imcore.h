@@ -1215,14 +1215,15 @@ int32_t TIMMsgGetGroupMessageReadMemberList(const char *json_msg,
 // each an object with "kind": "message", "receipt", "read_position",
 // "group_members", "sync" or "conversation".
 //
-// Every envelope is parsed and validated first: a malformed one refuses the
-// whole push (nothing applied) with TIM_ERR_JSON / TIM_ERR_PARAM /
-// TIM_ERR_CONV and a description naming `[index].key`. Then they are applied
-// in order, consecutive "message" (and "receipt", "conversation")
-// envelopes in one transaction; an engine error stops there (what was
-// applied before stays) and arrives in the callback with its code and a
-// desc naming the envelope index. Events (new messages, conv events,
-// receipts, totals) come before the result.
+// Every envelope is parsed and checked against every rule first: a
+// malformed one refuses the whole push (nothing applied) with TIM_ERR_JSON /
+// TIM_ERR_PARAM / TIM_ERR_CONV and a description naming `[index].key`; one
+// the engine's rules refuse (a range, a limit, the wrong kind of read
+// position) with TIM_ERR_PARAM and `[index] kind id: problem`. Then they are applied in
+// order, consecutive "message" (and "receipt", "conversation") envelopes in
+// one transaction; only a storage failure can stop that midway (push the
+// same array again: every kind is idempotent). Events (new messages, conv
+// events, receipts, totals) come before the result.
 // Callback json: `{"applied":n,"messages_stored":n,"messages_duplicate":n,
 // "messages_online":n}`.
 // Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
