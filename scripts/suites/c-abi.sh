@@ -20,7 +20,7 @@ command -v gcc >/dev/null 2>&1 || {
 
 OUT="$ROOT/target/c-tests"
 mkdir -p "$OUT"
-TESTS=(test_api test_seeds test_threads)
+TESTS=(test_api test_seeds test_threads test_log)
 for t in "${TESTS[@]}"; do
   gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O0 -I"$ROOT/include" \
     -o "$OUT/$t" "$ROOT/tests/c/harness.c" "$ROOT/tests/c/$t.c" \

@@ -28,11 +28,11 @@ struct State {
 impl State {
     fn engine(&mut self) -> ApiResult<&mut Engine> {
         if self.dispatcher.is_none() {
-            return Err(ImError::NotLoggedIn("the client is closed".into()));
+            return Err(ImError::not_logged_in("the client is closed"));
         }
         self.engine
             .as_mut()
-            .ok_or_else(|| ImError::NotLoggedIn("no user is logged in; call login first".into()))
+            .ok_or_else(|| ImError::not_logged_in("no user is logged in; call login first"))
     }
 
     fn send(&self, events: Vec<Event>) {
@@ -150,7 +150,7 @@ impl ImClient {
     pub fn login(&self, user_id: String) -> ApiResult<()> {
         let mut st = self.lock();
         if st.dispatcher.is_none() {
-            return Err(ImError::NotLoggedIn("the client is closed".into()));
+            return Err(ImError::not_logged_in("the client is closed"));
         }
         if let Some(e) = &st.engine {
             if e.user_id() == user_id {
