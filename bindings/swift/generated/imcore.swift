@@ -4988,6 +4988,111 @@ public func FfiConverterTypeImError_lower(_ value: ImError) -> RustBuffer {
 
 
 /**
+ * The level of a log line (and the least severe level a sink wants).
+ */
+
+public enum LogLevel: Equatable, Hashable {
+    
+    /**
+     * An internal error or a failed store.
+     */
+    case error
+    /**
+     * A refused call (with its reason) or a refused envelope.
+     */
+    case warn
+    /**
+     * Read-position moves, acks, sync phases.
+     */
+    case info
+    /**
+     * Every received message's counting decision.
+     */
+    case debug
+    /**
+     * Everything.
+     */
+    case trace
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension LogLevel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLogLevel: FfiConverterRustBuffer {
+    typealias SwiftType = LogLevel
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogLevel {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .error
+        
+        case 2: return .warn
+        
+        case 3: return .info
+        
+        case 4: return .debug
+        
+        case 5: return .trace
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: LogLevel, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .error:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .warn:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .info:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .debug:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .trace:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogLevel_lift(_ buf: RustBuffer) throws -> LogLevel {
+    return try FfiConverterTypeLogLevel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogLevel_lower(_ value: LogLevel) -> RustBuffer {
+    return FfiConverterTypeLogLevel.lower(value)
+}
+
+
+
+/**
  * Delivery state of a message.
  */
 
@@ -6235,6 +6340,149 @@ public func FfiConverterCallbackInterfaceConversationListener_lower(_ v: Convers
 
 
 /**
+ * Receives imcore's log lines (`2026-12-07T02:40:00.123Z W module: text`).
+ */
+public protocol LogListener: AnyObject, Sendable {
+    
+    /**
+     * One line at `level` or more severe than the level it was set with.
+     */
+    func onLog(level: LogLevel, line: String) 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceLogListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceLogListener = UniffiVTableCallbackInterfaceLogListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceLogListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface LogListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceLogListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface LogListener: handle missing in uniffiClone")
+            }
+        },
+        onLog: { (
+            uniffiHandle: UInt64,
+            level: RustBuffer,
+            line: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceLogListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onLog(
+                     level: try FfiConverterTypeLogLevel_lift(level),
+                     line: try FfiConverterString.lift(line)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceLogListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceLogListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitLogListener() {
+    uniffi_imcore_fn_init_callback_vtable_loglistener(UniffiCallbackInterfaceLogListener.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceLogListener {
+    fileprivate static let handleMap = UniffiHandleMap<LogListener>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceLogListener : FfiConverter {
+    typealias SwiftType = LogListener
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceLogListener_lift(_ handle: UInt64) throws -> LogListener {
+    return try FfiConverterCallbackInterfaceLogListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceLogListener_lower(_ v: LogListener) -> UInt64 {
+    return FfiConverterCallbackInterfaceLogListener.lower(v)
+}
+
+
+
+
+/**
  * New messages (NIM `V2NIMMessageListener.onReceiveMessages`).
  */
 public protocol MessageListener: AnyObject, Sendable {
@@ -7220,6 +7468,51 @@ public func parseConversationType(conversationId: String)throws  -> Conversation
     )
 })
 }
+/**
+ * Removes the log listener; it is not called again once this returns
+ * (except for a line being delivered at that very moment).
+ */
+public func clearLogListener()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_imcore_fn_func_clear_log_listener(uniffiCallStatus
+    )
+}
+}
+/**
+ * Waits (at most 5 s) until every line logged before this call has been
+ * delivered to the log listener.
+ */
+public func flushLog()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_imcore_fn_func_flush_log(uniffiCallStatus
+    )
+}
+}
+/**
+ * Writes lines at `level` or more severe to `imcore.log` in `directory`
+ * (created if missing; rotated at 4 MiB, three older files kept), or with
+ * `None` stops writing a file.
+ */
+public func setLogFile(directory: String?, level: LogLevel)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_func_set_log_file(
+        FfiConverterOptionString.lower(directory),
+        FfiConverterTypeLogLevel_lower(level),uniffiCallStatus
+    )
+}
+}
+/**
+ * Sets the process-wide log listener: every line at `level` or more severe
+ * is delivered to it from then on. Replaces an earlier listener.
+ */
+public func setLogListener(listener: LogListener, level: LogLevel)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_imcore_fn_func_set_log_listener(
+        FfiConverterCallbackInterfaceLogListener_lower(listener),
+        FfiConverterTypeLogLevel_lower(level),uniffiCallStatus
+    )
+}
+}
 
 private enum InitializationResult {
     case ok
@@ -7252,6 +7545,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_func_parse_conversation_type() != 27061) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_func_clear_log_listener() != 43553) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_func_flush_log() != 4884) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_func_set_log_file() != 19062) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_func_set_log_listener() != 32285) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_ack_outbound() != 45353) {
@@ -7509,9 +7814,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_receiptlistener_on_receive_receipts() != 12511) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_imcore_checksum_method_loglistener_on_log() != 20163) {
+        return InitializationResult.apiChecksumMismatch
+    }
 
     uniffiCallbackInitConversationGroupListener()
     uniffiCallbackInitConversationListener()
+    uniffiCallbackInitLogListener()
     uniffiCallbackInitMessageListener()
     uniffiCallbackInitOutboundTransport()
     uniffiCallbackInitReceiptListener()

@@ -362,6 +362,13 @@ typedef void (*UniffiCallbackInterfaceReceiptListenerMethod0)(uint64_t, RustBuff
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOG_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOG_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceLogListenerMethod0)(uint64_t, RustBuffer, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CONVERSATION_GROUP_LISTENER
 #define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CONVERSATION_GROUP_LISTENER
 typedef struct UniffiVTableCallbackInterfaceConversationGroupListener {
@@ -417,6 +424,15 @@ typedef struct UniffiVTableCallbackInterfaceReceiptListener {
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
     UniffiCallbackInterfaceReceiptListenerMethod0 _Nonnull onReceiveReceipts;
 } UniffiVTableCallbackInterfaceReceiptListener;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOG_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOG_LISTENER
+typedef struct UniffiVTableCallbackInterfaceLogListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceLogListenerMethod0 _Nonnull onLog;
+} UniffiVTableCallbackInterfaceLogListener;
 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_CLONE_IMCLIENT
@@ -804,6 +820,11 @@ void uniffi_imcore_fn_init_callback_vtable_outboundtransport(const UniffiVTableC
 void uniffi_imcore_fn_init_callback_vtable_receiptlistener(const UniffiVTableCallbackInterfaceReceiptListener* _Nonnull vtable
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_INIT_CALLBACK_VTABLE_LOGLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_INIT_CALLBACK_VTABLE_LOGLISTENER
+void uniffi_imcore_fn_init_callback_vtable_loglistener(const UniffiVTableCallbackInterfaceLogListener* _Nonnull vtable
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_C2C_CONVERSATION_ID
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_C2C_CONVERSATION_ID
 RustBuffer uniffi_imcore_fn_func_c2c_conversation_id(RustBuffer user_id, RustCallStatus *_Nonnull out_status
@@ -832,6 +853,28 @@ RustBuffer uniffi_imcore_fn_func_parse_conversation_target_id(RustBuffer convers
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_PARSE_CONVERSATION_TYPE
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_PARSE_CONVERSATION_TYPE
 RustBuffer uniffi_imcore_fn_func_parse_conversation_type(RustBuffer conversation_id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_CLEAR_LOG_LISTENER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_CLEAR_LOG_LISTENER
+void uniffi_imcore_fn_func_clear_log_listener(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_FLUSH_LOG
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_FLUSH_LOG
+void uniffi_imcore_fn_func_flush_log(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_SET_LOG_FILE
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_SET_LOG_FILE
+void uniffi_imcore_fn_func_set_log_file(RustBuffer directory, RustBuffer level, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_SET_LOG_LISTENER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_SET_LOG_LISTENER
+void uniffi_imcore_fn_func_set_log_listener(uint64_t listener, RustBuffer level, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_IMCORE_RUSTBUFFER_ALLOC
@@ -1127,6 +1170,30 @@ uint16_t uniffi_imcore_checksum_func_parse_conversation_target_id(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_PARSE_CONVERSATION_TYPE
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_PARSE_CONVERSATION_TYPE
 uint16_t uniffi_imcore_checksum_func_parse_conversation_type(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_CLEAR_LOG_LISTENER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_CLEAR_LOG_LISTENER
+uint16_t uniffi_imcore_checksum_func_clear_log_listener(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_FLUSH_LOG
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_FLUSH_LOG
+uint16_t uniffi_imcore_checksum_func_flush_log(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_SET_LOG_FILE
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_SET_LOG_FILE
+uint16_t uniffi_imcore_checksum_func_set_log_file(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_SET_LOG_LISTENER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_SET_LOG_LISTENER
+uint16_t uniffi_imcore_checksum_func_set_log_listener(void
     
 );
 #endif
@@ -1637,6 +1704,12 @@ uint16_t uniffi_imcore_checksum_method_outboundtransport_send(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_RECEIPTLISTENER_ON_RECEIVE_RECEIPTS
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_RECEIPTLISTENER_ON_RECEIVE_RECEIPTS
 uint16_t uniffi_imcore_checksum_method_receiptlistener_on_receive_receipts(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_LOGLISTENER_ON_LOG
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_LOGLISTENER_ON_LOG
+uint16_t uniffi_imcore_checksum_method_loglistener_on_log(void
     
 );
 #endif

@@ -701,6 +701,9 @@ internal interface UniffiCallbackInterfaceOutboundTransportMethod0 : com.sun.jna
 internal interface UniffiCallbackInterfaceReceiptListenerMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`receipts`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
+internal interface UniffiCallbackInterfaceLogListenerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`level`: RustBuffer.ByValue,`line`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
 @Structure.FieldOrder("uniffiFree", "uniffiClone", "onConversationGroupCreated", "onConversationGroupDeleted", "onConversationGroupChanged", "onConversationsAddedToGroup", "onConversationsRemovedFromGroup")
 internal open class UniffiVTableCallbackInterfaceConversationGroupListener(
     @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
@@ -832,6 +835,25 @@ internal open class UniffiVTableCallbackInterfaceReceiptListener(
     }
 
 }
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onLog")
+internal open class UniffiVTableCallbackInterfaceLogListener(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onLog`: UniffiCallbackInterfaceLogListenerMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onLog`: UniffiCallbackInterfaceLogListenerMethod0? = null,
+    ): UniffiVTableCallbackInterfaceLogListener(`uniffiFree`,`uniffiClone`,`onLog`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceLogListener) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onLog` = other.`onLog`
+    }
+
+}
 
 // A JNA Library to expose the extern-C FFI definitions.
 // This is an implementation detail which will be called internally by the public API.
@@ -867,6 +889,14 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_imcore_checksum_func_parse_conversation_target_id(
     ): Int
     external fun uniffi_imcore_checksum_func_parse_conversation_type(
+    ): Int
+    external fun uniffi_imcore_checksum_func_clear_log_listener(
+    ): Int
+    external fun uniffi_imcore_checksum_func_flush_log(
+    ): Int
+    external fun uniffi_imcore_checksum_func_set_log_file(
+    ): Int
+    external fun uniffi_imcore_checksum_func_set_log_listener(
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_ack_outbound(
     ): Int
@@ -1038,6 +1068,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_imcore_checksum_method_receiptlistener_on_receive_receipts(
     ): Int
+    external fun uniffi_imcore_checksum_method_loglistener_on_log(
+    ): Int
     external fun ffi_imcore_uniffi_contract_version(
     ): Int
 
@@ -1056,6 +1088,7 @@ internal object UniffiLib {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "imcore"))
         uniffiCallbackInterfaceConversationGroupListener.register(this)
         uniffiCallbackInterfaceConversationListener.register(this)
+        uniffiCallbackInterfaceLogListener.register(this)
         uniffiCallbackInterfaceMessageListener.register(this)
         uniffiCallbackInterfaceOutboundTransport.register(this)
         uniffiCallbackInterfaceReceiptListener.register(this)
@@ -1217,6 +1250,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_imcore_fn_init_callback_vtable_receiptlistener(`vtable`: UniffiVTableCallbackInterfaceReceiptListener,
     ): Unit
+    external fun uniffi_imcore_fn_init_callback_vtable_loglistener(`vtable`: UniffiVTableCallbackInterfaceLogListener,
+    ): Unit
     external fun uniffi_imcore_fn_func_c2c_conversation_id(`userId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_func_conversation_id_from_nim(`nimConversationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1229,6 +1264,14 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_func_parse_conversation_type(`conversationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_func_clear_log_listener(uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_func_flush_log(uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_func_set_log_file(`directory`: RustBuffer.ByValue,`level`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_func_set_log_listener(`listener`: Long,`level`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun ffi_imcore_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_imcore_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -5881,6 +5924,61 @@ public object FfiConverterTypeImError : FfiConverterRustBuffer<ImException> {
 
 
 /**
+ * The level of a log line (and the least severe level a sink wants).
+ */
+
+enum class LogLevel {
+    
+    /**
+     * An internal error or a failed store.
+     */
+    ERROR,
+    /**
+     * A refused call (with its reason) or a refused envelope.
+     */
+    WARN,
+    /**
+     * Read-position moves, acks, sync phases.
+     */
+    INFO,
+    /**
+     * Every received message's counting decision.
+     */
+    DEBUG,
+    /**
+     * Everything.
+     */
+    TRACE;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLogLevel: FfiConverterRustBuffer<LogLevel> {
+    override fun read(buf: ByteBuffer) = try {
+        LogLevel.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: LogLevel) = 4UL
+
+    override fun write(value: LogLevel, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * Delivery state of a message.
  */
 
@@ -6931,6 +7029,73 @@ public object FfiConverterTypeConversationListener: FfiConverterCallbackInterfac
 
 
 /**
+ * Receives imcore's log lines (`2026-12-07T02:40:00.123Z W module: text`).
+ */
+public interface LogListener {
+    
+    /**
+     * One line at `level` or more severe than the level it was set with.
+     */
+    fun `onLog`(`level`: LogLevel, `line`: kotlin.String)
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceLogListener {
+    internal object `onLog`: UniffiCallbackInterfaceLogListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`level`: RustBuffer.ByValue,`line`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeLogListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onLog`(
+                    FfiConverterTypeLogLevel.lift(`level`),
+                    FfiConverterString.lift(`line`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeLogListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeLogListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceLogListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onLog`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_imcore_fn_init_callback_vtable_loglistener(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeLogListener: FfiConverterCallbackInterface<LogListener>()
+
+
+
+
+
+/**
  * New messages (NIM `V2NIMMessageListener.onReceiveMessages`).
  */
 public interface MessageListener {
@@ -7807,6 +7972,64 @@ public object FfiConverterSequenceTypeConversationType: FfiConverterRustBuffer<L
 }
     )
     }
+    
+
+        /**
+         * Removes the log listener; it is not called again once this returns
+         * (except for a line being delivered at that very moment).
+         */ fun `clearLogListener`()
+        = 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_imcore_fn_func_clear_log_listener(
+    
+        _status)
+}
+    
+    
+
+        /**
+         * Waits (at most 5 s) until every line logged before this call has been
+         * delivered to the log listener.
+         */ fun `flushLog`()
+        = 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_imcore_fn_func_flush_log(
+    
+        _status)
+}
+    
+    
+
+        /**
+         * Writes lines at `level` or more severe to `imcore.log` in `directory`
+         * (created if missing; rotated at 4 MiB, three older files kept), or with
+         * `None` stops writing a file.
+         */
+    @Throws(ImException::class) fun `setLogFile`(`directory`: kotlin.String?, `level`: LogLevel)
+        = 
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_func_set_log_file(
+    
+        
+        FfiConverterOptionalString.lower(`directory`),
+        FfiConverterTypeLogLevel.lower(`level`),_status)
+}
+    
+    
+
+        /**
+         * Sets the process-wide log listener: every line at `level` or more severe
+         * is delivered to it from then on. Replaces an earlier listener.
+         */ fun `setLogListener`(`listener`: LogListener, `level`: LogLevel)
+        = 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_imcore_fn_func_set_log_listener(
+    
+        
+        FfiConverterTypeLogListener.lower(`listener`),
+        FfiConverterTypeLogLevel.lower(`level`),_status)
+}
+    
     
 
 
