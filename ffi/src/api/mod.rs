@@ -26,6 +26,7 @@ mod client;
 mod dispatcher;
 mod error;
 mod ids;
+mod listener_errors;
 mod listeners;
 mod log_listener;
 mod types;
