@@ -61,6 +61,7 @@ pub(crate) fn call(what: &str, f: impl FnOnce()) {
 }
 
 /// How many times listener method `what` failed so far in this process.
+#[cfg(test)]
 pub(crate) fn failures(what: &str) -> u64 {
     crate::runtime::lock(&FAILURES)
         .get(what)
