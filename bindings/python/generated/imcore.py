@@ -645,7 +645,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list() != 9176:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_total_unread_count() != 47199:
+    if lib.uniffi_imcore_checksum_method_imclient_get_total_unread_count() != 20834:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_get_unread_count_by_filter() != 28539:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -5264,6 +5264,7 @@ class ConversationListener(typing.Protocol):
     def on_total_unread_count_changed(self, unread_count: int) -> None:
         """
         The total unread count changed (muted conversations left out).
+        Silent until `getTotalUnreadCount` was called once in this login.
 """
         raise NotImplementedError
     def on_unread_count_changed_by_filter(self, filter: ConversationFilter,unread_count: int) -> None:
@@ -6047,7 +6048,11 @@ class ImClientProtocol(typing.Protocol):
         raise NotImplementedError
     def get_total_unread_count(self, ) -> int:
         """
-        The total unread count over every unmuted conversation.
+        The total unread count over every unmuted conversation. The first
+        call of each login also starts `onTotalUnreadCountChanged`: the
+        total listener stays silent until the total was read once per login
+        (as TIM's, and the C face's), so an app reads the total, shows it,
+        and then follows its changes.
 """
         raise NotImplementedError
     def get_unread_count_by_filter(self, filter: ConversationFilter) -> int:
@@ -6977,7 +6982,11 @@ class ImClient(ImClientProtocol):
         return _uniffi_lift_return(_uniffi_ffi_result)
     def get_total_unread_count(self, ) -> int:
         """
-        The total unread count over every unmuted conversation.
+        The total unread count over every unmuted conversation. The first
+        call of each login also starts `onTotalUnreadCountChanged`: the
+        total listener stays silent until the total was read once per login
+        (as TIM's, and the C face's), so an app reads the total, shows it,
+        and then follows its changes.
 """
         _uniffi_lowered_args = (
             self._uniffi_clone_handle(),

@@ -818,7 +818,11 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     func getStickTopConversationList() throws  -> [Conversation]
     
     /**
-     * The total unread count over every unmuted conversation.
+     * The total unread count over every unmuted conversation. The first
+     * call of each login also starts `onTotalUnreadCountChanged`: the
+     * total listener stays silent until the total was read once per login
+     * (as TIM's, and the C face's), so an app reads the total, shows it,
+     * and then follows its changes.
      */
     func getTotalUnreadCount() throws  -> UInt64
     
@@ -1566,7 +1570,11 @@ open func getStickTopConversationList()throws  -> [Conversation]  {
 }
     
     /**
-     * The total unread count over every unmuted conversation.
+     * The total unread count over every unmuted conversation. The first
+     * call of each login also starts `onTotalUnreadCountChanged`: the
+     * total listener stays silent until the total was read once per login
+     * (as TIM's, and the C face's), so an app reads the total, shows it,
+     * and then follows its changes.
      */
 open func getTotalUnreadCount()throws  -> UInt64  {
     return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
@@ -6002,6 +6010,7 @@ public protocol ConversationListener: AnyObject, Sendable {
     
     /**
      * The total unread count changed (muted conversations left out).
+     * Silent until `getTotalUnreadCount` was called once in this login.
      */
     func onTotalUnreadCountChanged(unreadCount: UInt64) 
     
@@ -7664,7 +7673,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list() != 9176) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_total_unread_count() != 47199) {
+    if (uniffi_imcore_checksum_method_imclient_get_total_unread_count() != 20834) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_get_unread_count_by_filter() != 28539) {
@@ -7796,7 +7805,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_changed() != 38282) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_total_unread_count_changed() != 37383) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_total_unread_count_changed() != 999) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_conversationlistener_on_unread_count_changed_by_filter() != 8553) {

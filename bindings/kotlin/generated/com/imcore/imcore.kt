@@ -2061,7 +2061,11 @@ public interface ImClientInterface {
     fun `getStickTopConversationList`(): List<Conversation>
     
     /**
-     * The total unread count over every unmuted conversation.
+     * The total unread count over every unmuted conversation. The first
+     * call of each login also starts `onTotalUnreadCountChanged`: the
+     * total listener stays silent until the total was read once per login
+     * (as TIM's, and the C face's), so an app reads the total, shows it,
+     * and then follows its changes.
      */
     fun `getTotalUnreadCount`(): kotlin.ULong
     
@@ -3027,7 +3031,11 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
-     * The total unread count over every unmuted conversation.
+     * The total unread count over every unmuted conversation. The first
+     * call of each login also starts `onTotalUnreadCountChanged`: the
+     * total listener stays silent until the total was read once per login
+     * (as TIM's, and the C face's), so an app reads the total, shows it,
+     * and then follows its changes.
      */
     @Throws(ImException::class)override fun `getTotalUnreadCount`(): kotlin.ULong {
             return FfiConverterULong.lift(
@@ -6854,6 +6862,7 @@ public interface ConversationListener {
     
     /**
      * The total unread count changed (muted conversations left out).
+     * Silent until `getTotalUnreadCount` was called once in this login.
      */
     fun `onTotalUnreadCountChanged`(`unreadCount`: kotlin.ULong)
     
