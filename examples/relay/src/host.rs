@@ -85,7 +85,12 @@ unsafe extern "C" fn on_outbound(json: *const c_char, _ud: *const c_void) {
     emit(Event::Outbound(unsafe { text(json) }));
 }
 
-unsafe extern "C" fn on_pushed(code: i32, desc: *const c_char, _json: *const c_char, ud: *const c_void) {
+unsafe extern "C" fn on_pushed(
+    code: i32,
+    desc: *const c_char,
+    _json: *const c_char,
+    ud: *const c_void,
+) {
     if code == 0 {
         emit(Event::Applied(ud as i64));
     } else {
@@ -117,7 +122,12 @@ unsafe extern "C" fn on_log(level: i32, line: *const c_char, _ud: *const c_void)
 /// One result callback's outcome, for [`call`].
 type Done = std::sync::mpsc::Sender<(i32, String, String)>;
 
-unsafe extern "C" fn on_done(code: i32, desc: *const c_char, json: *const c_char, ud: *const c_void) {
+unsafe extern "C" fn on_done(
+    code: i32,
+    desc: *const c_char,
+    json: *const c_char,
+    ud: *const c_void,
+) {
     // SAFETY: `ud` is the Box<Done> leaked by `call`, used once.
     let tx = unsafe { Box::from_raw(ud as *mut Done) };
     // SAFETY: imcore passes valid strings.
@@ -125,7 +135,9 @@ unsafe extern "C" fn on_done(code: i32, desc: *const c_char, json: *const c_char
 }
 
 /// Calls an imcore function with a result callback and waits (10 s) for it.
-pub fn call(f: impl FnOnce(TIMCommCallbackFn, *const c_void) -> i32) -> Result<(i32, String, String), String> {
+pub fn call(
+    f: impl FnOnce(TIMCommCallbackFn, *const c_void) -> i32,
+) -> Result<(i32, String, String), String> {
     let (tx, rx) = std::sync::mpsc::channel();
     let ud = Box::into_raw(Box::new(tx)) as *const c_void;
     let ret = f(Some(on_done), ud);
@@ -175,9 +187,15 @@ pub fn state() -> Value {
 
 /// Initialises imcore in `data`, registers the listeners and the outbound
 /// callback, logs `user` in. Returns the receiver of imcore's events.
-pub fn start_imcore(data: &std::path::Path, user: &str, device: &str) -> Result<UnboundedReceiver<Event>, String> {
+pub fn start_imcore(
+    data: &std::path::Path,
+    user: &str,
+    device: &str,
+) -> Result<UnboundedReceiver<Event>, String> {
     let (tx, rx) = unbounded_channel();
-    EVENTS.set(tx).map_err(|_| "start_imcore runs once per process")?;
+    EVENTS
+        .set(tx)
+        .map_err(|_| "start_imcore runs once per process")?;
     let _ = STATE_LABEL.set((user.to_owned(), device.to_owned()));
     let cfg = cs(&json!({"sdk_config_config_file_path": data, "sdk_config_log_file_path": data.join("logs")})
         .to_string());
@@ -243,7 +261,8 @@ fn handle_local(e: &Event) {
     }
 }
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// One connection; `Ok(true)` when the events ended (the device quits).
 async fn session(
@@ -252,13 +271,17 @@ async fn session(
     device: &str,
     events: &mut UnboundedReceiver<Event>,
 ) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
-    ws.send(Message::text(json!({"type": "hello", "user": user, "device": device}).to_string()))
-        .await?;
+    ws.send(Message::text(
+        json!({"type": "hello", "user": user, "device": device}).to_string(),
+    ))
+    .await?;
     // Every envelope not yet answered, oldest first (also those of an
     // earlier run or connection).
     // SAFETY: a callback that lives for the program.
-    tokio::task::spawn_blocking(|| unsafe { IMCoreSetOutboundCallback(Some(on_outbound), std::ptr::null()) })
-        .await?;
+    tokio::task::spawn_blocking(|| unsafe {
+        IMCoreSetOutboundCallback(Some(on_outbound), std::ptr::null())
+    })
+    .await?;
     let mut report = tokio::time::interval(Duration::from_millis(100));
     let mut dirty = true;
     loop {
@@ -313,12 +336,21 @@ async fn session(
 /// Sends a text message to a C2C peer (`type` 1) or a group (2).
 pub fn send_text(conv: &str, conv_type: i32, body: &str) -> Result<String, String> {
     let c = cs(conv);
-    let m = cs(&json!({"message_elem_array": [{"elem_type": 0, "text_elem_content": body}]}).to_string());
+    let m = cs(
+        &json!({"message_elem_array": [{"elem_type": 0, "text_elem_content": body}]}).to_string(),
+    );
     let mut id = [0u8; 128];
     // Completes when the relay acked; run it off the connection task.
     let (code, desc, _) = call(|cb, ud| unsafe {
         // SAFETY: valid C strings, a 128-byte id buffer.
-        TIMMsgSendMessage(c.as_ptr(), conv_type, m.as_ptr(), id.as_mut_ptr().cast(), cb, ud)
+        TIMMsgSendMessage(
+            c.as_ptr(),
+            conv_type,
+            m.as_ptr(),
+            id.as_mut_ptr().cast(),
+            cb,
+            ud,
+        )
     })?;
     let end = id.iter().position(|&b| b == 0).unwrap_or(0);
     let id = String::from_utf8_lossy(&id[..end]).into_owned();
@@ -333,7 +365,9 @@ pub fn send_text(conv: &str, conv_type: i32, body: &str) -> Result<String, Strin
 pub fn read(conv_v2: &str) -> Result<(), String> {
     let c = cs(conv_v2);
     // SAFETY: a valid C string.
-    let (code, desc, _) = call(|cb, ud| unsafe { TIMConvCleanConversationUnreadMessageCount(c.as_ptr(), 0, 0, cb, ud) })?;
+    let (code, desc, _) = call(|cb, ud| unsafe {
+        TIMConvCleanConversationUnreadMessageCount(c.as_ptr(), 0, 0, cb, ud)
+    })?;
     if code == 0 {
         Ok(())
     } else {

@@ -4,8 +4,10 @@
 //! - [`store`]: the relay's SQLite storage (streams, cursors, answers);
 //! - [`protocol`]: what each outbound envelope of docs/TRANSPORT.md does;
 //! - [`server`]: WebSocket connections of devices and of the demo page;
-//! - [`host`]: the host-side transport in Rust (imcore's C ABI ↔ relay).
+//! - [`host`]: the host-side transport in Rust (imcore's C ABI ↔ relay);
+//! - [`drive`]: device processes driven by the demo and the tests.
 
+pub mod drive;
 pub mod host;
 pub mod protocol;
 pub mod server;

@@ -38,7 +38,13 @@ pub struct Outcome {
 
 /// Applies one outbound envelope of `user`'s `device` at server time `now`
 /// (seconds).
-pub fn handle(store: &mut Store, user: &str, device: &str, envelope: &Value, now: u64) -> rusqlite::Result<Outcome> {
+pub fn handle(
+    store: &mut Store,
+    user: &str,
+    device: &str,
+    envelope: &Value,
+    now: u64,
+) -> rusqlite::Result<Outcome> {
     let Some(id) = envelope.get("envelope_id").and_then(Value::as_u64) else {
         return Ok(Outcome {
             ack: json!({"envelope_id": 0, "code": MALFORMED, "desc": "envelope_id is missing"}),
@@ -65,7 +71,11 @@ pub fn handle(store: &mut Store, user: &str, device: &str, envelope: &Value, now
 
 /// Replaces a group's roster and tells every member (old and new) with a
 /// `group_members` envelope.
-pub fn set_group(store: &mut Store, group: &str, members: &[String]) -> rusqlite::Result<Vec<String>> {
+pub fn set_group(
+    store: &mut Store,
+    group: &str,
+    members: &[String],
+) -> rusqlite::Result<Vec<String>> {
     store.tx(|tx| {
         let mut told = tx.members(group)?;
         tx.set_members(group, members)?;
@@ -83,7 +93,13 @@ pub fn set_group(store: &mut Store, group: &str, members: &[String]) -> rusqlite
 
 type Applied = Result<(u64, u64), String>;
 
-fn apply(tx: &Tx<'_>, user: &str, env: &Value, now: u64, woken: &mut Vec<String>) -> rusqlite::Result<Applied> {
+fn apply(
+    tx: &Tx<'_>,
+    user: &str,
+    env: &Value,
+    now: u64,
+    woken: &mut Vec<String>,
+) -> rusqlite::Result<Applied> {
     let kind = env.get("kind").and_then(Value::as_str).unwrap_or("");
     match kind {
         "message" => message(tx, user, env, now, woken),
@@ -102,7 +118,13 @@ fn str_of<'a>(v: &'a Value, key: &str) -> Result<&'a str, String> {
         .ok_or_else(|| format!("{key} is missing or not a non-empty string"))
 }
 
-fn message(tx: &Tx<'_>, user: &str, env: &Value, now: u64, woken: &mut Vec<String>) -> rusqlite::Result<Applied> {
+fn message(
+    tx: &Tx<'_>,
+    user: &str,
+    env: &Value,
+    now: u64,
+    woken: &mut Vec<String>,
+) -> rusqlite::Result<Applied> {
     let Some(m) = env.get("message").filter(|m| m.is_object()) else {
         return Ok(Err("message is missing".into()));
     };
@@ -147,12 +169,20 @@ fn message(tx: &Tx<'_>, user: &str, env: &Value, now: u64, woken: &mut Vec<Strin
     Ok(Ok((now, seq)))
 }
 
-fn read_positions(tx: &Tx<'_>, user: &str, env: &Value, woken: &mut Vec<String>) -> rusqlite::Result<Applied> {
+fn read_positions(
+    tx: &Tx<'_>,
+    user: &str,
+    env: &Value,
+    woken: &mut Vec<String>,
+) -> rusqlite::Result<Applied> {
     let Some(positions) = env.get("positions").and_then(Value::as_array) else {
         return Ok(Err("positions is missing".into()));
     };
     for (i, p) in positions.iter().enumerate() {
-        let (Ok(conv), Some(kind)) = (str_of(p, "conv_id"), p.get("conv_type").and_then(Value::as_i64)) else {
+        let (Ok(conv), Some(kind)) = (
+            str_of(p, "conv_id"),
+            p.get("conv_type").and_then(Value::as_i64),
+        ) else {
             return Ok(Err(format!("positions[{i}] needs conv_id and conv_type")));
         };
         let time = p.get("timestamp").and_then(Value::as_u64).unwrap_or(0);
@@ -176,7 +206,13 @@ fn read_positions(tx: &Tx<'_>, user: &str, env: &Value, woken: &mut Vec<String>)
     Ok(Ok((0, 0)))
 }
 
-fn receipts(tx: &Tx<'_>, user: &str, env: &Value, now: u64, woken: &mut Vec<String>) -> rusqlite::Result<Applied> {
+fn receipts(
+    tx: &Tx<'_>,
+    user: &str,
+    env: &Value,
+    now: u64,
+    woken: &mut Vec<String>,
+) -> rusqlite::Result<Applied> {
     let Some(ids) = env.get("msg_id_array").and_then(Value::as_array) else {
         return Ok(Err("msg_id_array is missing".into()));
     };
@@ -202,7 +238,8 @@ mod tests {
     use super::*;
 
     fn store() -> (Store, std::path::PathBuf) {
-        let dir = std::env::temp_dir().join(format!("relay-proto-{}-{}", std::process::id(), rand()));
+        let dir =
+            std::env::temp_dir().join(format!("relay-proto-{}-{}", std::process::id(), rand()));
         std::fs::create_dir_all(&dir).unwrap();
         (Store::open(&dir.join("relay.db")).unwrap(), dir)
     }
@@ -260,7 +297,12 @@ mod tests {
     #[test]
     fn group_messages_are_numbered_and_receipts_reach_the_sender() {
         let (mut s, _d) = store();
-        set_group(&mut s, "team", &["alice".into(), "bob".into(), "carol".into()]).unwrap();
+        set_group(
+            &mut s,
+            "team",
+            &["alice".into(), "bob".into(), "carol".into()],
+        )
+        .unwrap();
         let env = json!({"envelope_id": 1, "kind": "message", "message": {
             "message_msg_id": "g1", "message_conv_id": "team", "message_conv_type": 2}});
         let out = handle(&mut s, "alice", "phone", &env, 100).unwrap();
@@ -278,10 +320,24 @@ mod tests {
     #[test]
     fn malformed_envelopes_are_refused_with_a_reason() {
         let (mut s, _d) = store();
-        let out = handle(&mut s, "alice", "phone", &json!({"envelope_id": 3, "kind": "message"}), 1).unwrap();
+        let out = handle(
+            &mut s,
+            "alice",
+            "phone",
+            &json!({"envelope_id": 3, "kind": "message"}),
+            1,
+        )
+        .unwrap();
         assert_eq!(out.ack["code"], MALFORMED);
         assert!(out.ack["desc"].as_str().unwrap().contains("message"));
-        let out = handle(&mut s, "alice", "phone", &json!({"envelope_id": 4, "kind": "weird"}), 1).unwrap();
+        let out = handle(
+            &mut s,
+            "alice",
+            "phone",
+            &json!({"envelope_id": 4, "kind": "weird"}),
+            1,
+        )
+        .unwrap();
         assert_eq!(out.ack["code"], MALFORMED);
         assert_eq!(s.stream_len().unwrap(), 0);
     }

@@ -92,13 +92,18 @@ impl Relay {
             s.insert(key, state);
             json!({"type": "states", "devices": s.values().collect::<Vec<_>>()}).to_string()
         };
-        let _ = self.ui.send(all);
+        // send_replace: kept even while no page is connected.
+        self.ui.send_replace(all);
     }
 }
 
 /// Starts a relay on `ws` and `http` (port 0: any free port) with its
 /// database at `db`; runs until the returned handle is aborted.
-pub async fn start(db: PathBuf, ws: &str, http: &str) -> std::io::Result<(Addrs, tokio::task::JoinHandle<()>)> {
+pub async fn start(
+    db: PathBuf,
+    ws: &str,
+    http: &str,
+) -> std::io::Result<(Addrs, tokio::task::JoinHandle<()>)> {
     let store = Store::open(&db).map_err(std::io::Error::other)?;
     let relay = Arc::new(Relay {
         store: Mutex::new(store),
@@ -163,7 +168,10 @@ fn text(v: &Value) -> Message {
     Message::text(v.to_string())
 }
 
-async fn connection(relay: Arc<Relay>, stream: TcpStream) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+async fn connection(
+    relay: Arc<Relay>,
+    stream: TcpStream,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let mut ws = tokio_tungstenite::accept_async(stream).await?;
     let first = match ws.next().await {
         Some(Ok(Message::Text(t))) => serde_json::from_str::<Value>(&t)?,
@@ -175,7 +183,10 @@ async fn connection(relay: Arc<Relay>, stream: TcpStream) -> Result<(), Box<dyn 
             let user = first["user"].as_str().unwrap_or("").to_owned();
             let device = first["device"].as_str().unwrap_or("").to_owned();
             if user.is_empty() || device.is_empty() {
-                ws.send(text(&json!({"type": "error", "desc": "hello needs user and device"}))).await?;
+                ws.send(text(
+                    &json!({"type": "error", "desc": "hello needs user and device"}),
+                ))
+                .await?;
                 return Ok(());
             }
             device_loop(relay, ws, user, device).await
@@ -228,7 +239,10 @@ async fn device_loop(
                 envelopes.push(json!({"kind": "sync", "phase": "finish"}));
                 first = false;
             }
-            ws.send(text(&json!({"type": "push", "pos": sent, "envelopes": envelopes}))).await?;
+            ws.send(text(
+                &json!({"type": "push", "pos": sent, "envelopes": envelopes}),
+            ))
+            .await?;
             if !more {
                 break;
             }

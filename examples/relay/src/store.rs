@@ -162,7 +162,13 @@ impl Tx<'_> {
     }
 
     /// Records a message (first writer wins: a repeated id keeps the first).
-    pub fn message(&self, msg_id: &str, sender: &str, conv_type: i64, conv_id: &str) -> rusqlite::Result<bool> {
+    pub fn message(
+        &self,
+        msg_id: &str,
+        sender: &str,
+        conv_type: i64,
+        conv_id: &str,
+    ) -> rusqlite::Result<bool> {
         let n = self
             .0
             .prepare_cached(
@@ -201,7 +207,9 @@ impl Tx<'_> {
             .execute([group])?;
         for m in members {
             self.0
-                .prepare_cached("INSERT OR IGNORE INTO group_member (group_id, user) VALUES (?1, ?2)")?
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO group_member (group_id, user) VALUES (?1, ?2)",
+                )?
                 .execute([group, m])?;
         }
         Ok(())

@@ -4,15 +4,12 @@
 //! that was offline catches up, a relay killed and restarted loses nothing
 //! it acknowledged.
 
-use serde_json::Value;
-use std::io::{BufRead, BufReader, Write};
+use relay::drive::{unread, Device};
+use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-const WAIT: Duration = Duration::from_secs(20);
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 fn temp(tag: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!(
@@ -28,8 +25,16 @@ fn temp(tag: &str) -> PathBuf {
     d
 }
 
+fn dev() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_relay-device"))
+}
+
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 struct Relay {
@@ -40,13 +45,20 @@ impl Relay {
     fn start(db: &Path, ws: u16, http: u16) -> Relay {
         let mut child = Command::new(env!("CARGO_BIN_EXE_relay"))
             .args(["--db", db.to_str().unwrap()])
-            .args(["--ws", &format!("127.0.0.1:{ws}"), "--http", &format!("127.0.0.1:{http}")])
+            .args([
+                "--ws",
+                &format!("127.0.0.1:{ws}"),
+                "--http",
+                &format!("127.0.0.1:{http}"),
+            ])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("the relay starts");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
         assert!(line.starts_with("listening"), "relay said {line:?}");
         Relay { child }
     }
@@ -63,147 +75,44 @@ impl Drop for Relay {
     }
 }
 
-struct Device {
-    name: String,
-    child: Child,
-    stdin: ChildStdin,
-    lines: Arc<Mutex<Vec<String>>>,
-}
-
-impl Device {
-    fn start(ws: u16, user: &str, device: &str, data: &Path) -> Device {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_relay-device"))
-            .args(["--relay", &format!("ws://127.0.0.1:{ws}")])
-            .args(["--user", user, "--device", device, "--data", data.to_str().unwrap()])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("a device starts");
-        let lines = Arc::new(Mutex::new(Vec::new()));
-        let out = child.stdout.take().unwrap();
-        let l = lines.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                l.lock().unwrap().push(line);
-            }
-        });
-        let stdin = child.stdin.take().unwrap();
-        let d = Device {
-            name: format!("{user}/{device}"),
-            child,
-            stdin,
-            lines,
-        };
-        d.wait_line(|l| l == "ready", "ready");
-        d
-    }
-
-    fn wait_line(&self, pred: impl Fn(&str) -> bool, what: &str) -> String {
-        let start = Instant::now();
-        loop {
-            if let Some(l) = self.lines.lock().unwrap().iter().rev().find(|l| pred(l)) {
-                return l.clone();
-            }
-            assert!(start.elapsed() < WAIT, "{}: no line {what}; lines: {:#?}", self.name, self.lines.lock().unwrap());
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Runs a command and waits for its `ok` line.
-    fn cmd(&mut self, c: &str) -> String {
-        let before = self.lines.lock().unwrap().len();
-        writeln!(self.stdin, "{c}").unwrap();
-        self.stdin.flush().unwrap();
-        let start = Instant::now();
-        loop {
-            let found = self.lines.lock().unwrap()[before..]
-                .iter()
-                .find(|l| l.starts_with(&format!("ok {c}")) || l.starts_with(&format!("error {c}")))
-                .cloned();
-            if let Some(l) = found {
-                assert!(l.starts_with("ok"), "{}: {l}", self.name);
-                return l;
-            }
-            assert!(start.elapsed() < WAIT, "{}: no answer to {c}", self.name);
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// The device's current state (asked now).
-    fn state(&mut self) -> Value {
-        let l = self.cmd("state");
-        serde_json::from_str(l.split_once(" -> ").unwrap().1).unwrap()
-    }
-
-    /// Waits until the device's state satisfies `pred`.
-    fn wait_state(&mut self, pred: impl Fn(&Value) -> bool, what: &str) -> Value {
-        let start = Instant::now();
-        loop {
-            let st = self.state();
-            if pred(&st) {
-                return st;
-            }
-            assert!(start.elapsed() < WAIT, "{}: state never {what}; last {st}", self.name);
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    fn quit(mut self) {
-        let _ = writeln!(self.stdin, "quit");
-        let _ = self.stdin.flush();
-        let start = Instant::now();
-        while start.elapsed() < WAIT {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        panic!("{} did not quit", self.name);
-    }
-}
-
-impl Drop for Device {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn unread(st: &Value, conv: &str) -> i64 {
-    st["convs"]
-        .as_array()
-        .and_then(|a| a.iter().find(|c| c["id"] == conv))
-        .and_then(|c| c["unread"].as_i64())
-        .unwrap_or(-1)
-}
-
 #[test]
 fn two_devices_of_one_user_converge_and_one_read_clears_the_other_badge() {
     let dir = temp("converge");
     let (ws, http) = (free_port(), free_port());
     let _relay = Relay::start(&dir.join("relay.db"), ws, http);
-    let mut phone = Device::start(ws, "alice", "phone", &dir.join("alice-phone"));
-    let mut laptop = Device::start(ws, "alice", "laptop", &dir.join("alice-laptop"));
-    let mut bob = Device::start(ws, "bob", "pc", &dir.join("bob"));
+    let mut phone = Device::start(dev(), ws, "alice", "phone", &dir.join("alice-phone"));
+    let mut laptop = Device::start(dev(), ws, "alice", "laptop", &dir.join("alice-laptop"));
+    let mut bob = Device::start(dev(), ws, "bob", "pc", &dir.join("bob"));
 
     bob.cmd("send alice lunch?");
     bob.cmd("send alice at noon");
     for d in [&mut phone, &mut laptop] {
-        d.wait_state(|s| s["total"] == 2 && unread(s, "bob") == 2, "2 unread from bob");
+        d.wait_state(
+            |s| s["total"] == 2 && unread(s, "bob") == 2,
+            "2 unread from bob",
+        );
     }
     // One device reads: the other's badge clears, bob gets a receipt.
     phone.cmd("read c2c_bob");
-    laptop.wait_state(|s| s["total"] == 0 && unread(s, "bob") == 0, "read on the phone");
-    bob.wait_line(|l| l.starts_with("receipt") && l.contains("\"msg_receipt_is_peer_read\":true"), "a receipt");
+    laptop.wait_state(
+        |s| s["total"] == 0 && unread(s, "bob") == 0,
+        "read on the phone",
+    );
+    bob.wait_line(
+        |l| l.starts_with("receipt") && l.contains("\"msg_receipt_is_peer_read\":true"),
+        "a receipt",
+    );
     // A reply from the laptop reaches bob and shows on the phone as mine (no unread).
     laptop.cmd("send bob yes");
-    bob.wait_state(|s| s["total"] == 1 && unread(s, "alice") == 1, "alice's reply");
+    bob.wait_state(
+        |s| s["total"] == 1 && unread(s, "alice") == 1,
+        "alice's reply",
+    );
     phone.wait_state(
         |s| {
             s["convs"].as_array().is_some_and(|a| {
-                a.iter().any(|c| c["id"] == "bob" && c["last"] == "yes" && c["unread"] == 0)
+                a.iter()
+                    .any(|c| c["id"] == "bob" && c["last"] == "yes" && c["unread"] == 0)
             })
         },
         "the laptop's reply as the last message",
@@ -218,9 +127,9 @@ fn a_device_offline_for_a_while_catches_up() {
     let dir = temp("offline");
     let (ws, http) = (free_port(), free_port());
     let _relay = Relay::start(&dir.join("relay.db"), ws, http);
-    let mut phone = Device::start(ws, "alice", "phone", &dir.join("alice-phone"));
-    let laptop = Device::start(ws, "alice", "laptop", &dir.join("alice-laptop"));
-    let mut bob = Device::start(ws, "bob", "pc", &dir.join("bob"));
+    let mut phone = Device::start(dev(), ws, "alice", "phone", &dir.join("alice-phone"));
+    let laptop = Device::start(dev(), ws, "alice", "laptop", &dir.join("alice-laptop"));
+    let mut bob = Device::start(dev(), ws, "bob", "pc", &dir.join("bob"));
     laptop.quit();
     for i in 0..5 {
         bob.cmd(&format!("send alice message {i}"));
@@ -233,8 +142,11 @@ fn a_device_offline_for_a_while_catches_up() {
     bob.cmd("send alice one more");
     // The laptop comes back with its store: it catches up to the same state
     // (the read on the phone included) and does not count anything twice.
-    let mut laptop = Device::start(ws, "alice", "laptop", &dir.join("alice-laptop"));
-    let st = laptop.wait_state(|s| s["total"] == 1 && unread(s, "bob") == 1, "caught up: 1 unread");
+    let mut laptop = Device::start(dev(), ws, "alice", "laptop", &dir.join("alice-laptop"));
+    let st = laptop.wait_state(
+        |s| s["total"] == 1 && unread(s, "bob") == 1,
+        "caught up: 1 unread",
+    );
     assert_eq!(st["convs"][0]["last"], "one more");
     phone.wait_state(|s| s["total"] == 1, "the phone agrees");
     for d in [phone, laptop, bob] {
@@ -248,14 +160,14 @@ fn a_relay_restart_loses_nothing_it_acknowledged() {
     let (ws, http) = (free_port(), free_port());
     let db = dir.join("relay.db");
     let mut relay = Relay::start(&db, ws, http);
-    let mut phone = Device::start(ws, "alice", "phone", &dir.join("alice-phone"));
+    let mut phone = Device::start(dev(), ws, "alice", "phone", &dir.join("alice-phone"));
     // Each send returns after the relay's ack.
     phone.cmd("send bob one");
     phone.cmd("send bob two");
     relay.kill();
     let mut relay = Relay::start(&db, ws, http);
     // bob connects only now: both acknowledged messages are there.
-    let mut bob = Device::start(ws, "bob", "pc", &dir.join("bob"));
+    let mut bob = Device::start(dev(), ws, "bob", "pc", &dir.join("bob"));
     bob.wait_state(|s| s["total"] == 2, "both messages after the restart");
     // The phone reconnected by itself and goes on.
     phone.cmd("send bob three");
