@@ -25,6 +25,21 @@ fi
 if ! cargo build --quiet --manifest-path "$MANIFEST" --target-dir "$TARGET" --bins --tests; then
   echo "relay: 0 passed, 1 failed"; exit 1
 fi
+# The C# host-side transport (examples/relay/csharp) over the IMCore.Unity package, for the test
+# that pairs a C# device with a Rust one.
+if ! command -v mcs >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  scripts/install-toolchains.sh csharp >/dev/null 2>&1 || echo "[relay] could not install mono"
+fi
+if cargo build --quiet -p imcore-ffi && IMCORE_CSHARP_OUT="$OUT/csharp" bindings/csharp/build.sh runtime >/dev/null \
+    && mcs -langversion:7.2 -nologo -warnaserror+ -target:exe -out:"$OUT/csharp/RelayDevice.exe" \
+      -r:"$OUT/csharp/imcore.unity.dll" -r:"$OUT/csharp/Newtonsoft.Json.dll" -r:System.dll -r:System.Core.dll \
+      examples/relay/csharp/RelayDevice.cs; then
+  ok "C# device compiled"
+  export IMCORE_RELAY_CSHARP_DEVICE="$OUT/csharp/RelayDevice.exe"
+  export LD_LIBRARY_PATH="$TARGET/debug${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+else
+  bad "C# device compiled"
+fi
 if cargo test --quiet --manifest-path "$MANIFEST" --target-dir "$TARGET" 2>&1 | tee "$OUT/test.txt"; then
   ok "cargo test"
 else

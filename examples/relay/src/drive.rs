@@ -22,32 +22,39 @@ pub struct Device {
 impl Device {
     /// Starts `bin` (the relay-device program) for `user`'s `device`.
     pub fn start(bin: &Path, ws: u16, user: &str, device: &str, data: &Path) -> Device {
-        let mut child = Command::new(bin)
-            .args(["--relay", &format!("ws://127.0.0.1:{ws}")])
+        let mut cmd = Command::new(bin);
+        cmd.args(["--relay", &format!("ws://127.0.0.1:{ws}")])
             .args([
                 "--user",
                 user,
                 "--device",
                 device,
                 "--data",
-                data.to_str().unwrap(),
-            ])
+                data.to_str().unwrap_or("."),
+            ]);
+        Device::start_command(cmd, &format!("{user}/{device}"))
+    }
+
+    /// Starts any program that speaks the device line protocol (the C#
+    /// device, say) and waits for its `ready`.
+    pub fn start_command(mut cmd: Command, name: &str) -> Device {
+        let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("a device starts");
         let lines = Arc::new(Mutex::new(Vec::new()));
-        let out = child.stdout.take().unwrap();
+        let out = child.stdout.take().expect("piped stdout");
         let l = lines.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(out).lines().map_while(Result::ok) {
-                l.lock().unwrap().push(line);
+                l.lock().unwrap_or_else(|e| e.into_inner()).push(line);
             }
         });
-        let stdin = child.stdin.take().unwrap();
+        let stdin = child.stdin.take().expect("piped stdin");
         let d = Device {
-            name: format!("{user}/{device}"),
+            name: name.to_owned(),
             child,
             stdin,
             lines,

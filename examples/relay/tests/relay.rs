@@ -177,3 +177,43 @@ fn a_relay_restart_loses_nothing_it_acknowledged() {
         d.quit();
     }
 }
+
+#[test]
+fn a_csharp_device_and_a_rust_device_exchange_messages_and_receipts() {
+    // Built by scripts/suites/relay.sh (mono, the IMCore.Unity package);
+    // without it this test has nothing to run.
+    let Some(exe) = std::env::var_os("IMCORE_RELAY_CSHARP_DEVICE") else {
+        eprintln!(
+            "skipped: IMCORE_RELAY_CSHARP_DEVICE is not set (scripts/suites/relay.sh sets it)"
+        );
+        return;
+    };
+    let dir = temp("csharp");
+    let (ws, http) = (free_port(), free_port());
+    let _relay = Relay::start(&dir.join("relay.db"), ws, http);
+    let mut cmd = Command::new("mono");
+    cmd.arg(&exe)
+        .arg(format!("ws://127.0.0.1:{ws}"))
+        .args(["alice", "unity"])
+        .arg(dir.join("alice-unity"));
+    let mut alice = Device::start_command(cmd, "alice/unity");
+    let mut bob = Device::start(dev(), ws, "bob", "pc", &dir.join("bob"));
+    bob.cmd("send alice hello from rust");
+    alice.wait_state(
+        |s| s["total"] == 1 && unread(s, "bob") == 1,
+        "1 unread from bob",
+    );
+    alice.cmd("read c2c_bob");
+    bob.wait_line(
+        |l| l.starts_with("receipt") && l.contains("\"msg_receipt_is_peer_read\":true"),
+        "a receipt",
+    );
+    alice.cmd("send bob hello from C#");
+    bob.wait_state(
+        |s| s["total"] == 1 && unread(s, "alice") == 1,
+        "alice's message",
+    );
+    for d in [alice, bob] {
+        d.quit();
+    }
+}
