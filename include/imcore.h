@@ -717,7 +717,7 @@ void TIMSetKickedOfflineCallback(TIMKickedOfflineCallback cb,
 void TIMSetUserSigExpiredCallback(TIMUserSigExpiredCallback cb,
                                   const void *user_data);
 
-// Registers (NULL: unregisters) the listener for: imcore's log lines: refused calls (level 5, with the reason) and internal errors (level 6). Never contains message bodies or experimental-API log content.
+// Registers (NULL: unregisters) the listener for: imcore's log lines at the level set by `TIMSetConfig` (`set_config_callback_log_level`, else `set_config_log_level`; default 4 info): refused calls with the reason (5 warn), read-position moves with their source, envelope acks and refusals, sync phases (4 info), each received message's counting decision (3 debug), internal errors (6 error). Never contains message bodies, the user sig or experimental-API log content. Lines are delivered like every callback (dispatcher thread or `IMCorePollCallbacks`), after `TIMInit`.
 // `user_data` is passed back untouched.
 void TIMSetLogCallback(TIMLogCallback cb,
                        const void *user_data);
@@ -1005,12 +1005,15 @@ void TIMSetCommunityModifyTopicPermissionCallback(TIMCommunityModifyTopicPermiss
 // `json_sdk_config` (may be NULL or ""): `{"sdk_config_config_file_path":
 // "<data directory>", "sdk_config_log_file_path": "…"}`; the data directory
 // (created if missing) holds one SQLite store per (app, user); default
-// `<current directory>/imcore-data`. Other SdkConfig keys are accepted and
+// `<current directory>/imcore-data`. With a log directory (created if
+// missing) imcore writes `imcore.log` there, rotated at 4 MiB with three
+// older files kept, at the level of `TIMSetConfig`'s `set_config_log_level`. Other SdkConfig keys are accepted and
 // ignored. Calling it again while initialised is a successful no-op.
 //
 // Returns TIM_SUCC; TIM_ERR_JSON for malformed config JSON or a key of the
-// wrong type; TIM_ERR_PARAM when the directory cannot be created.
-int32_t TIMInit(uint64_t sdk_app_id, const char *json_sdk_config);
+// wrong type; TIM_ERR_PARAM when a directory cannot be created.
+int32_t TIMInit(uint64_t sdk_app_id,
+                const char *json_sdk_config);
 
 // Shuts imcore down: logs out (closing the store), delivers every callback
 // still queued, stops and joins the dispatcher thread. No callback runs
@@ -1028,14 +1031,18 @@ const char *TIMGetSDKVersion(void);
 // transport owns the server connection).
 uint64_t TIMGetServerTime(void);
 
-// Accepts a JSON object of settings (`set_config_log_level`, …); imcore has
-// none that change its behaviour, so they are validated and ignored. May be
-// called before TIMInit. `cb` may be NULL; it receives `json_params` = the
-// config as given. Before TIMInit the callback runs on the calling thread
-// before this returns.
+// Accepts a JSON object of settings. imcore reads the log levels (TIM's
+// `TIMLogLevel` numbers, 0 off … 3 debug, 4 info, 5 warn, 6 error):
+// `set_config_log_level` (the log file, and the log callback unless
+// `set_config_callback_log_level` is given too) and
+// `set_config_callback_log_level` (the log callback); default 4 for both.
+// Other keys are accepted and ignored. May be called before TIMInit. `cb`
+// may be NULL; it receives `json_params` = the config as given. Before
+// TIMInit the callback runs on the calling thread before this returns.
 //
-// Returns TIM_SUCC; TIM_ERR_PARAM for NULL / non-UTF-8; TIM_ERR_JSON when it
-// is not a JSON object.
+// Returns TIM_SUCC; TIM_ERR_PARAM for NULL / non-UTF-8 or a level out of
+// 0..=7; TIM_ERR_JSON when it is not a JSON object or a level is not an
+// integer. A refused config changes no level.
 int32_t TIMSetConfig(const char *json_config, TIMCommCallback cb, const void *user_data);
 
 // Logs `user_id` in: opens (creating if needed) that user's store under the

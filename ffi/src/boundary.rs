@@ -5,8 +5,9 @@
 //! reject with a description that names the parameter.
 //!
 //! A synchronous refusal has no callback to carry its description, so the
-//! text is kept per thread (`IMCoreGetLastError`) and sent to the log
-//! callback at warning level.
+//! text is kept per thread (`IMCoreGetLastError`) and logged at warning
+//! level (the log callback, the log file: see `logging`), with the name of
+//! the export.
 
 use crate::{IMCORE_ERR_INTERNAL, TIM_ERR_CONV, TIM_ERR_GROUP, TIM_ERR_PARAM};
 use imcore::{ConvKey, ConvType};
@@ -79,43 +80,46 @@ fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
 /// as is, a [`Reject`] becomes its code, a panic becomes
 /// [`IMCORE_ERR_INTERNAL`].
 pub fn guard(name: &'static str, f: impl FnOnce() -> Sync<i32>) -> i32 {
+    let _call = crate::logging::enter(name);
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(code)) => {
             set_last_error("");
             code
         }
         Ok(Err(r)) => {
-            let text = format!("{name}: {}", r.desc);
-            set_last_error(&text);
-            crate::runtime::log(5, &text);
+            set_last_error(&format!("{name}: {}", r.desc));
+            crate::logging::refused(r.code, &r.desc);
             r.code
         }
         Err(p) => {
-            let text = format!("{name}: internal error: {}", panic_text(&*p));
-            set_last_error(&text);
-            crate::runtime::log(6, &text);
+            internal(name, &*p);
             IMCORE_ERR_INTERNAL
         }
     }
 }
 
+/// Records and logs a caught panic of export `name`.
+fn internal(name: &str, p: &(dyn std::any::Any + Send)) {
+    let text = format!("internal error: {}", panic_text(p));
+    set_last_error(&format!("{name}: {text}"));
+    log::error!("{text}");
+}
+
 /// Runs the body of an export returning nothing; a panic is logged.
 pub fn guard_void(name: &'static str, f: impl FnOnce()) {
+    let _call = crate::logging::enter(name);
     if let Err(p) = catch_unwind(AssertUnwindSafe(f)) {
-        let text = format!("{name}: internal error: {}", panic_text(&*p));
-        set_last_error(&text);
-        crate::runtime::log(6, &text);
+        internal(name, &*p);
     }
 }
 
 /// Runs the body of an export returning a value; a panic gives `fallback`.
 pub fn guard_value<T>(name: &'static str, fallback: T, f: impl FnOnce() -> T) -> T {
+    let _call = crate::logging::enter(name);
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(v) => v,
         Err(p) => {
-            let text = format!("{name}: internal error: {}", panic_text(&*p));
-            set_last_error(&text);
-            crate::runtime::log(6, &text);
+            internal(name, &*p);
             fallback
         }
     }

@@ -9,6 +9,8 @@
 //!   and the dispatcher thread fed by a crossbeam channel;
 //! - [`json`]: TIM JSON in and out;
 //! - [`events`]: an engine's change batches turned into listener callbacks;
+//! - [`logging`]: the `log` facade's logger: the log callback, the rotating
+//!   log file, the typed face's log listener;
 //! - [`manager`], [`conv`], [`msg`], [`listeners`], [`transport`]: the exports.
 //!
 //! `unsafe` lives only in this crate, each block with a `SAFETY:` comment.
@@ -24,6 +26,7 @@ pub mod conv;
 pub mod events;
 pub mod json;
 pub mod listeners;
+pub mod logging;
 pub mod manager;
 pub mod msg;
 pub mod runtime;

@@ -168,12 +168,13 @@ pub unsafe extern "C" fn TIMSetUserSigExpiredCallback(
     });
 }
 
-/// Registers (NULL: unregisters) the listener for: imcore's log lines: refused calls (level 5, with the reason) and internal errors (level 6). Never contains message bodies or experimental-API log content.
+/// Registers (NULL: unregisters) the listener for: imcore's log lines at the level set by `TIMSetConfig` (`set_config_callback_log_level`, else `set_config_log_level`; default 4 info): refused calls with the reason (5 warn), read-position moves with their source, envelope acks and refusals, sync phases (4 info), each received message's counting decision (3 debug), internal errors (6 error). Never contains message bodies, the user sig or experimental-API log content. Lines are delivered like every callback (dispatcher thread or `IMCorePollCallbacks`), after `TIMInit`.
 /// `user_data` is passed back untouched.
 #[no_mangle]
 pub unsafe extern "C" fn TIMSetLogCallback(cb: TIMLogCallback, user_data: *const c_void) {
     guard_void("TIMSetLogCallback", || {
-        set_slot(|l| &mut l.log, addr(cb), user_data as usize)
+        set_slot(|l| &mut l.log, addr(cb), user_data as usize);
+        crate::logging::set_callback_registered(cb.is_some());
     });
 }
 

@@ -14,25 +14,30 @@ use std::path::PathBuf;
 /// `json_sdk_config` (may be NULL or ""): `{"sdk_config_config_file_path":
 /// "<data directory>", "sdk_config_log_file_path": "…"}`; the data directory
 /// (created if missing) holds one SQLite store per (app, user); default
-/// `<current directory>/imcore-data`. Other SdkConfig keys are accepted and
+/// `<current directory>/imcore-data`. With a log directory (created if
+/// missing) imcore writes `imcore.log` there, rotated at 4 MiB with three
+/// older files kept, at the level of `TIMSetConfig`'s `set_config_log_level`. Other SdkConfig keys are accepted and
 /// ignored. Calling it again while initialised is a successful no-op.
 ///
 /// Returns TIM_SUCC; TIM_ERR_JSON for malformed config JSON or a key of the
-/// wrong type; TIM_ERR_PARAM when the directory cannot be created.
+/// wrong type; TIM_ERR_PARAM when a directory cannot be created.
 #[no_mangle]
 pub unsafe extern "C" fn TIMInit(sdk_app_id: u64, json_sdk_config: *const c_char) -> i32 {
     guard("TIMInit", || {
         // SAFETY: the host passes NULL or a valid C string.
         let cfg = unsafe { opt_str(json_sdk_config, "json_sdk_config") }?;
         let cfg = json::parse_opt(cfg, "json_sdk_config")?;
-        let mut dir = None;
+        let (mut dir, mut log_dir) = (None, None);
         if let Some(v) = &cfg {
             let o = Obj::new(v, "json_sdk_config")?;
             dir = o
                 .str("sdk_config_config_file_path")?
                 .filter(|s| !s.is_empty())
                 .map(PathBuf::from);
-            o.str("sdk_config_log_file_path")?;
+            log_dir = o
+                .str("sdk_config_log_file_path")?
+                .filter(|s| !s.is_empty())
+                .map(PathBuf::from);
         }
         let dir = match dir {
             Some(d) => d,
@@ -50,6 +55,14 @@ pub unsafe extern "C" fn TIMInit(sdk_app_id: u64, json_sdk_config: *const c_char
                 dir.display()
             ))
         })?;
+        if let Some(d) = &log_dir {
+            crate::logging::set_file(Some(d)).map_err(|e| {
+                Reject::param(format!(
+                    "sdk_config_log_file_path {}: cannot write a log file there: {e}",
+                    d.display()
+                ))
+            })?;
+        }
         core.init = Some(Init {
             sdk_app_id,
             data_dir: dir,
@@ -132,14 +145,18 @@ pub unsafe extern "C" fn TIMGetServerTime() -> u64 {
     })
 }
 
-/// Accepts a JSON object of settings (`set_config_log_level`, …); imcore has
-/// none that change its behaviour, so they are validated and ignored. May be
-/// called before TIMInit. `cb` may be NULL; it receives `json_params` = the
-/// config as given. Before TIMInit the callback runs on the calling thread
-/// before this returns.
+/// Accepts a JSON object of settings. imcore reads the log levels (TIM's
+/// `TIMLogLevel` numbers, 0 off … 3 debug, 4 info, 5 warn, 6 error):
+/// `set_config_log_level` (the log file, and the log callback unless
+/// `set_config_callback_log_level` is given too) and
+/// `set_config_callback_log_level` (the log callback); default 4 for both.
+/// Other keys are accepted and ignored. May be called before TIMInit. `cb`
+/// may be NULL; it receives `json_params` = the config as given. Before
+/// TIMInit the callback runs on the calling thread before this returns.
 ///
-/// Returns TIM_SUCC; TIM_ERR_PARAM for NULL / non-UTF-8; TIM_ERR_JSON when it
-/// is not a JSON object.
+/// Returns TIM_SUCC; TIM_ERR_PARAM for NULL / non-UTF-8 or a level out of
+/// 0..=7; TIM_ERR_JSON when it is not a JSON object or a level is not an
+/// integer. A refused config changes no level.
 #[no_mangle]
 pub unsafe extern "C" fn TIMSetConfig(
     json_config: *const c_char,
@@ -151,6 +168,23 @@ pub unsafe extern "C" fn TIMSetConfig(
         let text = unsafe { req_str(json_config, "json_config") }?;
         let v = json::parse(text, "json_config")?;
         json::object(&v, "json_config")?;
+        let o = Obj::new(&v, "json_config")?;
+        let level = |key: &str| -> boundary::Sync<Option<::log::LevelFilter>> {
+            match o.i64(key)? {
+                None => Ok(None),
+                Some(n) => crate::logging::filter_of_tim(n).map(Some).ok_or_else(|| {
+                    Reject::param(format!("json_config.{key} {n} is out of range (0..=7)"))
+                }),
+            }
+        };
+        let file = level("set_config_log_level")?;
+        let callback = level("set_config_callback_log_level")?.or(file);
+        if let Some(l) = file {
+            crate::logging::set_file_level(l);
+        }
+        if let Some(l) = callback {
+            crate::logging::set_callback_level(l);
+        }
         if cb.is_some() {
             runtime::send(vec![Cb::Comm {
                 cb,

@@ -228,13 +228,16 @@ pub fn comm(cb: TIMCommCallback, ud: usize, result: OpResult) -> Cb {
             desc: String::new(),
             json,
         },
-        Err(e) => Cb::Comm {
-            cb,
-            ud,
-            code: e.code(),
-            desc: e.to_string(),
-            json: String::new(),
-        },
+        Err(e) => {
+            crate::logging::refused(e.code(), &e);
+            Cb::Comm {
+                cb,
+                ud,
+                code: e.code(),
+                desc: e.to_string(),
+                json: String::new(),
+            }
+        }
     }
 }
 

@@ -20,7 +20,7 @@ command -v gcc >/dev/null 2>&1 || {
 
 OUT="$ROOT/target/c-tests"
 mkdir -p "$OUT"
-TESTS=(test_api test_seeds test_threads test_disorder test_lifecycle)
+TESTS=(test_api test_seeds test_threads test_disorder test_lifecycle test_log)
 for t in "${TESTS[@]}"; do
   gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O0 -I"$ROOT/include" \
     -o "$OUT/$t" "$ROOT/tests/c/harness.c" "$ROOT/tests/c/$t.c" \
@@ -35,8 +35,26 @@ int main() { return TIMGetLoginStatus() == kTIMLoginStatus_UnLogined ? 0 : 1; }'
   "$OUT/cxx"
 fi
 
+# The C samples of the docs (a fenced block after a `<!-- sample: NAME.c -->`
+# line): compiled like the tests and run once (they exit 0 on success).
+SAMPLES=()
+for doc in docs/INTEGRATION.md; do
+  for name in $(sed -n 's/^<!-- sample: \(.*\.c\) -->$/\1/p' "$doc"); do
+    awk -v tag="<!-- sample: $name -->" '$0==tag{f=1;next} f&&/^```c/{g=1;next} g&&/^```/{exit} g{print}' \
+      "$doc" >"$OUT/$name"
+    gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O0 -I"$ROOT/include" \
+      -o "$OUT/${name%.c}" "$OUT/$name" -L"$LIB" -limcore -lpthread -Wl,-rpath,"$LIB"
+    SAMPLES+=("${name%.c}")
+  done
+done
+
 passed=0
 failed=0
+for s in "${SAMPLES[@]}"; do
+  echo "-- sample $s (docs)"
+  rm -rf "$OUT/$s-data"
+  if "$OUT/$s" "$OUT/$s-data"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: sample $s"; fi
+done
 for t in "${TESTS[@]}"; do
   echo "-- $t"
   if "$OUT/$t"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $t"; fi

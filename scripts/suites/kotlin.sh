@@ -27,9 +27,13 @@ if generated_is_current kotlin; then passed=$((passed + 1)); else failed=$((fail
 
 work=$TARGET/bindings-test/kotlin
 rm -rf "$work" && mkdir -p "$work"
-echo "[kotlin] compiling the generated bindings and the tests"
+# The README's sample (the fenced block after `<!-- sample: Readme.kt -->`,
+# package `readme`) is compiled with the tests and run after them.
+awk '$0=="<!-- sample: Readme.kt -->"{f=1;next} f&&/^```kotlin/{g=1;next} g&&/^```/{exit} g{print}' \
+    bindings/kotlin/README.md >"$work/Readme.kt"
+echo "[kotlin] compiling the generated bindings, the tests and the README sample"
 if ! "$KC/bin/kotlinc" -nowarn bindings/kotlin/generated/com/imcore/imcore.kt bindings/kotlin/tests/*.kt \
-        -cp "$JNA" -d "$work/test.jar"; then
+        "$work/Readme.kt" -cp "$JNA" -d "$work/test.jar"; then
     echo "kotlin: $passed passed, $((failed + 1)) failed"
     exit 1
 fi
@@ -42,6 +46,13 @@ if [ -z "$summary" ]; then
 else
     read -r tp tf < <(echo "$summary" | sed -E 's/^tests: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/')
     passed=$((passed + tp)) failed=$((failed + tf))
+fi
+mkdir -p "$work/readme-data"
+if java -Djna.library.path="$TARGET/debug" -cp "$work/test.jar:$KC/lib/kotlin-stdlib.jar:$JNA" \
+        readme.ReadmeKt "$work/readme-data" >"$work/readme.txt" 2>&1 && grep -q '^readme sample: ok$' "$work/readme.txt"; then
+    echo "[kotlin] README sample: ok"; passed=$((passed + 1))
+else
+    echo "[kotlin] README sample: FAILED"; cat "$work/readme.txt"; failed=$((failed + 1))
 fi
 echo "kotlin: $passed passed, $failed failed"
 ((failed == 0))

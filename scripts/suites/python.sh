@@ -46,5 +46,21 @@ print(total - bad - skipped, bad if total else 1)
 PYEOF
 )
 passed=$((passed + tp)) failed=$((failed + tf))
+
+# The Python samples of the docs and the README (a fenced block after a
+# `<!-- sample: NAME.py -->` line), run against the built library.
+for doc in docs/INTEGRATION.md bindings/python/README.md; do
+    for name in $(sed -n 's/^<!-- sample: \(.*\.py\) -->$/\1/p' "$doc"); do
+        awk -v tag="<!-- sample: $name -->" '$0==tag{f=1;next} f&&/^```python/{g=1;next} g&&/^```/{exit} g{print}' \
+            "$doc" >"$work/$name"
+        rm -rf "$work/${name%.py}-data" && mkdir -p "$work/${name%.py}-data"
+        if PYTHONPATH="$work" PYTHONDONTWRITEBYTECODE=1 timeout 120 "$PY" "$work/$name" "$work/${name%.py}-data" \
+            >"$work/$name.out" 2>&1; then
+            echo "[python] sample $name ($doc): ok"; passed=$((passed + 1))
+        else
+            echo "[python] sample $name ($doc): FAILED"; cat "$work/$name.out"; failed=$((failed + 1))
+        fi
+    done
+done
 echo "python: $passed passed, $failed failed"
 ((failed == 0))

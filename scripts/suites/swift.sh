@@ -49,5 +49,19 @@ else
     read -r tp tf < <(echo "$summary" | sed -E 's/^tests: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/')
     passed=$((passed + tp)) failed=$((failed + tf))
 fi
+# The README's sample (the fenced block after `<!-- sample: main.swift -->`),
+# a program of its own: compiled and run like the tests.
+mkdir -p "$work/readme" "$work/readme-data"
+awk '$0=="<!-- sample: main.swift -->"{f=1;next} f&&/^```swift/{g=1;next} g&&/^```/{exit} g{print}' \
+    bindings/swift/README.md >"$work/readme/main.swift"
+if scripts/swift-chroot.sh "${binds[@]}" -- swiftc -module-name ReadmeSample \
+        -Xcc -fmodule-map-file="$gen/imcoreFFI.modulemap" -I "$gen" \
+        "$gen/imcore.swift" "$work/readme/main.swift" -L "$TARGET/debug" -limcore -o "$work/readme/readme" \
+    && LD_LIBRARY_PATH="$TARGET/debug" scripts/swift-chroot.sh "${binds[@]}" -- "$work/readme/readme" \
+        "$work/readme-data" >"$work/readme.txt" 2>&1 && grep -q '^readme sample: ok$' "$work/readme.txt"; then
+    echo "[swift] README sample: ok"; passed=$((passed + 1))
+else
+    echo "[swift] README sample: FAILED"; cat "$work/readme.txt" 2>/dev/null; failed=$((failed + 1))
+fi
 echo "swift: $passed passed, $failed failed"
 ((failed == 0))

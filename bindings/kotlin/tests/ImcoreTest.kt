@@ -238,6 +238,7 @@ val tests: List<Pair<String, () -> Unit>> = listOf(
         newClient().use { c ->
             val rec = ConversationRecorder()
             c.addConversationListener(rec).use {
+                eq(c.getTotalUnreadCount(), 0uL) // starts the total listener
                 seed(c)
                 c.setReceiveMessageOption("c2c_bob", ReceiveOption.NOT_NOTIFY)
                 val conv = c.getConversation("c2c_bob")

@@ -557,15 +557,23 @@ def _uniffi_check_contract_api_version(lib):
 def _uniffi_check_api_checksums(lib):
     if lib.uniffi_imcore_checksum_func_c2c_conversation_id() != 18312:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_func_clear_log_listener() != 43553:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_func_conversation_id_from_nim() != 44378:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_func_conversation_id_to_nim() != 26697:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_func_flush_log() != 4884:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_func_group_conversation_id() != 59965:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_func_parse_conversation_target_id() != 31491:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_func_parse_conversation_type() != 27061:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_func_set_log_file() != 19062:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_func_set_log_listener() != 32285:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_ack_outbound() != 58010:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -639,7 +647,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list() != 9176:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_total_unread_count() != 47199:
+    if lib.uniffi_imcore_checksum_method_imclient_get_total_unread_count() != 20834:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_get_unread_count_by_filter() != 28539:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -737,12 +745,18 @@ _UniffiLib.ffi_imcore_uniffi_contract_version.restype = ctypes.c_uint32
 _UniffiLib.uniffi_imcore_checksum_func_c2c_conversation_id.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_func_c2c_conversation_id.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_func_clear_log_listener.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_func_clear_log_listener.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_func_conversation_id_from_nim.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_func_conversation_id_from_nim.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_func_conversation_id_to_nim.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_func_conversation_id_to_nim.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_func_flush_log.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_func_flush_log.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_func_group_conversation_id.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_func_group_conversation_id.restype = ctypes.c_uint16
@@ -752,6 +766,12 @@ _UniffiLib.uniffi_imcore_checksum_func_parse_conversation_target_id.restype = ct
 _UniffiLib.uniffi_imcore_checksum_func_parse_conversation_type.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_func_parse_conversation_type.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_func_set_log_file.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_func_set_log_file.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_func_set_log_listener.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_func_set_log_listener.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_ack_outbound.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_ack_outbound.restype = ctypes.c_uint16
@@ -964,6 +984,10 @@ _UniffiLib.uniffi_imcore_fn_func_c2c_conversation_id.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_func_c2c_conversation_id.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_imcore_fn_func_clear_log_listener.argtypes = (
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_func_clear_log_listener.restype = None
 _UniffiLib.uniffi_imcore_fn_func_conversation_id_from_nim.argtypes = (
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -975,6 +999,10 @@ _UniffiLib.uniffi_imcore_fn_func_conversation_id_to_nim.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_func_conversation_id_to_nim.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_imcore_fn_func_flush_log.argtypes = (
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_func_flush_log.restype = None
 _UniffiLib.uniffi_imcore_fn_func_group_conversation_id.argtypes = (
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -990,6 +1018,18 @@ _UniffiLib.uniffi_imcore_fn_func_parse_conversation_type.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_func_parse_conversation_type.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_imcore_fn_func_set_log_file.argtypes = (
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_func_set_log_file.restype = None
+_UniffiLib.uniffi_imcore_fn_func_set_log_listener.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_func_set_log_listener.restype = None
 _UniffiLib.uniffi_imcore_fn_method_imclient_ack_outbound.argtypes = (
     ctypes.c_uint64,
     ctypes.c_uint64,
@@ -1536,6 +1576,23 @@ _UniffiLib.uniffi_imcore_fn_init_callback_vtable_conversationlistener.argtypes =
     ctypes.POINTER(_UniffiVTableCallbackInterfaceImcoreConversationListener),
 )
 _UniffiLib.uniffi_imcore_fn_init_callback_vtable_conversationlistener.restype = None
+_UNIFFI_CALLBACK_INTERFACE_IMCORE_LOG_LISTENER_METHOD0 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,_UniffiRustBuffer,_UniffiRustBuffer,ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UNIFFI_CALLBACK_INTERFACE_CLONE_IMCORE_LOG_LISTENER = ctypes.CFUNCTYPE(ctypes.c_uint64,ctypes.c_uint64,
+)
+_UNIFFI_CALLBACK_INTERFACE_FREE_IMCORE_LOG_LISTENER = ctypes.CFUNCTYPE(None,ctypes.c_uint64,
+)
+class _UniffiVTableCallbackInterfaceImcoreLogListener(ctypes.Structure):
+    _fields_ = [
+        ("uniffi_free", _UNIFFI_CALLBACK_INTERFACE_FREE_IMCORE_LOG_LISTENER),
+        ("uniffi_clone", _UNIFFI_CALLBACK_INTERFACE_CLONE_IMCORE_LOG_LISTENER),
+        ("on_log", _UNIFFI_CALLBACK_INTERFACE_IMCORE_LOG_LISTENER_METHOD0),
+    ]
+_UniffiLib.uniffi_imcore_fn_init_callback_vtable_loglistener.argtypes = (
+    ctypes.POINTER(_UniffiVTableCallbackInterfaceImcoreLogListener),
+)
+_UniffiLib.uniffi_imcore_fn_init_callback_vtable_loglistener.restype = None
 _UNIFFI_CALLBACK_INTERFACE_IMCORE_MESSAGE_LISTENER_METHOD0 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,_UniffiRustBuffer,ctypes.c_void_p,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
@@ -4773,6 +4830,88 @@ class _UniffiFfiConverterTypeImError(_UniffiConverterRustBuffer):
 
 
 
+class LogLevel(enum.Enum):
+    """
+    The level of a log line (and the least severe level a sink wants).
+"""
+    
+    ERROR = 0
+    """
+    An internal error or a failed store.
+"""
+    
+    WARN = 1
+    """
+    A refused call (with its reason) or a refused envelope.
+"""
+    
+    INFO = 2
+    """
+    Read-position moves, acks, sync phases.
+"""
+    
+    DEBUG = 3
+    """
+    Every received message's counting decision.
+"""
+    
+    TRACE = 4
+    """
+    Everything.
+"""
+    
+
+
+class _UniffiFfiConverterTypeLogLevel(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return LogLevel.ERROR
+        if variant == 2:
+            return LogLevel.WARN
+        if variant == 3:
+            return LogLevel.INFO
+        if variant == 4:
+            return LogLevel.DEBUG
+        if variant == 5:
+            return LogLevel.TRACE
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == LogLevel.ERROR:
+            return
+        if value == LogLevel.WARN:
+            return
+        if value == LogLevel.INFO:
+            return
+        if value == LogLevel.DEBUG:
+            return
+        if value == LogLevel.TRACE:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == LogLevel.ERROR:
+            buf.write_i32(1)
+        if value == LogLevel.WARN:
+            buf.write_i32(2)
+        if value == LogLevel.INFO:
+            buf.write_i32(3)
+        if value == LogLevel.DEBUG:
+            buf.write_i32(4)
+        if value == LogLevel.TRACE:
+            buf.write_i32(5)
+
+
+
+
+
+
+
+
 class SyncPhase(enum.Enum):
     """
     Server sync lifecycle, reported by the host.
@@ -5140,6 +5279,7 @@ class ConversationListener(typing.Protocol):
     def on_total_unread_count_changed(self, unread_count: int) -> None:
         """
         The total unread count changed (muted conversations left out).
+        Silent until `getTotalUnreadCount` was called once in this login.
 """
         raise NotImplementedError
     def on_unread_count_changed_by_filter(self, filter: ConversationFilter,unread_count: int) -> None:
@@ -5935,7 +6075,11 @@ class ImClientProtocol(typing.Protocol):
         raise NotImplementedError
     def get_total_unread_count(self, ) -> int:
         """
-        The total unread count over every unmuted conversation.
+        The total unread count over every unmuted conversation. The first
+        call of each login also starts `onTotalUnreadCountChanged`: the
+        total listener stays silent until the total was read once per login
+        (as TIM's, and the C face's), so an app reads the total, shows it,
+        and then follows its changes.
 """
         raise NotImplementedError
     def get_unread_count_by_filter(self, filter: ConversationFilter) -> int:
@@ -6902,7 +7046,11 @@ class ImClient(ImClientProtocol):
         return _uniffi_lift_return(_uniffi_ffi_result)
     def get_total_unread_count(self, ) -> int:
         """
-        The total unread count over every unmuted conversation.
+        The total unread count over every unmuted conversation. The first
+        call of each login also starts `onTotalUnreadCountChanged`: the
+        total listener stays silent until the total was read once per login
+        (as TIM's, and the C face's), so an app reads the total, shows it,
+        and then follows its changes.
 """
         _uniffi_lowered_args = (
             self._uniffi_clone_handle(),
@@ -7553,6 +7701,64 @@ class _UniffiFfiConverterTypeImClient:
     @classmethod
     def write(cls, value: ImClient, buf: _UniffiRustBuffer):
         buf.write_u64(cls.lower(value))
+
+
+
+
+class LogListener(typing.Protocol):
+    """
+    Receives imcore's log lines (`2026-12-07T02:40:00.123Z W module: text`).
+"""
+    
+    def on_log(self, level: LogLevel,line: str) -> None:
+        """
+        One line at `level` or more severe than the level it was set with.
+"""
+        raise NotImplementedError
+# Put all the bits inside a class to keep the top-level namespace clean
+class _UniffiTraitImplLogListenerImpl:
+    # For each method, generate a callback function to pass to Rust
+
+    @_UNIFFI_CALLBACK_INTERFACE_IMCORE_LOG_LISTENER_METHOD0
+    def on_log(
+            uniffi_handle,
+            level,
+            line,
+            uniffi_out_return,
+            uniffi_call_status_ptr,
+        ):
+        uniffi_obj = _UniffiFfiConverterTypeLogListener._handle_map.get(uniffi_handle)
+        def make_call():
+            uniffi_args = (_UniffiFfiConverterTypeLogLevel.lift(level), _UniffiFfiConverterString.lift(line), )
+            uniffi_method = uniffi_obj.on_log
+            return uniffi_method(*uniffi_args)
+        write_return_value = lambda v: None
+        _uniffi_trait_interface_call(
+                uniffi_call_status_ptr.contents,
+                make_call,
+                write_return_value,
+        )
+
+    @_UNIFFI_CALLBACK_INTERFACE_FREE_IMCORE_LOG_LISTENER
+    def _uniffi_free(uniffi_handle):
+        _UniffiFfiConverterTypeLogListener._handle_map.remove(uniffi_handle)
+
+    @_UNIFFI_CALLBACK_INTERFACE_CLONE_IMCORE_LOG_LISTENER
+    def _uniffi_clone(uniffi_handle):
+        return _UniffiFfiConverterTypeLogListener._handle_map.clone(uniffi_handle)
+
+    # Generate the FFI VTable.  This has a field for each callback interface method.
+    _uniffi_vtable = _UniffiVTableCallbackInterfaceImcoreLogListener(
+        _uniffi_free,
+        _uniffi_clone,
+        on_log,
+    )
+    # Send Rust a pointer to the VTable.  Note: this means we need to keep the struct alive forever,
+    # or else bad things will happen when Rust tries to access it.
+    _UniffiLib.uniffi_imcore_fn_init_callback_vtable_loglistener(ctypes.byref(_uniffi_vtable))
+
+# The _UniffiConverter which transforms the Callbacks in to Handles to pass to Rust.
+_UniffiFfiConverterTypeLogListener = _UniffiCallbackInterfaceFfiConverter()
 def c2c_conversation_id(user_id: str) -> str:
     """
     `c2c_<userId>`.
@@ -7567,6 +7773,21 @@ def c2c_conversation_id(user_id: str) -> str:
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
         _UniffiLib.uniffi_imcore_fn_func_c2c_conversation_id,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def clear_log_listener() -> None:
+    """
+    Removes the log listener; it is not called again once this returns
+    (except for a line being delivered at that very moment).
+"""
+    _uniffi_lowered_args = (
+    )
+    _uniffi_lift_return = lambda val: None
+    _uniffi_error_converter = None
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_imcore_fn_func_clear_log_listener,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -7605,6 +7826,21 @@ def conversation_id_to_nim(my_account_id: str,conversation_id: str) -> str:
     _uniffi_ffi_result = _uniffi_rust_call_with_error(
         _uniffi_error_converter,
         _UniffiLib.uniffi_imcore_fn_func_conversation_id_to_nim,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def flush_log() -> None:
+    """
+    Waits (at most 5 s) until every line logged before this call has been
+    delivered to the log listener.
+"""
+    _uniffi_lowered_args = (
+    )
+    _uniffi_lift_return = lambda val: None
+    _uniffi_error_converter = None
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_imcore_fn_func_flush_log,
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
@@ -7659,6 +7895,49 @@ def parse_conversation_type(conversation_id: str) -> ConversationType:
         *_uniffi_lowered_args,
     )
     return _uniffi_lift_return(_uniffi_ffi_result)
+def set_log_file(directory: typing.Optional[str],level: LogLevel) -> None:
+    """
+    Writes lines at `level` or more severe to `imcore.log` in `directory`
+    (created if missing; rotated at 4 MiB, three older files kept), or with
+    `None` stops writing a file.
+"""
+    
+    _UniffiFfiConverterOptionalString.check_lower(directory)
+
+    _UniffiFfiConverterTypeLogLevel.check_lower(level)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterOptionalString.lower(directory),
+        _UniffiFfiConverterTypeLogLevel.lower(level),
+    )
+    _uniffi_lift_return = lambda val: None
+    _uniffi_error_converter = _UniffiFfiConverterTypeImError
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_imcore_fn_func_set_log_file,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
+def set_log_listener(listener: LogListener,level: LogLevel) -> None:
+    """
+    Sets the process-wide log listener: every line at `level` or more severe
+    is delivered to it from then on. Replaces an earlier listener.
+"""
+    
+    _UniffiFfiConverterTypeLogListener.check_lower(listener)
+
+    _UniffiFfiConverterTypeLogLevel.check_lower(level)
+    _uniffi_lowered_args = (
+        _UniffiFfiConverterTypeLogListener.lower(listener),
+        _UniffiFfiConverterTypeLogLevel.lower(level),
+    )
+    _uniffi_lift_return = lambda val: None
+    _uniffi_error_converter = None
+    _uniffi_ffi_result = _uniffi_rust_call_with_error(
+        _uniffi_error_converter,
+        _UniffiLib.uniffi_imcore_fn_func_set_log_listener,
+        *_uniffi_lowered_args,
+    )
+    return _uniffi_lift_return(_uniffi_ffi_result)
 
 __all__ = [
     "InternalError",
@@ -7669,6 +7948,7 @@ __all__ = [
     "OutboundPayload",
     "GroupMemberOp",
     "ImError",
+    "LogLevel",
     "SyncPhase",
     "MessageInfo",
     "AckResult",
@@ -7692,11 +7972,15 @@ __all__ = [
     "ReceiveReport",
     "SendMessageParams",
     "c2c_conversation_id",
+    "clear_log_listener",
     "conversation_id_from_nim",
     "conversation_id_to_nim",
+    "flush_log",
     "group_conversation_id",
     "parse_conversation_target_id",
     "parse_conversation_type",
+    "set_log_file",
+    "set_log_listener",
     "ListenerHandle",
     "ListenerHandleProtocol",
     "ImClient",
@@ -7706,4 +7990,5 @@ __all__ = [
     "MessageListener",
     "ReceiptListener",
     "OutboundTransport",
+    "LogListener",
 ]

@@ -136,6 +136,7 @@ def test_excluded_from_unread_messages(client):
 def test_mute_leaves_the_total(client):
     rec = ConversationRecorder()
     handle = client.add_conversation_listener(rec)
+    assert client.get_total_unread_count() == 0  # starts the total listener
     seed(client)
     client.set_receive_message_option("c2c_bob", imcore.ReceiveOption.NOT_NOTIFY)
     conv = client.get_conversation("c2c_bob")

@@ -621,13 +621,25 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     /**
      * The server's answer to envelope `envelopeId`. Code 0 stamps a
      * message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
-     * non-zero code leaves a message `Failed` and undoes a reversible change
-     * (pin, marks, receive option, custom data, server extension, receipt)
-     * unless a newer change replaced it; the undo fires the usual events.
-     * The calls that queued the envelope returned after the local change.
-     * An unknown or already answered envelope is `InvalidParam`.
+     * non-zero code leaves a message `Failed`, puts a refused setting (pin,
+     * marks, receive option, custom data, server extension) back to the
+     * value the server last confirmed unless a later queued change replaces
+     * it, lets a refused receipt be sent again, and queues refused read
+     * positions and deletes again for the next resend (docs/TRANSPORT.md,
+     * "Several devices"); the undo fires the usual events. The calls that
+     * queued the envelope returned after the local change. An unknown or
+     * already answered envelope is `InvalidParam`. Same as
+     * `ackOutboundVersioned` without an update time.
      */
     func ackOutbound(envelopeId: UInt64, code: Int32, serverTime: UInt64, seq: UInt64) throws  -> AckResult
+    
+    /**
+     * `ackOutbound` with the server's update time (version) of the
+     * conversations an accepted settings change touched (0 = not given):
+     * a conversation snapshot older than it no longer replaces the
+     * accepted value.
+     */
+    func ackOutboundVersioned(envelopeId: UInt64, code: Int32, serverTime: UInt64, seq: UInt64, updateTime: UInt64) throws  -> AckResult
     
     /**
      * Registers a conversation-group listener (see `addConversationListener`).
@@ -818,7 +830,11 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     func getStickTopConversationList() throws  -> [Conversation]
     
     /**
-     * The total unread count over every unmuted conversation.
+     * The total unread count over every unmuted conversation. The first
+     * call of each login also starts `onTotalUnreadCountChanged`: the
+     * total listener stays silent until the total was read once per login
+     * (as TIM's, and the C face's), so an app reads the total, shows it,
+     * and then follows its changes.
      */
     func getTotalUnreadCount() throws  -> UInt64
     
@@ -1084,11 +1100,15 @@ public convenience init(config: ClientConfig)throws  {
     /**
      * The server's answer to envelope `envelopeId`. Code 0 stamps a
      * message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
-     * non-zero code leaves a message `Failed` and undoes a reversible change
-     * (pin, marks, receive option, custom data, server extension, receipt)
-     * unless a newer change replaced it; the undo fires the usual events.
-     * The calls that queued the envelope returned after the local change.
-     * An unknown or already answered envelope is `InvalidParam`.
+     * non-zero code leaves a message `Failed`, puts a refused setting (pin,
+     * marks, receive option, custom data, server extension) back to the
+     * value the server last confirmed unless a later queued change replaces
+     * it, lets a refused receipt be sent again, and queues refused read
+     * positions and deletes again for the next resend (docs/TRANSPORT.md,
+     * "Several devices"); the undo fires the usual events. The calls that
+     * queued the envelope returned after the local change. An unknown or
+     * already answered envelope is `InvalidParam`. Same as
+     * `ackOutboundVersioned` without an update time.
      */
 open func ackOutbound(envelopeId: UInt64, code: Int32, serverTime: UInt64, seq: UInt64)throws  -> AckResult  {
     return try  FfiConverterTypeAckResult_lift(try rustCallWithError(FfiConverterTypeImError_lift) {
@@ -1099,6 +1119,26 @@ open func ackOutbound(envelopeId: UInt64, code: Int32, serverTime: UInt64, seq: 
         FfiConverterInt32.lower(code),
         FfiConverterUInt64.lower(serverTime),
         FfiConverterUInt64.lower(seq),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `ackOutbound` with the server's update time (version) of the
+     * conversations an accepted settings change touched (0 = not given):
+     * a conversation snapshot older than it no longer replaces the
+     * accepted value.
+     */
+open func ackOutboundVersioned(envelopeId: UInt64, code: Int32, serverTime: UInt64, seq: UInt64, updateTime: UInt64)throws  -> AckResult  {
+    return try  FfiConverterTypeAckResult_lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_ack_outbound_versioned(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(envelopeId),
+        FfiConverterInt32.lower(code),
+        FfiConverterUInt64.lower(serverTime),
+        FfiConverterUInt64.lower(seq),
+        FfiConverterUInt64.lower(updateTime),uniffiCallStatus
     )
 })
 }
@@ -1566,7 +1606,11 @@ open func getStickTopConversationList()throws  -> [Conversation]  {
 }
     
     /**
-     * The total unread count over every unmuted conversation.
+     * The total unread count over every unmuted conversation. The first
+     * call of each login also starts `onTotalUnreadCountChanged`: the
+     * total listener stays silent until the total was read once per login
+     * (as TIM's, and the C face's), so an app reads the total, shows it,
+     * and then follows its changes.
      */
 open func getTotalUnreadCount()throws  -> UInt64  {
     return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
@@ -4140,9 +4184,9 @@ public struct OutboundEnvelope: Equatable, Hashable {
      */
     public var envelopeId: UInt64
     /**
-     * The kind, as in `json`: `message`, `receipts`, `read_positions`,
-     * `pin`, `marks`, `receive_opt`, `custom_data`, `server_extension`,
-     * `delete`, `group`.
+     * The kind, as in `json`: `message`, `receipt`, `read_position`,
+     * `pin`, `mark`, `receive_opt`, `custom_data`, `server_extension`,
+     * `delete`, `conversation_group`.
      */
     public var kind: String
     /**
@@ -4150,8 +4194,9 @@ public struct OutboundEnvelope: Equatable, Hashable {
      */
     public var payload: OutboundPayload
     /**
-     * The same envelope as JSON: `{"envelope_id":…,"kind":…,…}` (the core's
-     * serde shape), for transports that forward JSON as is.
+     * The same envelope as JSON: `{"envelope_id":…,"kind":…,…}`, exactly
+     * the shape docs/TRANSPORT.md documents and the C ABI hands over, for
+     * transports that forward JSON as is.
      */
     public var json: String
 
@@ -4162,16 +4207,17 @@ public struct OutboundEnvelope: Equatable, Hashable {
          * Unique, increasing id; the ack names it.
          */envelopeId: UInt64, 
         /**
-         * The kind, as in `json`: `message`, `receipts`, `read_positions`,
-         * `pin`, `marks`, `receive_opt`, `custom_data`, `server_extension`,
-         * `delete`, `group`.
+         * The kind, as in `json`: `message`, `receipt`, `read_position`,
+         * `pin`, `mark`, `receive_opt`, `custom_data`, `server_extension`,
+         * `delete`, `conversation_group`.
          */kind: String, 
         /**
          * The typed payload.
          */payload: OutboundPayload, 
         /**
-         * The same envelope as JSON: `{"envelope_id":…,"kind":…,…}` (the core's
-         * serde shape), for transports that forward JSON as is.
+         * The same envelope as JSON: `{"envelope_id":…,"kind":…,…}`, exactly
+         * the shape docs/TRANSPORT.md documents and the C ABI hands over, for
+         * transports that forward JSON as is.
          */json: String) {
         self.envelopeId = envelopeId
         self.kind = kind
@@ -4985,6 +5031,111 @@ public func FfiConverterTypeImError_lift(_ buf: RustBuffer) throws -> ImError {
 public func FfiConverterTypeImError_lower(_ value: ImError) -> RustBuffer {
     return FfiConverterTypeImError.lower(value)
 }
+
+
+/**
+ * The level of a log line (and the least severe level a sink wants).
+ */
+
+public enum LogLevel: Equatable, Hashable {
+    
+    /**
+     * An internal error or a failed store.
+     */
+    case error
+    /**
+     * A refused call (with its reason) or a refused envelope.
+     */
+    case warn
+    /**
+     * Read-position moves, acks, sync phases.
+     */
+    case info
+    /**
+     * Every received message's counting decision.
+     */
+    case debug
+    /**
+     * Everything.
+     */
+    case trace
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension LogLevel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLogLevel: FfiConverterRustBuffer {
+    typealias SwiftType = LogLevel
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogLevel {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .error
+        
+        case 2: return .warn
+        
+        case 3: return .info
+        
+        case 4: return .debug
+        
+        case 5: return .trace
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: LogLevel, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .error:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .warn:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .info:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .debug:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .trace:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogLevel_lift(_ buf: RustBuffer) throws -> LogLevel {
+    return try FfiConverterTypeLogLevel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogLevel_lower(_ value: LogLevel) -> RustBuffer {
+    return FfiConverterTypeLogLevel.lower(value)
+}
+
 
 
 /**
@@ -5897,6 +6048,7 @@ public protocol ConversationListener: AnyObject, Sendable {
     
     /**
      * The total unread count changed (muted conversations left out).
+     * Silent until `getTotalUnreadCount` was called once in this login.
      */
     func onTotalUnreadCountChanged(unreadCount: UInt64) 
     
@@ -6229,6 +6381,149 @@ public func FfiConverterCallbackInterfaceConversationListener_lift(_ handle: UIn
 #endif
 public func FfiConverterCallbackInterfaceConversationListener_lower(_ v: ConversationListener) -> UInt64 {
     return FfiConverterCallbackInterfaceConversationListener.lower(v)
+}
+
+
+
+
+/**
+ * Receives imcore's log lines (`2026-12-07T02:40:00.123Z W module: text`).
+ */
+public protocol LogListener: AnyObject, Sendable {
+    
+    /**
+     * One line at `level` or more severe than the level it was set with.
+     */
+    func onLog(level: LogLevel, line: String) 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceLogListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceLogListener = UniffiVTableCallbackInterfaceLogListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceLogListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface LogListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceLogListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface LogListener: handle missing in uniffiClone")
+            }
+        },
+        onLog: { (
+            uniffiHandle: UInt64,
+            level: RustBuffer,
+            line: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceLogListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onLog(
+                     level: try FfiConverterTypeLogLevel_lift(level),
+                     line: try FfiConverterString.lift(line)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceLogListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceLogListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitLogListener() {
+    uniffi_imcore_fn_init_callback_vtable_loglistener(UniffiCallbackInterfaceLogListener.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceLogListener {
+    fileprivate static let handleMap = UniffiHandleMap<LogListener>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceLogListener : FfiConverter {
+    typealias SwiftType = LogListener
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceLogListener_lift(_ handle: UInt64) throws -> LogListener {
+    return try FfiConverterCallbackInterfaceLogListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceLogListener_lower(_ v: LogListener) -> UInt64 {
+    return FfiConverterCallbackInterfaceLogListener.lower(v)
 }
 
 
@@ -7220,6 +7515,51 @@ public func parseConversationType(conversationId: String)throws  -> Conversation
     )
 })
 }
+/**
+ * Removes the log listener; it is not called again once this returns
+ * (except for a line being delivered at that very moment).
+ */
+public func clearLogListener()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_imcore_fn_func_clear_log_listener(uniffiCallStatus
+    )
+}
+}
+/**
+ * Waits (at most 5 s) until every line logged before this call has been
+ * delivered to the log listener.
+ */
+public func flushLog()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_imcore_fn_func_flush_log(uniffiCallStatus
+    )
+}
+}
+/**
+ * Writes lines at `level` or more severe to `imcore.log` in `directory`
+ * (created if missing; rotated at 4 MiB, three older files kept), or with
+ * `None` stops writing a file.
+ */
+public func setLogFile(directory: String?, level: LogLevel)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_func_set_log_file(
+        FfiConverterOptionString.lower(directory),
+        FfiConverterTypeLogLevel_lower(level),uniffiCallStatus
+    )
+}
+}
+/**
+ * Sets the process-wide log listener: every line at `level` or more severe
+ * is delivered to it from then on. Replaces an earlier listener.
+ */
+public func setLogListener(listener: LogListener, level: LogLevel)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_imcore_fn_func_set_log_listener(
+        FfiConverterCallbackInterfaceLogListener_lower(listener),
+        FfiConverterTypeLogLevel_lower(level),uniffiCallStatus
+    )
+}
+}
 
 private enum InitializationResult {
     case ok
@@ -7254,7 +7594,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_func_parse_conversation_type() != 27061) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_ack_outbound() != 45353) {
+    if (uniffi_imcore_checksum_func_clear_log_listener() != 43553) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_func_flush_log() != 4884) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_func_set_log_file() != 19062) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_func_set_log_listener() != 32285) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_ack_outbound() != 58010) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_ack_outbound_versioned() != 58798) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_add_conversation_group_listener() != 2186) {
@@ -7359,7 +7714,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list() != 9176) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_total_unread_count() != 47199) {
+    if (uniffi_imcore_checksum_method_imclient_get_total_unread_count() != 20834) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_get_unread_count_by_filter() != 28539) {
@@ -7491,7 +7846,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_changed() != 38282) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_total_unread_count_changed() != 37383) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_total_unread_count_changed() != 999) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_conversationlistener_on_unread_count_changed_by_filter() != 8553) {
@@ -7509,9 +7864,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_receiptlistener_on_receive_receipts() != 12511) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_imcore_checksum_method_loglistener_on_log() != 20163) {
+        return InitializationResult.apiChecksumMismatch
+    }
 
     uniffiCallbackInitConversationGroupListener()
     uniffiCallbackInitConversationListener()
+    uniffiCallbackInitLogListener()
     uniffiCallbackInitMessageListener()
     uniffiCallbackInitOutboundTransport()
     uniffiCallbackInitReceiptListener()

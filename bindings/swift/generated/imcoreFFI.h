@@ -362,6 +362,13 @@ typedef void (*UniffiCallbackInterfaceReceiptListenerMethod0)(uint64_t, RustBuff
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOG_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOG_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceLogListenerMethod0)(uint64_t, RustBuffer, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CONVERSATION_GROUP_LISTENER
 #define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CONVERSATION_GROUP_LISTENER
 typedef struct UniffiVTableCallbackInterfaceConversationGroupListener {
@@ -419,6 +426,15 @@ typedef struct UniffiVTableCallbackInterfaceReceiptListener {
 } UniffiVTableCallbackInterfaceReceiptListener;
 
 #endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOG_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOG_LISTENER
+typedef struct UniffiVTableCallbackInterfaceLogListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceLogListenerMethod0 _Nonnull onLog;
+} UniffiVTableCallbackInterfaceLogListener;
+
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_CLONE_IMCLIENT
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_CLONE_IMCLIENT
 uint64_t uniffi_imcore_fn_clone_imclient(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -437,6 +453,11 @@ uint64_t uniffi_imcore_fn_constructor_imclient_new(RustBuffer config, RustCallSt
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_ACK_OUTBOUND
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_ACK_OUTBOUND
 RustBuffer uniffi_imcore_fn_method_imclient_ack_outbound(uint64_t ptr, uint64_t envelope_id, int32_t code, uint64_t server_time, uint64_t seq, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_ACK_OUTBOUND_VERSIONED
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_ACK_OUTBOUND_VERSIONED
+RustBuffer uniffi_imcore_fn_method_imclient_ack_outbound_versioned(uint64_t ptr, uint64_t envelope_id, int32_t code, uint64_t server_time, uint64_t seq, uint64_t update_time, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_ADD_CONVERSATION_GROUP_LISTENER
@@ -804,6 +825,11 @@ void uniffi_imcore_fn_init_callback_vtable_outboundtransport(const UniffiVTableC
 void uniffi_imcore_fn_init_callback_vtable_receiptlistener(const UniffiVTableCallbackInterfaceReceiptListener* _Nonnull vtable
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_INIT_CALLBACK_VTABLE_LOGLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_INIT_CALLBACK_VTABLE_LOGLISTENER
+void uniffi_imcore_fn_init_callback_vtable_loglistener(const UniffiVTableCallbackInterfaceLogListener* _Nonnull vtable
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_C2C_CONVERSATION_ID
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_C2C_CONVERSATION_ID
 RustBuffer uniffi_imcore_fn_func_c2c_conversation_id(RustBuffer user_id, RustCallStatus *_Nonnull out_status
@@ -832,6 +858,28 @@ RustBuffer uniffi_imcore_fn_func_parse_conversation_target_id(RustBuffer convers
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_PARSE_CONVERSATION_TYPE
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_PARSE_CONVERSATION_TYPE
 RustBuffer uniffi_imcore_fn_func_parse_conversation_type(RustBuffer conversation_id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_CLEAR_LOG_LISTENER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_CLEAR_LOG_LISTENER
+void uniffi_imcore_fn_func_clear_log_listener(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_FLUSH_LOG
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_FLUSH_LOG
+void uniffi_imcore_fn_func_flush_log(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_SET_LOG_FILE
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_SET_LOG_FILE
+void uniffi_imcore_fn_func_set_log_file(RustBuffer directory, RustBuffer level, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_SET_LOG_LISTENER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_FUNC_SET_LOG_LISTENER
+void uniffi_imcore_fn_func_set_log_listener(uint64_t listener, RustBuffer level, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_FFI_IMCORE_RUSTBUFFER_ALLOC
@@ -1130,9 +1178,39 @@ uint16_t uniffi_imcore_checksum_func_parse_conversation_type(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_CLEAR_LOG_LISTENER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_CLEAR_LOG_LISTENER
+uint16_t uniffi_imcore_checksum_func_clear_log_listener(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_FLUSH_LOG
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_FLUSH_LOG
+uint16_t uniffi_imcore_checksum_func_flush_log(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_SET_LOG_FILE
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_SET_LOG_FILE
+uint16_t uniffi_imcore_checksum_func_set_log_file(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_SET_LOG_LISTENER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_FUNC_SET_LOG_LISTENER
+uint16_t uniffi_imcore_checksum_func_set_log_listener(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_ACK_OUTBOUND
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_ACK_OUTBOUND
 uint16_t uniffi_imcore_checksum_method_imclient_ack_outbound(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_ACK_OUTBOUND_VERSIONED
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_ACK_OUTBOUND_VERSIONED
+uint16_t uniffi_imcore_checksum_method_imclient_ack_outbound_versioned(void
     
 );
 #endif
@@ -1637,6 +1715,12 @@ uint16_t uniffi_imcore_checksum_method_outboundtransport_send(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_RECEIPTLISTENER_ON_RECEIVE_RECEIPTS
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_RECEIPTLISTENER_ON_RECEIVE_RECEIPTS
 uint16_t uniffi_imcore_checksum_method_receiptlistener_on_receive_receipts(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_LOGLISTENER_ON_LOG
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_LOGLISTENER_ON_LOG
+uint16_t uniffi_imcore_checksum_method_loglistener_on_log(void
     
 );
 #endif

@@ -276,6 +276,7 @@ let tests: [(String, () throws -> Void)] = [
         let rec = ConversationRecorder()
         let handle = c.addConversationListener(listener: rec)
         defer { handle.close() }
+        try eq(try c.getTotalUnreadCount(), 0) // starts the total listener
         try seed(c)
         try c.setReceiveMessageOption(conversationId: "c2c_bob", option: .notNotify)
         let conv = try c.getConversation(conversationId: "c2c_bob")

@@ -113,6 +113,11 @@ impl Engine {
             )),
             e => e,
         })?;
+        log::info!(
+            "opened the store of {user_id}: {} conversations, total unread {}",
+            engine.convs.iter().filter(|c| c.visible).count(),
+            engine.total_unread()
+        );
         Ok(engine)
     }
 

@@ -744,6 +744,7 @@ impl Engine {
             },
             None => None,
         };
+        let undone = undo.is_some();
         self.commit(|w| {
             w.tx.prepare_cached("DELETE FROM outbox WHERE id = ?1")?
                 .execute([envelope_id as i64])?;
@@ -759,6 +760,7 @@ impl Engine {
             }
             Ok(())
         })?;
+        log_ack(envelope_id, &envelope.item, code, server_time, seq, undone);
         let message = match sent {
             Some(id) => self.message_by_id(&id)?,
             None => None,
@@ -768,6 +770,46 @@ impl Engine {
             code,
             message,
         })
+    }
+}
+
+/// The log line of an answered envelope: its id and kind, never its content
+/// (a message body stays out of the log).
+fn log_ack(envelope_id: u64, item: &Outbound, code: i32, server_time: u64, seq: u64, undone: bool) {
+    let level = if code == 0 {
+        log::Level::Info
+    } else {
+        log::Level::Warn
+    };
+    if !log::log_enabled!(level) {
+        return;
+    }
+    // The envelope kinds of docs/TRANSPORT.md.
+    let kind = match item {
+        Outbound::Message { .. } => "message",
+        Outbound::Receipts { .. } => "receipt",
+        Outbound::ReadPositions { .. } => "read_position",
+        Outbound::Pin { .. } => "pin",
+        Outbound::Marks { .. } => "mark",
+        Outbound::ReceiveOpt { .. } => "receive_opt",
+        Outbound::CustomData { .. } => "custom_data",
+        Outbound::ServerExtension { .. } => "server_extension",
+        Outbound::Delete { .. } => "delete",
+        Outbound::Group { .. } => "conversation_group",
+    };
+    if code == 0 {
+        log::info!(
+            "ack of envelope {envelope_id} ({kind}): accepted, server time {server_time}, seq {seq}"
+        );
+    } else {
+        log::warn!(
+            "ack of envelope {envelope_id} ({kind}): refused by the server with code {code}; {}",
+            match (undone, item) {
+                (true, _) => "its change was undone",
+                (false, Outbound::Message { .. }) => "the message is marked failed (status 3)",
+                (false, _) => "nothing undone (read positions, deletes and group changes stay)",
+            }
+        );
     }
 }
 

@@ -65,14 +65,53 @@ pub(crate) fn check_position(
     Ok(())
 }
 
+/// Who moved a read position; named in the log line of every move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ReadSource {
+    /// This device (clean, mark read, clear by ids / types / group).
+    Local,
+    /// Another of my devices, reported by the host.
+    OtherDevice,
+    /// A conversation snapshot of the server's sync.
+    Sync,
+}
+
+impl std::fmt::Display for ReadSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ReadSource::Local => "local",
+            ReadSource::OtherDevice => "other device",
+            ReadSource::Sync => "sync",
+        })
+    }
+}
+
 /// Moves conversation `idx`'s read position forward to `pos` (never back)
 /// and re-derives its unread count and @-info. Returns whether it moved.
-pub(crate) fn move_read_pos(w: &mut Work<'_>, idx: u32, pos: i64) -> Result<bool> {
-    if pos <= w.get(idx).read_pos {
+/// Every move (and every refusal to move back) is logged with its source.
+pub(crate) fn move_read_pos(
+    w: &mut Work<'_>,
+    idx: u32,
+    pos: i64,
+    source: ReadSource,
+) -> Result<bool> {
+    let (old, before) = (w.get(idx).read_pos, w.get(idx).unread);
+    if pos <= old {
+        log::debug!(
+            "read position of {} stays (from {source}: not after the current one)",
+            w.get(idx).key
+        );
         return Ok(false);
     }
     w.get_mut(idx).read_pos = pos;
     recount(w, idx)?;
+    let st = w.get(idx);
+    log::info!(
+        "read position of {} moved from {source} to {}: unread {before} -> {}",
+        st.key,
+        st.read_mark(),
+        st.unread
+    );
     Ok(true)
 }
 

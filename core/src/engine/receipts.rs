@@ -159,9 +159,8 @@ impl Engine {
     /// read state changed. A receipt applies only to my messages in the
     /// conversation it names, from that conversation's peer (C2C) or from a
     /// member of that group's roster; anything else — another
-    /// conversation's message, a stranger, an unknown conversation, a
-    /// duplicate — changes nothing and fires nothing. Returns how many
-    /// applied.
+    /// conversation's message, a stranger, a duplicate — changes nothing and
+    /// fires nothing. Returns how many applied.
     pub fn apply_receipts(&mut self, receipts: Vec<InboundReceipt>) -> Result<usize> {
         for r in &receipts {
             r.validate()?;
@@ -180,12 +179,11 @@ impl Engine {
                 if r.conv.conv_type == ConvType::C2c && r.reader != r.conv.peer {
                     continue;
                 }
-                // A receipt is for one of my messages, so its conversation
-                // exists; one naming an unknown conversation is dropped
-                // rather than making a hidden conversation for it.
-                let Some(idx) = w.lookup(&r.conv) else {
-                    continue;
-                };
+                // A receipt may come before my message (sent from another of
+                // my devices, relayed later): its conversation is made,
+                // hidden until a message shows it, so every arrival order
+                // ends the same.
+                let idx = w.conv_for(&r.conv)?;
                 let st = w.get(idx);
                 if r.msg_id.is_empty() {
                     if r.timestamp > st.peer_read_time {

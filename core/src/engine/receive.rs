@@ -88,6 +88,11 @@ impl Engine {
                 }
                 let hash = msg_hash(&m.msg_id);
                 if w.find_message(&m.msg_id)?.is_some() {
+                    log::debug!(
+                        "receive {} in {}: a duplicate, not counted",
+                        m.msg_id,
+                        m.conv
+                    );
                     report.duplicates += 1;
                     continue;
                 }
@@ -134,6 +139,7 @@ impl Engine {
                     msg_id: &m.msg_id,
                 };
                 let is_read = msg.apply(tx, w.get_mut(idx), counts)?;
+                log_received(&m, fl, counts, is_read, w.get(idx).unread);
                 w.changes.new_messages.push(stored(m, fl, is_read));
             }
             Ok(report)
@@ -432,6 +438,31 @@ fn deleted_upto(conn: &Connection, conv: i64) -> Result<(i64, bool)> {
         .prepare_cached("SELECT deleted_upto, deleted_clear FROM conversation WHERE id = ?1")?
         .query_row([conv], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok((upto, clear))
+}
+
+/// The debug line of one stored message: why it counts or not, and the
+/// conversation's count after it (the id, never the body).
+fn log_received(m: &IncomingMessage, fl: i64, counts: bool, is_read: bool, unread: u64) {
+    if !log::log_enabled!(log::Level::Debug) {
+        return;
+    }
+    let why = if fl & flags::FROM_SELF != 0 {
+        "not counted: from me"
+    } else if fl & flags::EXCLUDED_UNREAD != 0 {
+        "not counted: excluded from unread"
+    } else if !counts {
+        "not counted: this conversation type counts no unread"
+    } else if is_read {
+        "not counted: at or before the read position"
+    } else {
+        "counted"
+    };
+    log::debug!(
+        "receive {} in {} from {}: {why}; unread now {unread}",
+        m.msg_id,
+        m.conv,
+        m.sender
+    );
 }
 
 fn stored(m: IncomingMessage, fl: i64, is_read: bool) -> StoredMessage {

@@ -3,7 +3,7 @@
 //! positions by maximum, every other field as one snapshot chosen by the
 //! server's update time (ties broken by a digest of the snapshot).
 
-use super::readpos::{check_position, move_read_pos, PositionKeys};
+use super::readpos::{check_position, move_read_pos, PositionKeys, ReadSource};
 
 /// The snapshot's read-position keys (TIM's ConvInfo).
 const SNAPSHOT_POSITION_KEYS: PositionKeys = PositionKeys {
@@ -132,6 +132,7 @@ impl ConversationSync {
 impl Engine {
     /// Records a sync lifecycle event (started / finished / failed).
     pub fn sync_phase(&mut self, phase: SyncPhase) {
+        log::info!("sync {phase:?}");
         self.pending.push_back(Changes {
             sync: Some(phase),
             ..Default::default()
@@ -143,6 +144,7 @@ impl Engine {
     /// other fields take the state with the greatest (update time, digest),
     /// so any arrival order (and repeats) end in the same state.
     pub fn merge_conversations(&mut self, states: Vec<ConversationSync>) -> Result<()> {
+        log::debug!("sync: {} conversation snapshots", states.len());
         for s in &states {
             s.validate(&self.config)?;
         }
@@ -152,7 +154,9 @@ impl Engine {
                 let key = s.key.clone().expect("checked above");
                 let idx = w.conv_for(&key)?;
                 let limit = w.get(idx).read_limit(s.read_timestamp, s.read_sequence);
-                if (s.read_timestamp > 0 || s.read_sequence > 0) && move_read_pos(w, idx, limit)? {
+                if (s.read_timestamp > 0 || s.read_sequence > 0)
+                    && move_read_pos(w, idx, limit, ReadSource::Sync)?
+                {
                     let mark = w.get(idx).read_mark();
                     w.changes.read_time_updated.push((key.clone(), mark));
                 }

@@ -1,7 +1,7 @@
 //! Cleaning unread, receive options and read positions from other devices.
 
 use super::outbox::{Outbound, ReadPosition};
-use super::readpos::{check_position, move_read_pos, READ_POSITION_KEYS};
+use super::readpos::{check_position, move_read_pos, ReadSource, READ_POSITION_KEYS};
 use super::work::Work;
 use super::Engine;
 use crate::conversation::OperationFailure;
@@ -66,7 +66,9 @@ impl Engine {
                 let idx = self.visible_idx(key)?;
                 self.commit(|w| {
                     let limit = w.get(idx).local_read_limit(timestamp, sequence);
-                    announce_read(w, vec![idx], |w, i| move_read_pos(w, i, limit))
+                    announce_read(w, vec![idx], |w, i| {
+                        move_read_pos(w, i, limit, ReadSource::Local)
+                    })
                 })
             }
             CleanTarget::AllC2c => self.clean_types(&[ConvType::C2c]),
@@ -144,7 +146,7 @@ impl Engine {
         self.commit(|w| {
             let idx = w.conv_for(key)?;
             let limit = w.get(idx).read_limit(timestamp, sequence);
-            if move_read_pos(w, idx, limit)? {
+            if move_read_pos(w, idx, limit, ReadSource::OtherDevice)? {
                 let mark = w.get(idx).read_mark();
                 w.changes.read_time_updated.push((key.clone(), mark));
             }
@@ -196,6 +198,25 @@ impl Engine {
             // what is read already.
             return self.commit(|_| Ok(()));
         }
+        log::info!(
+            "read positions moved from local: every conversation of {types:?} read up to its \
+             newest message ({} conversations, total unread {} -> 0 of them)",
+            targets.len(),
+            targets
+                .iter()
+                .map(|&i| self.convs[i as usize].unread)
+                .sum::<u64>()
+        );
+        if log::log_enabled!(log::Level::Debug) {
+            for &i in &targets {
+                let st = &self.convs[i as usize];
+                log::debug!(
+                    "read position of {} moved from local to its newest message: unread {} -> 0",
+                    st.key,
+                    st.unread
+                );
+            }
+        }
         self.commit(|w| {
             let positions = if w.outbox {
                 targets
@@ -238,7 +259,7 @@ impl Engine {
 /// read position moved.
 pub(crate) fn read_all(w: &mut Work<'_>, idx: u32) -> Result<bool> {
     let limit = w.get(idx).newest_limit();
-    move_read_pos(w, idx, limit)
+    move_read_pos(w, idx, limit, ReadSource::Local)
 }
 
 /// Moves the read positions of `targets` with `mv` on this device and queues

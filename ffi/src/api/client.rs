@@ -23,19 +23,26 @@ use std::time::Duration;
 struct State {
     engine: Option<Engine>,
     dispatcher: Option<Dispatcher>,
+    /// `onTotalUnreadCountChanged` fires only after the first
+    /// `getTotalUnreadCount` of this login, as the C face's total listener
+    /// (TIM's rule); false again after login / logout.
+    total_listening: bool,
 }
 
 impl State {
     fn engine(&mut self) -> ApiResult<&mut Engine> {
         if self.dispatcher.is_none() {
-            return Err(ImError::NotLoggedIn("the client is closed".into()));
+            return Err(ImError::not_logged_in("the client is closed"));
         }
         self.engine
             .as_mut()
-            .ok_or_else(|| ImError::NotLoggedIn("no user is logged in; call login first".into()))
+            .ok_or_else(|| ImError::not_logged_in("no user is logged in; call login first"))
     }
 
-    fn send(&self, events: Vec<Event>) {
+    fn send(&self, mut events: Vec<Event>) {
+        if !self.total_listening {
+            events.retain(|e| !matches!(e, Event::TotalUnread(_)));
+        }
         if let Some(d) = &self.dispatcher {
             d.send(events);
         }
@@ -136,6 +143,7 @@ impl ImClient {
             state: Mutex::new(State {
                 engine: None,
                 dispatcher: Some(dispatcher),
+                total_listening: false,
             }),
             registry,
         }))
@@ -150,7 +158,7 @@ impl ImClient {
     pub fn login(&self, user_id: String) -> ApiResult<()> {
         let mut st = self.lock();
         if st.dispatcher.is_none() {
-            return Err(ImError::NotLoggedIn("the client is closed".into()));
+            return Err(ImError::not_logged_in("the client is closed"));
         }
         if let Some(e) = &st.engine {
             if e.user_id() == user_id {
@@ -170,6 +178,7 @@ impl ImClient {
         let has_transport = self.registry.transport().is_some();
         engine.set_outbox_enabled(has_transport);
         st.engine = Some(engine);
+        st.total_listening = false;
         if has_transport {
             Self::redeliver(&mut st)?;
         }
@@ -179,7 +188,9 @@ impl ImClient {
     /// Closes the store. Filter subscriptions end; listeners and the
     /// transport stay registered. A no-op when nobody is logged in.
     pub fn logout(&self) -> ApiResult<()> {
-        self.lock().engine = None;
+        let mut st = self.lock();
+        st.engine = None;
+        st.total_listening = false;
         Ok(())
     }
 
@@ -522,9 +533,16 @@ impl ImClient {
 
     // --------------------------------------------------------------- unread
 
-    /// The total unread count over every unmuted conversation.
+    /// The total unread count over every unmuted conversation. The first
+    /// call of each login also starts `onTotalUnreadCountChanged`: the
+    /// total listener stays silent until the total was read once per login
+    /// (as TIM's, and the C face's), so an app reads the total, shows it,
+    /// and then follows its changes.
     pub fn get_total_unread_count(&self) -> ApiResult<u64> {
-        self.op(|e| Ok(e.total_unread()))
+        let mut st = self.lock();
+        let n = st.engine()?.total_unread();
+        st.total_listening = true;
+        Ok(n)
     }
 
     /// The sum of the unread counts of the given conversations (unknown

@@ -8,7 +8,6 @@ use super::types::{
     OutboundEnvelope,
 };
 use crossbeam_channel::{Receiver, Sender};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 use std::thread::{JoinHandle, ThreadId};
 
@@ -107,11 +106,10 @@ fn run(rx: &Receiver<Job>, registry: &Registry) {
     }
 }
 
-/// Calls `f`, containing a panic (a foreign exception surfaces as one).
+/// Calls `f`, containing a panic (a foreign exception surfaces as one),
+/// reported once per method (`listener_errors`).
 fn guarded(what: &str, f: impl FnOnce()) {
-    if catch_unwind(AssertUnwindSafe(f)).is_err() {
-        eprintln!("imcore: a listener threw in {what}; continuing");
-    }
+    super::listener_errors::call(what, f);
 }
 
 fn deliver(r: &Registry, e: Event) {

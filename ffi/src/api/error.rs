@@ -68,7 +68,15 @@ impl ImError {
     }
 
     pub(crate) fn invalid(msg: impl Into<String>) -> Self {
-        ImError::InvalidParam(msg.into())
+        let msg = msg.into();
+        crate::logging::refused(6017, &msg);
+        ImError::InvalidParam(msg)
+    }
+
+    /// `NotLoggedIn`, logged as a refusal.
+    pub(crate) fn not_logged_in(msg: &str) -> Self {
+        crate::logging::refused(6014, &msg);
+        ImError::NotLoggedIn(msg.to_owned())
     }
 }
 
@@ -76,6 +84,7 @@ impl From<imcore::Error> for ImError {
     fn from(e: imcore::Error) -> Self {
         use imcore::Error as E;
         let msg = e.to_string();
+        crate::logging::refused(e.code(), &msg);
         match e {
             E::InvalidParam(_) => ImError::InvalidParam(msg),
             E::ConversationNotFound(_) => ImError::ConversationNotFound(msg),

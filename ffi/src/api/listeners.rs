@@ -28,6 +28,7 @@ pub trait ConversationListener: Send + Sync {
     /// Conversations changed (unread, last message, pin, marks, …).
     fn on_conversation_changed(&self, conversations: Vec<Conversation>);
     /// The total unread count changed (muted conversations left out).
+    /// Silent until `getTotalUnreadCount` was called once in this login.
     fn on_total_unread_count_changed(&self, unread_count: u64);
     /// A subscribed filter's total changed; `filter` is as subscribed.
     fn on_unread_count_changed_by_filter(&self, filter: ConversationFilter, unread_count: u64);

@@ -19,13 +19,16 @@
 //!   client's own dispatcher thread, in operation order, never while a lock
 //!   is held; a call returns before its events are delivered
 //!   (`flushEvents` waits for them).
+//! - Logs: [`set_log_listener`] and [`set_log_file`] (process-wide).
 //! - No `async` exports: every call is synchronous.
 
 mod client;
 mod dispatcher;
 mod error;
 mod ids;
+mod listener_errors;
 mod listeners;
+mod log_listener;
 mod types;
 
 pub use client::ImClient;
@@ -35,7 +38,12 @@ pub use listeners::{
     ConversationGroupListener, ConversationListener, ListenerHandle, MessageListener,
     OutboundTransport, ReceiptListener,
 };
+pub use log_listener::{
+    clear_log_listener, flush_log, set_log_file, set_log_listener, LogLevel, LogListener,
+};
 pub use types::*;
 
+#[cfg(test)]
+mod log_tests;
 #[cfg(test)]
 mod tests;

@@ -119,6 +119,8 @@ fn events_arrive_in_order_on_the_dispatcher_thread() {
     let c = client(&dir, "me");
     let rec = Arc::new(Rec::default());
     let _h = c.add_conversation_listener(Box::new(RecListener(rec.clone())));
+    // The total listener starts with the first read of the total.
+    assert_eq!(c.get_total_unread_count(), Ok(0));
     c.receive_sync_phase(SyncPhase::Started, String::new())
         .unwrap();
     c.receive_messages(vec![msg("m1", "c2c_bob", "bob", 100, 0)])
@@ -432,11 +434,41 @@ fn conversation_group_events() {
 }
 
 #[test]
+fn the_total_listener_is_silent_until_the_total_was_read_once_per_login() {
+    let dir = tempdir();
+    let c = client(&dir, "me");
+    let rec = Arc::new(Rec::default());
+    let _h = c.add_conversation_listener(Box::new(RecListener(rec.clone())));
+    c.receive_messages(vec![msg("s1", "c2c_bob", "bob", 100, 0)])
+        .unwrap();
+    assert!(c.flush_events(5000));
+    assert!(!log(&rec).iter().any(|l| l.starts_with("total")));
+    assert_eq!(c.get_total_unread_count(), Ok(1));
+    c.receive_messages(vec![msg("s2", "c2c_bob", "bob", 101, 0)])
+        .unwrap();
+    assert!(c.flush_events(5000));
+    assert_eq!(
+        log(&rec).iter().filter(|l| l.starts_with("total")).count(),
+        1
+    );
+    assert!(log(&rec).contains(&"total 2".to_string()));
+    // A new login starts silent again.
+    c.logout().unwrap();
+    c.login("me".into()).unwrap();
+    c.receive_messages(vec![msg("s3", "c2c_bob", "bob", 102, 0)])
+        .unwrap();
+    assert!(c.flush_events(5000));
+    assert!(!log(&rec).contains(&"total 3".to_string()));
+    assert_eq!(c.get_total_unread_count(), Ok(3));
+}
+
+#[test]
 fn dropping_the_client_stops_its_dispatcher() {
     let dir = tempdir();
     let c = client(&dir, "me");
     let rec = Arc::new(Rec::default());
     let h = c.add_conversation_listener(Box::new(RecListener(rec.clone())));
+    assert_eq!(c.get_total_unread_count(), Ok(0));
     c.receive_messages(vec![msg("m1", "c2c_bob", "bob", 100, 0)])
         .unwrap();
     // Queued events are still delivered, then the thread is joined.

@@ -45,6 +45,13 @@ unsafe extern "C" fn log_line(level: i32, line: *const c_char, _ud: *const c_voi
 fn main() {
     // SAFETY: a valid callback.
     unsafe { TIMSetLogCallback(Some(log_line), std::ptr::null()) };
+    // Refusals and errors only: info would log every ack of the run.
+    let level = cs(r#"{"set_config_callback_log_level":5}"#);
+    // SAFETY: a valid C string; no callback.
+    assert_eq!(
+        unsafe { TIMSetConfig(level.as_ptr(), None, std::ptr::null()) },
+        TIM_SUCC
+    );
     let args: Vec<String> = std::env::args().collect();
     let dir = std::path::PathBuf::from(&args[1]);
     let user = &args[2];

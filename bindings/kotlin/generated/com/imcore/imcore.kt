@@ -701,6 +701,9 @@ internal interface UniffiCallbackInterfaceOutboundTransportMethod0 : com.sun.jna
 internal interface UniffiCallbackInterfaceReceiptListenerMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`receipts`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
+internal interface UniffiCallbackInterfaceLogListenerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`level`: RustBuffer.ByValue,`line`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
 @Structure.FieldOrder("uniffiFree", "uniffiClone", "onConversationGroupCreated", "onConversationGroupDeleted", "onConversationGroupChanged", "onConversationsAddedToGroup", "onConversationsRemovedFromGroup")
 internal open class UniffiVTableCallbackInterfaceConversationGroupListener(
     @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
@@ -832,6 +835,25 @@ internal open class UniffiVTableCallbackInterfaceReceiptListener(
     }
 
 }
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onLog")
+internal open class UniffiVTableCallbackInterfaceLogListener(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onLog`: UniffiCallbackInterfaceLogListenerMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onLog`: UniffiCallbackInterfaceLogListenerMethod0? = null,
+    ): UniffiVTableCallbackInterfaceLogListener(`uniffiFree`,`uniffiClone`,`onLog`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceLogListener) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onLog` = other.`onLog`
+    }
+
+}
 
 // A JNA Library to expose the extern-C FFI definitions.
 // This is an implementation detail which will be called internally by the public API.
@@ -868,7 +890,17 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_imcore_checksum_func_parse_conversation_type(
     ): Int
+    external fun uniffi_imcore_checksum_func_clear_log_listener(
+    ): Int
+    external fun uniffi_imcore_checksum_func_flush_log(
+    ): Int
+    external fun uniffi_imcore_checksum_func_set_log_file(
+    ): Int
+    external fun uniffi_imcore_checksum_func_set_log_listener(
+    ): Int
     external fun uniffi_imcore_checksum_method_imclient_ack_outbound(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_ack_outbound_versioned(
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_add_conversation_group_listener(
     ): Int
@@ -1038,6 +1070,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_imcore_checksum_method_receiptlistener_on_receive_receipts(
     ): Int
+    external fun uniffi_imcore_checksum_method_loglistener_on_log(
+    ): Int
     external fun ffi_imcore_uniffi_contract_version(
     ): Int
 
@@ -1056,6 +1090,7 @@ internal object UniffiLib {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "imcore"))
         uniffiCallbackInterfaceConversationGroupListener.register(this)
         uniffiCallbackInterfaceConversationListener.register(this)
+        uniffiCallbackInterfaceLogListener.register(this)
         uniffiCallbackInterfaceMessageListener.register(this)
         uniffiCallbackInterfaceOutboundTransport.register(this)
         uniffiCallbackInterfaceReceiptListener.register(this)
@@ -1070,6 +1105,8 @@ internal object UniffiLib {
     external fun uniffi_imcore_fn_constructor_imclient_new(`config`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_imcore_fn_method_imclient_ack_outbound(`ptr`: Long,`envelopeId`: Long,`code`: Int,`serverTime`: Long,`seq`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_ack_outbound_versioned(`ptr`: Long,`envelopeId`: Long,`code`: Int,`serverTime`: Long,`seq`: Long,`updateTime`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_method_imclient_add_conversation_group_listener(`ptr`: Long,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1217,6 +1254,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_imcore_fn_init_callback_vtable_receiptlistener(`vtable`: UniffiVTableCallbackInterfaceReceiptListener,
     ): Unit
+    external fun uniffi_imcore_fn_init_callback_vtable_loglistener(`vtable`: UniffiVTableCallbackInterfaceLogListener,
+    ): Unit
     external fun uniffi_imcore_fn_func_c2c_conversation_id(`userId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_func_conversation_id_from_nim(`nimConversationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1229,6 +1268,14 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_func_parse_conversation_type(`conversationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_func_clear_log_listener(uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_func_flush_log(uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_func_set_log_file(`directory`: RustBuffer.ByValue,`level`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_func_set_log_listener(`listener`: Long,`level`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun ffi_imcore_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_imcore_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1821,13 +1868,25 @@ public interface ImClientInterface {
     /**
      * The server's answer to envelope `envelopeId`. Code 0 stamps a
      * message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
-     * non-zero code leaves a message `Failed` and undoes a reversible change
-     * (pin, marks, receive option, custom data, server extension, receipt)
-     * unless a newer change replaced it; the undo fires the usual events.
-     * The calls that queued the envelope returned after the local change.
-     * An unknown or already answered envelope is `InvalidParam`.
+     * non-zero code leaves a message `Failed`, puts a refused setting (pin,
+     * marks, receive option, custom data, server extension) back to the
+     * value the server last confirmed unless a later queued change replaces
+     * it, lets a refused receipt be sent again, and queues refused read
+     * positions and deletes again for the next resend (docs/TRANSPORT.md,
+     * "Several devices"); the undo fires the usual events. The calls that
+     * queued the envelope returned after the local change. An unknown or
+     * already answered envelope is `InvalidParam`. Same as
+     * `ackOutboundVersioned` without an update time.
      */
     fun `ackOutbound`(`envelopeId`: kotlin.ULong, `code`: kotlin.Int, `serverTime`: kotlin.ULong, `seq`: kotlin.ULong): AckResult
+    
+    /**
+     * `ackOutbound` with the server's update time (version) of the
+     * conversations an accepted settings change touched (0 = not given):
+     * a conversation snapshot older than it no longer replaces the
+     * accepted value.
+     */
+    fun `ackOutboundVersioned`(`envelopeId`: kotlin.ULong, `code`: kotlin.Int, `serverTime`: kotlin.ULong, `seq`: kotlin.ULong, `updateTime`: kotlin.ULong): AckResult
     
     /**
      * Registers a conversation-group listener (see `addConversationListener`).
@@ -2018,7 +2077,11 @@ public interface ImClientInterface {
     fun `getStickTopConversationList`(): List<Conversation>
     
     /**
-     * The total unread count over every unmuted conversation.
+     * The total unread count over every unmuted conversation. The first
+     * call of each login also starts `onTotalUnreadCountChanged`: the
+     * total listener stays silent until the total was read once per login
+     * (as TIM's, and the C face's), so an app reads the total, shows it,
+     * and then follows its changes.
      */
     fun `getTotalUnreadCount`(): kotlin.ULong
     
@@ -2335,11 +2398,15 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
     /**
      * The server's answer to envelope `envelopeId`. Code 0 stamps a
      * message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
-     * non-zero code leaves a message `Failed` and undoes a reversible change
-     * (pin, marks, receive option, custom data, server extension, receipt)
-     * unless a newer change replaced it; the undo fires the usual events.
-     * The calls that queued the envelope returned after the local change.
-     * An unknown or already answered envelope is `InvalidParam`.
+     * non-zero code leaves a message `Failed`, puts a refused setting (pin,
+     * marks, receive option, custom data, server extension) back to the
+     * value the server last confirmed unless a later queued change replaces
+     * it, lets a refused receipt be sent again, and queues refused read
+     * positions and deletes again for the next resend (docs/TRANSPORT.md,
+     * "Several devices"); the undo fires the usual events. The calls that
+     * queued the envelope returned after the local change. An unknown or
+     * already answered envelope is `InvalidParam`. Same as
+     * `ackOutboundVersioned` without an update time.
      */
     @Throws(ImException::class)override fun `ackOutbound`(`envelopeId`: kotlin.ULong, `code`: kotlin.Int, `serverTime`: kotlin.ULong, `seq`: kotlin.ULong): AckResult {
             return FfiConverterTypeAckResult.lift(
@@ -2352,6 +2419,31 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
         FfiConverterInt.lower(`code`),
         FfiConverterULong.lower(`serverTime`),
         FfiConverterULong.lower(`seq`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `ackOutbound` with the server's update time (version) of the
+     * conversations an accepted settings change touched (0 = not given):
+     * a conversation snapshot older than it no longer replaces the
+     * accepted value.
+     */
+    @Throws(ImException::class)override fun `ackOutboundVersioned`(`envelopeId`: kotlin.ULong, `code`: kotlin.Int, `serverTime`: kotlin.ULong, `seq`: kotlin.ULong, `updateTime`: kotlin.ULong): AckResult {
+            return FfiConverterTypeAckResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_ack_outbound_versioned(
+        it,
+        
+        FfiConverterULong.lower(`envelopeId`),
+        FfiConverterInt.lower(`code`),
+        FfiConverterULong.lower(`serverTime`),
+        FfiConverterULong.lower(`seq`),
+        FfiConverterULong.lower(`updateTime`),_status)
 }
     }
     )
@@ -2984,7 +3076,11 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
-     * The total unread count over every unmuted conversation.
+     * The total unread count over every unmuted conversation. The first
+     * call of each login also starts `onTotalUnreadCountChanged`: the
+     * total listener stays silent until the total was read once per login
+     * (as TIM's, and the C face's), so an app reads the total, shows it,
+     * and then follows its changes.
      */
     @Throws(ImException::class)override fun `getTotalUnreadCount`(): kotlin.ULong {
             return FfiConverterULong.lift(
@@ -5313,9 +5409,9 @@ data class OutboundEnvelope (
     var `envelopeId`: kotlin.ULong
     , 
     /**
-     * The kind, as in `json`: `message`, `receipts`, `read_positions`,
-     * `pin`, `marks`, `receive_opt`, `custom_data`, `server_extension`,
-     * `delete`, `group`.
+     * The kind, as in `json`: `message`, `receipt`, `read_position`,
+     * `pin`, `mark`, `receive_opt`, `custom_data`, `server_extension`,
+     * `delete`, `conversation_group`.
      */
     var `kind`: kotlin.String
     , 
@@ -5325,8 +5421,9 @@ data class OutboundEnvelope (
     var `payload`: OutboundPayload
     , 
     /**
-     * The same envelope as JSON: `{"envelope_id":…,"kind":…,…}` (the core's
-     * serde shape), for transports that forward JSON as is.
+     * The same envelope as JSON: `{"envelope_id":…,"kind":…,…}`, exactly
+     * the shape docs/TRANSPORT.md documents and the C ABI hands over, for
+     * transports that forward JSON as is.
      */
     var `json`: kotlin.String
     
@@ -5877,6 +5974,61 @@ public object FfiConverterTypeImError : FfiConverterRustBuffer<ImException> {
     }
 
 }
+
+
+
+/**
+ * The level of a log line (and the least severe level a sink wants).
+ */
+
+enum class LogLevel {
+    
+    /**
+     * An internal error or a failed store.
+     */
+    ERROR,
+    /**
+     * A refused call (with its reason) or a refused envelope.
+     */
+    WARN,
+    /**
+     * Read-position moves, acks, sync phases.
+     */
+    INFO,
+    /**
+     * Every received message's counting decision.
+     */
+    DEBUG,
+    /**
+     * Everything.
+     */
+    TRACE;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLogLevel: FfiConverterRustBuffer<LogLevel> {
+    override fun read(buf: ByteBuffer) = try {
+        LogLevel.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: LogLevel) = 4UL
+
+    override fun write(value: LogLevel, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
 
 
 
@@ -6756,6 +6908,7 @@ public interface ConversationListener {
     
     /**
      * The total unread count changed (muted conversations left out).
+     * Silent until `getTotalUnreadCount` was called once in this login.
      */
     fun `onTotalUnreadCountChanged`(`unreadCount`: kotlin.ULong)
     
@@ -6925,6 +7078,73 @@ internal object uniffiCallbackInterfaceConversationListener {
  * @suppress
  */
 public object FfiConverterTypeConversationListener: FfiConverterCallbackInterface<ConversationListener>()
+
+
+
+
+
+/**
+ * Receives imcore's log lines (`2026-12-07T02:40:00.123Z W module: text`).
+ */
+public interface LogListener {
+    
+    /**
+     * One line at `level` or more severe than the level it was set with.
+     */
+    fun `onLog`(`level`: LogLevel, `line`: kotlin.String)
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceLogListener {
+    internal object `onLog`: UniffiCallbackInterfaceLogListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`level`: RustBuffer.ByValue,`line`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeLogListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onLog`(
+                    FfiConverterTypeLogLevel.lift(`level`),
+                    FfiConverterString.lift(`line`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeLogListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeLogListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceLogListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onLog`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_imcore_fn_init_callback_vtable_loglistener(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeLogListener: FfiConverterCallbackInterface<LogListener>()
 
 
 
@@ -7807,6 +8027,64 @@ public object FfiConverterSequenceTypeConversationType: FfiConverterRustBuffer<L
 }
     )
     }
+    
+
+        /**
+         * Removes the log listener; it is not called again once this returns
+         * (except for a line being delivered at that very moment).
+         */ fun `clearLogListener`()
+        = 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_imcore_fn_func_clear_log_listener(
+    
+        _status)
+}
+    
+    
+
+        /**
+         * Waits (at most 5 s) until every line logged before this call has been
+         * delivered to the log listener.
+         */ fun `flushLog`()
+        = 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_imcore_fn_func_flush_log(
+    
+        _status)
+}
+    
+    
+
+        /**
+         * Writes lines at `level` or more severe to `imcore.log` in `directory`
+         * (created if missing; rotated at 4 MiB, three older files kept), or with
+         * `None` stops writing a file.
+         */
+    @Throws(ImException::class) fun `setLogFile`(`directory`: kotlin.String?, `level`: LogLevel)
+        = 
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_func_set_log_file(
+    
+        
+        FfiConverterOptionalString.lower(`directory`),
+        FfiConverterTypeLogLevel.lower(`level`),_status)
+}
+    
+    
+
+        /**
+         * Sets the process-wide log listener: every line at `level` or more severe
+         * is delivered to it from then on. Replaces an earlier listener.
+         */ fun `setLogListener`(`listener`: LogListener, `level`: LogLevel)
+        = 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_imcore_fn_func_set_log_listener(
+    
+        
+        FfiConverterTypeLogListener.lower(`listener`),
+        FfiConverterTypeLogLevel.lower(`level`),_status)
+}
+    
     
 
 
