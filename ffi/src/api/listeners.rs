@@ -116,6 +116,9 @@ struct Lists {
     running: Vec<(Kind, u64, ThreadId)>,
 }
 
+/// Registered listeners of one kind with their ids.
+type Entries<T> = Vec<(u64, Arc<T>)>;
+
 /// A recorded listener call; dropping it ends the call.
 struct Calling<'a> {
     registry: &'a Registry,
@@ -203,7 +206,7 @@ impl Registry {
     fn each<T: ?Sized>(
         &self,
         kind: Kind,
-        pick: fn(&Lists) -> &Vec<(u64, Arc<T>)>,
+        pick: fn(&Lists) -> &Entries<T>,
         mut f: impl FnMut(&Arc<T>),
     ) {
         let ids: Vec<u64> = pick(&self.lists()).iter().map(|x| x.0).collect();
