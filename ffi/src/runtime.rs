@@ -309,6 +309,9 @@ const NEW_MSG: usize = std::mem::offset_of!(Listeners, new_msg);
 /// `addr`) is in progress on another thread. A call on this thread is the
 /// caller itself (a listener changing listeners from inside): not waited for.
 fn wait_idle(mut l: MutexGuard<'_, Listeners>, slot: usize, addr: Option<usize>) {
+    if l.running.is_empty() {
+        return;
+    }
     let me = std::thread::current().id();
     while l
         .running

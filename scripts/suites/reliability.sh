@@ -2,7 +2,9 @@
 # The reliability suite (docs/RELIABILITY.md), shortened for the test run:
 #   1. crash recovery: SIGKILL the child at random moments (IMCORE_CRASH_KILLS, default 60)
 #   2. stress: 8 threads with re-entrant callbacks and a watchdog
-#      (IMCORE_STRESS_SECS, default 8 here; the reported figures use 20)
+#      (IMCORE_STRESS_SECS, default 8 here; the reported figures use 20), then
+#      lifecycle races: init/uninit/login/logout, listener changes, mode
+#      switches and polls on nine threads (IMCORE_LIFECYCLE_SECS, default 5)
 #   3. storage faults: corrupt / foreign / read-only / full / half-migrated stores
 #   4. fuzz smoke: every fuzz target for FUZZ_SMOKE_SECS (default 12) seconds
 # Each part ends with its own "N passed, N failed" line; this script ends

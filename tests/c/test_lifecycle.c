@@ -216,6 +216,11 @@ static void l2(const char *json, const void *ud) {
     if (__atomic_load_n(&removed_flag, __ATOMIC_SEQ_CST)) __atomic_add_fetch(&late_calls, 1, __ATOMIC_SEQ_CST);
 }
 
+static void flow_placeholder(const char *json, const void *ud) {
+    (void)json;
+    (void)ud;
+}
+
 static void push_message(const char *id, const char *peer) {
     char *e = msg_env(id, peer, 1, peer, 1700000000, 0, NULL);
     char *arr = fmt("[%s]", e);
@@ -321,6 +326,42 @@ static void test_self_removal(void) {
     drain();
     CHECK_EQ(__atomic_load_n(&self_calls, __ATOMIC_SEQ_CST), 1);
     CHECK_EQ(__atomic_load_n(&self_new_calls, __ATOMIC_SEQ_CST), 1);
+}
+
+/* A running listener changes other listeners while the main thread removes
+ * it: the remover waits for it, and its own setter calls do not wait for
+ * anything (no deadlock). */
+static int cross_active, cross_done;
+static void cross_total(int32_t n, const void *ud) {
+    (void)n;
+    (void)ud;
+}
+static void cross_conv(int32_t ev, const char *json, const void *ud) {
+    (void)ev;
+    (void)json;
+    (void)ud;
+    if (__atomic_load_n(&cross_done, __ATOMIC_SEQ_CST)) return;
+    __atomic_store_n(&cross_active, 1, __ATOMIC_SEQ_CST);
+    sleep_ms(slow() ? 300 : 100);
+    TIMSetConvTotalUnreadMessageCountChangedCallback(NULL, NULL);
+    TIMAddRecvNewMsgCallback(flow_placeholder, NULL);
+    TIMRemoveRecvNewMsgCallback(flow_placeholder);
+    TIMSetConvEventCallback(cross_conv, NULL); /* itself, the same: no wait */
+    __atomic_store_n(&cross_done, 1, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&cross_active, 0, __ATOMIC_SEQ_CST);
+}
+
+static void test_listener_changes_listeners_while_removed(void) {
+    cross_active = cross_done = 0;
+    TIMSetConvTotalUnreadMessageCountChangedCallback(cross_total, NULL);
+    TIMSetConvEventCallback(cross_conv, NULL);
+    push_message("cross-1", "cruz");
+    wait_flag(&cross_active, 1, slow() ? 20000 : 5000);
+    CHECK(cross_active);
+    TIMSetConvEventCallback(NULL, NULL); /* waits for cross_conv, which calls setters */
+    CHECK_EQ(__atomic_load_n(&cross_done, __ATOMIC_SEQ_CST), 1);
+    CHECK_EQ(__atomic_load_n(&cross_active, __ATOMIC_SEQ_CST), 0);
+    drain();
 }
 
 /* Events flow from two pusher threads while the main thread sets and
@@ -506,6 +547,7 @@ int main(int argc, char **argv) {
         test_remove_during_batch();
         test_setter_waits_for_running_listener();
         test_self_removal();
+        test_listener_changes_listeners_while_removed();
         test_clear_while_events_flow();
         CHECK_EQ(TIMUninit(), TIM_SUCC);
     }

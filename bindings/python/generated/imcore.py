@@ -709,7 +709,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_constructor_imclient_new() != 1527:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_listenerhandle_close() != 22721:
+    if lib.uniffi_imcore_checksum_method_listenerhandle_close() != 35954:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_listenerhandle_is_active() != 58482:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -5138,8 +5138,10 @@ class ListenerHandleProtocol(typing.Protocol):
     
     def close(self, ) -> None:
         """
-        Unregisters the listener (idempotent). Calls already queued for it
-        may still arrive until the dispatcher has passed them.
+        Unregisters the listener (idempotent). When it returns the listener
+        is not running (it waits for a call in progress on the dispatcher
+        thread, unless called from inside that listener) and is never called
+        again, not even for events already queued.
 """
         raise NotImplementedError
     def is_active(self, ) -> bool:
@@ -5179,8 +5181,10 @@ class ListenerHandle(ListenerHandleProtocol):
         return inst
     def close(self, ) -> None:
         """
-        Unregisters the listener (idempotent). Calls already queued for it
-        may still arrive until the dispatcher has passed them.
+        Unregisters the listener (idempotent). When it returns the listener
+        is not running (it waits for a call in progress on the dispatcher
+        thread, unless called from inside that listener) and is never called
+        again, not even for events already queued.
 """
         _uniffi_lowered_args = (
             self._uniffi_clone_handle(),

@@ -2093,8 +2093,10 @@ public func FfiConverterTypeImClient_lower(_ value: ImClient) -> UInt64 {
 public protocol ListenerHandleProtocol: AnyObject, Sendable {
     
     /**
-     * Unregisters the listener (idempotent). Calls already queued for it
-     * may still arrive until the dispatcher has passed them.
+     * Unregisters the listener (idempotent). When it returns the listener
+     * is not running (it waits for a call in progress on the dispatcher
+     * thread, unless called from inside that listener) and is never called
+     * again, not even for events already queued.
      */
     func close() 
     
@@ -2163,8 +2165,10 @@ open class ListenerHandle: ListenerHandleProtocol, @unchecked Sendable {
 
     
     /**
-     * Unregisters the listener (idempotent). Calls already queued for it
-     * may still arrive until the dispatcher has passed them.
+     * Unregisters the listener (idempotent). When it returns the listener
+     * is not running (it waits for a call in progress on the dispatcher
+     * thread, unless called from inside that listener) and is never called
+     * again, not even for events already queued.
      */
 open func close()  {try! rustCall() {
         uniffiCallStatus in
@@ -7804,7 +7808,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_imclient_verify() != 61948) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_listenerhandle_close() != 22721) {
+    if (uniffi_imcore_checksum_method_listenerhandle_close() != 35954) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_listenerhandle_is_active() != 58482) {

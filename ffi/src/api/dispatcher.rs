@@ -114,74 +114,72 @@ fn guarded(what: &str, f: impl FnOnce()) {
 
 fn deliver(r: &Registry, e: Event) {
     match e {
-        Event::SyncStarted => r
-            .conversation()
-            .iter()
-            .for_each(|l| guarded("onSyncStarted", || l.on_sync_started())),
-        Event::SyncFinished => r
-            .conversation()
-            .iter()
-            .for_each(|l| guarded("onSyncFinished", || l.on_sync_finished())),
-        Event::SyncFailed(reason) => r.conversation().iter().for_each(|l| {
+        Event::SyncStarted => {
+            r.each_conversation(|l| guarded("onSyncStarted", || l.on_sync_started()))
+        }
+        Event::SyncFinished => {
+            r.each_conversation(|l| guarded("onSyncFinished", || l.on_sync_finished()))
+        }
+        Event::SyncFailed(reason) => r.each_conversation(|l| {
             guarded("onSyncFailed", || l.on_sync_failed(reason.clone()));
         }),
-        Event::Created(c) => r.conversation().iter().for_each(|l| {
+        Event::Created(c) => r.each_conversation(|l| {
             guarded("onConversationCreated", || {
                 l.on_conversation_created((*c).clone())
             });
         }),
-        Event::Changed(v) => r.conversation().iter().for_each(|l| {
+        Event::Changed(v) => r.each_conversation(|l| {
             guarded("onConversationChanged", || {
                 l.on_conversation_changed(v.clone())
             });
         }),
-        Event::Deleted(v) => r.conversation().iter().for_each(|l| {
+        Event::Deleted(v) => r.each_conversation(|l| {
             guarded("onConversationDeleted", || {
                 l.on_conversation_deleted(v.clone())
             });
         }),
-        Event::TotalUnread(n) => r.conversation().iter().for_each(|l| {
+        Event::TotalUnread(n) => r.each_conversation(|l| {
             guarded("onTotalUnreadCountChanged", || {
                 l.on_total_unread_count_changed(n)
             });
         }),
-        Event::FilterUnread(f, n) => r.conversation().iter().for_each(|l| {
+        Event::FilterUnread(f, n) => r.each_conversation(|l| {
             guarded("onUnreadCountChangedByFilter", || {
                 l.on_unread_count_changed_by_filter(f.clone(), n)
             });
         }),
-        Event::ReadTimeUpdated(id, t) => r.conversation().iter().for_each(|l| {
+        Event::ReadTimeUpdated(id, t) => r.each_conversation(|l| {
             guarded("onConversationReadTimeUpdated", || {
                 l.on_conversation_read_time_updated(id.clone(), t)
             });
         }),
-        Event::Messages(v) => r.message().iter().for_each(|l| {
+        Event::Messages(v) => r.each_message(|l| {
             guarded("onReceiveMessages", || l.on_receive_messages(v.clone()));
         }),
-        Event::Receipts(v) => r.receipt().iter().for_each(|l| {
+        Event::Receipts(v) => r.each_receipt(|l| {
             guarded("onReceiveReceipts", || l.on_receive_receipts(v.clone()));
         }),
-        Event::GroupCreated(g, ids) => r.group().iter().for_each(|l| {
+        Event::GroupCreated(g, ids) => r.each_group(|l| {
             guarded("onConversationGroupCreated", || {
                 l.on_conversation_group_created(g.clone(), ids.clone())
             });
         }),
-        Event::GroupDeleted(name) => r.group().iter().for_each(|l| {
+        Event::GroupDeleted(name) => r.each_group(|l| {
             guarded("onConversationGroupDeleted", || {
                 l.on_conversation_group_deleted(name.clone())
             });
         }),
-        Event::GroupChanged(old, g) => r.group().iter().for_each(|l| {
+        Event::GroupChanged(old, g) => r.each_group(|l| {
             guarded("onConversationGroupChanged", || {
                 l.on_conversation_group_changed(old.clone(), g.clone())
             });
         }),
-        Event::GroupAdded(name, ids) => r.group().iter().for_each(|l| {
+        Event::GroupAdded(name, ids) => r.each_group(|l| {
             guarded("onConversationsAddedToGroup", || {
                 l.on_conversations_added_to_group(name.clone(), ids.clone())
             });
         }),
-        Event::GroupRemoved(name, ids) => r.group().iter().for_each(|l| {
+        Event::GroupRemoved(name, ids) => r.each_group(|l| {
             guarded("onConversationsRemovedFromGroup", || {
                 l.on_conversations_removed_from_group(name.clone(), ids.clone())
             });

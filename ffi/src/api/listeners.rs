@@ -10,7 +10,8 @@ use super::types::{
     Conversation, ConversationFilter, ConversationGroup, MessageInfo, MessageReceipt,
     OutboundEnvelope,
 };
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Condvar, Mutex, Weak};
+use std::thread::ThreadId;
 
 /// Conversation events (NIM `V2NIMConversationListener`).
 #[uniffi::export(callback_interface)]
@@ -91,11 +92,17 @@ pub(crate) enum Kind {
     Receipt,
 }
 
-/// The listeners of one client. The dispatcher takes a snapshot (clones of
-/// the `Arc`s) before each call, so no lock is held while a listener runs.
+/// The listeners of one client. The dispatcher looks each listener up just
+/// before calling it (a clone of its `Arc`, so no lock is held while it
+/// runs) and records the call; [`Registry::remove`] waits for a recorded
+/// call of the listener it removes, so once a handle's `close` returns the
+/// listener is not running (unless `close` was called from inside it) and
+/// is never called again, later listeners of the same event included.
 #[derive(Default)]
 pub(crate) struct Registry {
     lists: Mutex<Lists>,
+    /// Signalled when a listener call ends.
+    call_ended: Condvar,
 }
 
 #[derive(Default)]
@@ -106,6 +113,28 @@ struct Lists {
     message: Vec<(u64, Arc<dyn MessageListener>)>,
     receipt: Vec<(u64, Arc<dyn ReceiptListener>)>,
     transport: Option<Arc<dyn OutboundTransport>>,
+    /// Listener calls in progress: kind, id, thread.
+    running: Vec<(Kind, u64, ThreadId)>,
+}
+
+/// Registered listeners of one kind with their ids.
+type Entries<T> = Vec<(u64, Arc<T>)>;
+
+/// A recorded listener call; dropping it ends the call.
+struct Calling<'a> {
+    registry: &'a Registry,
+    call: (Kind, u64, ThreadId),
+}
+
+impl Drop for Calling<'_> {
+    fn drop(&mut self) {
+        let mut l = self.registry.lists();
+        if let Some(i) = l.running.iter().rposition(|c| *c == self.call) {
+            l.running.remove(i);
+        }
+        drop(l);
+        self.registry.call_ended.notify_all();
+    }
 }
 
 impl Registry {
@@ -146,7 +175,9 @@ impl Registry {
         id
     }
 
-    /// Removes a listener; returns whether it was registered.
+    /// Removes a listener; returns whether it was registered. When it
+    /// returns, a call of that listener in progress on another thread has
+    /// returned (one on this thread is the caller itself: not waited for).
     pub fn remove(&self, kind: Kind, id: u64) -> bool {
         let mut l = self.lists();
         fn drop_id<T: ?Sized>(v: &mut Vec<(u64, Arc<T>)>, id: u64) -> bool {
@@ -154,12 +185,68 @@ impl Registry {
             v.retain(|(i, _)| *i != id);
             v.len() != before
         }
-        match kind {
+        let found = match kind {
             Kind::Conversation => drop_id(&mut l.conversation, id),
             Kind::Group => drop_id(&mut l.group, id),
             Kind::Message => drop_id(&mut l.message, id),
             Kind::Receipt => drop_id(&mut l.receipt, id),
+        };
+        let me = std::thread::current().id();
+        while l
+            .running
+            .iter()
+            .any(|c| c.0 == kind && c.1 == id && c.2 != me)
+        {
+            l = self.call_ended.wait(l).unwrap_or_else(|e| e.into_inner());
         }
+        found
+    }
+
+    /// Calls `f` with each listener of a list, each looked up just before
+    /// its call (one removed meanwhile is skipped) and its call recorded.
+    fn each<T: ?Sized>(
+        &self,
+        kind: Kind,
+        pick: fn(&Lists) -> &Entries<T>,
+        mut f: impl FnMut(&Arc<T>),
+    ) {
+        let ids: Vec<u64> = pick(&self.lists()).iter().map(|x| x.0).collect();
+        let me = std::thread::current().id();
+        for id in ids {
+            let listener = {
+                let mut l = self.lists();
+                let Some(x) = pick(&l).iter().find(|x| x.0 == id).map(|x| x.1.clone()) else {
+                    continue;
+                };
+                l.running.push((kind, id, me));
+                x
+            };
+            let _calling = Calling {
+                registry: self,
+                call: (kind, id, me),
+            };
+            f(&listener);
+        }
+    }
+
+    /// Calls `f` with each conversation listener (see [`Registry::each`]).
+    pub fn each_conversation(&self, f: impl FnMut(&Arc<dyn ConversationListener>)) {
+        self.each(Kind::Conversation, |l| &l.conversation, f);
+    }
+
+    /// Calls `f` with each conversation-group listener.
+    pub fn each_group(&self, f: impl FnMut(&Arc<dyn ConversationGroupListener>)) {
+        self.each(Kind::Group, |l| &l.group, f);
+    }
+
+    /// Calls `f` with each message listener.
+    pub fn each_message(&self, f: impl FnMut(&Arc<dyn MessageListener>)) {
+        self.each(Kind::Message, |l| &l.message, f);
+    }
+
+    /// Calls `f` with each receipt listener.
+    pub fn each_receipt(&self, f: impl FnMut(&Arc<dyn ReceiptListener>)) {
+        self.each(Kind::Receipt, |l| &l.receipt, f);
     }
 
     /// Drops every listener and the transport (on close).
@@ -175,34 +262,6 @@ impl Registry {
             Kind::Message => !l.message.is_empty(),
             Kind::Receipt => !l.receipt.is_empty(),
         }
-    }
-
-    pub fn conversation(&self) -> Vec<Arc<dyn ConversationListener>> {
-        self.lists()
-            .conversation
-            .iter()
-            .map(|(_, x)| x.clone())
-            .collect()
-    }
-
-    pub fn group(&self) -> Vec<Arc<dyn ConversationGroupListener>> {
-        self.lists().group.iter().map(|(_, x)| x.clone()).collect()
-    }
-
-    pub fn message(&self) -> Vec<Arc<dyn MessageListener>> {
-        self.lists()
-            .message
-            .iter()
-            .map(|(_, x)| x.clone())
-            .collect()
-    }
-
-    pub fn receipt(&self) -> Vec<Arc<dyn ReceiptListener>> {
-        self.lists()
-            .receipt
-            .iter()
-            .map(|(_, x)| x.clone())
-            .collect()
     }
 
     pub fn transport(&self) -> Option<Arc<dyn OutboundTransport>> {
@@ -236,8 +295,10 @@ impl ListenerHandle {
 
 #[uniffi::export]
 impl ListenerHandle {
-    /// Unregisters the listener (idempotent). Calls already queued for it
-    /// may still arrive until the dispatcher has passed them.
+    /// Unregisters the listener (idempotent). When it returns the listener
+    /// is not running (it waits for a call in progress on the dispatcher
+    /// thread, unless called from inside that listener) and is never called
+    /// again, not even for events already queued.
     pub fn close(&self) {
         if let Some(r) = self.registry.upgrade() {
             r.remove(self.kind, self.id);
@@ -262,5 +323,140 @@ impl ListenerHandle {
 impl Drop for ListenerHandle {
     fn drop(&mut self) {
         self.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{ClientConfig, ImClient, IncomingMessage};
+    use super::*;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+    use std::time::{Duration, Instant};
+
+    /// A message listener: counts its calls, notes calls after `closed` was
+    /// set, and on its first call (when `hold`) stays until `release`.
+    struct Probe {
+        calls: AtomicUsize,
+        late: AtomicUsize,
+        running: AtomicBool,
+        closed: Arc<AtomicBool>,
+        hold: Option<Arc<AtomicBool>>,
+    }
+
+    struct ProbeListener(Arc<Probe>);
+
+    impl MessageListener for ProbeListener {
+        fn on_receive_messages(&self, _messages: Vec<MessageInfo>) {
+            let p = &self.0;
+            p.running.store(true, SeqCst);
+            if p.closed.load(SeqCst) {
+                p.late.fetch_add(1, SeqCst);
+            }
+            if p.calls.fetch_add(1, SeqCst) == 0 {
+                if let Some(release) = &p.hold {
+                    let until = Instant::now() + Duration::from_secs(5);
+                    while !release.load(SeqCst) && Instant::now() < until {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                }
+            }
+            p.running.store(false, SeqCst);
+        }
+    }
+
+    fn probe(closed: &Arc<AtomicBool>, hold: Option<Arc<AtomicBool>>) -> Arc<Probe> {
+        Arc::new(Probe {
+            calls: AtomicUsize::new(0),
+            late: AtomicUsize::new(0),
+            running: AtomicBool::new(false),
+            closed: closed.clone(),
+            hold,
+        })
+    }
+
+    fn message(id: &str) -> IncomingMessage {
+        IncomingMessage {
+            message_id: id.into(),
+            conversation_id: "c2c_rita".into(),
+            sender_id: "rita".into(),
+            server_time: 1_700_000_000,
+            text: Some("hi".into()),
+            ..Default::default()
+        }
+    }
+
+    fn wait_for(flag: &AtomicBool) -> bool {
+        let until = Instant::now() + Duration::from_secs(5);
+        while !flag.load(SeqCst) {
+            if Instant::now() > until {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        true
+    }
+
+    /// Issue 12, defect 6 on the typed face: closing L2's handle while L1
+    /// of the same event runs; closing a handle while its listener runs.
+    #[test]
+    fn a_closed_listener_is_not_running_and_never_called_again() {
+        let dir = std::env::temp_dir().join(format!("imcore-api-close-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let client = ImClient::new(ClientConfig {
+            data_dir: dir.to_string_lossy().into_owned(),
+            app_id: 7,
+        })
+        .unwrap();
+        client.login("alice".into()).unwrap();
+
+        // L2 closed while L1 (same event, registered first) runs.
+        let closed = Arc::new(AtomicBool::new(false));
+        let release = Arc::new(AtomicBool::new(false));
+        let l1 = probe(&Arc::new(AtomicBool::new(false)), Some(release.clone()));
+        let l2 = probe(&closed, None);
+        let h1 = client.add_message_listener(Box::new(ProbeListener(l1.clone())));
+        let h2 = client.add_message_listener(Box::new(ProbeListener(l2.clone())));
+        client.receive_messages(vec![message("m1")]).unwrap();
+        assert!(wait_for(&l1.running), "L1 started");
+        h2.close();
+        closed.store(true, SeqCst);
+        release.store(true, SeqCst);
+        client.receive_messages(vec![message("m2")]).unwrap();
+        assert!(client.flush_events(5000));
+        assert_eq!(l1.calls.load(SeqCst), 2);
+        assert_eq!(
+            l2.calls.load(SeqCst),
+            0,
+            "L2 was called after its close returned"
+        );
+        h1.close();
+
+        // A handle closed while its listener runs: close waits for it.
+        let closed = Arc::new(AtomicBool::new(false));
+        let release = Arc::new(AtomicBool::new(false));
+        let l3 = probe(&closed, Some(release.clone()));
+        let h3 = client.add_message_listener(Box::new(ProbeListener(l3.clone())));
+        client.receive_messages(vec![message("m3")]).unwrap();
+        assert!(wait_for(&l3.running), "L3 started");
+        let releaser = {
+            let release = release.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(100));
+                release.store(true, SeqCst);
+            })
+        };
+        h3.close();
+        assert!(
+            !l3.running.load(SeqCst),
+            "close returned while L3 still ran"
+        );
+        closed.store(true, SeqCst);
+        client.receive_messages(vec![message("m4")]).unwrap();
+        assert!(client.flush_events(5000));
+        assert_eq!(l3.late.load(SeqCst), 0);
+        releaser.join().unwrap();
+        client.close();
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -3,6 +3,8 @@
 //! their callbacks, in pumped or thread mode; a tiny test counter that ends
 //! with "N passed, N failed"; a seeded RNG.
 
+pub mod lifecycle;
+
 pub use ffi::conv::*;
 pub use ffi::manager::*;
 pub use ffi::msg::*;

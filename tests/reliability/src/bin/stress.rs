@@ -12,6 +12,11 @@
 //! `verify()` must hold, the total unread must equal the sum of the
 //! unmuted conversations' counts from the conversation list, and the same
 //! after a logout and login. Prints operations per second.
+//!
+//! Part two (`rel::lifecycle`, `IMCORE_LIFECYCLE_SECS`, default 5): init,
+//! uninit, login, logout, listener changes, mode switches and polls racing
+//! on nine threads; callbacks never concurrent, in order, never under a
+//! lock, never after their listener's removal, each exactly once.
 
 use rel::*;
 use std::ffi::{c_char, c_void};
@@ -577,6 +582,19 @@ fn main() {
         MODE_SWITCHES.load(SeqCst),
         CALLBACKS.load(SeqCst) as f64 / (elapsed + joined + drained),
     );
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // Part two: lifecycle calls, listener changes and mode switches racing.
+    // SAFETY: NULL unregisters the listeners of part one.
+    unsafe {
+        TIMSetConvEventCallback(None, std::ptr::null());
+        TIMRemoveRecvNewMsgCallback(Some(new_msgs));
+        TIMSetConvTotalUnreadMessageCountChangedCallback(None, std::ptr::null());
+        TIMSetConvUnreadMessageCountChangedByFilterCallback(None, std::ptr::null());
+        TIMSetMsgReadedReceiptCallback(None, std::ptr::null());
+    }
+    let dir = temp_dir("lifecycle");
+    rel::lifecycle::run(env_u64("IMCORE_LIFECYCLE_SECS", 5), &dir, &mut c);
     let _ = std::fs::remove_dir_all(&dir);
     std::process::exit(c.finish("stress"));
 }

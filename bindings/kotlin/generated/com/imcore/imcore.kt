@@ -3795,8 +3795,10 @@ public object FfiConverterTypeImClient: FfiConverter<ImClient, Long> {
 public interface ListenerHandleInterface {
     
     /**
-     * Unregisters the listener (idempotent). Calls already queued for it
-     * may still arrive until the dispatcher has passed them.
+     * Unregisters the listener (idempotent). When it returns the listener
+     * is not running (it waits for a call in progress on the dispatcher
+     * thread, unless called from inside that listener) and is never called
+     * again, not even for events already queued.
      */
     fun `unregister`()
     
@@ -3916,8 +3918,10 @@ open class ListenerHandle: Disposable, AutoCloseable, ListenerHandleInterface
 
     
     /**
-     * Unregisters the listener (idempotent). Calls already queued for it
-     * may still arrive until the dispatcher has passed them.
+     * Unregisters the listener (idempotent). When it returns the listener
+     * is not running (it waits for a call in progress on the dispatcher
+     * thread, unless called from inside that listener) and is never called
+     * again, not even for events already queued.
      */override fun `unregister`()
         = 
     callWithHandle {
