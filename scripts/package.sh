@@ -111,7 +111,7 @@ part_python() {
     [ -n "$glibc" ] || die "python: no GLIBC symbol versions in libimcore.so"
     sed -e "s|@VERSION@|$VERSION|" bindings/python/pyproject.toml >"$stage/pyproject.toml"
     cp bindings/python/hatch_build.py "$stage/"
-    cp bindings/python/README.md "$stage/README.md"
+    cp bindings/python/README.pypi.md "$stage/README.md"
     cp bindings/python/generated/imcore.py "$stage/imcore/imcore.py"
     printf '"""imcore: conversations, unread counts and read receipts on a local store (uniffi)."""\n\nfrom .imcore import *  # noqa: F401,F403\n' \
         >"$stage/imcore/__init__.py"
@@ -135,11 +135,12 @@ part_jvm() {
     local stage=$STAGE/jvm jar=$DIST/imcore-$VERSION.jar
     rm -rf "$stage" && mkdir -p "$stage/classes/linux-x86-64" "$stage/classes/win32-x86-64"
     say "jvm: kotlinc bindings/kotlin/generated"
-    "$KOTLINC" -nowarn -cp "$JNA_JAR" -d "$stage/classes" bindings/kotlin/generated/com/imcore/imcore.kt
+    "$KOTLINC" -nowarn -module-name imcore -cp "$JNA_JAR" -d "$stage/classes" bindings/kotlin/generated/com/imcore/imcore.kt
     # JNA's Native.load("imcore") extracts <os>-<arch>/<mapped name> from the class path.
     cp "$LINUX_DIR/lib/libimcore.so" "$stage/classes/linux-x86-64/"
     cp "$WIN_DIR/bin/imcore.dll" "$stage/classes/win32-x86-64/"
-    rm -rf "$stage/classes/META-INF"
+    # META-INF/imcore.kotlin_module stays: Kotlin finds the top-level functions through it.
+    rm -f "$stage/classes/META-INF/MANIFEST.MF"
     printf 'Implementation-Title: imcore\nImplementation-Version: %s\nAutomatic-Module-Name: com.imcore\n' \
         "$VERSION" >"$stage/manifest.txt"
     find "$stage/classes" -exec touch -d "@$SOURCE_DATE_EPOCH" {} +
