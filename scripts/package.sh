@@ -146,7 +146,15 @@ part_jvm() {
     find "$stage/classes" -exec touch -d "@$SOURCE_DATE_EPOCH" {} +
     rm -f "$jar"
     jar --create --file "$jar" --manifest "$stage/manifest.txt" -C "$stage/classes" .
-    sed -e "s|@VERSION@|$VERSION|" bindings/kotlin/pom.xml >"$DIST/imcore-$VERSION.pom"
+    # The classes need the kotlin-stdlib of the compiler that made them (or newer).
+    local kotlin_version
+    kotlin_version=$(unzip -p "$(dirname "$KOTLINC")/../lib/kotlin-stdlib.jar" META-INF/MANIFEST.MF |
+        sed -n 's/^Implementation-Version: *\([0-9.]*\).*/\1/p')
+    [ -n "$kotlin_version" ] || die "jvm: cannot read the kotlin-stdlib version of $KOTLINC"
+    sed -e "s|@VERSION@|$VERSION|" -e "s|@KOTLIN_VERSION@|$kotlin_version|" \
+        -e "s|@JNA_VERSION@|$(unzip -p "$JNA_JAR" META-INF/MANIFEST.MF | sed -n 's/^Bundle-Version: *\([0-9.]*\).*/\1/p')|" \
+        bindings/kotlin/pom.xml >"$DIST/imcore-$VERSION.pom"
+    grep -q '@[A-Z_]*@' "$DIST/imcore-$VERSION.pom" && die "jvm: unfilled placeholder in the pom"
     say "jvm: $jar"
 }
 
