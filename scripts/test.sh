@@ -50,6 +50,9 @@ header_is_current() {
 run cargo-checks cargo_checks
 run header header_is_current
 run rust-tests cargo test --workspace --exclude uniffi-bindgen
+# Every artifact into dist/ (scripts/package.sh); the suites then test them as installed.
+run package bash scripts/package.sh
+if ! skip package; then export IMCORE_PACKAGED=1; fi
 for suite in scripts/suites/*.sh; do
   [ -e "$suite" ] || continue
   run "$(basename "$suite" .sh)" bash "$suite"

@@ -9,10 +9,13 @@
 # Newtonsoft.Json: $NEWTONSOFT_DLL, else Debian's (scripts/install-toolchains.sh csharp installs it);
 # it is copied into build/ so the outputs run with `mono build/….exe`. Point Mono at libimcore with
 # LD_LIBRARY_PATH=<dir of libimcore.so> (or a dllmap in build/imcore.unity.dll.config).
+# IMCORE_CSHARP_RUNTIME=<dir> compiles the Runtime sources found there (e.g. the Runtime/ of a UPM
+# package unpacked from its tarball) instead of this folder's.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 OUT=${IMCORE_CSHARP_OUT:-$HERE/build}
+RUNTIME=${IMCORE_CSHARP_RUNTIME:-$HERE/Runtime}
 what=${1:-all}
 
 die() { printf 'build.sh: error: %s\n' "$*" >&2; exit 1; }
@@ -39,7 +42,7 @@ cp -f "$NEWTONSOFT" "$OUT/Newtonsoft.Json.dll"
 MCS_FLAGS=(-langversion:7.2 -nologo -warn:4 -warnaserror+ -debug -optimize+)
 
 build_runtime() {
-    mapfile -t sources < <(find "$HERE/Runtime" -name '*.cs' | sort)
+    mapfile -t sources < <(find "$RUNTIME" -name '*.cs' | sort)
     mcs "${MCS_FLAGS[@]}" -target:library -out:"$OUT/imcore.unity.dll" -doc:"$OUT/imcore.unity.xml" \
         -r:"$OUT/Newtonsoft.Json.dll" -r:System.dll -r:System.Core.dll "${sources[@]}"
     echo "built $OUT/imcore.unity.dll (${#sources[@]} files)"

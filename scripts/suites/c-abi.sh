@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
-# The C ABI suite: builds libimcore, compiles the C tests in tests/c against
-# include/imcore.h with -Wall -Wextra -Werror, runs each once plainly and
-# once under valgrind (definite leaks and invalid reads/writes fail).
+# The C ABI suite, against the installed layout scripts/package.sh makes
+# (dist/imcore-V-linux-x86_64: include/, lib/libimcore.{so,a}, lib/pkgconfig/imcore.pc):
+# compiles the C tests in tests/c with `pkg-config --cflags --libs imcore`
+# and -Wall -Wextra -Werror, runs each once plainly and once under valgrind
+# (definite leaks and invalid reads/writes fail), and links one test
+# statically (`pkg-config --static`, libimcore.a) and runs it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 
-cargo build -p imcore-ffi --quiet
-LIB="$ROOT/target/debug"
-test -f "$LIB/libimcore.so"
+# scripts/test.sh packages everything first (IMCORE_PACKAGED=1); alone, this suite does.
+[ -n "${IMCORE_PACKAGED:-}" ] || scripts/package.sh linux
+VERSION=$(sed -n '/^\[workspace\.package\]/,/^\[/s/^version = "\(.*\)"$/\1/p' Cargo.toml)
+PREFIX=${IMCORE_DIST:-$ROOT/dist}/imcore-$VERSION-linux-x86_64
+test -f "$PREFIX/lib/libimcore.so"
+export PKG_CONFIG_PATH=$PREFIX/lib/pkgconfig
+CFLAGS_IMCORE=$(pkg-config --cflags imcore)
+LIBS_IMCORE=$(pkg-config --libs imcore)
+LIB=$(pkg-config --variable=libdir imcore)
+echo "pkg-config: $CFLAGS_IMCORE $LIBS_IMCORE"
 
 if ! command -v valgrind >/dev/null 2>&1; then
   echo "installing valgrind"
@@ -20,17 +30,28 @@ command -v gcc >/dev/null 2>&1 || {
 
 OUT="$ROOT/target/c-tests"
 mkdir -p "$OUT"
-TESTS=(test_api test_seeds test_threads test_disorder test_lifecycle test_log)
+TESTS=(test_api test_seeds test_threads test_paths test_disorder test_lifecycle test_log)
 for t in "${TESTS[@]}"; do
-  gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O0 -I"$ROOT/include" \
+  # shellcheck disable=SC2086 # pkg-config output is a list of flags
+  gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O0 $CFLAGS_IMCORE \
     -o "$OUT/$t" "$ROOT/tests/c/harness.c" "$ROOT/tests/c/$t.c" \
-    -L"$LIB" -limcore -lpthread -Wl,-rpath,"$LIB"
+    $LIBS_IMCORE -lpthread -Wl,-rpath,"$LIB"
 done
+# Static: libimcore.a plus what pkg-config --static lists for it.
+# shellcheck disable=SC2046
+gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O1 $CFLAGS_IMCORE -o "$OUT/test_seeds_static" \
+  "$ROOT/tests/c/harness.c" "$ROOT/tests/c/test_seeds.c" \
+  $(pkg-config --static --libs imcore | sed 's/-limcore\b/-l:libimcore.a/') -lpthread
+if ldd "$OUT/test_seeds_static" | grep -q libimcore; then
+  echo "test_seeds_static links libimcore.so, not libimcore.a"
+  exit 1
+fi
 # The header also compiles as C++ (cpp_compat).
 if command -v g++ >/dev/null 2>&1; then
   echo '#include "imcore.h"
 int main() { return TIMGetLoginStatus() == kTIMLoginStatus_UnLogined ? 0 : 1; }' >"$OUT/cxx.cc"
-  g++ -Wall -Wextra -Werror -I"$ROOT/include" -o "$OUT/cxx" "$OUT/cxx.cc" -L"$LIB" -limcore \
+  # shellcheck disable=SC2086
+  g++ -Wall -Wextra -Werror $CFLAGS_IMCORE -o "$OUT/cxx" "$OUT/cxx.cc" $LIBS_IMCORE \
     -Wl,-rpath,"$LIB"
   "$OUT/cxx"
 fi
@@ -69,5 +90,7 @@ for t in "${TESTS[@]}"; do
     cat "$OUT/$t.valgrind.log"
   fi
 done
+echo "-- test_seeds (static libimcore.a)"
+if "$OUT/test_seeds_static"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: test_seeds_static"; fi
 echo "c-abi: $passed passed, $failed failed"
 ((failed == 0))

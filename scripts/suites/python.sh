@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The Python binding suite: builds libimcore and uniffi-bindgen, regenerates
 # bindings/python/generated (and fails when it drifted from the checked-in
-# file), then runs bindings/python/tests with pytest against the built
-# library. Ends with "python: N passed, N failed" (the drift check counts
-# as one test).
+# file), then installs the wheel scripts/package.sh python made
+# (dist/imcore-V-*.whl) with pip into a fresh virtual environment and runs
+# bindings/python/tests with that environment's pytest against the installed
+# package (not the source folder). Ends with "python: N passed, N failed"
+# (the drift check counts as one test).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ROOT=$PWD
@@ -12,26 +14,38 @@ TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 . bindings/uniffi-bindgen/suite-lib.sh
 
 PY=${PYTHON:-python3}
-if ! "$PY" -m pytest --version >/dev/null 2>&1; then
-    echo "[python] installing pytest"
-    "$PY" -m pip install --quiet --disable-pip-version-check pytest || {
-        echo "[python] cannot install pytest"; echo "python: 0 passed, 1 failed"; exit 1; }
-fi
-
 passed=0 failed=0
 if generated_is_current python; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-if [ ! -f "$TARGET/debug/libimcore.so" ]; then
-    echo "[python] libimcore.so was not built"; echo "python: $passed passed, $((failed + 1)) failed"; exit 1
+if [ -z "${IMCORE_PACKAGED:-}" ] && ! scripts/package.sh python; then
+    echo "[python] scripts/package.sh python failed"; echo "python: $passed passed, $((failed + 1)) failed"; exit 1
+fi
+VERSION=$(sed -n '/^\[workspace\.package\]/,/^\[/s/^version = "\(.*\)"$/\1/p' Cargo.toml)
+wheel=$(ls "${IMCORE_DIST:-$ROOT/dist}"/imcore-"$VERSION"-*.whl 2>/dev/null | head -n 1)
+if [ -z "$wheel" ]; then
+    echo "[python] no dist/imcore-$VERSION-*.whl"; echo "python: $passed passed, $((failed + 1)) failed"; exit 1
 fi
 
-# The generated module loads libimcore.so from its own folder.
+# A fresh virtual environment with the wheel and pytest, nothing else.
 work=$TARGET/bindings-test/python
 rm -rf "$work" && mkdir -p "$work"
-cp bindings/python/generated/imcore.py "$work/"
-ln -s "$TARGET/debug/libimcore.so" "$work/libimcore.so"
+echo "[python] installing $(basename "$wheel") into a fresh venv"
+if ! "$PY" -m venv "$work/venv" ||
+    ! "$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$wheel" pytest; then
+    echo "[python] cannot set up the venv"; echo "python: $passed passed, $((failed + 1)) failed"; exit 1
+fi
+VPY=$work/venv/bin/python
+# The module and its library come from the venv's site-packages.
+if ! (cd "$work" && "$VPY" -c 'import imcore, os, sys, sysconfig
+site = sysconfig.get_paths()["purelib"]
+assert imcore.__file__.startswith(site), imcore.__file__
+assert os.path.isfile(os.path.join(os.path.dirname(imcore.__file__), "libimcore.so"))
+print("[python] imcore from", os.path.dirname(imcore.__file__))'); then
+    echo "[python] the installed package is not the one imported"; failed=$((failed + 1))
+fi
 
-PYTHONPATH="$work:$ROOT/bindings/python/tests" PYTHONDONTWRITEBYTECODE=1 \
-    "$PY" -m pytest -q -p no:cacheprovider --junitxml="$work/junit.xml" bindings/python/tests
+# Only the tests folder on the path (for conftest): no source tree.
+(cd "$work" && PYTHONPATH="$ROOT/bindings/python/tests" PYTHONDONTWRITEBYTECODE=1 \
+    "$VPY" -m pytest -q -p no:cacheprovider --junitxml="$work/junit.xml" "$ROOT/bindings/python/tests")
 read -r tp tf < <("$PY" - "$work/junit.xml" <<'PYEOF'
 import sys, xml.etree.ElementTree as ET
 try:

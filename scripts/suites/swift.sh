@@ -2,10 +2,12 @@
 # The Swift binding suite: installs the Debian trixie chroot with swiftlang
 # through scripts/install-toolchains.sh (first run ~1 min, 2.6 GB), builds
 # libimcore and uniffi-bindgen, regenerates bindings/swift/generated (failing
-# when it drifted from the checked-in files), compiles it with
-# bindings/swift/tests inside the chroot (scripts/swift-chroot.sh) and runs
-# them against the built library. Ends with "swift: N passed, N failed" (the
-# drift check counts as one test).
+# when it drifted from the checked-in files), then builds bindings/swift/tests
+# as an executable of a small consumer package that depends on the SwiftPM
+# package scripts/package.sh swift made (dist/imcore-swift-V, product
+# `imcore`), with `swift build` inside the chroot (scripts/swift-chroot.sh),
+# and runs it (`swift run`). Ends with "swift: N passed, N failed" (the drift
+# check counts as one test).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ROOT=$PWD
@@ -22,25 +24,43 @@ fi
 
 passed=0 failed=0
 if generated_is_current swift; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-[ -f "$TARGET/debug/libimcore.so" ] || fail_early "libimcore.so was not built"
-mkdir -p "$TARGET"
+if [ -z "${IMCORE_PACKAGED:-}" ]; then
+    scripts/package.sh swift || fail_early "scripts/package.sh swift failed"
+fi
+VERSION=$(sed -n '/^\[workspace\.package\]/,/^\[/s/^version = "\(.*\)"$/\1/p' Cargo.toml)
+DIST=${IMCORE_DIST:-$ROOT/dist}
+mkdir -p "$TARGET" "$DIST"
 TARGET=$(cd "$TARGET" && pwd)
+DIST=$(cd "$DIST" && pwd)
+PKG=$DIST/imcore-swift-$VERSION
+[ -f "$PKG/Package.swift" ] || fail_early "$PKG was not built"
 
-# The chroot sees the repository (and the target folder) at the same paths.
+# The chroot sees the repository, the target folder and dist/ at the same paths.
 binds=(--bind "$ROOT")
 case "$TARGET/" in "$ROOT"/*) ;; *) binds+=(--bind "$TARGET") ;; esac
+case "$DIST/" in "$ROOT"/*) ;; *) binds+=(--bind "$DIST") ;; esac
 work=$TARGET/bindings-test/swift
-rm -rf "$work" && mkdir -p "$work"
-gen=$ROOT/bindings/swift/generated
-echo "[swift] compiling the generated bindings and the tests (swiftc in $SWIFT_CHROOT)"
-if ! scripts/swift-chroot.sh "${binds[@]}" -- swiftc -module-name ImcoreTests \
-        -Xcc -fmodule-map-file="$gen/imcoreFFI.modulemap" -I "$gen" \
-        "$gen/imcore.swift" "$ROOT"/bindings/swift/tests/*.swift \
-        -L "$TARGET/debug" -limcore -o "$work/tests"; then
+rm -rf "$work" && mkdir -p "$work/Sources/ImcoreTests"
+# The tests as a client of the package: the same main.swift, importing the module `imcore`.
+{ echo "import imcore"; cat bindings/swift/tests/main.swift; } >"$work/Sources/ImcoreTests/main.swift"
+cat >"$work/Package.swift" <<EOF
+// swift-tools-version:5.7
+import PackageDescription
+let package = Package(
+    name: "ImcoreTests",
+    dependencies: [.package(path: "$PKG")],
+    targets: [.executableTarget(name: "ImcoreTests", dependencies: [.product(name: "imcore", package: "imcore-swift-$VERSION")])]
+)
+EOF
+echo "[swift] swift build (consumer of $PKG, in $SWIFT_CHROOT)"
+start=$SECONDS
+if ! (cd "$work" && "$ROOT/scripts/swift-chroot.sh" "${binds[@]}" -- swift build --disable-sandbox); then
     echo "swift: $passed passed, $((failed + 1)) failed"
     exit 1
 fi
-LD_LIBRARY_PATH="$TARGET/debug" scripts/swift-chroot.sh "${binds[@]}" -- "$work/tests" | tee "$work/output.txt"
+echo "[swift] built in $((SECONDS - start)) s"
+(cd "$work" && env -u LD_LIBRARY_PATH "$ROOT/scripts/swift-chroot.sh" "${binds[@]}" -- swift run --skip-build --disable-sandbox ImcoreTests) |
+    tee "$work/output.txt"
 summary=$(grep -E '^tests: [0-9]+ passed, [0-9]+ failed$' "$work/output.txt" | tail -n 1)
 if [ -z "$summary" ]; then
     echo "[swift] the test runner did not finish"

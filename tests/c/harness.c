@@ -257,7 +257,87 @@ long long conv_int(const char *conv_array, const char *id, const char *key) {
     return o ? jint(jget(o, key)) : -1;
 }
 
+#ifdef _WIN32
+/* mingw-w64: no mkdtemp/nftw; paths are UTF-8 and go through the wide-character APIs. */
+#include <windows.h>
+
+static wchar_t *wide(const char *utf8) {
+    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, utf8, -1, NULL, 0);
+    if (n <= 0) {
+        fprintf(stderr, "not UTF-8: %s\n", utf8);
+        exit(2);
+    }
+    wchar_t *w = malloc(sizeof(wchar_t) * (size_t)n);
+    MultiByteToWideChar(CP_UTF8, 0, utf8, -1, w, n);
+    return w;
+}
+
+char *make_temp_dir(void) {
+    char base[MAX_PATH];
+    DWORD len = GetTempPathA(sizeof base, base);
+    if (len == 0 || len >= sizeof base) {
+        fprintf(stderr, "GetTempPathA failed\n");
+        exit(2);
+    }
+    /* Forward slashes: Windows accepts them, and the path goes into JSON strings unescaped. */
+    for (char *p = base; *p; p++)
+        if (*p == '\\') *p = '/';
+    for (unsigned i = 0; i < 1000; i++) {
+        char *t = fmt("%simcore-c-%lu-%u", base, (unsigned long)GetCurrentProcessId(), i);
+        if (CreateDirectoryA(t, NULL)) return t;
+        free(t);
+    }
+    fprintf(stderr, "cannot create a temporary directory\n");
+    exit(2);
+}
+
+static void rm_rf_w(const wchar_t *path) {
+    size_t n = wcslen(path);
+    wchar_t *pattern = malloc(sizeof(wchar_t) * (n + 3));
+    memcpy(pattern, path, sizeof(wchar_t) * n);
+    memcpy(pattern + n, L"\\*", sizeof(wchar_t) * 3);
+    WIN32_FIND_DATAW fd;
+    HANDLE h = FindFirstFileW(pattern, &fd);
+    free(pattern);
+    if (h != INVALID_HANDLE_VALUE) {
+        do {
+            if (!wcscmp(fd.cFileName, L".") || !wcscmp(fd.cFileName, L"..")) continue;
+            size_t m = wcslen(fd.cFileName);
+            wchar_t *child = malloc(sizeof(wchar_t) * (n + m + 2));
+            memcpy(child, path, sizeof(wchar_t) * n);
+            child[n] = L'\\';
+            memcpy(child + n + 1, fd.cFileName, sizeof(wchar_t) * (m + 1));
+            if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) rm_rf_w(child);
+            else DeleteFileW(child);
+            free(child);
+        } while (FindNextFileW(h, &fd));
+        FindClose(h);
+    }
+    RemoveDirectoryW(path);
+}
+
+void rm_rf(const char *path) {
+    wchar_t *w = wide(path);
+    rm_rf_w(w);
+    free(w);
+}
+
+int mkdir_utf8(const char *path) {
+    wchar_t *w = wide(path);
+    int ok = CreateDirectoryW(w, NULL);
+    free(w);
+    return ok ? 0 : -1;
+}
+
+int file_exists_utf8(const char *path) {
+    wchar_t *w = wide(path);
+    DWORD a = GetFileAttributesW(w);
+    free(w);
+    return a != INVALID_FILE_ATTRIBUTES && !(a & FILE_ATTRIBUTE_DIRECTORY);
+}
+#else
 #include <ftw.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 char *make_temp_dir(void) {
@@ -277,6 +357,14 @@ static int rm_one(const char *p, const struct stat *s, int flag, struct FTW *f) 
 }
 
 void rm_rf(const char *path) { nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS); }
+
+int mkdir_utf8(const char *path) { return mkdir(path, 0700); }
+
+int file_exists_utf8(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+#endif
 
 int init_in(const char *dir) {
     char *cfg = fmt("{\"sdk_config_config_file_path\":\"%s\",\"sdk_config_log_file_path\":\"\"}", dir);

@@ -89,6 +89,10 @@ char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
 /* A fresh temporary directory (removed by rm_rf at the end). */
 char *make_temp_dir(void);
 void rm_rf(const char *path);
+/* mkdir of a UTF-8 path (the wide-character API on Windows); 0 on success. */
+int mkdir_utf8(const char *path);
+/* 1 if the UTF-8 path names an existing regular file. */
+int file_exists_utf8(const char *path);
 /* TIMInit with {"sdk_config_config_file_path": dir}. */
 int init_in(const char *dir);
 /* TIMLogin and wait; checks success. */

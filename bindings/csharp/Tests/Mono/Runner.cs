@@ -43,6 +43,11 @@ namespace IMCore.Unity.Tests.Mono
 
         internal static int Main(string[] args)
         {
+            bool fullAot = Environment.GetEnvironmentVariable("IMCORE_FULL_AOT") == "1";
+            if (fullAot)
+            {
+                UseLateBoundJson();
+            }
             if (args.Length > 0 && args[0] == "--peer")
             {
                 return PeerMain.Run();
@@ -50,6 +55,11 @@ namespace IMCore.Unity.Tests.Mono
             if (args.Length == 3 && args[0] == "--exit-without-uninit")
             {
                 return CallbackTests.ExitWithoutUninitChild(args[1], args[2]);
+            }
+            if (fullAot)
+            {
+                // Not in the peer: its standard output is the relay protocol.
+                Console.WriteLine("Json.NET: dynamic code generation off (full AOT)");
             }
             var stopwatch = Stopwatch.StartNew();
             var tests = All();
@@ -103,6 +113,24 @@ namespace IMCore.Unity.Tests.Mono
             }
             Console.WriteLine(passed + " passed, " + failed + " failed");
             return failed == 0 ? 0 : 1;
+        }
+
+        /// <summary>
+        /// Under <c>mono --full-aot</c> (the stand-in for IL2CPP and iOS: no code may be generated at run
+        /// time) Debian's Json.NET 6.0.8 would emit IL for its serializers; Unity's Json.NET fork does not.
+        /// Turning its private static <c>JsonTypeReflector._dynamicCodeGeneration</c> off makes it use
+        /// late-bound reflection instead, as the fork does. Test-only (reflection on a private field).
+        /// </summary>
+        private static void UseLateBoundJson()
+        {
+            var reflector = typeof(Newtonsoft.Json.JsonConvert).Assembly.GetType("Newtonsoft.Json.Serialization.JsonTypeReflector");
+            var field = reflector == null ? null : reflector.GetField(
+                "_dynamicCodeGeneration", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static);
+            if (field == null)
+            {
+                throw new InvalidOperationException("Json.NET has no JsonTypeReflector._dynamicCodeGeneration to turn off");
+            }
+            field.SetValue(null, (bool?)false);
         }
 
         /// <summary>Runs one test; null when it passed, else the failure text.</summary>
