@@ -33,9 +33,17 @@ fn step(what: &str) {
     std::thread::sleep(Duration::from_millis(700));
 }
 
-#[tokio::main]
-async fn main() -> std::io::Result<()> {
+fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
+    // `relay-demo device …`: this binary is also the device program, so the
+    // demo needs nothing but itself (`cargo run --bin relay-demo` builds one binary).
+    if args.get(1).map(String::as_str) == Some("device") {
+        std::process::exit(relay::device::main_with(&args[2..]));
+    }
+    tokio::runtime::Runtime::new()?.block_on(demo(args))
+}
+
+async fn demo(args: Vec<String>) -> std::io::Result<()> {
     let once = args.iter().any(|a| a == "--once");
     let dir = std::path::PathBuf::from(arg(&args, "--dir", "relay-demo-data"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -50,12 +58,22 @@ async fn main() -> std::io::Result<()> {
         "relay: devices on ws://{}, the live page on http://{}/",
         addrs.ws, addrs.http
     );
-    let bin = std::env::current_exe()?.with_file_name("relay-device");
+    let exe = std::env::current_exe()?;
     let ws = addrs.ws.port();
+    let data = dir.clone();
+    let start = move |user: &str, device: &str| {
+        let mut cmd = std::process::Command::new(&exe);
+        cmd.arg("device")
+            .args(["--relay", &format!("ws://127.0.0.1:{ws}")])
+            .args(["--user", user, "--device", device])
+            .arg("--data")
+            .arg(data.join(format!("{user}-{device}")));
+        Device::start_command(cmd, &format!("{user}/{device}"))
+    };
     let script = tokio::task::spawn_blocking(move || {
-        let mut phone = Device::start(&bin, ws, "alice", "phone", &dir.join("alice-phone"));
-        let mut laptop = Device::start(&bin, ws, "alice", "laptop", &dir.join("alice-laptop"));
-        let mut bob = Device::start(&bin, ws, "bob", "pc", &dir.join("bob-pc"));
+        let mut phone = start("alice", "phone");
+        let mut laptop = start("alice", "laptop");
+        let mut bob = start("bob", "pc");
 
         step("bob makes a group 'team' (alice, bob, carol) and writes to alice");
         bob.cmd("group team alice,bob,carol");
