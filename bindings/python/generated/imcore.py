@@ -567,7 +567,9 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_func_parse_conversation_type() != 27061:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_ack_outbound() != 45353:
+    if lib.uniffi_imcore_checksum_method_imclient_ack_outbound() != 58010:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_ack_outbound_versioned() != 58798:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_add_conversation_group_listener() != 2186:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -753,6 +755,9 @@ _UniffiLib.uniffi_imcore_checksum_func_parse_conversation_type.restype = ctypes.
 _UniffiLib.uniffi_imcore_checksum_method_imclient_ack_outbound.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_ack_outbound.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_ack_outbound_versioned.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_ack_outbound_versioned.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_add_conversation_group_listener.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_add_conversation_group_listener.restype = ctypes.c_uint16
@@ -994,6 +999,16 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_ack_outbound.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_ack_outbound.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_imcore_fn_method_imclient_ack_outbound_versioned.argtypes = (
+    ctypes.c_uint64,
+    ctypes.c_uint64,
+    ctypes.c_int32,
+    ctypes.c_uint64,
+    ctypes.c_uint64,
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_ack_outbound_versioned.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_imcore_fn_method_imclient_add_conversation_group_listener.argtypes = (
     ctypes.c_uint64,
     ctypes.c_uint64,
@@ -5711,11 +5726,23 @@ class ImClientProtocol(typing.Protocol):
         """
         The server's answer to envelope `envelopeId`. Code 0 stamps a
         message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
-        non-zero code leaves a message `Failed` and undoes a reversible change
-        (pin, marks, receive option, custom data, server extension, receipt)
-        unless a newer change replaced it; the undo fires the usual events.
-        The calls that queued the envelope returned after the local change.
-        An unknown or already answered envelope is `InvalidParam`.
+        non-zero code leaves a message `Failed`, puts a refused setting (pin,
+        marks, receive option, custom data, server extension) back to the
+        value the server last confirmed unless a later queued change replaces
+        it, lets a refused receipt be sent again, and queues refused read
+        positions and deletes again for the next resend (docs/TRANSPORT.md,
+        "Several devices"); the undo fires the usual events. The calls that
+        queued the envelope returned after the local change. An unknown or
+        already answered envelope is `InvalidParam`. Same as
+        `ackOutboundVersioned` without an update time.
+"""
+        raise NotImplementedError
+    def ack_outbound_versioned(self, envelope_id: int,code: int,server_time: int,seq: int,update_time: int) -> AckResult:
+        """
+        `ackOutbound` with the server's update time (version) of the
+        conversations an accepted settings change touched (0 = not given):
+        a conversation snapshot older than it no longer replaces the
+        accepted value.
 """
         raise NotImplementedError
     def add_conversation_group_listener(self, listener: ConversationGroupListener) -> ListenerHandle:
@@ -6147,11 +6174,15 @@ class ImClient(ImClientProtocol):
         """
         The server's answer to envelope `envelopeId`. Code 0 stamps a
         message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
-        non-zero code leaves a message `Failed` and undoes a reversible change
-        (pin, marks, receive option, custom data, server extension, receipt)
-        unless a newer change replaced it; the undo fires the usual events.
-        The calls that queued the envelope returned after the local change.
-        An unknown or already answered envelope is `InvalidParam`.
+        non-zero code leaves a message `Failed`, puts a refused setting (pin,
+        marks, receive option, custom data, server extension) back to the
+        value the server last confirmed unless a later queued change replaces
+        it, lets a refused receipt be sent again, and queues refused read
+        positions and deletes again for the next resend (docs/TRANSPORT.md,
+        "Several devices"); the undo fires the usual events. The calls that
+        queued the envelope returned after the local change. An unknown or
+        already answered envelope is `InvalidParam`. Same as
+        `ackOutboundVersioned` without an update time.
 """
         
         _UniffiFfiConverterUInt64.check_lower(envelope_id)
@@ -6173,6 +6204,39 @@ class ImClient(ImClientProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_imcore_fn_method_imclient_ack_outbound,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def ack_outbound_versioned(self, envelope_id: int,code: int,server_time: int,seq: int,update_time: int) -> AckResult:
+        """
+        `ackOutbound` with the server's update time (version) of the
+        conversations an accepted settings change touched (0 = not given):
+        a conversation snapshot older than it no longer replaces the
+        accepted value.
+"""
+        
+        _UniffiFfiConverterUInt64.check_lower(envelope_id)
+
+        _UniffiFfiConverterInt32.check_lower(code)
+
+        _UniffiFfiConverterUInt64.check_lower(server_time)
+
+        _UniffiFfiConverterUInt64.check_lower(seq)
+
+        _UniffiFfiConverterUInt64.check_lower(update_time)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterUInt64.lower(envelope_id),
+            _UniffiFfiConverterInt32.lower(code),
+            _UniffiFfiConverterUInt64.lower(server_time),
+            _UniffiFfiConverterUInt64.lower(seq),
+            _UniffiFfiConverterUInt64.lower(update_time),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeAckResult.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_ack_outbound_versioned,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)

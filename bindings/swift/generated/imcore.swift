@@ -621,13 +621,25 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     /**
      * The server's answer to envelope `envelopeId`. Code 0 stamps a
      * message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
-     * non-zero code leaves a message `Failed` and undoes a reversible change
-     * (pin, marks, receive option, custom data, server extension, receipt)
-     * unless a newer change replaced it; the undo fires the usual events.
-     * The calls that queued the envelope returned after the local change.
-     * An unknown or already answered envelope is `InvalidParam`.
+     * non-zero code leaves a message `Failed`, puts a refused setting (pin,
+     * marks, receive option, custom data, server extension) back to the
+     * value the server last confirmed unless a later queued change replaces
+     * it, lets a refused receipt be sent again, and queues refused read
+     * positions and deletes again for the next resend (docs/TRANSPORT.md,
+     * "Several devices"); the undo fires the usual events. The calls that
+     * queued the envelope returned after the local change. An unknown or
+     * already answered envelope is `InvalidParam`. Same as
+     * `ackOutboundVersioned` without an update time.
      */
     func ackOutbound(envelopeId: UInt64, code: Int32, serverTime: UInt64, seq: UInt64) throws  -> AckResult
+    
+    /**
+     * `ackOutbound` with the server's update time (version) of the
+     * conversations an accepted settings change touched (0 = not given):
+     * a conversation snapshot older than it no longer replaces the
+     * accepted value.
+     */
+    func ackOutboundVersioned(envelopeId: UInt64, code: Int32, serverTime: UInt64, seq: UInt64, updateTime: UInt64) throws  -> AckResult
     
     /**
      * Registers a conversation-group listener (see `addConversationListener`).
@@ -1084,11 +1096,15 @@ public convenience init(config: ClientConfig)throws  {
     /**
      * The server's answer to envelope `envelopeId`. Code 0 stamps a
      * message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
-     * non-zero code leaves a message `Failed` and undoes a reversible change
-     * (pin, marks, receive option, custom data, server extension, receipt)
-     * unless a newer change replaced it; the undo fires the usual events.
-     * The calls that queued the envelope returned after the local change.
-     * An unknown or already answered envelope is `InvalidParam`.
+     * non-zero code leaves a message `Failed`, puts a refused setting (pin,
+     * marks, receive option, custom data, server extension) back to the
+     * value the server last confirmed unless a later queued change replaces
+     * it, lets a refused receipt be sent again, and queues refused read
+     * positions and deletes again for the next resend (docs/TRANSPORT.md,
+     * "Several devices"); the undo fires the usual events. The calls that
+     * queued the envelope returned after the local change. An unknown or
+     * already answered envelope is `InvalidParam`. Same as
+     * `ackOutboundVersioned` without an update time.
      */
 open func ackOutbound(envelopeId: UInt64, code: Int32, serverTime: UInt64, seq: UInt64)throws  -> AckResult  {
     return try  FfiConverterTypeAckResult_lift(try rustCallWithError(FfiConverterTypeImError_lift) {
@@ -1099,6 +1115,26 @@ open func ackOutbound(envelopeId: UInt64, code: Int32, serverTime: UInt64, seq: 
         FfiConverterInt32.lower(code),
         FfiConverterUInt64.lower(serverTime),
         FfiConverterUInt64.lower(seq),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `ackOutbound` with the server's update time (version) of the
+     * conversations an accepted settings change touched (0 = not given):
+     * a conversation snapshot older than it no longer replaces the
+     * accepted value.
+     */
+open func ackOutboundVersioned(envelopeId: UInt64, code: Int32, serverTime: UInt64, seq: UInt64, updateTime: UInt64)throws  -> AckResult  {
+    return try  FfiConverterTypeAckResult_lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_ack_outbound_versioned(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(envelopeId),
+        FfiConverterInt32.lower(code),
+        FfiConverterUInt64.lower(serverTime),
+        FfiConverterUInt64.lower(seq),
+        FfiConverterUInt64.lower(updateTime),uniffiCallStatus
     )
 })
 }
@@ -4140,9 +4176,9 @@ public struct OutboundEnvelope: Equatable, Hashable {
      */
     public var envelopeId: UInt64
     /**
-     * The kind, as in `json`: `message`, `receipts`, `read_positions`,
-     * `pin`, `marks`, `receive_opt`, `custom_data`, `server_extension`,
-     * `delete`, `group`.
+     * The kind, as in `json`: `message`, `receipt`, `read_position`,
+     * `pin`, `mark`, `receive_opt`, `custom_data`, `server_extension`,
+     * `delete`, `conversation_group`.
      */
     public var kind: String
     /**
@@ -4150,8 +4186,9 @@ public struct OutboundEnvelope: Equatable, Hashable {
      */
     public var payload: OutboundPayload
     /**
-     * The same envelope as JSON: `{"envelope_id":…,"kind":…,…}` (the core's
-     * serde shape), for transports that forward JSON as is.
+     * The same envelope as JSON: `{"envelope_id":…,"kind":…,…}`, exactly
+     * the shape docs/TRANSPORT.md documents and the C ABI hands over, for
+     * transports that forward JSON as is.
      */
     public var json: String
 
@@ -4162,16 +4199,17 @@ public struct OutboundEnvelope: Equatable, Hashable {
          * Unique, increasing id; the ack names it.
          */envelopeId: UInt64, 
         /**
-         * The kind, as in `json`: `message`, `receipts`, `read_positions`,
-         * `pin`, `marks`, `receive_opt`, `custom_data`, `server_extension`,
-         * `delete`, `group`.
+         * The kind, as in `json`: `message`, `receipt`, `read_position`,
+         * `pin`, `mark`, `receive_opt`, `custom_data`, `server_extension`,
+         * `delete`, `conversation_group`.
          */kind: String, 
         /**
          * The typed payload.
          */payload: OutboundPayload, 
         /**
-         * The same envelope as JSON: `{"envelope_id":…,"kind":…,…}` (the core's
-         * serde shape), for transports that forward JSON as is.
+         * The same envelope as JSON: `{"envelope_id":…,"kind":…,…}`, exactly
+         * the shape docs/TRANSPORT.md documents and the C ABI hands over, for
+         * transports that forward JSON as is.
          */json: String) {
         self.envelopeId = envelopeId
         self.kind = kind
@@ -7254,7 +7292,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_func_parse_conversation_type() != 27061) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_ack_outbound() != 45353) {
+    if (uniffi_imcore_checksum_method_imclient_ack_outbound() != 58010) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_ack_outbound_versioned() != 58798) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_add_conversation_group_listener() != 2186) {

@@ -439,6 +439,11 @@ uint64_t uniffi_imcore_fn_constructor_imclient_new(RustBuffer config, RustCallSt
 RustBuffer uniffi_imcore_fn_method_imclient_ack_outbound(uint64_t ptr, uint64_t envelope_id, int32_t code, uint64_t server_time, uint64_t seq, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_ACK_OUTBOUND_VERSIONED
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_ACK_OUTBOUND_VERSIONED
+RustBuffer uniffi_imcore_fn_method_imclient_ack_outbound_versioned(uint64_t ptr, uint64_t envelope_id, int32_t code, uint64_t server_time, uint64_t seq, uint64_t update_time, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_ADD_CONVERSATION_GROUP_LISTENER
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_ADD_CONVERSATION_GROUP_LISTENER
 uint64_t uniffi_imcore_fn_method_imclient_add_conversation_group_listener(uint64_t ptr, uint64_t listener, RustCallStatus *_Nonnull out_status
@@ -1133,6 +1138,12 @@ uint16_t uniffi_imcore_checksum_func_parse_conversation_type(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_ACK_OUTBOUND
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_ACK_OUTBOUND
 uint16_t uniffi_imcore_checksum_method_imclient_ack_outbound(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_ACK_OUTBOUND_VERSIONED
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_ACK_OUTBOUND_VERSIONED
+uint16_t uniffi_imcore_checksum_method_imclient_ack_outbound_versioned(void
     
 );
 #endif

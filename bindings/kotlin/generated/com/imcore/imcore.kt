@@ -870,6 +870,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_ack_outbound(
     ): Int
+    external fun uniffi_imcore_checksum_method_imclient_ack_outbound_versioned(
+    ): Int
     external fun uniffi_imcore_checksum_method_imclient_add_conversation_group_listener(
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_add_conversation_listener(
@@ -1070,6 +1072,8 @@ internal object UniffiLib {
     external fun uniffi_imcore_fn_constructor_imclient_new(`config`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_imcore_fn_method_imclient_ack_outbound(`ptr`: Long,`envelopeId`: Long,`code`: Int,`serverTime`: Long,`seq`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_ack_outbound_versioned(`ptr`: Long,`envelopeId`: Long,`code`: Int,`serverTime`: Long,`seq`: Long,`updateTime`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_method_imclient_add_conversation_group_listener(`ptr`: Long,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1821,13 +1825,25 @@ public interface ImClientInterface {
     /**
      * The server's answer to envelope `envelopeId`. Code 0 stamps a
      * message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
-     * non-zero code leaves a message `Failed` and undoes a reversible change
-     * (pin, marks, receive option, custom data, server extension, receipt)
-     * unless a newer change replaced it; the undo fires the usual events.
-     * The calls that queued the envelope returned after the local change.
-     * An unknown or already answered envelope is `InvalidParam`.
+     * non-zero code leaves a message `Failed`, puts a refused setting (pin,
+     * marks, receive option, custom data, server extension) back to the
+     * value the server last confirmed unless a later queued change replaces
+     * it, lets a refused receipt be sent again, and queues refused read
+     * positions and deletes again for the next resend (docs/TRANSPORT.md,
+     * "Several devices"); the undo fires the usual events. The calls that
+     * queued the envelope returned after the local change. An unknown or
+     * already answered envelope is `InvalidParam`. Same as
+     * `ackOutboundVersioned` without an update time.
      */
     fun `ackOutbound`(`envelopeId`: kotlin.ULong, `code`: kotlin.Int, `serverTime`: kotlin.ULong, `seq`: kotlin.ULong): AckResult
+    
+    /**
+     * `ackOutbound` with the server's update time (version) of the
+     * conversations an accepted settings change touched (0 = not given):
+     * a conversation snapshot older than it no longer replaces the
+     * accepted value.
+     */
+    fun `ackOutboundVersioned`(`envelopeId`: kotlin.ULong, `code`: kotlin.Int, `serverTime`: kotlin.ULong, `seq`: kotlin.ULong, `updateTime`: kotlin.ULong): AckResult
     
     /**
      * Registers a conversation-group listener (see `addConversationListener`).
@@ -2335,11 +2351,15 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
     /**
      * The server's answer to envelope `envelopeId`. Code 0 stamps a
      * message with `serverTime` (seconds, 0 = now) and `seq` (groups). A
-     * non-zero code leaves a message `Failed` and undoes a reversible change
-     * (pin, marks, receive option, custom data, server extension, receipt)
-     * unless a newer change replaced it; the undo fires the usual events.
-     * The calls that queued the envelope returned after the local change.
-     * An unknown or already answered envelope is `InvalidParam`.
+     * non-zero code leaves a message `Failed`, puts a refused setting (pin,
+     * marks, receive option, custom data, server extension) back to the
+     * value the server last confirmed unless a later queued change replaces
+     * it, lets a refused receipt be sent again, and queues refused read
+     * positions and deletes again for the next resend (docs/TRANSPORT.md,
+     * "Several devices"); the undo fires the usual events. The calls that
+     * queued the envelope returned after the local change. An unknown or
+     * already answered envelope is `InvalidParam`. Same as
+     * `ackOutboundVersioned` without an update time.
      */
     @Throws(ImException::class)override fun `ackOutbound`(`envelopeId`: kotlin.ULong, `code`: kotlin.Int, `serverTime`: kotlin.ULong, `seq`: kotlin.ULong): AckResult {
             return FfiConverterTypeAckResult.lift(
@@ -2352,6 +2372,31 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
         FfiConverterInt.lower(`code`),
         FfiConverterULong.lower(`serverTime`),
         FfiConverterULong.lower(`seq`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * `ackOutbound` with the server's update time (version) of the
+     * conversations an accepted settings change touched (0 = not given):
+     * a conversation snapshot older than it no longer replaces the
+     * accepted value.
+     */
+    @Throws(ImException::class)override fun `ackOutboundVersioned`(`envelopeId`: kotlin.ULong, `code`: kotlin.Int, `serverTime`: kotlin.ULong, `seq`: kotlin.ULong, `updateTime`: kotlin.ULong): AckResult {
+            return FfiConverterTypeAckResult.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_ack_outbound_versioned(
+        it,
+        
+        FfiConverterULong.lower(`envelopeId`),
+        FfiConverterInt.lower(`code`),
+        FfiConverterULong.lower(`serverTime`),
+        FfiConverterULong.lower(`seq`),
+        FfiConverterULong.lower(`updateTime`),_status)
 }
     }
     )
@@ -5313,9 +5358,9 @@ data class OutboundEnvelope (
     var `envelopeId`: kotlin.ULong
     , 
     /**
-     * The kind, as in `json`: `message`, `receipts`, `read_positions`,
-     * `pin`, `marks`, `receive_opt`, `custom_data`, `server_extension`,
-     * `delete`, `group`.
+     * The kind, as in `json`: `message`, `receipt`, `read_position`,
+     * `pin`, `mark`, `receive_opt`, `custom_data`, `server_extension`,
+     * `delete`, `conversation_group`.
      */
     var `kind`: kotlin.String
     , 
@@ -5325,8 +5370,9 @@ data class OutboundEnvelope (
     var `payload`: OutboundPayload
     , 
     /**
-     * The same envelope as JSON: `{"envelope_id":…,"kind":…,…}` (the core's
-     * serde shape), for transports that forward JSON as is.
+     * The same envelope as JSON: `{"envelope_id":…,"kind":…,…}`, exactly
+     * the shape docs/TRANSPORT.md documents and the C ABI hands over, for
+     * transports that forward JSON as is.
      */
     var `json`: kotlin.String
     
