@@ -704,13 +704,31 @@ fn old_store(path: &Path, v: i64) {
     conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
         .unwrap();
     imcore::store::migrate(&conn, 0, v).unwrap();
+    // From version 5 on, a message row carries its id's hash, found through
+    // `message_key`, and `rows_upto` says which rows the conversations reflect.
+    let message = if v >= 5 {
+        format!(
+            "INSERT INTO message (conv, pos, msg_hash, msg_id, sender, server_time, seq, flags,
+                                  body)
+                 VALUES (1, {pos}, {hash}, 'm1', 'bob', 100, 0, 16, '{{}}');
+             INSERT INTO message_key (msg_hash, id) VALUES ({hash}, 1);
+             INSERT OR REPLACE INTO meta (key, value) VALUES ('rows_upto', '1');",
+            pos = 100i64 << 20,
+            hash = imcore::store::msg_hash("m1"),
+        )
+    } else {
+        format!(
+            "INSERT INTO message (conv, pos, msg_id, sender, server_time, seq, flags, body)
+                 VALUES (1, {pos}, 'm1', 'bob', 100, 0, 16, '{{}}');",
+            pos = 100i64 << 20,
+        )
+    };
     conn.execute_batch(&format!(
         "INSERT INTO meta (key, value) VALUES ('user_id', '{USER}');
          INSERT INTO conversation (id, conv_type, peer, unread, max_pos, active_time,
                                    order_key, create_time, update_time)
              VALUES (1, 1, 'bob', 1, {pos}, 100, {key}, 100, 100);
-         INSERT INTO message (conv, pos, msg_id, sender, server_time, seq, flags, body)
-             VALUES (1, {pos}, 'm1', 'bob', 100, 0, 16, '{{}}');",
+         {message}",
         pos = 100i64 << 20,
         key = (100i64 << 20) | 1,
     ))
