@@ -347,3 +347,47 @@ pub fn crash_batch(n: u64) -> String {
     }
     serde_json::Value::Array(envs).to_string()
 }
+
+/// A thread that ends the process as deadlocked (printing `FAIL: …` and a
+/// failed count) when the two counters `progress` reads stay the same for
+/// `stall`. Stopped by [`Watchdog::stop`].
+pub struct Watchdog {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Watchdog {
+    /// Starts watching; `what` names the run in the failure line.
+    pub fn start(stall: Duration, what: &'static str, progress: fn() -> (u64, u64)) -> Self {
+        let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = done.clone();
+        let thread = std::thread::spawn(move || {
+            let mut last = progress();
+            let mut since = Instant::now();
+            while !stop.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(200));
+                let now = progress();
+                if now != last {
+                    last = now;
+                    since = Instant::now();
+                } else if since.elapsed() > stall {
+                    println!(
+                        "FAIL: {what}: no progress for {} s ({} operations, {} callbacks): deadlock",
+                        stall.as_secs(),
+                        now.0,
+                        now.1
+                    );
+                    println!("stress: 0 passed, 1 failed");
+                    std::process::exit(2);
+                }
+            }
+        });
+        Watchdog { done, thread }
+    }
+
+    /// Stops the watching thread and waits for it.
+    pub fn stop(self) {
+        self.done.store(true, Ordering::SeqCst);
+        let _ = self.thread.join();
+    }
+}

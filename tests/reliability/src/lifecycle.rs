@@ -20,7 +20,7 @@ use std::cell::Cell;
 use std::ffi::{c_char, c_void};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicU8, Ordering::SeqCst};
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
 /// Threads that issue calls with tracked result callbacks.
@@ -325,26 +325,9 @@ pub fn run(secs: u64, dir: &Path, c: &mut Checks) {
         IMCoreSetCallbackMode(0);
     }
     LazyLock::force(&T);
-    let watchdog_done = Arc::new(AtomicBool::new(false));
-    let wd = {
-        let done = watchdog_done.clone();
-        std::thread::spawn(move || {
-            let mut last = (OPS.load(SeqCst), CALLBACKS.load(SeqCst));
-            let mut since = Instant::now();
-            while !done.load(SeqCst) {
-                std::thread::sleep(Duration::from_millis(200));
-                let now = (OPS.load(SeqCst), CALLBACKS.load(SeqCst));
-                if now != last {
-                    last = now;
-                    since = Instant::now();
-                } else if since.elapsed() > Duration::from_secs(30) {
-                    println!("FAIL: lifecycle races: no progress for 30 s: deadlock");
-                    println!("stress: 0 passed, 1 failed");
-                    std::process::exit(2);
-                }
-            }
-        })
-    };
+    let wd = Watchdog::start(Duration::from_secs(30), "lifecycle races", || {
+        (OPS.load(SeqCst), CALLBACKS.load(SeqCst))
+    });
     let start = Instant::now();
     let mut threads = Vec::new();
     for i in 0..2 {
@@ -430,8 +413,7 @@ pub fn run(secs: u64, dir: &Path, c: &mut Checks) {
     let v = verify();
     c.check(v.is_ok(), format!("verify() after the races: {v:?}"));
     uninit();
-    watchdog_done.store(true, SeqCst);
-    let _ = wd.join();
+    wd.stop();
     println!(
         "lifecycle races: {CALLERS} calling threads, a listener thread, a mode switcher and a \
          poller for {:.1} s: {} operations, {accepted} accepted calls with results, {} callbacks, \

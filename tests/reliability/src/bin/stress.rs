@@ -459,29 +459,9 @@ fn main() {
     assert_eq!(r.code, 0, "login: {}", r.desc);
 
     // The watchdog: no progress for `stall` seconds is a deadlock.
-    let watchdog_done = Arc::new(AtomicBool::new(false));
-    let wd = {
-        let done = watchdog_done.clone();
-        std::thread::spawn(move || {
-            let mut last = (OPS.load(SeqCst), CALLBACKS.load(SeqCst));
-            let mut since = Instant::now();
-            while !done.load(SeqCst) {
-                std::thread::sleep(Duration::from_millis(200));
-                let now = (OPS.load(SeqCst), CALLBACKS.load(SeqCst));
-                if now != last {
-                    last = now;
-                    since = Instant::now();
-                } else if since.elapsed() > Duration::from_secs(stall) {
-                    println!(
-                        "FAIL: no progress for {stall} s ({} operations, {} callbacks): deadlock",
-                        now.0, now.1
-                    );
-                    println!("stress: 0 passed, 1 failed");
-                    std::process::exit(2);
-                }
-            }
-        })
-    };
+    let wd = Watchdog::start(Duration::from_secs(stall), "stress", || {
+        (OPS.load(SeqCst), CALLBACKS.load(SeqCst))
+    });
 
     let pushed = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
@@ -564,8 +544,7 @@ fn main() {
         after == total && list_sum() == total,
         format!("total {after} after a restart, {total} before"),
     );
-    watchdog_done.store(true, SeqCst);
-    let _ = wd.join();
+    wd.stop();
     uninit();
     println!(
         "stress: 8 threads for {elapsed:.1} s: {ops} operations ({:.0}/s), {} callbacks, \
