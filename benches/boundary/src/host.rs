@@ -141,7 +141,7 @@ pub fn wait_all(probes: &[(&Probe, u64)], pumped: bool) {
             std::hint::spin_loop();
         } else {
             std::thread::yield_now();
-            if spins % 100_000 == 0 && now_ns() - start > 120_000_000_000 {
+            if spins.is_multiple_of(100_000) && now_ns() - start > 120_000_000_000 {
                 panic!("a callback did not arrive within 120 s");
             }
         }
