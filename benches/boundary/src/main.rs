@@ -661,16 +661,11 @@ fn section_ingest(cfg: &Cfg, dir: &Path) {
                 cs(&push_json(&msgs))
             })
             .collect();
-        let user = format!("abi_{rep}");
-        login(&user);
-        let rs = RESULT.count();
-        let w = Watch::start();
-        for t in &texts {
-            assert_eq!(push_call(t), 0, "push refused: {}", last_error());
-        }
-        wait_for(&RESULT, rs + texts.len() as u64);
-        logout();
-        let abi = w.lap();
+        let abi = push_all(&format!("abi_{rep}"), &texts);
+        // Again with no listener registered (the app that only stores).
+        set_listeners(false);
+        let bare = push_all(&format!("abi_bare_{rep}"), &texts);
+        set_listeners(true);
         // The part the ABI adds first: parsing the push text into a Value.
         let w = Watch::start();
         for t in &texts {
@@ -686,7 +681,16 @@ fn section_ingest(cfg: &Cfg, dir: &Path) {
         ratios.push(r);
         for (path, l, ratio) in [
             ("engine `receive`", eng, String::new()),
-            ("`IMCoreInboundPush`", abi, format!("{r:.2}")),
+            (
+                "`IMCoreInboundPush`, listeners registered",
+                abi,
+                format!("{r:.2}"),
+            ),
+            (
+                "`IMCoreInboundPush`, no listener registered",
+                bare,
+                format!("{:.2}", rate(&bare) / rate(&eng)),
+            ),
         ] {
             println!(
                 "| {} | {path} | {:.0} | {:.0} | {:.1} | {:.1} | {ratio} |",
@@ -708,6 +712,37 @@ fn section_ingest(cfg: &Cfg, dir: &Path) {
         100.0 * parse as f64 / own as f64
     );
     login(USER);
+}
+
+/// Logs `user` in (a fresh store), pushes every array, waits for every
+/// result and logs out (which writes the rows the pushes left pending):
+/// the time of all that.
+fn push_all(user: &str, texts: &[std::ffi::CString]) -> Lap {
+    login(user);
+    let rs = RESULT.count();
+    let w = Watch::start();
+    for t in texts {
+        assert_eq!(push_call(t), 0, "push refused: {}", last_error());
+    }
+    wait_for(&RESULT, rs + texts.len() as u64);
+    logout();
+    w.lap()
+}
+
+/// Registers (or removes) the new-message, total and conversation listeners.
+fn set_listeners(on: bool) {
+    // SAFETY: the bench's callbacks (or NULL), NULL user data.
+    unsafe {
+        if on {
+            TIMAddRecvNewMsgCallback(Some(on_new_msg), NO_UD);
+            TIMSetConvTotalUnreadMessageCountChangedCallback(Some(on_total), NO_UD);
+            TIMSetConvEventCallback(Some(on_conv_event), NO_UD);
+        } else {
+            TIMRemoveRecvNewMsgCallback(Some(on_new_msg));
+            TIMSetConvTotalUnreadMessageCountChangedCallback(None, NO_UD);
+            TIMSetConvEventCallback(None, NO_UD);
+        }
+    }
 }
 
 fn base_time() -> u64 {
@@ -754,12 +789,7 @@ fn main() {
     let conf = cs(&serde_json::json!({ "sdk_config_config_file_path": dir }).to_string());
     // SAFETY: a valid C string.
     assert_eq!(unsafe { TIMInit(APP, conf.as_ptr()) }, 0, "TIMInit");
-    // SAFETY: the bench's callbacks, NULL user data.
-    unsafe {
-        TIMAddRecvNewMsgCallback(Some(on_new_msg), NO_UD);
-        TIMSetConvTotalUnreadMessageCountChangedCallback(Some(on_total), NO_UD);
-        TIMSetConvEventCallback(Some(on_conv_event), NO_UD);
-    }
+    set_listeners(true);
     let w = Watch::start();
     login(USER);
     println!(
