@@ -606,17 +606,24 @@ fn section_live(cfg: &Cfg, gen: &mut Gen) {
         let (nm, tt, rs) = (NEW_MSG.count() + 1, TOTAL.count() + 1, RESULT.count() + 1);
         let t0 = now_ns();
         assert_eq!(push_call(text), 0, "push refused: {}", last_error());
+        let t_ret = now_ns();
         wait_all(&[(&NEW_MSG, nm), (&TOTAL, tt), (&RESULT, rs)], pumped);
-        (NEW_MSG.stamp().max(TOTAL.stamp()) - t0, RESULT.stamp() - t0)
+        (
+            NEW_MSG.stamp().max(TOTAL.stamp()) - t0,
+            RESULT.stamp() - t0,
+            t_ret - t0,
+        )
     };
     for _ in 0..50 {
         one(false);
     }
-    let (mut thread, mut thread_res) = (Samples::default(), Samples::default());
+    let (mut thread, mut thread_res, mut blocked) =
+        (Samples::default(), Samples::default(), Samples::default());
     for _ in 0..cfg.live {
-        let (l, r) = one(false);
+        let (l, r, b) = one(false);
         thread.push(l);
         thread_res.push(r);
+        blocked.push(b);
     }
     set_mode(ffi::IMCORE_CALLBACK_MODE_PUMPED);
     for _ in 0..50 {
@@ -657,6 +664,12 @@ fn section_live(cfg: &Cfg, gen: &mut Gen) {
         engine.summary(),
     );
     latency_row(
+        "  … the push call alone (call → return: the host's thread is blocked)",
+        blocked.summary(),
+        "the engine's receive + drain alone",
+        engine.summary(),
+    );
+    latency_row(
         "pumped (push, then polls)",
         pumped.summary(),
         "the engine's receive + drain alone",
@@ -667,8 +680,8 @@ fn section_live(cfg: &Cfg, gen: &mut Gen) {
 /// 10,000 messages in 10 pushes: time and listener calls.
 fn section_burst(cfg: &Cfg, gen: &mut Gen) {
     println!("\n#### A burst of 10,000 messages in 10 pushes of 1,000 (dispatcher thread)\n");
-    println!("| run | ms, first push → last result | own ms | µs per message | new-message calls | total-unread calls | conv-event calls | result calls |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| run | ms, first push → last result | own ms | µs per message | longest push call, ms (host thread blocked) | new-message calls | total-unread calls | conv-event calls | result calls |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for run in 0..cfg.bursts {
         let texts: Vec<_> = (0..10).map(|_| cs(&push_json(&gen.batch(1_000)))).collect();
         let (nm, tt, ce, rs) = (
@@ -679,17 +692,21 @@ fn section_burst(cfg: &Cfg, gen: &mut Gen) {
         );
         let w = Watch::start();
         let t0 = now_ns();
+        let mut longest = 0;
         for t in &texts {
+            let c0 = now_ns();
             assert_eq!(push_call(t), 0, "push refused: {}", last_error());
+            longest = longest.max(now_ns() - c0);
         }
         wait_for(&RESULT, rs + 10);
         let ms = (RESULT.stamp() - t0) as f64 / 1e6;
         let own = w.lap().own as f64 / 1e6;
         // Listener calls that belong to the burst arrive before its last result.
         println!(
-            "| {} | {ms:.0} | {own:.0} | {:.1} | {} | {} | {} | {} |",
+            "| {} | {ms:.0} | {own:.0} | {:.1} | {:.0} | {} | {} | {} | {} |",
             run + 1,
             ms * 1000.0 / 10_000.0,
+            longest as f64 / 1e6,
             NEW_MSG.count() - nm,
             TOTAL.count() - tt,
             CONV_EVENT.count() - ce,
