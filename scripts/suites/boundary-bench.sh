@@ -35,15 +35,14 @@ part() {
 }
 wanted() { [[ " $PARTS " == *" $1 "* ]]; }
 
-# The Rust bench; building it also builds the release libimcore.so (as a dependency), which
-# the C# and Python parts load from a folder of their own. It has a target directory of its
-# own: the library's rlib is named without a hash (libimcore.rlib, the price of a cdylib), so
-# release builds of imcore-ffi by different packages in one target directory would overwrite
-# each other's (tests/reliability builds one into target/release).
-TARGET=$ROOT/target/boundary
+# The Rust bench is a program of the reliability package (tests/reliability), built in release
+# into the main target directory as the reliability suite builds it, so one build serves both;
+# it also builds the release libimcore.so (as a dependency), which the C# and Python parts load
+# from a folder of their own.
+TARGET=$ROOT/target
 LIB=$ROOT/target/boundary-lib
 build() {
-  cargo build --release --quiet --manifest-path benches/boundary/Cargo.toml \
+  cargo build --release --quiet --manifest-path tests/reliability/Cargo.toml \
     --target-dir "$TARGET" &&
     mkdir -p "$LIB" && cp -f "$TARGET/release/deps/libimcore.so" "$LIB/libimcore.so"
 }
@@ -86,7 +85,7 @@ if build; then
   wanted csharp && part csharp csharp_part
   wanted python && part python python_part
 else
-  echo "building benches/boundary (and the release libimcore.so) failed"
+  echo "building tests/reliability (boundary_bench and the release libimcore.so) failed"
   failed=$((failed + 1))
 fi
 echo "boundary-bench: $passed passed, $failed failed"
