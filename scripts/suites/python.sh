@@ -62,13 +62,14 @@ PYEOF
 passed=$((passed + tp)) failed=$((failed + tf))
 
 # The Python samples of the docs and the README (a fenced block after a
-# `<!-- sample: NAME.py -->` line), run against the built library.
+# `<!-- sample: NAME.py -->` line), run with the venv's Python against the
+# installed package.
 for doc in docs/INTEGRATION.md bindings/python/README.md; do
     for name in $(sed -n 's/^<!-- sample: \(.*\.py\) -->$/\1/p' "$doc"); do
         awk -v tag="<!-- sample: $name -->" '$0==tag{f=1;next} f&&/^```python/{g=1;next} g&&/^```/{exit} g{print}' \
             "$doc" >"$work/$name"
         rm -rf "$work/${name%.py}-data" && mkdir -p "$work/${name%.py}-data"
-        if PYTHONPATH="$work" PYTHONDONTWRITEBYTECODE=1 timeout 120 "$PY" "$work/$name" "$work/${name%.py}-data" \
+        if PYTHONDONTWRITEBYTECODE=1 timeout 120 "$VPY" "$work/$name" "$work/${name%.py}-data" \
             >"$work/$name.out" 2>&1; then
             echo "[python] sample $name ($doc): ok"; passed=$((passed + 1))
         else
