@@ -43,13 +43,21 @@ work=$TARGET/bindings-test/swift
 rm -rf "$work" && mkdir -p "$work/Sources/ImcoreTests"
 # The tests as a client of the package: the same main.swift, importing the module `imcore`.
 { echo "import imcore"; cat bindings/swift/tests/main.swift; } >"$work/Sources/ImcoreTests/main.swift"
+# The README's sample (the fenced block after `<!-- sample: main.swift -->`) is a second
+# program of the same consumer package.
+mkdir -p "$work/Sources/ReadmeSample" "$work/readme-data"
+awk '$0=="<!-- sample: main.swift -->"{f=1;next} f&&/^```swift/{g=1;next} g&&/^```/{exit} g{print}' \
+    bindings/swift/README.md >"$work/Sources/ReadmeSample/main.swift"
 cat >"$work/Package.swift" <<EOF
 // swift-tools-version:5.7
 import PackageDescription
 let package = Package(
     name: "ImcoreTests",
     dependencies: [.package(path: "$PKG")],
-    targets: [.executableTarget(name: "ImcoreTests", dependencies: [.product(name: "imcore", package: "imcore-swift-$VERSION")])]
+    targets: [
+        .executableTarget(name: "ImcoreTests", dependencies: [.product(name: "imcore", package: "imcore-swift-$VERSION")]),
+        .executableTarget(name: "ReadmeSample", dependencies: [.product(name: "imcore", package: "imcore-swift-$VERSION")]),
+    ]
 )
 EOF
 echo "[swift] swift build (consumer of $PKG, in $SWIFT_CHROOT)"
@@ -69,16 +77,9 @@ else
     read -r tp tf < <(echo "$summary" | sed -E 's/^tests: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/')
     passed=$((passed + tp)) failed=$((failed + tf))
 fi
-# The README's sample (the fenced block after `<!-- sample: main.swift -->`),
-# a program of its own: compiled and run like the tests.
-mkdir -p "$work/readme" "$work/readme-data"
-awk '$0=="<!-- sample: main.swift -->"{f=1;next} f&&/^```swift/{g=1;next} g&&/^```/{exit} g{print}' \
-    bindings/swift/README.md >"$work/readme/main.swift"
-if scripts/swift-chroot.sh "${binds[@]}" -- swiftc -module-name ReadmeSample \
-        -Xcc -fmodule-map-file="$gen/imcoreFFI.modulemap" -I "$gen" \
-        "$gen/imcore.swift" "$work/readme/main.swift" -L "$TARGET/debug" -limcore -o "$work/readme/readme" \
-    && LD_LIBRARY_PATH="$TARGET/debug" scripts/swift-chroot.sh "${binds[@]}" -- "$work/readme/readme" \
-        "$work/readme-data" >"$work/readme.txt" 2>&1 && grep -q '^readme sample: ok$' "$work/readme.txt"; then
+if (cd "$work" && env -u LD_LIBRARY_PATH "$ROOT/scripts/swift-chroot.sh" "${binds[@]}" -- \
+        swift run --skip-build --disable-sandbox ReadmeSample "$work/readme-data") >"$work/readme.txt" 2>&1 &&
+    grep -q '^readme sample: ok$' "$work/readme.txt"; then
     echo "[swift] README sample: ok"; passed=$((passed + 1))
 else
     echo "[swift] README sample: FAILED"; cat "$work/readme.txt" 2>/dev/null; failed=$((failed + 1))
