@@ -376,14 +376,8 @@ impl Engine {
             match st.key.conv_type {
                 ConvType::C2c => {
                     peer_receipt = self.has_receipt(st.id, &r.msg_id)?;
-                    // A send the server refused (or not answered yet) was
-                    // never delivered: a conversation-level receipt does not
-                    // cover it.
-                    let delivered = r.status == MsgStatus::SendSucc as i64;
                     is_peer_read = peer_receipt
-                        || (delivered
-                            && st.peer_read_time > 0
-                            && r.server_time as u64 <= st.peer_read_time);
+                        || (st.peer_read_time > 0 && r.server_time as u64 <= st.peer_read_time);
                 }
                 ConvType::Group => {
                     (read_count, unread_count) =

@@ -170,7 +170,9 @@ impl Engine {
         self.commit(|w| {
             let tx = w.tx;
             let mut applied = 0;
-            let mut touched: Vec<(ConvKey, String)> = Vec::new();
+            // (conversation, message id, its row, my message's sender) of
+            // each message whose read state changed, once.
+            let mut touched: Vec<(ConvKey, String, i64, String)> = Vec::new();
             let mut pending_in: Vec<i64> = Vec::new();
             for r in receipts {
                 if r.reader == me {
@@ -227,11 +229,10 @@ impl Engine {
                     Some(_)
                         if r.conv.conv_type == ConvType::Group
                             && !is_member(tx, id, &r.reader)? => {}
-                    Some(_) => {
+                    Some(sender) => {
                         applied += 1;
-                        let key = (r.conv.clone(), r.msg_id.clone());
-                        if !touched.contains(&key) {
-                            touched.push(key);
+                        if !touched.iter().any(|t| t.0 == r.conv && t.1 == r.msg_id) {
+                            touched.push((r.conv.clone(), r.msg_id.clone(), id, sender));
                         }
                     }
                 }
@@ -239,10 +240,7 @@ impl Engine {
             for conv in pending_in {
                 prune_pending(tx, conv, pending_max)?;
             }
-            for (conv, msg_id) in touched {
-                let idx = w.lookup(&conv).expect("looked up above");
-                let st_id = w.get(idx).id;
-                let sender = my_message_in(w, st_id, &msg_id)?.expect("mine, checked above");
+            for (conv, msg_id, st_id, sender) in touched {
                 let update = match conv.conv_type {
                     ConvType::C2c => ReceiptUpdate {
                         conv: conv.clone(),
