@@ -142,8 +142,11 @@ fn parse_push(text: &str, what: &str) -> boundary::Sync<Vec<Inbound>> {
         // Not an array of JSON values: the tree reading says why.
         Err(_) => {
             let v = json::parse(text, what)?;
-            json::array(&v, what)?;
-            return Err(Reject::json(format!("{what} must be an array")));
+            return json::array(&v, what)?
+                .iter()
+                .enumerate()
+                .map(|(i, e)| parse_envelope(e, &format!("[{i}]")))
+                .collect();
         }
     };
     raws.iter()

@@ -41,6 +41,13 @@ impl Engine {
         for m in &batch {
             self.check_incoming(m)?;
         }
+        self.receive_checked(batch)
+    }
+
+    /// [`Engine::receive`] of a batch already checked (non-empty, within the
+    /// batch limit, every message by [`Engine::check_incoming`]): a push's
+    /// messages, which [`Engine::check_inbound`] checked with the rest.
+    pub(crate) fn receive_checked(&mut self, batch: Vec<IncomingMessage>) -> Result<ReceiveReport> {
         let me = self.user_id.clone();
         // Rows of the conversations may be written later (see `lazy_rows`),
         // unless too many received messages would then be re-derived at open.
