@@ -67,6 +67,10 @@ pub struct EngineConfig {
     /// message that never arrives must not be kept for ever. The oldest go
     /// first.
     pub pending_receipts_max: usize,
+    /// Count a conversation carrying Tencent's "unread" mark bit as 1 in
+    /// the totals when its badge is 0 (default false: the bit is a dot that
+    /// never changes a count). Not with count preference "none".
+    pub count_marked_unread_as_one: bool,
     /// Source of "now" in seconds.
     pub clock: Clock,
 }
@@ -92,6 +96,7 @@ impl Default for EngineConfig {
             future_time_tolerance: 60,
             message_max_bytes: 32 * 1024,
             pending_receipts_max: 1_000,
+            count_marked_unread_as_one: false,
             clock: Arc::new(|| {
                 std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)

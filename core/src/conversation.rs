@@ -1,7 +1,7 @@
 //! Conversation snapshots handed to callers.
 
 use crate::message::StoredMessage;
-use crate::types::{ConvKey, GroupType, ReceiveOpt};
+use crate::types::{ConvKey, CountPref, GroupType, ReceiveOpt};
 use serde::{Deserialize, Serialize};
 
 /// A draft kept on a conversation.
@@ -31,6 +31,17 @@ pub struct Conversation {
     pub group_type: Option<GroupType>,
     /// Unread count (derived from the messages after the read position).
     pub unread: u64,
+    /// Unread mentions: counted messages after the read position that
+    /// @-mention me or everyone.
+    pub mentions: u64,
+    /// The badge: the unread count, the mention count or 0 after the count
+    /// preference (1 for a conversation marked unread with nothing to count,
+    /// when the engine is configured so).
+    pub badge: u64,
+    /// Count preference.
+    pub count_pref: CountPref,
+    /// The read position's version (raised by every mark-unread).
+    pub read_version: u64,
     /// Receive option.
     pub recv_opt: ReceiveOpt,
     /// Ordering key: pinned conversations above all others, newest first.

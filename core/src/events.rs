@@ -62,10 +62,20 @@ pub struct Changes {
     pub changed: Vec<ConvKey>,
     /// Conversations deleted.
     pub deleted: Vec<ConvKey>,
-    /// New total unread count, only when it changed.
+    /// New total unread count, only when it changed (and once more, even
+    /// unchanged, when the first sync of the login finishes).
     pub total_unread: Option<u64>,
+    /// With `total_unread`: whether the total is synced, i.e. the first
+    /// sync after login finished (or no transport is attached). Before, the
+    /// store may lag behind the server and the total is provisional.
+    pub total_synced: bool,
+    /// New total of unread mentions, only when it changed.
+    pub total_mentions: Option<u64>,
     /// Subscribed filters whose totals changed, each with its new total.
     pub filter_totals: Vec<(ConversationFilter, u64)>,
+    /// Subscribed filters whose mention totals changed, each with its new
+    /// mention total.
+    pub filter_mention_totals: Vec<(ConversationFilter, u64)>,
     /// Messages newly stored (or online-only ones) for new-message listeners.
     pub new_messages: Vec<StoredMessage>,
     /// Receipts applied to my messages.

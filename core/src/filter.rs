@@ -1,6 +1,6 @@
 //! Conversation filters: for lists, for unread totals and for subscriptions.
 
-use crate::types::ConvType;
+use crate::types::{ConvType, CountPref};
 use serde::{Deserialize, Serialize};
 
 /// Which conversations to include. Absent fields do not filter. Filters are
@@ -20,6 +20,12 @@ pub struct ConversationFilter {
     pub has_unread: Option<bool>,
     /// Only conversations with (`true`) or without (`false`) @-info.
     pub has_at_info: Option<bool>,
+    /// Only conversations with (`true`) or without (`false`) unread
+    /// mentions (counted messages after the read position that @-mention me
+    /// or everyone).
+    pub has_unread_mention: Option<bool>,
+    /// Only conversations with this count preference.
+    pub count_pref: Option<CountPref>,
     /// Leave muted conversations out (as the total unread count does).
     pub ignore_muted: bool,
 }

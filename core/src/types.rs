@@ -111,6 +111,41 @@ impl ReceiveOpt {
     }
 }
 
+/// Which of a conversation's counts make its badge and enter the totals
+/// (Sendbird's "count preference"); separate from the receive option, which
+/// decides whether it is in the total at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum CountPref {
+    /// The unread count (default).
+    #[default]
+    All = 0,
+    /// Only the unread mentions (@me / @all): the badge is the mention count
+    /// and only mentions enter the totals.
+    MentionsOnly = 1,
+    /// Nothing: no badge, nothing in the totals (the counts are still kept).
+    None = 2,
+}
+
+impl CountPref {
+    /// From its integer (0 all, 1 mentions only, 2 none).
+    pub fn from_i64(v: i64) -> Result<Self> {
+        Ok(match v {
+            0 => CountPref::All,
+            1 => CountPref::MentionsOnly,
+            2 => CountPref::None,
+            other => {
+                return Err(invalid(format!(
+                    "count preference {other} is not 0 (all), 1 (mentions only) or 2 (none)"
+                )))
+            }
+        })
+    }
+    /// The integer.
+    pub fn as_i64(self) -> i64 {
+        self as i64
+    }
+}
+
 /// The one internal conversation key: type plus peer (user or group) id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ConvKey {

@@ -1,6 +1,8 @@
 //! Multi-device convergence: two engines fed the same inbound operations in
 //! different orders (with repeats) end in identical conversation state and
-//! counts — read positions merge by maximum, server states by update time.
+//! counts — read positions merge by the maximum of (version, position), so
+//! versioned positions (mark-unread on another device) move them back in
+//! any order alike; server states merge by update time.
 
 mod common;
 use common::*;
@@ -23,6 +25,8 @@ enum Op {
         conv: u8,
         time: u64,
         seq: u64,
+        /// `None`: a position without a version (forward only).
+        version: Option<u64>,
     },
     State {
         conv: u8,
@@ -32,6 +36,9 @@ enum Op {
         opt: u8,
         groups: Vec<u8>,
         ext: u8,
+        pref: u8,
+        /// The snapshot's read position and its version (`None`: none).
+        read: Option<(u64, u64)>,
     },
     Receipt {
         conv: u8,
@@ -57,10 +64,17 @@ fn op() -> impl Strategy<Value = Op> {
                 self_: id % 5 == 0, excluded: id % 3 == 0, at_me: id % 4 == 1,
             }),
         2 => (0u8..8, 0u64..20, 0u64..60).prop_map(|(conv, t, seq)| Op::ReadPos {
-            conv, time: 1_700_000_000 + t, seq: seq + 1 }),
-        2 => (0u8..8, 0u64..10, any::<bool>(), 0u64..4, 0u8..5, proptest::collection::vec(0u8..3, 0..3), 0u8..3)
-            .prop_map(|(conv, update, pinned, marks, opt, groups, ext)| Op::State {
-                conv, update, pinned, marks, opt, groups, ext }),
+            conv, time: 1_700_000_000 + t, seq: seq + 1, version: None }),
+        // Versioned positions: a mark-unread elsewhere moves back (0 = nothing read).
+        2 => (0u8..8, 0u64..20, 0u64..60, 0u64..4).prop_map(|(conv, t, seq, v)| Op::ReadPos {
+            conv, time: if t == 0 { 0 } else { 1_700_000_000 + t }, seq, version: Some(v) }),
+        2 => (
+            (0u8..8, 0u64..10, any::<bool>(), 0u64..4, 0u8..5),
+            (proptest::collection::vec(0u8..3, 0..3), 0u8..3, 0u8..3),
+            proptest::option::of((0u64..20, 0u64..4)),
+        )
+            .prop_map(|((conv, update, pinned, marks, opt), (groups, ext, pref), read)| Op::State {
+                conv, update, pinned, marks, opt, groups, ext, pref, read }),
         1 => (0u8..8, 0u16..60, 0u8..4).prop_map(|(conv, msg, reader)| Op::Receipt { conv, msg, reader }),
     ]
 }
@@ -96,14 +110,20 @@ fn apply(e: &mut TestEngine, op: &Op) {
             }
             e.receive(vec![m]).unwrap();
         }
-        Op::ReadPos { conv, time, seq } => {
+        Op::ReadPos {
+            conv,
+            time,
+            seq,
+            version,
+        } => {
             let k = key(*conv);
             let (t, s) = if k.conv_type == ConvType::C2c {
                 (*time, 0)
             } else {
                 (0, *seq)
             };
-            e.apply_read_position(&k, t, s).unwrap();
+            e.apply_read_position_versioned(&k, t, s, *version)
+                .unwrap();
         }
         Op::State {
             conv,
@@ -113,15 +133,29 @@ fn apply(e: &mut TestEngine, op: &Op) {
             opt,
             groups,
             ext,
+            pref,
+            read,
         } => {
+            let k = key(*conv);
+            let (read_timestamp, read_sequence, read_version) = match read {
+                Some((at, v)) if k.conv_type == ConvType::C2c => {
+                    (if *at == 0 { 0 } else { 1_700_000_000 + at }, 0, Some(*v))
+                }
+                Some((at, v)) => (0, *at, Some(*v)),
+                None => (0, 0, None),
+            };
             e.merge_conversations(vec![ConversationSync {
-                key: Some(key(*conv)),
+                key: Some(k),
                 update_time: *update,
                 pinned: *pinned,
                 marks: *marks,
                 recv_opt: ReceiveOpt::from_i64(i64::from(*opt)).unwrap(),
+                count_pref: CountPref::from_i64(i64::from(*pref)).unwrap(),
                 groups: groups.iter().map(|g| format!("cg{g}")).collect(),
                 server_ext: format!("ext{ext}"),
+                read_timestamp,
+                read_sequence,
+                read_version,
                 ..Default::default()
             }])
             .unwrap();
@@ -153,13 +187,15 @@ fn observe(e: &TestEngine) -> (u64, Vec<String>) {
         .map(|c| {
             let last = c.last_message.map(|m| (m.msg_id, m.read_count, m.is_peer_read));
             format!(
-                "{} unread={} pinned={} marks={} opt={:?} groups={:?} read={}/{} last={:?} at={:?} ext={} active={} order={}",
-                c.key, c.unread, c.pinned, c.marks, c.recv_opt, c.groups, c.read_time, c.read_seq,
+                "{} unread={} mentions={} badge={} pref={:?} version={} pinned={} marks={} opt={:?} groups={:?} read={}/{} last={:?} at={:?} ext={} active={} order={}",
+                c.key, c.unread, c.mentions, c.badge, c.count_pref, c.read_version, c.pinned,
+                c.marks, c.recv_opt, c.groups, c.read_time, c.read_seq,
                 last, c.at_infos, c.server_ext, c.active_time, c.order_key >> 20
             )
         })
         .collect();
     convs.sort();
+    convs.push(format!("mentions={}", e.total_unread_mentions()));
     (e.total_unread(), convs)
 }
 

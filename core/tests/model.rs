@@ -1,18 +1,22 @@
 //! Model-based test: long random sequences of operations run against the
 //! engine and against a plain reference model (conversations holding lists of
-//! messages, read positions, receive options, group types, marks, pins and
-//! conversation groups). After every step every conversation's unread count,
-//! the total, every subscribed filter's total and `verify()` must agree with
-//! the model, and the step's events must report exactly what changed. At the
-//! end the store is reopened and checked again.
+//! messages, versioned read positions, receive options, count preferences,
+//! group types, marks, pins and conversation groups). After every step every
+//! conversation's unread and mention counts and badge, the total, the
+//! mention total, every subscribed filter's totals, the unread explanation
+//! and `verify()` must agree with the model, and the step's events must
+//! report exactly what changed. Mark-unread moves read positions back;
+//! versioned positions from other devices move them back or not by version.
+//! Half the runs count a conversation marked unread as 1. At the end the
+//! store is reopened and checked again.
 //!
 //! `PROPTEST_CASES=500 cargo test -p imcore --test model` runs more cases.
 
 mod common;
 use common::*;
 use imcore::{
-    marks, message, CleanTarget, ConvKey, ConvType, ConversationFilter, EngineConfig, Error,
-    GroupType, IncomingMessage, ReceiveOpt,
+    marks, message, CleanTarget, ConvKey, ConvType, ConversationFilter, CountPref, EngineConfig,
+    Error, GroupType, IncomingMessage, ReceiveOpt,
 };
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -34,6 +38,12 @@ const PIN_LIMIT: usize = 3;
 
 fn tweak(c: &mut EngineConfig) {
     c.pin_limit = PIN_LIMIT;
+}
+
+/// [`tweak`], counting a conversation marked unread as 1.
+fn tweak_as_one(c: &mut EngineConfig) {
+    tweak(c);
+    c.count_marked_unread_as_one = true;
 }
 
 /// Key `i` of the universe: 0..5 are C2C peers `u0..u4`, 5..10 groups `g0..g4`.
@@ -115,11 +125,23 @@ enum Op {
         seq: u64,
         name: usize,
     },
-    /// Another device's read position.
+    /// Another device's read position, now and then with a version (0, 1,
+    /// 2: below, equal to, above the model's).
     ReadPos {
         key: usize,
         ts: u64,
         seq: u64,
+        version: Option<u8>,
+    },
+    /// Mark unread from the n-th stored message of a conversation (modulo;
+    /// `None`: an unknown message id).
+    MarkUnread {
+        key: usize,
+        nth: Option<usize>,
+    },
+    SetCountPref {
+        key: usize,
+        pref: u8,
     },
     SetRecv {
         key: usize,
@@ -218,16 +240,38 @@ fn filter() -> impl Strategy<Value = ConversationFilter> {
         1 => Just(Some(1u64 << 40)),
     ];
     let tri = || prop_oneof![2 => Just(None), 1 => Just(Some(true)), 1 => Just(Some(false))];
-    (types, groups, mark, tri(), tri(), any::<bool>()).prop_map(
-        |(conv_types, groups, mark, has_unread, has_at_info, ignore_muted)| ConversationFilter {
-            conv_types,
-            groups,
-            mark,
-            has_unread,
-            has_at_info,
-            ignore_muted,
-        },
+    let pref = prop_oneof![3 => Just(None), 1 => (0u8..3).prop_map(|p| Some(count_pref(p)))];
+    (
+        types,
+        groups,
+        mark,
+        tri(),
+        tri(),
+        tri(),
+        pref,
+        any::<bool>(),
     )
+        .prop_map(
+            |(
+                conv_types,
+                groups,
+                mark,
+                has_unread,
+                has_at_info,
+                has_unread_mention,
+                count_pref,
+                ignore_muted,
+            )| ConversationFilter {
+                conv_types,
+                groups,
+                mark,
+                has_unread,
+                has_at_info,
+                has_unread_mention,
+                count_pref,
+                ignore_muted,
+            },
+        )
 }
 
 fn keys() -> impl Strategy<Value = Vec<usize>> {
@@ -247,7 +291,11 @@ fn op() -> impl Strategy<Value = Op> {
         6 => (0u8..9, 0..N_KEYS, keys(), ts.clone(), seq.clone(), 0..GROUP_NAMES.len()).prop_map(
             |(how, key, keys, ts, seq, name)| Op::Clean { how, key, keys, ts, seq, name }
         ),
-        2 => (0..N_KEYS, ts, seq).prop_map(|(key, ts, seq)| Op::ReadPos { key, ts, seq }),
+        2 => (0..N_KEYS, ts, seq, prop_oneof![2 => Just(None), 1 => (0u8..3).prop_map(Some)])
+            .prop_map(|(key, ts, seq, version)| Op::ReadPos { key, ts, seq, version }),
+        3 => (0..N_KEYS, prop_oneof![6 => any::<usize>().prop_map(Some), 1 => Just(None)])
+            .prop_map(|(key, nth)| Op::MarkUnread { key, nth }),
+        2 => (0..N_KEYS, 0u8..3).prop_map(|(key, pref)| Op::SetCountPref { key, pref }),
         3 => (0..N_KEYS, 0u8..5).prop_map(|(key, opt)| Op::SetRecv { key, opt }),
         3 => (0..N_KEYS, 0u8..6).prop_map(|(key, gt)| Op::SetGroupType { key, gt }),
         3 => filter().prop_map(Op::Subscribe),
@@ -295,8 +343,11 @@ struct MConv {
     visible: bool,
     group_type: Option<GroupType>,
     recv: ReceiveOpt,
+    pref: CountPref,
     msgs: Vec<MMsg>,
     read_pos: i64,
+    /// The read position's version (raised by mark-unread).
+    version: u64,
     /// Greatest position ever stored (kept when messages are deleted).
     max_pos: i64,
     pinned: bool,
@@ -314,8 +365,10 @@ impl MConv {
             visible: false,
             group_type: None,
             recv: ReceiveOpt::Receive,
+            pref: CountPref::All,
             msgs: Vec::new(),
             read_pos: 0,
+            version: 0,
             max_pos: 0,
             pinned: false,
             marks: 0,
@@ -328,6 +381,8 @@ impl MConv {
 
 #[derive(Debug, Default, Clone)]
 struct Model {
+    /// `EngineConfig::count_marked_unread_as_one`.
+    as_one: bool,
     convs: BTreeMap<usize, MConv>,
     ids: HashSet<String>,
     groups: BTreeSet<String>,
@@ -336,6 +391,38 @@ struct Model {
 
 fn is_c2c(k: usize) -> bool {
     k < N_C2C
+}
+
+fn count_pref(i: u8) -> CountPref {
+    CountPref::from_i64(i64::from(i)).unwrap()
+}
+
+/// Just before the message at `pos`: a group's previous sequence, for C2C
+/// the end of the previous second (positions travel in whole seconds).
+fn position_before(k: usize, pos: i64) -> i64 {
+    if is_c2c(k) {
+        let second = (pos >> TIE_BITS) - 1;
+        if second > 0 {
+            (second << TIE_BITS) | TIE_MASK
+        } else {
+            0
+        }
+    } else {
+        (pos - 1).max(0)
+    }
+}
+
+/// A versioned position of `ts` / `seq`: 0 is nothing read.
+fn position_of_mark(k: usize, ts: u64, seq: u64) -> i64 {
+    if is_c2c(k) {
+        if ts > 0 {
+            ((ts as i64) << TIE_BITS) | TIE_MASK
+        } else {
+            0
+        }
+    } else {
+        seq as i64
+    }
 }
 
 /// C2C: time << 20, plus an arrival tie-break when the message falls in the
@@ -408,6 +495,71 @@ impl Model {
             .count() as u64
     }
 
+    /// Counted messages after the read position that @-mention me or all.
+    fn mentions(&self, k: usize) -> u64 {
+        let c = &self.convs[&k];
+        if !self.counts(k) {
+            return 0;
+        }
+        c.msgs
+            .iter()
+            .filter(|m| m.counted && m.at && m.pos > c.read_pos)
+            .count() as u64
+    }
+
+    /// What the conversation shows: its count after its preference.
+    fn badge(&self, k: usize) -> u64 {
+        let c = &self.convs[&k];
+        let n = match c.pref {
+            CountPref::All => self.unread(k),
+            CountPref::MentionsOnly => self.mentions(k),
+            CountPref::None => return 0,
+        };
+        if n == 0 && self.as_one && c.marks & marks::UNREAD != 0 {
+            1
+        } else {
+            n
+        }
+    }
+
+    /// What the conversation adds to mention sums.
+    fn mention_part(&self, k: usize) -> u64 {
+        if self.convs[&k].pref == CountPref::None {
+            0
+        } else {
+            self.mentions(k)
+        }
+    }
+
+    fn total_mentions(&self) -> u64 {
+        self.convs
+            .keys()
+            .filter(|&&k| self.visible(k) && !self.muted(k))
+            .map(|&k| self.mention_part(k))
+            .sum()
+    }
+
+    fn mention_sum(&self, f: &ConversationFilter) -> u64 {
+        self.convs
+            .keys()
+            .filter(|&&k| self.matches(f, k))
+            .map(|&k| self.mention_part(k))
+            .sum()
+    }
+
+    /// Merges a versioned read position: the greater (version, position).
+    fn merge(&mut self, k: usize, pos: i64, version: Option<u64>) {
+        let c = self.conv_for(k);
+        match version {
+            Some(v) if v > c.version => {
+                c.version = v;
+                c.read_pos = pos;
+            }
+            Some(v) if v < c.version => {}
+            _ => c.read_pos = c.read_pos.max(pos),
+        }
+    }
+
     fn has_at(&self, k: usize) -> bool {
         let c = &self.convs[&k];
         self.counts(k) && c.msgs.iter().any(|m| m.at && m.pos > c.read_pos)
@@ -428,7 +580,7 @@ impl Model {
         self.convs
             .keys()
             .filter(|&&k| self.visible(k) && !self.muted(k))
-            .map(|&k| self.unread(k))
+            .map(|&k| self.badge(k))
             .sum()
     }
 
@@ -464,6 +616,12 @@ impl Model {
         if f.has_at_info.is_some_and(|b| self.has_at(k) != b) {
             return false;
         }
+        if f.has_unread_mention.is_some_and(|b| (self.mentions(k) > 0) != b) {
+            return false;
+        }
+        if f.count_pref.is_some_and(|p| p != c.pref) {
+            return false;
+        }
         !(f.ignore_muted && self.muted(k))
     }
 
@@ -471,7 +629,7 @@ impl Model {
         self.convs
             .keys()
             .filter(|&&k| self.matches(f, k))
-            .map(|&k| self.unread(k))
+            .map(|&k| self.badge(k))
             .sum()
     }
 
@@ -690,19 +848,63 @@ fn step(te: &mut TestEngine, m: &mut Model, op: &Op) -> Result<(), TestCaseError
             };
             check_result("clean", got, want, ok)?;
         }
-        Op::ReadPos { key: k, ts, seq } => {
+        Op::ReadPos {
+            key: k,
+            ts,
+            seq,
+            version,
+        } => {
             let k = *k;
-            // C2C moves by time, groups by sequence; the other kind is refused.
+            // Below, at or above the model's version.
+            let current = m.convs.get(&k).map_or(0, |c| c.version);
+            let version = version.map(|v| match v {
+                0 => current.saturating_sub(1),
+                1 => current,
+                _ => current + 1 + u64::from(*ts % 3),
+            });
+            // C2C moves by time, groups by sequence; the other kind is
+            // refused; with a version, the own field may be 0 (nothing read).
             let (own, other) = if is_c2c(k) { (*ts, *seq) } else { (*seq, *ts) };
-            let want = if own == 0 || other != 0 {
+            let want = if (own == 0 && version.is_none()) || other != 0 {
                 Err("InvalidParam")
             } else {
-                let c = m.conv_for(k);
-                c.read_pos = c.read_pos.max(read_limit(k, c, *ts, *seq));
+                m.merge(k, position_of_mark(k, *ts, *seq), version);
                 Ok(())
             };
-            let got = te.apply_read_position(&key(k), *ts, *seq);
+            let got = te.apply_read_position_versioned(&key(k), *ts, *seq, version);
             check_result("apply_read_position", got, want, ok)?;
+        }
+        Op::MarkUnread { key: k, nth } => {
+            let k = *k;
+            let msg = match (m.convs.get(&k), nth) {
+                (Some(c), Some(n)) if !c.msgs.is_empty() => {
+                    let mut sorted = c.msgs.clone();
+                    sorted.sort_by_key(|x| x.pos);
+                    Some(sorted[n % sorted.len()].clone())
+                }
+                _ => None,
+            };
+            let id = msg.as_ref().map_or("nosuchmsg".to_owned(), |x| x.id.clone());
+            let want = if !m.visible(k) {
+                Err("ConversationNotFound")
+            } else if let Some(x) = &msg {
+                let c = m.convs.get_mut(&k).unwrap();
+                let target = position_before(k, x.pos);
+                if target < c.read_pos {
+                    c.version = CLOCK.max(c.version + 1);
+                    c.read_pos = target;
+                }
+                Ok(m.unread(k))
+            } else {
+                Err("MessageNotFound")
+            };
+            let got = te.mark_unread_from(&key(k), &id);
+            check_result("mark_unread_from", got, want, |a, b| a == b)?;
+        }
+        Op::SetCountPref { key: k, pref } => {
+            m.conv_for(*k).pref = count_pref(*pref);
+            let got = te.set_count_pref(&key(*k), count_pref(*pref));
+            check_result("set_count_pref", got, Ok(()), ok)?;
         }
         Op::SetRecv { key: k, opt } => {
             let opt = ReceiveOpt::from_i64(i64::from(*opt)).unwrap();
@@ -940,9 +1142,17 @@ fn check_state(te: &mut TestEngine, m: &Model, when: &str) -> Result<(), TestCas
         }
     }
     prop_assert_eq!(te.total_unread(), m.total(), "{}: total", when);
+    prop_assert_eq!(
+        te.total_unread_mentions(),
+        m.total_mentions(),
+        "{}: mention total",
+        when
+    );
     for f in &m.subs {
         let got = te.unread_by_filter(f).unwrap();
         prop_assert_eq!(got, m.sum(f), "{}: filter {:?}", when, f);
+        let got = te.mentions_by_filter(f).unwrap();
+        prop_assert_eq!(got, m.mention_sum(f), "{}: mentions of filter {:?}", when, f);
     }
     let subs = te.subscriptions();
     prop_assert_eq!(subs.len(), m.subs.len(), "{}: subscriptions", when);
@@ -956,7 +1166,12 @@ fn check_state(te: &mut TestEngine, m: &Model, when: &str) -> Result<(), TestCas
         let k = (0..N_KEYS).find(|&k| key(k) == c.key).unwrap();
         let mc = &m.convs[&k];
         prop_assert_eq!(c.unread, m.unread(k), "{}: {}", when, c.key);
+        prop_assert_eq!(c.mentions, m.mentions(k), "{}: mentions {}", when, c.key);
+        prop_assert_eq!(c.badge, m.badge(k), "{}: badge {}", when, c.key);
+        prop_assert_eq!(c.count_pref, mc.pref, "{}: {}", when, c.key);
+        prop_assert_eq!(c.read_version, mc.version, "{}: version {}", when, c.key);
         prop_assert_eq!(c.recv_opt, mc.recv, "{}: {}", when, c.key);
+        check_explanation(te, m, k, when)?;
         prop_assert_eq!(c.pinned, mc.pinned, "{}: {}", when, c.key);
         prop_assert_eq!(c.marks, mc.marks, "{}: {}", when, c.key);
         let groups: BTreeSet<String> = c.groups.iter().cloned().collect();
@@ -972,6 +1187,74 @@ fn check_state(te: &mut TestEngine, m: &Model, when: &str) -> Result<(), TestCas
         .map(|g| g.name)
         .collect();
     prop_assert_eq!(&groups, &m.groups, "{}: conversation groups", when);
+    Ok(())
+}
+
+/// The unread explanation adds up: the counted messages are the unread
+/// count (those listed are the model's counted ones after the read position,
+/// oldest first), the mentions among them the mention count, every message
+/// after the read position is listed once, and the part of the total is the
+/// model's.
+fn check_explanation(
+    te: &TestEngine,
+    m: &Model,
+    k: usize,
+    when: &str,
+) -> Result<(), TestCaseError> {
+    let x = te.explain_unread(&key(k)).unwrap();
+    let c = &m.convs[&k];
+    prop_assert_eq!(
+        x.counted.len() as u64 + x.counted_more,
+        m.unread(k),
+        "{}: explained count of {}",
+        when,
+        key(k)
+    );
+    prop_assert_eq!(
+        x.counted.iter().filter(|e| e.mention).count() as u64,
+        m.mentions(k),
+        "{}: explained mentions of {}",
+        when,
+        key(k)
+    );
+    let mut after: Vec<&MMsg> = c.msgs.iter().filter(|x| x.pos > c.read_pos).collect();
+    after.sort_by_key(|x| x.pos);
+    let counted: Vec<&str> = after
+        .iter()
+        .filter(|x| x.counted && m.counts(k))
+        .map(|x| x.id.as_str())
+        .collect();
+    let listed: Vec<&str> = x.counted.iter().map(|e| e.msg_id.as_str()).collect();
+    prop_assert_eq!(listed, counted, "{}: counted messages of {}", when, key(k));
+    let not_after = x
+        .not_counted
+        .iter()
+        .filter(|e| {
+            !matches!(
+                e.reason,
+                Some(
+                    imcore::explain::NotCountedReason::BeforeReadPosition
+                        | imcore::explain::NotCountedReason::OnlineOnly
+                        | imcore::explain::NotCountedReason::DuplicateId
+                )
+            )
+        })
+        .count();
+    prop_assert_eq!(
+        not_after + x.counted.len(),
+        after.len(),
+        "{}: messages after the read position of {}",
+        when,
+        key(k)
+    );
+    let in_total = m.visible(k) && !m.muted(k);
+    prop_assert_eq!(
+        x.total_contribution,
+        if in_total { m.badge(k) } else { 0 },
+        "{}: part of the total of {}",
+        when,
+        key(k)
+    );
     Ok(())
 }
 
@@ -995,6 +1278,30 @@ fn check_events(
         "{}: total event",
         when
     );
+    let (m0, m1) = (before.total_mentions(), after.total_mentions());
+    prop_assert_eq!(
+        ch.total_mentions,
+        (m0 != m1).then_some(m1),
+        "{}: mention total event",
+        when
+    );
+    let want: Vec<(ConversationFilter, u64)> = after
+        .subs
+        .iter()
+        .filter(|f| before.mention_sum(f) != after.mention_sum(f))
+        .map(|f| (f.clone(), after.mention_sum(f)))
+        .collect();
+    prop_assert_eq!(
+        ch.filter_mention_totals.len(),
+        want.len(),
+        "{}: filter mention events {:?}, model {:?}",
+        when,
+        &ch.filter_mention_totals,
+        &want
+    );
+    for w in &want {
+        prop_assert!(ch.filter_mention_totals.contains(w), "{}: lacks {:?}", when, w);
+    }
     let want: Vec<(ConversationFilter, u64)> = after
         .subs
         .iter()
@@ -1030,7 +1337,8 @@ fn check_events(
     prop_assert_eq!(set(&ch.added), added, "{}: added", when);
     prop_assert_eq!(set(&ch.deleted), deleted, "{}: deleted", when);
     for k in 0..N_KEYS {
-        if before.visible(k) && after.visible(k) && before.unread(k) != after.unread(k) {
+        let moved = |m: &Model| (m.unread(k), m.mentions(k), m.badge(k));
+        if before.visible(k) && after.visible(k) && moved(before) != moved(after) {
             prop_assert!(
                 ch.changed.contains(&key(k)),
                 "{}: {} changed count but is not in {:?}",
@@ -1047,9 +1355,13 @@ fn check_events(
     Ok(())
 }
 
-fn run(ops: Vec<Op>) -> Result<(), TestCaseError> {
+fn run(ops: Vec<Op>, as_one: bool) -> Result<(), TestCaseError> {
+    let tweak: fn(&mut EngineConfig) = if as_one { tweak_as_one } else { tweak };
     let mut te = engine_with(ME, tweak);
-    let mut m = Model::default();
+    let mut m = Model {
+        as_one,
+        ..Model::default()
+    };
     for (n, op) in ops.iter().enumerate() {
         let when = format!("step {n} {op:?}");
         if let Op::Reopen { crash } = *op {
@@ -1091,8 +1403,11 @@ proptest! {
     })]
 
     #[test]
-    fn engine_agrees_with_the_reference_model(ops in prop::collection::vec(op(), 1..200)) {
-        run(ops)?;
+    fn engine_agrees_with_the_reference_model(
+        ops in prop::collection::vec(op(), 1..200),
+        as_one in any::<bool>(),
+    ) {
+        run(ops, as_one)?;
     }
 }
 

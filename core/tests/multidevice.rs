@@ -5,8 +5,10 @@
 //! included), delays, reorders and duplicates what it sends, takes devices
 //! offline and syncs them when they come back. When every queue has drained,
 //! every device must equal the server and each other: visibility, unread,
-//! total, pin, marks, receive option, custom data, extension and the read
-//! state of my messages.
+//! total, pin, marks, receive option, count preference, custom data,
+//! extension, the read position's version and the read state of my
+//! messages. The server merges read positions by (version, position), so a
+//! mark-unread on one device moves every device back (scenario `MarkUnread`).
 //!
 //! `cargo test -p imcore --test multidevice -- --nocapture` prints the
 //! divergence table; `IMCORE_SIM_SEEDS=2000` runs more seeds per cell (the
@@ -59,15 +61,19 @@ enum Scenario {
     Deletes,
     /// Device clocks up to 60 s off the server's, with sends and cleans.
     Skew,
+    /// Mark-unread from random messages racing reads on every device; 10%
+    /// of read positions refused (transiently); devices go offline.
+    MarkUnread,
 }
 
-const SCENARIOS: [Scenario; 6] = [
+const SCENARIOS: [Scenario; 7] = [
     Scenario::Reads,
     Scenario::Settings,
     Scenario::Offline,
     Scenario::Receipts,
     Scenario::Deletes,
     Scenario::Skew,
+    Scenario::MarkUnread,
 ];
 
 /// The link between the server and the devices.
@@ -100,9 +106,12 @@ struct SConv {
     msgs: Vec<SMsg>,
     read_ts: u64,
     read_seq: u64,
+    /// The read position's version: positions merge by (version, position).
+    read_version: u64,
     pinned: bool,
     marks: u64,
     opt: ReceiveOpt,
+    pref: CountPref,
     custom: String,
     ext: String,
     /// The server's version of the settings (its update time).
@@ -119,9 +128,11 @@ impl SConv {
             msgs: Vec::new(),
             read_ts: 0,
             read_seq: 0,
+            read_version: 0,
             pinned: false,
             marks: 0,
             opt: ReceiveOpt::Receive,
+            pref: CountPref::All,
             custom: String::new(),
             ext: String::new(),
             version: 0,
@@ -161,9 +172,11 @@ impl SConv {
             } else {
                 0
             },
+            read_version: Some(self.read_version),
             pinned: self.pinned,
             marks: self.marks,
             recv_opt: self.opt,
+            count_pref: self.pref,
             custom_data: self.custom.clone(),
             server_ext: self.ext.clone(),
             deleted: self.deleted,
@@ -189,7 +202,7 @@ impl SConv {
 #[derive(Debug, Clone)]
 enum Down {
     Msg(IncomingMessage),
-    ReadPos(ConvKey, u64, u64),
+    ReadPos(ConvKey, u64, u64, u64),
     Snap(ConversationSync),
     Receipt(InboundReceipt),
     Ack(Ack),
@@ -275,7 +288,7 @@ struct World {
 fn refuse_percent(s: Scenario, item: &Outbound) -> u64 {
     match item {
         Outbound::ReadPositions { .. } => match s {
-            Scenario::Reads | Scenario::Offline => 10,
+            Scenario::Reads | Scenario::Offline | Scenario::MarkUnread => 10,
             _ => 0,
         },
         Outbound::Message { .. } => match s {
@@ -488,9 +501,17 @@ impl World {
                 for p in positions {
                     let i = self.server.conv(&p.conv);
                     let c = &mut self.server.convs[i];
-                    c.read_ts = c.read_ts.max(p.timestamp);
-                    c.read_seq = c.read_seq.max(p.sequence);
-                    self.relay(Down::ReadPos(p.conv.clone(), p.timestamp, p.sequence));
+                    // The greater (version, position) wins.
+                    if p.version > c.read_version {
+                        c.read_version = p.version;
+                        c.read_ts = p.timestamp;
+                        c.read_seq = p.sequence;
+                    } else if p.version == c.read_version {
+                        c.read_ts = c.read_ts.max(p.timestamp);
+                        c.read_seq = c.read_seq.max(p.sequence);
+                    }
+                    let (ts, seq, v) = (c.read_ts, c.read_seq, c.read_version);
+                    self.relay(Down::ReadPos(p.conv.clone(), ts, seq, v));
                 }
                 return;
             }
@@ -519,6 +540,11 @@ impl World {
             Outbound::ReceiveOpt { conv, opt } => {
                 let i = self.server.conv(conv);
                 self.server.convs[i].opt = *opt;
+                touched.push(i);
+            }
+            Outbound::CountPref { conv, pref } => {
+                let i = self.server.conv(conv);
+                self.server.convs[i].pref = *pref;
                 touched.push(i);
             }
             Outbound::CustomData { convs, data } => {
@@ -573,7 +599,8 @@ impl World {
             for m in &c.msgs {
                 items.push(Down::Msg(c.incoming(m)));
             }
-            if c.version > 0 || c.deleted || c.read_ts > 0 || c.read_seq > 0 {
+            if c.version > 0 || c.deleted || c.read_ts > 0 || c.read_seq > 0 || c.read_version > 0
+            {
                 items.push(Down::Snap(c.snapshot()));
             }
             if c.peer_read_ts > 0 {
@@ -637,10 +664,8 @@ impl World {
             Down::Msg(m) => {
                 e.receive(vec![m]).unwrap();
             }
-            Down::ReadPos(k, t, s) => {
-                if t > 0 || s > 0 {
-                    e.apply_read_position(&k, t, s).unwrap();
-                }
+            Down::ReadPos(k, t, s, v) => {
+                e.apply_read_position_versioned(&k, t, s, Some(v)).unwrap();
             }
             Down::Snap(s) => e.merge_conversations(vec![s]).unwrap(),
             Down::Receipt(r) => {
@@ -662,6 +687,13 @@ impl World {
         let roll = self.rng.below(100);
         let r2 = self.rng.below(1000);
         let n_sent = self.devs[d].sent.len();
+        // A message of the conversation the server holds (this device may
+        // not have it yet: then the mark-unread is refused, as for an app).
+        let ci = self.server.conv(&k);
+        let server_msgs = &self.server.convs[ci].msgs;
+        let some_msg = (!server_msgs.is_empty())
+            .then(|| server_msgs[r2 % server_msgs.len()].id.clone())
+            .unwrap_or_default();
         let dev = &mut self.devs[d];
         let e = &mut dev.e;
         let _ = match (s, roll) {
@@ -671,6 +703,11 @@ impl World {
             (_, 20..=22) => e.mark_all_read(),
             (_, 23..=27) => e.mark_conversation_read(&k).map(|_| ()),
             (Scenario::Reads, _) => Ok(()),
+            // Mark-unread racing the reads above.
+            (Scenario::MarkUnread, 28..=69) if !some_msg.is_empty() => {
+                e.mark_unread_from(&k, &some_msg).map(|_| ())
+            }
+            (Scenario::MarkUnread, _) => Ok(()),
             // Sends.
             (Scenario::Receipts | Scenario::Skew, 28..=59) => {
                 let id = format!("d{d}-{}", r2 + 1000 * n_sent);
@@ -701,9 +738,10 @@ impl World {
                 )
                 .map(|_| ()),
             (_, 52..=67) => e.set_receive_opt(&k, ReceiveOpt::from_i64((r2 % 3) as i64).unwrap()),
-            (_, 68..=81) => e
+            (_, 68..=75) => e
                 .set_custom_data(std::slice::from_ref(&k), &format!("c{}", r2 % 3))
                 .map(|_| ()),
+            (_, 76..=83) => e.set_count_pref(&k, CountPref::from_i64((r2 % 3) as i64).unwrap()),
             (_, _) => e.set_server_extension(&k, &format!("x{}", r2 % 3)),
         };
         self.collect(d);
@@ -725,7 +763,7 @@ impl World {
                 let d = self.rng.below(n);
                 self.local_op(d);
             }
-            45..=47 if self.scenario == Scenario::Offline => {
+            45..=47 if matches!(self.scenario, Scenario::Offline | Scenario::MarkUnread) => {
                 let d = self.rng.below(n);
                 if self.devs[d].online {
                     self.devs[d].online = false;
@@ -836,8 +874,17 @@ impl World {
                     describe_server(c)
                 }
                 Ok(v) => format!(
-                    "visible unread={} pinned={} marks={} opt={:?} custom={:?} ext={:?}",
-                    v.unread, v.pinned, v.marks, v.recv_opt, v.custom_data, v.server_ext
+                    "visible unread={} pinned={} marks={} opt={:?} pref={:?} custom={:?} ext={:?} read={}/{} v{}",
+                    v.unread,
+                    v.pinned,
+                    v.marks,
+                    v.recv_opt,
+                    v.count_pref,
+                    v.custom_data,
+                    v.server_ext,
+                    v.read_time,
+                    v.read_seq,
+                    v.read_version
                 ),
                 Err(_) => format!("hidden opt={:?}", e.receive_opt(&c.key)),
             };
@@ -877,13 +924,17 @@ impl World {
 fn describe_server(c: &SConv) -> String {
     if c.visible() {
         format!(
-            "visible unread={} pinned={} marks={} opt={:?} custom={:?} ext={:?}",
+            "visible unread={} pinned={} marks={} opt={:?} pref={:?} custom={:?} ext={:?} read={}/{} v{}",
             c.unread(),
             c.pinned,
             c.marks,
             c.opt,
+            c.pref,
             c.custom,
-            c.ext
+            c.ext,
+            c.read_ts,
+            c.read_seq,
+            c.read_version
         )
     } else {
         format!("hidden opt={:?}", c.opt)

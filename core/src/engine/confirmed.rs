@@ -1,4 +1,5 @@
-//! What the server last confirmed of a conversation's settings: the values
+//! What the server last confirmed of a conversation's settings (pin, marks,
+//! receive option, count preference, custom data, extension): the values
 //! of the last snapshot merged or change accepted. A refused change goes
 //! back to these, not to the value it replaced on this device, which
 //! another device's accepted change (or an earlier refusal) may have made
@@ -7,7 +8,7 @@
 use super::state::ConvState;
 use super::work::Work;
 use crate::error::{Error, Result};
-use crate::types::ReceiveOpt;
+use crate::types::{CountPref, ReceiveOpt};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +18,9 @@ pub(crate) struct Confirmed {
     pub pinned: bool,
     pub marks: u64,
     pub recv_opt: i64,
+    /// Count preference ([`CountPref`] integer; absent in older records: all).
+    #[serde(default)]
+    pub count_pref: i64,
     pub custom_data: String,
     pub server_ext: String,
     /// The server's update time of each value.
@@ -32,6 +36,8 @@ pub(crate) struct Versions {
     pub all: u64,
     pub pin: u64,
     pub opt: u64,
+    #[serde(default)]
+    pub pref: u64,
     pub custom: u64,
     pub ext: u64,
     /// By bit number.
@@ -44,6 +50,11 @@ impl Confirmed {
         ReceiveOpt::from_i64(self.recv_opt)
     }
 
+    /// The count preference.
+    pub fn pref(&self) -> Result<CountPref> {
+        CountPref::from_i64(self.count_pref)
+    }
+
     /// This device's current values (when the server never confirmed any:
     /// a store from before this record, or one that never synced).
     pub fn current(w: &Work<'_>, st: &ConvState) -> Result<Confirmed> {
@@ -54,6 +65,7 @@ impl Confirmed {
             pinned: st.pinned,
             marks: st.marks,
             recv_opt: st.recv_opt.as_i64(),
+            count_pref: st.count_pref.as_i64(),
             custom_data,
             server_ext,
             versions: Versions::default(),

@@ -1,7 +1,10 @@
-//! Cached unread sums: the total and one per known filter, each adjusted by
-//! the exact change of every conversation an operation touches, so reading
-//! one is O(1) and a change costs O(number of cached filters).
+//! Cached unread sums: the total, the mention total and the two sums of
+//! each known filter, each adjusted by the exact change of every
+//! conversation an operation touches, so reading one is O(1) and a change
+//! costs O(number of cached filters). What a conversation adds to a sum is
+//! the counting rule's (engine/counting.rs: [`counting::part`]).
 
+use super::counting::{self, Part};
 use super::state::ConvState;
 use crate::filter::ConversationFilter;
 use std::collections::HashMap;
@@ -85,15 +88,24 @@ impl Resolved {
                 return false;
             }
         }
+        if let Some(b) = f.has_unread_mention {
+            if (s.mentions > 0) != b {
+                return false;
+            }
+        }
+        if f.count_pref.is_some_and(|p| p != s.count_pref) {
+            return false;
+        }
         !(f.ignore_muted && s.muted())
     }
 
-    /// This conversation's part of the filter's unread sum.
-    pub fn contrib(&self, s: &ConvState) -> u64 {
+    /// This conversation's part of the filter's sums (`marked_as_one`:
+    /// [`crate::EngineConfig::count_marked_unread_as_one`]).
+    pub fn contrib(&self, s: &ConvState, marked_as_one: bool) -> Part {
         if self.matches(s) {
-            s.unread
+            counting::part(s, marked_as_one)
         } else {
-            0
+            Part::default()
         }
     }
 }
@@ -104,6 +116,8 @@ pub(crate) struct Aggregate {
     /// The filter in canonical form, the key it is found by.
     pub key: ConversationFilter,
     pub sum: u64,
+    /// The mention sum.
+    pub mentions: u64,
     pub subscribed: bool,
     pub last_use: u64,
 }
@@ -112,44 +126,66 @@ pub(crate) struct Aggregate {
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
     pub total: u64,
+    /// The total of unread mentions.
+    pub total_mentions: u64,
     pub aggs: Vec<Aggregate>,
+    /// [`crate::EngineConfig::count_marked_unread_as_one`], fixed at open.
+    pub marked_as_one: bool,
     tick: u64,
 }
 
-/// The total's filter: every visible, unmuted conversation.
-pub(crate) fn total_contrib(s: &ConvState) -> u64 {
-    if s.visible && !s.muted() {
-        s.unread
-    } else {
-        0
-    }
-}
-
 impl Counters {
+    /// The counters of an engine configured with `marked_as_one`.
+    pub fn new(marked_as_one: bool) -> Self {
+        Counters {
+            marked_as_one,
+            ..Default::default()
+        }
+    }
+
+    /// A conversation's part of the total and the mention total.
+    pub fn total_part(&self, s: &ConvState) -> Part {
+        counting::total_part_of(s, self.marked_as_one)
+    }
+
+    fn take(&mut self, s: &ConvState) {
+        let t = self.total_part(s);
+        self.total -= t.unread;
+        self.total_mentions -= t.mentions;
+        for a in &mut self.aggs {
+            let p = a.r.contrib(s, self.marked_as_one);
+            a.sum -= p.unread;
+            a.mentions -= p.mentions;
+        }
+    }
+
+    fn put(&mut self, s: &ConvState) {
+        let t = self.total_part(s);
+        self.total += t.unread;
+        self.total_mentions += t.mentions;
+        for a in &mut self.aggs {
+            let p = a.r.contrib(s, self.marked_as_one);
+            a.sum += p.unread;
+            a.mentions += p.mentions;
+        }
+    }
+
     /// Adjusts every sum by one conversation's change.
     pub fn adjust(&mut self, old: Option<&ConvState>, new: &ConvState) {
-        let before = old.map_or(0, total_contrib);
-        self.total = self.total - before + total_contrib(new);
-        for a in &mut self.aggs {
-            let before = old.map_or(0, |o| a.r.contrib(o));
-            a.sum = a.sum - before + a.r.contrib(new);
+        // Every part is taken out before any is put back, so no sum goes
+        // below zero on the way.
+        if let Some(o) = old {
+            self.take(o);
         }
+        self.put(new);
     }
 
     /// Changes one conversation in place with `change`, adjusting every sum
     /// by its exact difference without a copy of the state.
     pub fn adjust_in_place(&mut self, s: &mut ConvState, change: impl FnOnce(&mut ConvState)) {
-        // Every part is taken out before any is put back, so no sum goes
-        // below zero on the way.
-        self.total -= total_contrib(s);
-        for a in &mut self.aggs {
-            a.sum -= a.r.contrib(s);
-        }
+        self.take(s);
         change(s);
-        self.total += total_contrib(s);
-        for a in &mut self.aggs {
-            a.sum += a.r.contrib(s);
-        }
+        self.put(s);
     }
 
     pub fn find(&self, f: &ConversationFilter) -> Option<usize> {
@@ -164,24 +200,25 @@ impl Counters {
         self.aggs.iter().position(|a| &a.key == key)
     }
 
-    /// The cached sum for `f`, computing it once (O(n)) when first seen.
+    /// The cached sums for `f`, computing them once (O(n)) when first seen.
     pub fn sum_for(
         &mut self,
         f: &ConversationFilter,
         convs: &[ConvState],
         names: &HashMap<String, u32>,
         subscribe: Option<bool>,
-    ) -> u64 {
+    ) -> Part {
         self.tick += 1;
         let i = match self.find(f) {
             Some(i) => i,
             None => {
                 let r = Resolved::new(f.clone(), names);
-                let sum = convs.iter().map(|s| r.contrib(s)).sum();
+                let p = sum(&r, convs, self.marked_as_one);
                 self.aggs.push(Aggregate {
                     key: f.normalized(),
                     r,
-                    sum,
+                    sum: p.unread,
+                    mentions: p.mentions,
                     subscribed: false,
                     last_use: 0,
                 });
@@ -192,11 +229,14 @@ impl Counters {
         if let Some(s) = subscribe {
             self.aggs[i].subscribed = s;
         }
-        let sum = self.aggs[i].sum;
+        let p = Part {
+            unread: self.aggs[i].sum,
+            mentions: self.aggs[i].mentions,
+        };
         if self.aggs.len() > UNSUBSCRIBED_CACHE {
             self.evict();
         }
-        sum
+        p
     }
 
     fn evict(&mut self) {
@@ -223,7 +263,9 @@ impl Counters {
         for a in &mut self.aggs {
             if a.r.filter.groups.is_some() {
                 a.r.resolve(names);
-                a.sum = convs.iter().map(|s| a.r.contrib(s)).sum();
+                let p = sum(&a.r, convs, self.marked_as_one);
+                a.sum = p.unread;
+                a.mentions = p.mentions;
             }
         }
     }
@@ -236,4 +278,16 @@ impl Counters {
             .map(|a| (a.r.filter.clone(), a.sum))
             .collect()
     }
+}
+
+/// A filter's sums over every conversation (O(n)): when a filter is first
+/// seen, after a group change, and in `verify()`.
+pub(crate) fn sum(r: &Resolved, convs: &[ConvState], marked_as_one: bool) -> Part {
+    convs.iter().fold(Part::default(), |acc, s| {
+        let p = r.contrib(s, marked_as_one);
+        Part {
+            unread: acc.unread + p.unread,
+            mentions: acc.mentions + p.mentions,
+        }
+    })
 }

@@ -25,6 +25,8 @@ pub enum Inbound {
         timestamp: u64,
         /// Group: read up to this sequence; 0 for C2C.
         sequence: u64,
+        /// The position's version (`read_version`; `None`: not given).
+        version: Option<u64>,
     },
     /// A group roster update (see [`Engine::set_group_members`]).
     Members {
@@ -127,7 +129,15 @@ impl Engine {
                 conv,
                 timestamp,
                 sequence,
-            } => check_position(conv, *timestamp, *sequence, &READ_POSITION_KEYS, true),
+                version,
+            } => check_position(
+                conv,
+                *timestamp,
+                *sequence,
+                &READ_POSITION_KEYS,
+                version.is_none(),
+            )
+            .and_then(|()| super::unread::check_version(conv, *version)),
             Inbound::Members { group, members, .. } => check_roster(group, members),
             Inbound::Sync { server_time, .. } if *server_time > MAX_TIME => Err(invalid(format!(
                 "server_time {server_time} is out of range (at most {MAX_TIME})"
@@ -166,7 +176,8 @@ impl Engine {
                     conv,
                     timestamp,
                     sequence,
-                }) => self.apply_read_position(&conv, timestamp, sequence)?,
+                    version,
+                }) => self.apply_read_position_versioned(&conv, timestamp, sequence, version)?,
                 Run::One(Inbound::Members {
                     group,
                     group_type,

@@ -8,12 +8,16 @@
 //! is queued for [`Engine::drain_changes`].
 
 mod confirmed;
+mod count_pref;
 mod counters;
+mod explain;
 mod groups;
+mod history;
 mod inbound;
 mod index;
 mod lazy_rows;
 mod manage;
+mod mark_unread;
 mod outbox;
 mod query;
 mod readpos;
@@ -65,6 +69,11 @@ pub struct Engine {
     lazy: lazy_rows::LazyRows,
     /// Server time minus the device clock, learned from the server (seconds).
     clock_offset: i64,
+    /// Messages of this login never stored (online-only, repeats), for
+    /// [`Engine::explain_unread`].
+    skipped: history::SkippedLog,
+    /// The first sync of this login finished (the total is synced).
+    first_sync_done: bool,
 }
 
 impl std::fmt::Debug for Engine {
@@ -98,12 +107,14 @@ impl Engine {
             index: ConvIndex::default(),
             order: BTreeSet::new(),
             pinned: 0,
-            counters: Counters::default(),
+            counters: Counters::new(config.count_marked_unread_as_one),
             groups: Groups::default(),
             pending: VecDeque::new(),
             outbox: false,
             lazy: lazy_rows::LazyRows::default(),
             clock_offset: 0,
+            skipped: history::SkippedLog::default(),
+            first_sync_done: false,
         };
         // The load is also the conversation table's integrity check.
         engine.load().map_err(|e| match e {
@@ -243,8 +254,14 @@ impl Engine {
     /// Applies a committed operation to memory and queues its events.
     fn apply(&mut self, a: Applied) {
         let total_before = self.counters.total;
+        let mentions_before = self.counters.total_mentions;
         // Sums by position: applying adds or drops no aggregate.
-        let sums_before: Vec<u64> = self.counters.aggs.iter().map(|g| g.sum).collect();
+        let sums_before: Vec<(u64, u64)> = self
+            .counters
+            .aggs
+            .iter()
+            .map(|g| (g.sum, g.mentions))
+            .collect();
         let mut changes = a.changes;
 
         if a.flushed {
@@ -292,10 +309,19 @@ impl Engine {
 
         if self.counters.total != total_before {
             changes.total_unread = Some(self.counters.total);
+            changes.total_synced = self.total_synced();
         }
-        for (g, before) in self.counters.aggs.iter().zip(sums_before) {
-            if g.subscribed && g.sum != before {
+        if self.counters.total_mentions != mentions_before {
+            changes.total_mentions = Some(self.counters.total_mentions);
+        }
+        for (g, (sum, mentions)) in self.counters.aggs.iter().zip(sums_before) {
+            if g.subscribed && g.sum != sum {
                 changes.filter_totals.push((g.r.filter.clone(), g.sum));
+            }
+            if g.subscribed && g.mentions != mentions {
+                changes
+                    .filter_mention_totals
+                    .push((g.r.filter.clone(), g.mentions));
             }
         }
         if !changes.is_empty() {
@@ -343,7 +369,8 @@ fn create_data_dir(dir: &Path) -> Result<()> {
 
 /// The columns [`conv_from_row`] reads, in its order.
 const CONV_COLUMNS: &str = "id, conv_type, peer, visible, group_type, recv_opt, unread, at_flags,
-     read_pos, max_pos, last_msg, last_pos, active_time, order_key, pinned, marks, peer_read_time";
+     read_pos, max_pos, last_msg, last_pos, active_time, order_key, pinned, marks, peer_read_time,
+     mentions, count_pref, read_version";
 
 /// A conversation's state from its row (`SELECT {CONV_COLUMNS}`), as the
 /// engine loads it at open; its conversation-group ids are kept apart.
@@ -373,6 +400,9 @@ fn conv_from_row(r: &rusqlite::Row<'_>, groups: state::GroupIds) -> Result<ConvS
         marks: r.get::<_, i64>(15)? as u64,
         groups,
         peer_read_time: r.get::<_, i64>(16)? as u64,
+        mentions: r.get::<_, i64>(17)? as u64,
+        count_pref: crate::types::CountPref::from_i64(r.get(18)?)?,
+        read_version: r.get::<_, i64>(19)? as u64,
     })
 }
 

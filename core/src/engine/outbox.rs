@@ -7,7 +7,7 @@ use super::work::Work;
 use super::Engine;
 use crate::error::{invalid, Error, Result};
 use crate::message::StoredMessage;
-use crate::types::{ConvKey, ConvType, ReceiveOpt};
+use crate::types::{ConvKey, ConvType, CountPref, ReceiveOpt};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +21,10 @@ pub struct ReadPosition {
     pub timestamp: u64,
     /// Group: read up to this sequence; 0 for C2C.
     pub sequence: u64,
+    /// The position's version (raised by every mark-unread; positions merge
+    /// by the greater (version, position)).
+    #[serde(default)]
+    pub version: u64,
 }
 
 /// A conversation-group change the server keeps.
@@ -106,6 +110,13 @@ pub enum Outbound {
         /// The option.
         opt: ReceiveOpt,
     },
+    /// Count preference (what the badge and the totals count).
+    CountPref {
+        /// The conversation.
+        conv: ConvKey,
+        /// The preference.
+        pref: CountPref,
+    },
     /// Tencent custom data.
     CustomData {
         /// The conversations.
@@ -151,6 +162,10 @@ enum Undo {
     ReceiveOpt {
         conv: ConvKey,
         opt: ReceiveOpt,
+    },
+    CountPref {
+        conv: ConvKey,
+        pref: CountPref,
     },
     Text {
         column: String,
@@ -308,6 +323,10 @@ impl Work<'_> {
                 conv: conv.clone(),
                 opt: before(conv).map_or(ReceiveOpt::Receive, |b| b.recv_opt),
             }),
+            Outbound::CountPref { conv, .. } => Some(Undo::CountPref {
+                conv: conv.clone(),
+                pref: before(conv).map_or(CountPref::All, |b| b.count_pref),
+            }),
             Outbound::CustomData { .. } | Outbound::ServerExtension { .. } => {
                 let column = match item {
                     Outbound::CustomData { .. } => "custom_data",
@@ -338,6 +357,7 @@ fn touches(item: &Outbound) -> (std::mem::Discriminant<Outbound>, Vec<&ConvKey>)
     let convs = match item {
         Outbound::Pin { conv, .. }
         | Outbound::ReceiveOpt { conv, .. }
+        | Outbound::CountPref { conv, .. }
         | Outbound::ServerExtension { conv, .. }
         | Outbound::Receipts { conv, .. } => vec![conv],
         Outbound::Marks { convs, .. } | Outbound::CustomData { convs, .. } => {
@@ -354,6 +374,7 @@ enum Setting {
     Pin,
     Marks(u64),
     Opt,
+    Pref,
     Text(&'static str),
 }
 
@@ -363,6 +384,7 @@ fn setting(item: &Outbound) -> Option<(Setting, Vec<&ConvKey>)> {
         Outbound::Pin { conv, .. } => (Setting::Pin, vec![conv]),
         Outbound::Marks { convs, mark, .. } => (Setting::Marks(*mark), convs.iter().collect()),
         Outbound::ReceiveOpt { conv, .. } => (Setting::Opt, vec![conv]),
+        Outbound::CountPref { conv, .. } => (Setting::Pref, vec![conv]),
         Outbound::CustomData { convs, .. } => {
             (Setting::Text("custom_data"), convs.iter().collect())
         }
@@ -402,6 +424,10 @@ fn with_change(item: &Outbound, c: &mut Confirmed, u: u64) -> u64 {
         Outbound::ReceiveOpt { opt, .. } if !newer(v.opt) => {
             c.recv_opt = opt.as_i64();
             v.opt = u;
+        }
+        Outbound::CountPref { pref, .. } if !newer(v.pref) => {
+            c.count_pref = pref.as_i64();
+            v.pref = u;
         }
         Outbound::CustomData { data, .. } if !newer(v.custom) => {
             c.custom_data = data.clone();
@@ -444,6 +470,12 @@ fn set_local(w: &mut Work<'_>, idx: u32, what: &Setting, c: &Confirmed) -> Resul
             let opt = c.opt()?;
             if w.get(idx).recv_opt != opt {
                 w.get_mut(idx).recv_opt = opt;
+            }
+        }
+        Setting::Pref => {
+            let pref = c.pref()?;
+            if w.get(idx).count_pref != pref {
+                w.get_mut(idx).count_pref = pref;
             }
         }
         Setting::Text(column) => {
@@ -586,6 +618,13 @@ fn revert(
             if let Some(idx) = w.lookup(&conv).filter(|_| !superseded(&conv)) {
                 if w.get(idx).recv_opt == *opt {
                     w.get_mut(idx).recv_opt = prev;
+                }
+            }
+        }
+        (Outbound::CountPref { pref, .. }, Undo::CountPref { conv, pref: prev }) => {
+            if let Some(idx) = w.lookup(&conv).filter(|_| !superseded(&conv)) {
+                if w.get(idx).count_pref == *pref {
+                    w.get_mut(idx).count_pref = prev;
                 }
             }
         }
@@ -792,6 +831,7 @@ fn log_ack(envelope_id: u64, item: &Outbound, code: i32, server_time: u64, seq: 
         Outbound::Pin { .. } => "pin",
         Outbound::Marks { .. } => "mark",
         Outbound::ReceiveOpt { .. } => "receive_opt",
+        Outbound::CountPref { .. } => "count_pref",
         Outbound::CustomData { .. } => "custom_data",
         Outbound::ServerExtension { .. } => "server_extension",
         Outbound::Delete { .. } => "delete",
@@ -823,12 +863,21 @@ const COMPACT_POSITIONS: &str = "{\"kind\":\"read_positions_compact\",";
 #[derive(Serialize)]
 struct CompactOut<'a> {
     kind: &'static str,
-    p: Vec<(ConvType, &'a str, u64, u64)>,
+    p: Vec<(ConvType, &'a str, u64, u64, u64)>,
 }
 
 #[derive(Deserialize)]
 struct CompactIn {
-    p: Vec<(ConvType, String, u64, u64)>,
+    p: Vec<CompactPos>,
+}
+
+/// One compact position: with its version, or (stores before versions)
+/// without.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum CompactPos {
+    Versioned(ConvType, String, u64, u64, u64),
+    Plain(ConvType, String, u64, u64),
 }
 
 /// The stored payload of an envelope.
@@ -845,6 +894,7 @@ fn encode(item: &Outbound) -> serde_json::Result<String> {
                             r.conv.peer.as_str(),
                             r.timestamp,
                             r.sequence,
+                            r.version,
                         )
                     })
                     .collect(),
@@ -866,10 +916,17 @@ fn decode(id: i64, payload: &str) -> Result<OutboundEnvelope> {
             positions: c
                 .p
                 .into_iter()
-                .map(|(conv_type, peer, timestamp, sequence)| ReadPosition {
-                    conv: ConvKey { conv_type, peer },
-                    timestamp,
-                    sequence,
+                .map(|p| {
+                    let (conv_type, peer, timestamp, sequence, version) = match p {
+                        CompactPos::Versioned(t, p, ts, s, v) => (t, p, ts, s, v),
+                        CompactPos::Plain(t, p, ts, s) => (t, p, ts, s, 0),
+                    };
+                    ReadPosition {
+                        conv: ConvKey { conv_type, peer },
+                        timestamp,
+                        sequence,
+                        version,
+                    }
                 })
                 .collect(),
         }
@@ -893,11 +950,13 @@ mod tests {
                     conv: ConvKey::c2c("bob").unwrap(),
                     timestamp: 1_700_000_000,
                     sequence: 0,
+                    version: 0,
                 },
                 ReadPosition {
                     conv: ConvKey::group("g\"1").unwrap(),
                     timestamp: 0,
                     sequence: 42,
+                    version: 1_700_000_500,
                 },
             ],
         }
@@ -923,5 +982,15 @@ mod tests {
             pinned: true,
         };
         assert_eq!(decode(8, &encode(&pin).unwrap()).unwrap().item, pin);
+    }
+
+    #[test]
+    fn compact_positions_without_a_version_still_decode() {
+        let old = r#"{"kind":"read_positions_compact","p":[["C2c","bob",1700000000,0]]}"#;
+        let Outbound::ReadPositions { positions } = decode(9, old).unwrap().item else {
+            panic!("not positions")
+        };
+        assert_eq!(positions[0].timestamp, 1_700_000_000);
+        assert_eq!(positions[0].version, 0);
     }
 }

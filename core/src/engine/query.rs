@@ -21,6 +21,24 @@ impl Engine {
         self.counters.total
     }
 
+    /// The total of unread mentions over every unmuted conversation whose
+    /// count preference is not "none" (O(1)).
+    pub fn total_unread_mentions(&self) -> u64 {
+        self.counters.total_mentions
+    }
+
+    /// Whether the total is synced: the first sync of this login finished,
+    /// or no transport is attached (nothing to sync). Before, the store may
+    /// lag behind the server and the total is provisional.
+    pub fn total_synced(&self) -> bool {
+        self.first_sync_done || !self.outbox
+    }
+
+    /// The unread mention count of one conversation.
+    pub fn mentions_of(&self, key: &ConvKey) -> Result<u64> {
+        Ok(self.convs[self.visible_idx(key)? as usize].mentions)
+    }
+
     /// The unread count of one conversation.
     pub fn unread_of(&self, key: &ConvKey) -> Result<u64> {
         Ok(self.convs[self.visible_idx(key)? as usize].unread)
@@ -44,17 +62,31 @@ impl Engine {
         check_filter(filter)?;
         Ok(self
             .counters
-            .sum_for(filter, &self.convs, self.groups.names(), None))
+            .sum_for(filter, &self.convs, self.groups.names(), None)
+            .unread)
+    }
+
+    /// The unread mention total of the conversations a filter selects
+    /// (kept like [`Engine::unread_by_filter`]'s sum; O(1) after the first
+    /// read).
+    pub fn mentions_by_filter(&mut self, filter: &ConversationFilter) -> Result<u64> {
+        check_filter(filter)?;
+        Ok(self
+            .counters
+            .sum_for(filter, &self.convs, self.groups.names(), None)
+            .mentions)
     }
 
     /// Subscribes to a filter's total: every later change of it is reported
-    /// in [`crate::Changes::filter_totals`] with the filter as given here.
-    /// Subscribing twice is a no-op. Returns the current total.
+    /// in [`crate::Changes::filter_totals`] (and of its mention total in
+    /// [`crate::Changes::filter_mention_totals`]) with the filter as given
+    /// here. Subscribing twice is a no-op. Returns the current total.
     pub fn subscribe_filter(&mut self, filter: &ConversationFilter) -> Result<u64> {
         check_filter(filter)?;
         Ok(self
             .counters
-            .sum_for(filter, &self.convs, self.groups.names(), Some(true)))
+            .sum_for(filter, &self.convs, self.groups.names(), Some(true))
+            .unread)
     }
 
     /// Ends a subscription; unsubscribing an unknown filter is a no-op.
@@ -316,6 +348,10 @@ impl Engine {
             key: s.key.clone(),
             group_type: s.group_type,
             unread: s.unread,
+            mentions: s.mentions,
+            badge: super::counting::badge(&self.config, s),
+            count_pref: s.count_pref,
+            read_version: s.read_version,
             recv_opt: s.recv_opt,
             order_key: s.order_key,
             active_time: s.active_time,

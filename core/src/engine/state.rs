@@ -1,6 +1,6 @@
 //! The in-memory mirror of each conversation's hot columns.
 
-use crate::types::{ConvKey, ConvType, GroupType, ReceiveOpt};
+use crate::types::{ConvKey, ConvType, CountPref, GroupType, ReceiveOpt};
 
 /// Bits of `at_flags`: an unread @me / @all in the conversation.
 pub(crate) const AT_ME: u8 = 1;
@@ -69,8 +69,9 @@ impl<'a> IntoIterator for &'a GroupIds {
 }
 
 /// One conversation's hot state. The `conversation` row holds the same
-/// values; `unread` and `at_flags` are derived from the messages after
-/// `read_pos` and are only ever changed by the receive rule or a recount.
+/// values; `unread`, `mentions` and `at_flags` are derived from the messages
+/// after `read_pos` and are only ever changed by the receive rule or a
+/// recount (engine/counting.rs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ConvState {
     /// Row id; equals the index in the engine's vector plus one.
@@ -80,9 +81,16 @@ pub(crate) struct ConvState {
     pub group_type: Option<GroupType>,
     pub recv_opt: ReceiveOpt,
     pub unread: u64,
+    /// Counted messages after the read position that @-mention me or all.
+    pub mentions: u64,
     pub at_flags: u8,
+    /// What the badge and the totals count (a synced setting).
+    pub count_pref: CountPref,
     /// Read position: group sequence, or C2C time << 20 | tie-break.
     pub read_pos: i64,
+    /// The read position's version: raised by every mark-unread; positions
+    /// merge by (version, position) (docs/ENGINE.md, "Moving back").
+    pub read_version: u64,
     /// Greatest position of any stored message.
     pub max_pos: i64,
     pub last_msg: Option<i64>,
@@ -106,8 +114,11 @@ impl ConvState {
             group_type: None,
             recv_opt: ReceiveOpt::Receive,
             unread: 0,
+            mentions: 0,
             at_flags: 0,
+            count_pref: CountPref::All,
             read_pos: 0,
+            read_version: 0,
             max_pos: 0,
             last_msg: None,
             last_pos: 0,
@@ -202,6 +213,34 @@ impl ConvState {
         match self.key.conv_type {
             ConvType::C2c if self.max_pos > 0 => self.max_pos | TIE_MASK,
             _ => self.max_pos,
+        }
+    }
+
+    /// The read position a versioned position (a mark-unread's, or one
+    /// carrying its version) of `time` / `seq` means: unlike
+    /// [`ConvState::read_limit`], 0 is "nothing read".
+    pub fn position_of_mark(&self, time: u64, seq: u64) -> i64 {
+        match self.key.conv_type {
+            ConvType::C2c if time > 0 => ((time as i64) << TIE_BITS) | TIE_MASK,
+            ConvType::C2c => 0,
+            ConvType::Group => seq as i64,
+        }
+    }
+
+    /// The read position just before the message at `pos`, as it travels to
+    /// the other devices: a group's previous sequence; for C2C the end of the
+    /// previous second (positions travel in whole seconds).
+    pub fn position_before(&self, pos: i64) -> i64 {
+        match self.key.conv_type {
+            ConvType::C2c => {
+                let second = (pos >> TIE_BITS) - 1;
+                if second > 0 {
+                    (second << TIE_BITS) | TIE_MASK
+                } else {
+                    0
+                }
+            }
+            ConvType::Group => (pos - 1).max(0),
         }
     }
 

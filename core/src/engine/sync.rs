@@ -3,7 +3,7 @@
 //! positions by maximum, every other field as one snapshot chosen by the
 //! server's update time (ties broken by a digest of the snapshot).
 
-use super::readpos::{check_position, move_read_pos, PositionKeys, ReadSource};
+use super::readpos::{check_position, merge_read_pos, PositionKeys, ReadSource};
 
 /// The snapshot's read-position keys (TIM's ConvInfo).
 const SNAPSHOT_POSITION_KEYS: PositionKeys = PositionKeys {
@@ -15,7 +15,7 @@ use super::Engine;
 use crate::conversation::ConversationGroup;
 use crate::error::{invalid, Result};
 use crate::events::{Changes, SyncPhase};
-use crate::types::{marks, ConvKey, GroupType, ReceiveOpt};
+use crate::types::{marks, ConvKey, CountPref, GroupType, ReceiveOpt};
 use rusqlite::params;
 
 /// A conversation's state as the server keeps it. Absent options mean the
@@ -33,12 +33,17 @@ pub struct ConversationSync {
     pub read_timestamp: u64,
     /// Group: read up to this sequence; merged by maximum.
     pub read_sequence: u64,
+    /// The read position's version (`None`: not given, the position merges
+    /// forward only); positions merge by the greater (version, position).
+    pub read_version: Option<u64>,
     /// Pinned.
     pub pinned: bool,
     /// Mark bits.
     pub marks: u64,
     /// Receive option.
     pub recv_opt: ReceiveOpt,
+    /// Count preference.
+    pub count_pref: CountPref,
     /// Conversation-group names it belongs to (missing groups are created).
     pub groups: Vec<String>,
     /// Tencent custom data.
@@ -73,6 +78,7 @@ impl ConversationSync {
             &SNAPSHOT_POSITION_KEYS,
             false,
         )?;
+        super::unread::check_version(key, s.read_version)?;
         if s.marks & !marks::ALLOWED != 0 {
             return Err(invalid(format!(
                 "{key}: conv_mark_array bits {:#x} are not allowed (allowed {:#x})",
@@ -122,6 +128,12 @@ impl ConversationSync {
             self.deleted,
             self.custom_data.len()
         );
+        // The preference joined the snapshot later: the default leaves the
+        // digests of older snapshots as they were.
+        let text = match self.count_pref {
+            CountPref::All => text,
+            p => format!("{text}|pref{}", p.as_i64()),
+        };
         let h = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
         });
@@ -131,10 +143,20 @@ impl ConversationSync {
 
 impl Engine {
     /// Records a sync lifecycle event (started / finished / failed).
+    /// The first `Finished` of a login also reports the total again, now
+    /// synced (`Changes::total_synced`), even when it did not change: until
+    /// then it may lag behind the server (docs/ENGINE.md, "Totals before the
+    /// first sync").
     pub fn sync_phase(&mut self, phase: SyncPhase) {
         log::info!("sync {phase:?}");
+        let first_finish = phase == SyncPhase::Finished && !self.first_sync_done;
+        if first_finish {
+            self.first_sync_done = true;
+        }
         self.pending.push_back(Changes {
             sync: Some(phase),
+            total_unread: first_finish.then_some(self.counters.total),
+            total_synced: first_finish,
             ..Default::default()
         });
     }
@@ -153,9 +175,11 @@ impl Engine {
             for s in states {
                 let key = s.key.clone().expect("checked above");
                 let idx = w.conv_for(&key)?;
-                let limit = w.get(idx).read_limit(s.read_timestamp, s.read_sequence);
-                if (s.read_timestamp > 0 || s.read_sequence > 0)
-                    && move_read_pos(w, idx, limit, ReadSource::Sync)?
+                let limit = w
+                    .get(idx)
+                    .position_of_mark(s.read_timestamp, s.read_sequence);
+                if (s.read_version.is_some() || s.read_timestamp > 0 || s.read_sequence > 0)
+                    && merge_read_pos(w, idx, limit, s.read_version, ReadSource::Sync)?
                 {
                     let mark = w.get(idx).read_mark();
                     w.changes.read_time_updated.push((key.clone(), mark));
@@ -177,6 +201,7 @@ impl Engine {
                         pinned: s.pinned && !s.deleted,
                         marks: s.marks,
                         recv_opt: s.recv_opt.as_i64(),
+                        count_pref: s.count_pref.as_i64(),
                         custom_data: s.custom_data.clone(),
                         server_ext: s.server_ext.clone(),
                         versions: super::confirmed::Versions {
@@ -238,6 +263,7 @@ impl Engine {
                 let st = w.get_mut(idx);
                 st.group_type = group_type;
                 st.recv_opt = s.recv_opt;
+                st.count_pref = s.count_pref;
                 st.marks = s.marks;
                 st.groups = gids.into();
                 // docs/TRANSPORT.md, "Several devices": a deleted snapshot

@@ -1,7 +1,9 @@
 //! Cleaning unread, receive options and read positions from other devices.
 
 use super::outbox::{Outbound, ReadPosition};
-use super::readpos::{check_position, move_read_pos, ReadSource, READ_POSITION_KEYS};
+use super::readpos::{
+    check_position, merge_read_pos, move_read_pos, ReadSource, READ_POSITION_KEYS,
+};
 use super::work::Work;
 use super::Engine;
 use crate::conversation::OperationFailure;
@@ -134,19 +136,36 @@ impl Engine {
 
     /// Another of my devices read up to `timestamp` (C2C) / `sequence`
     /// (group); the other field must be 0 (a position of the wrong kind is
-    /// refused). Positions only move forward; a move fires the read-time
-    /// updated event.
+    /// refused). Without a version, positions only move forward; a move
+    /// fires the read-time updated event.
     pub fn apply_read_position(
         &mut self,
         key: &ConvKey,
         timestamp: u64,
         sequence: u64,
     ) -> Result<()> {
-        check_position(key, timestamp, sequence, &READ_POSITION_KEYS, true)?;
+        self.apply_read_position_versioned(key, timestamp, sequence, None)
+    }
+
+    /// [`Engine::apply_read_position`] with the position's version
+    /// (`read_version`; `None`: not given). Positions merge by the greater
+    /// (version, position): a higher version moves the position back (a
+    /// mark-unread on another device), a lower one changes nothing, the
+    /// same one moves forward only (docs/ENGINE.md, "Moving back"). With a
+    /// version, the own field may be 0: nothing read.
+    pub fn apply_read_position_versioned(
+        &mut self,
+        key: &ConvKey,
+        timestamp: u64,
+        sequence: u64,
+        version: Option<u64>,
+    ) -> Result<()> {
+        check_position(key, timestamp, sequence, &READ_POSITION_KEYS, version.is_none())?;
+        check_version(key, version)?;
         self.commit(|w| {
             let idx = w.conv_for(key)?;
-            let limit = w.get(idx).read_limit(timestamp, sequence);
-            if move_read_pos(w, idx, limit, ReadSource::OtherDevice)? {
+            let limit = w.get(idx).position_of_mark(timestamp, sequence);
+            if merge_read_pos(w, idx, limit, version, ReadSource::OtherDevice)? {
                 let mark = w.get(idx).read_mark();
                 w.changes.read_time_updated.push((key.clone(), mark));
             }
@@ -223,7 +242,7 @@ impl Engine {
                     .iter()
                     .map(|&i| {
                         let st = w.get(i);
-                        position(&st.key, st.mark_at(st.max_pos))
+                        position(&st.key, st.mark_at(st.max_pos), st.read_version)
                     })
                     .collect()
             } else {
@@ -273,7 +292,7 @@ fn announce_read(
     for idx in targets {
         if mv(w, idx)? {
             let st = w.get(idx);
-            positions.push(position(&st.key, st.read_mark()));
+            positions.push(position(&st.key, st.read_mark(), st.read_version));
         }
     }
     if !positions.is_empty() {
@@ -282,9 +301,20 @@ fn announce_read(
     Ok(())
 }
 
+/// Checks a read position's version: at most `i64::MAX` (it is stored).
+pub(crate) fn check_version(key: &ConvKey, version: Option<u64>) -> Result<()> {
+    match version {
+        Some(v) if v > i64::MAX as u64 => Err(invalid(format!(
+            "{key}: read_version {v} is out of range (at most {})",
+            i64::MAX
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// The announced position of a conversation read up to `mark` (time or
-/// sequence).
-fn position(conv: &ConvKey, mark: u64) -> ReadPosition {
+/// sequence) at version `version`.
+pub(crate) fn position(conv: &ConvKey, mark: u64, version: u64) -> ReadPosition {
     let (timestamp, sequence) = match conv.conv_type {
         ConvType::C2c => (mark, 0),
         ConvType::Group => (0, mark),
@@ -293,6 +323,7 @@ fn position(conv: &ConvKey, mark: u64) -> ReadPosition {
         conv: conv.clone(),
         timestamp,
         sequence,
+        version,
     }
 }
 

@@ -225,6 +225,14 @@ impl<'a> Work<'a> {
                 0
             }
         };
+        let types = (kind(ConvType::C2c), kind(ConvType::Group));
+        // The history first: it reads the positions the UPDATE replaces.
+        super::history::record_read_all(
+            self.tx,
+            "c.visible = 1 AND c.read_pos < c.max_pos AND c.conv_type IN (?2, ?3)",
+            self.now,
+            types,
+        )?;
         let n = self
             .tx
             .prepare_cached(
@@ -232,15 +240,11 @@ impl<'a> Work<'a> {
                 "UPDATE conversation SET
                      read_pos = CASE WHEN conv_type = 1 AND max_pos > 0
                                      THEN max_pos | 1048575 ELSE max_pos END,
-                     unread = 0, at_flags = 0,
+                     unread = 0, at_flags = 0, mentions = 0,
                      update_time = ?1
                  WHERE visible = 1 AND read_pos < max_pos AND conv_type IN (?2, ?3)",
             )?
-            .execute(params![
-                self.now as i64,
-                kind(ConvType::C2c),
-                kind(ConvType::Group)
-            ])?;
+            .execute(params![self.now as i64, types.0, types.1])?;
         // The rows mirror memory; a difference means the store changed
         // under the engine, and the operation must not go on.
         if n != self.read_all.len() {
@@ -267,7 +271,8 @@ impl<'a> Work<'a> {
             "UPDATE conversation SET visible = ?2, group_type = ?3, recv_opt = ?4, unread = ?5,
                  at_flags = ?6, read_pos = ?7, max_pos = ?8, last_msg = ?9, last_pos = ?10,
                  active_time = ?11, order_key = ?12, pinned = ?13, marks = ?14,
-                 peer_read_time = ?15, update_time = ?16
+                 peer_read_time = ?15, update_time = ?16, mentions = ?17, count_pref = ?18,
+                 read_version = ?19
              WHERE id = ?1",
         )?;
         let write = |upd: &mut rusqlite::CachedStatement<'_>, st: &ConvState, time: u64| {
@@ -288,6 +293,9 @@ impl<'a> Work<'a> {
                 st.marks as i64,
                 st.peer_read_time as i64,
                 time as i64,
+                st.mentions as i64,
+                st.count_pref.as_i64(),
+                st.read_version as i64,
             ])
         };
         let flush = !self.defer_rows && (self.lazy.tail_msgs() > 0 || !self.new_keys.is_empty());

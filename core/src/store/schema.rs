@@ -185,6 +185,34 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE conversation ADD COLUMN confirmed TEXT;
     ALTER TABLE conversation ADD COLUMN deleted_upto INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE conversation ADD COLUMN deleted_clear INTEGER NOT NULL DEFAULT 0;",
+    // 8: unread mentions, count preferences, versioned read positions and
+    // their history (docs/ENGINE.md, "Mentions, preferences, moving back").
+    // `mentions`: the counted @me / @all messages after the read position
+    // (derived like `unread`; filled here from the messages the rows
+    // reflect, those up to `rows_upto`: the open replays the rest).
+    // `count_pref`: 0 all, 1 mentions only, 2 none (a synced setting).
+    // `read_version`: raised by every mark-unread; read positions merge by
+    // (version, position). `read_move`: the last moves of each read
+    // position, numbered per conversation, for the unread explanation.
+    "ALTER TABLE conversation ADD COLUMN mentions INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE conversation ADD COLUMN count_pref INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE conversation ADD COLUMN read_version INTEGER NOT NULL DEFAULT 0;
+    UPDATE conversation SET mentions = (
+        SELECT count(*) FROM message m
+        WHERE m.conv = conversation.id AND m.pos > conversation.read_pos
+          AND m.flags & 16 != 0 AND m.flags & 96 != 0
+          AND m.id <= (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'rows_upto'))
+    WHERE at_flags != 0;
+    CREATE TABLE read_move (
+        conv     INTEGER NOT NULL REFERENCES conversation (id),
+        n        INTEGER NOT NULL,
+        time     INTEGER NOT NULL,
+        source   INTEGER NOT NULL,
+        from_pos INTEGER NOT NULL,
+        to_pos   INTEGER NOT NULL,
+        version  INTEGER NOT NULL,
+        PRIMARY KEY (conv, n)
+    ) STRICT, WITHOUT ROWID;",
 ];
 
 /// The schema version a fresh store gets.
