@@ -833,7 +833,7 @@ fn ids(keys: Vec<ConvKey>) -> Vec<String> {
 impl From<imcore::engine::OutboundEnvelope> for OutboundEnvelope {
     fn from(e: imcore::engine::OutboundEnvelope) -> Self {
         // One envelope shape on every face: the C ABI's.
-        let json = crate::transport::outbound_json(&e);
+        let json = crate::tim::json::envelope::outbound_json(&e);
         let kind = serde_json::from_str::<serde_json::Value>(&json)
             .ok()
             .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
