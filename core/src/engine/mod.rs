@@ -9,6 +9,7 @@
 
 mod confirmed;
 mod counters;
+mod counting;
 mod groups;
 mod inbound;
 mod index;

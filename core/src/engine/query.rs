@@ -365,7 +365,7 @@ impl Engine {
             Error::StoreUnusable(format!("message of unknown conversation {}", r.conv))
         })?;
         let from_self = r.flags & flags::FROM_SELF != 0;
-        let is_read = from_self || r.pos <= st.read_pos || r.flags & flags::COUNTED == 0;
+        let is_read = super::counting::stored_is_read(r.flags, r.pos, st.read_pos);
         let mut peer_receipt = false;
         let mut is_peer_read = false;
         let (mut read_count, mut unread_count) = (0, 0);

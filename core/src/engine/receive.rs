@@ -1,10 +1,11 @@
 //! Receiving and sending messages.
 
+use super::counting::{self, recount, Verdict};
 use super::outbox::Outbound;
-use super::readpos::recount;
-use super::state::{ConvState, AT_ALL as ST_AT_ALL, AT_ME as ST_AT_ME, TIE_BITS};
+use super::state::{ConvState, TIE_BITS};
 use super::work::Work;
 use super::Engine;
+use crate::config::EngineConfig;
 use crate::error::{Error, Result};
 use crate::message::{flags, IncomingMessage, MsgStatus, OutgoingMessage, StoredMessage, AT_ALL};
 use crate::store::msg_hash;
@@ -77,17 +78,7 @@ impl Engine {
                 if m.excluded_from_last_message {
                     fl |= flags::EXCLUDED_LAST;
                 }
-                if fl & (flags::FROM_SELF | flags::EXCLUDED_UNREAD) == 0 {
-                    fl |= flags::COUNTED;
-                }
-                if fl & flags::FROM_SELF == 0 && m.conv.conv_type == ConvType::Group {
-                    if at_me {
-                        fl |= flags::AT_ME;
-                    }
-                    if at_all {
-                        fl |= flags::AT_ALL;
-                    }
-                }
+                fl |= counting::counted_bits(fl, m.conv.conv_type, at_me, at_all);
                 if m.online_only {
                     report.online += 1;
                     w.changes.new_messages.push(stored(m, fl, false));
@@ -137,7 +128,6 @@ impl Engine {
                     super::receipts::settle_pending(tx, st.id, &m.msg_id)?;
                 }
                 w.new_keys.insert((hash, rowid));
-                let counts = w.type_counts(w.get(idx));
                 let msg = Received {
                     rowid,
                     pos,
@@ -145,9 +135,11 @@ impl Engine {
                     server_time: m.server_time,
                     msg_id: &m.msg_id,
                 };
-                let is_read = msg.apply(tx, w.get_mut(idx), counts)?;
-                log_received(&m, fl, counts, is_read, w.get(idx).unread);
-                w.changes.new_messages.push(stored(m, fl, is_read));
+                let verdict = msg.apply(tx, w.config, w.get_mut(idx))?;
+                log_received(&m, verdict, w.get(idx).unread);
+                w.changes
+                    .new_messages
+                    .push(stored(m, fl, verdict.is_read()));
             }
             Ok(report)
         })
@@ -232,6 +224,7 @@ impl Engine {
             if msg.excluded_from_last_message {
                 fl |= flags::EXCLUDED_LAST;
             }
+            fl |= counting::counted_bits(fl, msg.conv.conv_type, false, false);
             let id = st.id;
             let hash = msg_hash(msg_id);
             if w.find_message(msg_id)?.is_some() {
@@ -375,15 +368,15 @@ pub(crate) struct Received<'m> {
 
 impl Received<'_> {
     /// The receive rule: what this newly stored message does to its
-    /// conversation `st` (`counts`: whether its type counts unread). Also
-    /// replayed at open for messages whose conversation rows were not
-    /// written yet. Returns whether the message counts as read.
+    /// conversation `st`. Also replayed at open (and by `verify()`) for
+    /// messages whose conversation rows were not written yet. Returns what
+    /// the counting rule made of it.
     pub(crate) fn apply(
         &self,
         conn: &Connection,
+        config: &EngineConfig,
         st: &mut ConvState,
-        counts: bool,
-    ) -> Result<bool> {
+    ) -> Result<Verdict> {
         let (pos, fl) = (self.pos, self.flags);
         // A deleted conversation comes back with a message after what the
         // delete read; an older one (delivered late) leaves it deleted.
@@ -399,16 +392,7 @@ impl Received<'_> {
             st.visible = true;
         }
         st.max_pos = st.max_pos.max(pos);
-        let unread = counts && pos > st.read_pos;
-        if unread && fl & flags::COUNTED != 0 {
-            st.unread += 1;
-        }
-        if unread && fl & flags::AT_ME != 0 {
-            st.at_flags |= ST_AT_ME;
-        }
-        if unread && fl & flags::AT_ALL != 0 {
-            st.at_flags |= ST_AT_ALL;
-        }
+        let verdict = counting::add(config, st, pos, fl);
         // A message kept out of the preview (typing, control) does not move
         // the conversation in the list either.
         if fl & flags::EXCLUDED_LAST == 0 {
@@ -433,7 +417,7 @@ impl Received<'_> {
             }
             st.touch_activity(st.activity_time(self.server_time, pos));
         }
-        Ok(!unread || fl & flags::COUNTED == 0)
+        Ok(verdict)
     }
 }
 
@@ -449,21 +433,8 @@ fn deleted_upto(conn: &Connection, conv: i64) -> Result<(i64, bool)> {
 
 /// The debug line of one stored message: why it counts or not, and the
 /// conversation's count after it (the id, never the body).
-fn log_received(m: &IncomingMessage, fl: i64, counts: bool, is_read: bool, unread: u64) {
-    if !log::log_enabled!(log::Level::Debug) {
-        return;
-    }
-    let why = if fl & flags::FROM_SELF != 0 {
-        "not counted: from me"
-    } else if fl & flags::EXCLUDED_UNREAD != 0 {
-        "not counted: excluded from unread"
-    } else if !counts {
-        "not counted: this conversation type counts no unread"
-    } else if is_read {
-        "not counted: at or before the read position"
-    } else {
-        "counted"
-    };
+fn log_received(m: &IncomingMessage, verdict: Verdict, unread: u64) {
+    let why = verdict.reason();
     log::debug!(
         "receive {} in {} from {}: {why}; unread now {unread}",
         m.msg_id,
