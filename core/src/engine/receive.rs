@@ -63,22 +63,7 @@ impl Engine {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 2, ?9)",
             )?;
             for m in batch {
-                let at_me = m.at_users.iter().any(|u| u == &me);
-                let at_all = m.at_users.iter().any(|u| u == AT_ALL);
-                let mut fl = 0;
-                if m.from_self || m.sender == me {
-                    fl |= flags::FROM_SELF;
-                }
-                if m.need_read_receipt {
-                    fl |= flags::NEED_RECEIPT;
-                }
-                if m.excluded_from_unread {
-                    fl |= flags::EXCLUDED_UNREAD;
-                }
-                if m.excluded_from_last_message {
-                    fl |= flags::EXCLUDED_LAST;
-                }
-                fl |= counting::counted_bits(fl, m.conv.conv_type, at_me, at_all);
+                let fl = FlagSource::incoming(&m, &me).bits(&me);
                 if m.online_only {
                     report.online += 1;
                     w.changes.new_messages.push(stored(m, fl, false));
@@ -214,17 +199,7 @@ impl Engine {
                 }
                 (ConvType::C2c, _) => st.position_for(now, 0),
             };
-            let mut fl = flags::FROM_SELF;
-            if msg.need_read_receipt {
-                fl |= flags::NEED_RECEIPT;
-            }
-            if msg.excluded_from_unread {
-                fl |= flags::EXCLUDED_UNREAD;
-            }
-            if msg.excluded_from_last_message {
-                fl |= flags::EXCLUDED_LAST;
-            }
-            fl |= counting::counted_bits(fl, msg.conv.conv_type, false, false);
+            let fl = FlagSource::outgoing(&msg).bits(&me);
             let id = st.id;
             let hash = msg_hash(msg_id);
             if w.find_message(msg_id)?.is_some() {
@@ -357,6 +332,62 @@ pub(crate) fn complete_send(
     Ok(())
 }
 
+/// What a message's `flags` bits are derived from, received or mine: the
+/// one derivation of the bits a message is stored with.
+struct FlagSource<'m> {
+    from_self: bool,
+    conv_type: ConvType,
+    need_read_receipt: bool,
+    excluded_from_unread: bool,
+    excluded_from_last_message: bool,
+    at_users: &'m [String],
+}
+
+impl<'m> FlagSource<'m> {
+    /// A received message: mine when it says so or its sender is me.
+    fn incoming(m: &'m IncomingMessage, me: &str) -> Self {
+        FlagSource {
+            from_self: m.from_self || m.sender == me,
+            conv_type: m.conv.conv_type,
+            need_read_receipt: m.need_read_receipt,
+            excluded_from_unread: m.excluded_from_unread,
+            excluded_from_last_message: m.excluded_from_last_message,
+            at_users: &m.at_users,
+        }
+    }
+
+    /// A message I send from this device.
+    fn outgoing(m: &'m OutgoingMessage) -> Self {
+        FlagSource {
+            from_self: true,
+            conv_type: m.conv.conv_type,
+            need_read_receipt: m.need_read_receipt,
+            excluded_from_unread: m.excluded_from_unread,
+            excluded_from_last_message: m.excluded_from_last_message,
+            at_users: &m.at_users,
+        }
+    }
+
+    /// The bits, the counting ones from the counting rule (`me`: my user
+    /// id, for @me).
+    fn bits(&self, me: &str) -> i64 {
+        let mut fl = 0;
+        for (set, bit) in [
+            (self.from_self, flags::FROM_SELF),
+            (self.need_read_receipt, flags::NEED_RECEIPT),
+            (self.excluded_from_unread, flags::EXCLUDED_UNREAD),
+            (self.excluded_from_last_message, flags::EXCLUDED_LAST),
+        ] {
+            if set {
+                fl |= bit;
+            }
+        }
+        let at_me = self.at_users.iter().any(|u| u == me);
+        let at_all = self.at_users.iter().any(|u| u == AT_ALL);
+        fl | counting::counted_bits(fl, self.conv_type, at_me, at_all)
+    }
+}
+
 /// One stored incoming message, as the receive rule needs it.
 pub(crate) struct Received<'m> {
     pub rowid: i64,
@@ -458,5 +489,41 @@ fn stored(m: IncomingMessage, fl: i64, is_read: bool) -> StoredMessage {
         peer_receipt: false,
         read_count: 0,
         unread_count: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::ConvKey;
+
+    #[test]
+    fn received_and_sent_messages_take_their_bits_from_one_derivation() {
+        let conv = ConvKey::group("g").unwrap();
+        let mut m = IncomingMessage::new("m1", conv.clone(), "bob", 100, 1);
+        m.need_read_receipt = true;
+        m.at_users = vec!["me".into(), AT_ALL.into()];
+        assert_eq!(
+            FlagSource::incoming(&m, "me").bits("me"),
+            flags::NEED_RECEIPT | flags::COUNTED | flags::AT_ME | flags::AT_ALL
+        );
+        // My message from another device (by sender): mine, never counted.
+        m.sender = "me".into();
+        assert_eq!(
+            FlagSource::incoming(&m, "me").bits("me"),
+            flags::FROM_SELF | flags::NEED_RECEIPT
+        );
+        let sent = OutgoingMessage {
+            conv,
+            need_read_receipt: false,
+            excluded_from_unread: true,
+            excluded_from_last_message: true,
+            at_users: vec!["me".into()],
+            body: "{}".into(),
+        };
+        assert_eq!(
+            FlagSource::outgoing(&sent).bits("me"),
+            flags::FROM_SELF | flags::EXCLUDED_UNREAD | flags::EXCLUDED_LAST
+        );
     }
 }
