@@ -1,11 +1,11 @@
 //! `verify()`: recomputes every count from the store and compares.
 
-use super::counters::total_contrib;
 use super::counting;
 use super::lazy_rows::read_tail;
 use super::state::ConvState;
 use super::{conv_from_row, Engine, CONV_COLUMNS};
 use crate::error::{Error, Result};
+use crate::filter::total_contrib;
 use std::collections::HashMap;
 
 impl Engine {
