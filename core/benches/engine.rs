@@ -763,6 +763,7 @@ fn filter_set(n: usize) -> Vec<ConversationFilter> {
                                 has_unread,
                                 has_at_info,
                                 ignore_muted,
+                                ..Default::default()
                             });
                         }
                     }

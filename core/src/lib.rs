@@ -30,7 +30,7 @@ pub use conversation::{
 pub use engine::{CleanTarget, Engine, ReceiveReport};
 pub use error::{Error, Result};
 pub use events::{Changes, GroupEvent, ReceiptUpdate, SyncPhase};
+pub use explain::UnreadExplanation;
 pub use filter::ConversationFilter;
 pub use message::{IncomingMessage, MsgStatus, OutgoingMessage, StoredMessage};
-pub use explain::UnreadExplanation;
 pub use types::{marks, ConvKey, ConvType, CountPref, GroupType, ReceiveOpt};

@@ -240,6 +240,7 @@ fn a_push_is_checked_whole_before_anything_applies() {
             conv: c2c("bob"),
             timestamp: 99_999_999_999,
             sequence: 0,
+            version: None,
         },
     ];
     let err = e.apply_inbound(items).unwrap_err();

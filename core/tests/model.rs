@@ -616,7 +616,9 @@ impl Model {
         if f.has_at_info.is_some_and(|b| self.has_at(k) != b) {
             return false;
         }
-        if f.has_unread_mention.is_some_and(|b| (self.mentions(k) > 0) != b) {
+        if f.has_unread_mention
+            .is_some_and(|b| (self.mentions(k) > 0) != b)
+        {
             return false;
         }
         if f.count_pref.is_some_and(|p| p != c.pref) {
@@ -860,7 +862,7 @@ fn step(te: &mut TestEngine, m: &mut Model, op: &Op) -> Result<(), TestCaseError
             let version = version.map(|v| match v {
                 0 => current.saturating_sub(1),
                 1 => current,
-                _ => current + 1 + u64::from(*ts % 3),
+                _ => current + 1 + *ts % 3,
             });
             // C2C moves by time, groups by sequence; the other kind is
             // refused; with a version, the own field may be 0 (nothing read).
@@ -884,7 +886,9 @@ fn step(te: &mut TestEngine, m: &mut Model, op: &Op) -> Result<(), TestCaseError
                 }
                 _ => None,
             };
-            let id = msg.as_ref().map_or("nosuchmsg".to_owned(), |x| x.id.clone());
+            let id = msg
+                .as_ref()
+                .map_or("nosuchmsg".to_owned(), |x| x.id.clone());
             let want = if !m.visible(k) {
                 Err("ConversationNotFound")
             } else if let Some(x) = &msg {
@@ -1152,7 +1156,13 @@ fn check_state(te: &mut TestEngine, m: &Model, when: &str) -> Result<(), TestCas
         let got = te.unread_by_filter(f).unwrap();
         prop_assert_eq!(got, m.sum(f), "{}: filter {:?}", when, f);
         let got = te.mentions_by_filter(f).unwrap();
-        prop_assert_eq!(got, m.mention_sum(f), "{}: mentions of filter {:?}", when, f);
+        prop_assert_eq!(
+            got,
+            m.mention_sum(f),
+            "{}: mentions of filter {:?}",
+            when,
+            f
+        );
     }
     let subs = te.subscriptions();
     prop_assert_eq!(subs.len(), m.subs.len(), "{}: subscriptions", when);
@@ -1300,7 +1310,12 @@ fn check_events(
         &want
     );
     for w in &want {
-        prop_assert!(ch.filter_mention_totals.contains(w), "{}: lacks {:?}", when, w);
+        prop_assert!(
+            ch.filter_mention_totals.contains(w),
+            "{}: lacks {:?}",
+            when,
+            w
+        );
     }
     let want: Vec<(ConversationFilter, u64)> = after
         .subs

@@ -46,6 +46,7 @@ fn mentions_count_like_unread_and_follow_the_read_position() {
     assert_eq!(e.total_unread_mentions(), 2);
     let c = e.conversation(&team()).unwrap();
     assert_eq!((c.mentions, c.badge, c.at_infos.len()), (2, 3, 3));
+    e.drain_changes();
     e.clean_unread(&CleanTarget::Conversation(team()), 0, 2)
         .unwrap();
     assert_eq!(e.mentions_of(&team()).unwrap(), 1);
@@ -205,7 +206,10 @@ fn a_move_back_travels_by_version_in_any_order() {
     }])
     .unwrap();
     assert_eq!(c.unread_of(&team()).unwrap(), 3);
-    assert_eq!(c.conversation(&team()).unwrap().read_version, back.read_version);
+    assert_eq!(
+        c.conversation(&team()).unwrap().read_version,
+        back.read_version
+    );
     c.verify().unwrap();
 }
 
@@ -318,15 +322,9 @@ fn the_explanation_lists_every_message_with_its_verdict_and_the_moves() {
     assert_eq!(
         ids(&x.not_counted),
         vec![
-            (
-                "t4".to_string(),
-                Some(NotCountedReason::ExcludedFromUnread)
-            ),
+            ("t4".to_string(), Some(NotCountedReason::ExcludedFromUnread)),
             ("t5".to_string(), Some(NotCountedReason::FromMe)),
-            (
-                "t1".to_string(),
-                Some(NotCountedReason::BeforeReadPosition)
-            ),
+            ("t1".to_string(), Some(NotCountedReason::BeforeReadPosition)),
             ("o1".to_string(), Some(NotCountedReason::OnlineOnly)),
             ("t1".to_string(), Some(NotCountedReason::DuplicateId)),
         ]
@@ -389,7 +387,10 @@ fn the_explanation_lists_every_message_with_its_verdict_and_the_moves() {
     e.set_group_type(&team(), GroupType::Work).unwrap();
     e.set_receive_opt(&team(), ReceiveOpt::NotNotify).unwrap();
     let x = e.explain_unread(&team()).unwrap();
-    assert_eq!((x.total_contribution, x.total_reason), (0, TotalReason::Muted));
+    assert_eq!(
+        (x.total_contribution, x.total_reason),
+        (0, TotalReason::Muted)
+    );
     assert!(matches!(
         e.explain_unread(&c2c("nobody")),
         Err(Error::ConversationNotFound(_))

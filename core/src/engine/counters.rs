@@ -1,118 +1,20 @@
-//! Cached unread sums: the total, the mention total and the two sums of
-//! each known filter, each adjusted by the exact change of every
-//! conversation an operation touches, so reading one is O(1) and a change
-//! costs O(number of cached filters). What a conversation adds to a sum is
-//! the counting rule's (engine/counting.rs: [`counting::part`]).
+//! Cached unread sums: the total, the mention total and the two sums of each
+//! known filter, each adjusted by the exact change of every conversation an
+//! operation touches, so reading one is O(1) and a change costs O(number of
+//! cached filters).
 
-use super::counting::{self, Part};
+use super::counting::Part;
 use super::state::ConvState;
-use crate::filter::ConversationFilter;
+use crate::filter::{total_contrib, ConversationFilter, ResolvedFilter};
 use std::collections::HashMap;
 
 /// At most this many filters are cached without a subscription; the least
 /// recently used one is dropped past it.
 const UNSUBSCRIBED_CACHE: usize = 32;
 
-/// A filter with its group names resolved to ids.
-#[derive(Debug, Clone)]
-pub(crate) struct Resolved {
-    pub filter: ConversationFilter,
-    /// `None`: no group filter; `Some([])` with `ungrouped`: only ungrouped;
-    /// otherwise the ids of the named groups that exist.
-    pub group_ids: Option<Vec<u32>>,
-    pub ungrouped: bool,
-}
-
-impl Resolved {
-    pub fn new(filter: ConversationFilter, names: &HashMap<String, u32>) -> Self {
-        let mut r = Resolved {
-            filter,
-            group_ids: None,
-            ungrouped: false,
-        };
-        r.resolve(names);
-        r
-    }
-
-    pub fn resolve(&mut self, names: &HashMap<String, u32>) {
-        match &self.filter.groups {
-            None => {
-                self.group_ids = None;
-                self.ungrouped = false;
-            }
-            Some(list) if list.is_empty() => {
-                self.group_ids = Some(Vec::new());
-                self.ungrouped = true;
-            }
-            Some(list) => {
-                let mut ids: Vec<u32> = list.iter().filter_map(|n| names.get(n).copied()).collect();
-                ids.sort_unstable();
-                self.group_ids = Some(ids);
-                self.ungrouped = false;
-            }
-        }
-    }
-
-    /// Whether the conversation is in this filter's set (unread aside).
-    pub fn matches(&self, s: &ConvState) -> bool {
-        let f = &self.filter;
-        if !s.visible {
-            return false;
-        }
-        if !f.conv_types.is_empty() && !f.conv_types.contains(&s.key.conv_type) {
-            return false;
-        }
-        if let Some(ids) = &self.group_ids {
-            let ok = if self.ungrouped {
-                s.groups.is_empty()
-            } else {
-                s.groups.iter().any(|g| ids.binary_search(g).is_ok())
-            };
-            if !ok {
-                return false;
-            }
-        }
-        match f.mark {
-            None => {}
-            Some(0) if s.marks != 0 => return false,
-            Some(m) if s.marks & m != m => return false,
-            Some(_) => {}
-        }
-        if let Some(b) = f.has_unread {
-            if (s.unread > 0) != b {
-                return false;
-            }
-        }
-        if let Some(b) = f.has_at_info {
-            if (s.at_flags != 0) != b {
-                return false;
-            }
-        }
-        if let Some(b) = f.has_unread_mention {
-            if (s.mentions > 0) != b {
-                return false;
-            }
-        }
-        if f.count_pref.is_some_and(|p| p != s.count_pref) {
-            return false;
-        }
-        !(f.ignore_muted && s.muted())
-    }
-
-    /// This conversation's part of the filter's sums (`marked_as_one`:
-    /// [`crate::EngineConfig::count_marked_unread_as_one`]).
-    pub fn contrib(&self, s: &ConvState, marked_as_one: bool) -> Part {
-        if self.matches(s) {
-            counting::part(s, marked_as_one)
-        } else {
-            Part::default()
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub(crate) struct Aggregate {
-    pub r: Resolved,
+    pub r: ResolvedFilter,
     /// The filter in canonical form, the key it is found by.
     pub key: ConversationFilter,
     pub sum: u64,
@@ -143,13 +45,9 @@ impl Counters {
         }
     }
 
-    /// A conversation's part of the total and the mention total.
-    pub fn total_part(&self, s: &ConvState) -> Part {
-        counting::total_part_of(s, self.marked_as_one)
-    }
-
+    /// Takes one conversation's parts out of every sum.
     fn take(&mut self, s: &ConvState) {
-        let t = self.total_part(s);
+        let t = total_contrib(s, self.marked_as_one);
         self.total -= t.unread;
         self.total_mentions -= t.mentions;
         for a in &mut self.aggs {
@@ -159,8 +57,9 @@ impl Counters {
         }
     }
 
+    /// Puts one conversation's parts into every sum.
     fn put(&mut self, s: &ConvState) {
-        let t = self.total_part(s);
+        let t = total_contrib(s, self.marked_as_one);
         self.total += t.unread;
         self.total_mentions += t.mentions;
         for a in &mut self.aggs {
@@ -212,8 +111,8 @@ impl Counters {
         let i = match self.find(f) {
             Some(i) => i,
             None => {
-                let r = Resolved::new(f.clone(), names);
-                let p = sum(&r, convs, self.marked_as_one);
+                let r = ResolvedFilter::new(f.clone(), names);
+                let p = r.sum(convs, self.marked_as_one);
                 self.aggs.push(Aggregate {
                     key: f.normalized(),
                     r,
@@ -263,7 +162,7 @@ impl Counters {
         for a in &mut self.aggs {
             if a.r.filter.groups.is_some() {
                 a.r.resolve(names);
-                let p = sum(&a.r, convs, self.marked_as_one);
+                let p = a.r.sum(convs, self.marked_as_one);
                 a.sum = p.unread;
                 a.mentions = p.mentions;
             }
@@ -278,16 +177,4 @@ impl Counters {
             .map(|a| (a.r.filter.clone(), a.sum))
             .collect()
     }
-}
-
-/// A filter's sums over every conversation (O(n)): when a filter is first
-/// seen, after a group change, and in `verify()`.
-pub(crate) fn sum(r: &Resolved, convs: &[ConvState], marked_as_one: bool) -> Part {
-    convs.iter().fold(Part::default(), |acc, s| {
-        let p = r.contrib(s, marked_as_one);
-        Part {
-            unread: acc.unread + p.unread,
-            mentions: acc.mentions + p.mentions,
-        }
-    })
 }

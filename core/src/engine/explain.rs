@@ -56,13 +56,10 @@ impl Engine {
                 "SELECT msg_id, sender, server_time, seq, flags FROM message
                  WHERE conv = ?1 AND pos <= ?2 ORDER BY pos DESC, id DESC LIMIT ?3",
             )?
-            .query_map(
-                params![st.id, st.read_pos, EXPLAIN_READ_MAX as i64],
-                |r| {
-                    let fl: i64 = r.get(4)?;
-                    explained(r, fl, Some(NotCountedReason::BeforeReadPosition))
-                },
-            )?
+            .query_map(params![st.id, st.read_pos, EXPLAIN_READ_MAX as i64], |r| {
+                let fl: i64 = r.get(4)?;
+                explained(r, fl, Some(NotCountedReason::BeforeReadPosition))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         read.reverse();
         not_counted.extend(read);
@@ -75,7 +72,7 @@ impl Engine {
             reason: Some(s.reason),
         }));
         debug_assert_eq!(counted.len() as u64 + counted_more, st.unread);
-        let (total_contribution, total_reason) = counting::total_part(&self.config, st);
+        let (total_contribution, total_reason) = counting::total_reason(&self.config, st);
         Ok(UnreadExplanation {
             conv: key.clone(),
             read_mark: st.read_mark(),

@@ -224,7 +224,7 @@ impl Engine {
             let idx = w.conv_for(key)?;
             if w.get(idx).group_type != Some(group_type) {
                 w.get_mut(idx).group_type = Some(group_type);
-                super::readpos::recount(w, idx)?;
+                super::counting::recount(w, idx)?;
             }
             Ok(())
         })
@@ -318,10 +318,12 @@ fn delete_one(w: &mut Work<'_>, idx: u32, clear_messages: bool) -> Result<()> {
          WHERE id = ?1",
     )?
     .execute(params![id, upto, clear_messages])?;
+    let from = w.get(idx).read_pos;
     let st = w.get_mut(idx);
     st.visible = false;
     st.read_pos = st.read_pos.max(st.newest_limit());
     st.unread = 0;
+    st.mentions = 0;
     st.at_flags = 0;
     st.pinned = false;
     st.marks = 0;
@@ -331,5 +333,14 @@ fn delete_one(w: &mut Work<'_>, idx: u32, clear_messages: bool) -> Result<()> {
         st.last_pos = 0;
     }
     st.order_key = st.unpinned_key();
+    if w.get(idx).read_pos != from {
+        super::history::record(
+            w.tx,
+            w.get(idx),
+            from,
+            crate::explain::ReadMoveSource::Delete,
+            w.now,
+        )?;
+    }
     Ok(())
 }

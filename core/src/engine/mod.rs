@@ -10,6 +10,7 @@
 mod confirmed;
 mod count_pref;
 mod counters;
+pub(crate) mod counting;
 mod explain;
 mod groups;
 mod history;
@@ -45,7 +46,7 @@ use counters::Counters;
 use groups::Groups;
 use index::ConvIndex;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
-use state::ConvState;
+pub(crate) use state::ConvState;
 use std::collections::{BTreeSet, VecDeque};
 use std::path::Path;
 use work::{Applied, Work};
@@ -99,6 +100,7 @@ impl Engine {
     pub fn open_path(path: &Path, user_id: &str, config: EngineConfig) -> Result<Self> {
         store::check_user_id(user_id)?;
         let conn = store::open(path, user_id, &config)?;
+        let marked_as_one = config.count_marked_unread_as_one;
         let mut engine = Engine {
             conn,
             config,
@@ -107,7 +109,7 @@ impl Engine {
             index: ConvIndex::default(),
             order: BTreeSet::new(),
             pinned: 0,
-            counters: Counters::new(config.count_marked_unread_as_one),
+            counters: Counters::new(marked_as_one),
             groups: Groups::default(),
             pending: VecDeque::new(),
             outbox: false,

@@ -1,13 +1,21 @@
-//! The one function that moves a read position, and the recount it implies.
-//! Every path that marks something read (clean, mark-all, another device,
-//! sync) goes through [`move_read_pos`]; counts are derived, never patched.
+//! The one function that moves a read position, and the recount it implies
+//! (the counting rule itself is in `counting`).
+//! Every path that marks something read or unread (clean, mark-all, another
+//! device, sync, mark-unread) goes through [`merge_read_pos`]; counts are
+//! derived, never patched; every move is recorded (`history`).
+//!
+//! A read position is the pair (version, position) and moves only to a
+//! greater pair: forward within its version, anywhere under a higher one
+//! (docs/ENGINE.md, "Moving back").
 
-use super::state::{ConvState, AT_ALL, AT_ME};
+use super::counting::recount;
+use super::history;
+use super::state::ConvState;
 use super::work::Work;
 use crate::error::{invalid, Result};
-use crate::message::{flags, MAX_TIME};
+use crate::explain::ReadMoveSource;
+use crate::message::MAX_TIME;
 use crate::types::{ConvKey, ConvType};
-use rusqlite::params;
 
 /// The names a read position's two fields go by in one envelope kind.
 pub(crate) struct PositionKeys {
@@ -74,6 +82,20 @@ pub(crate) enum ReadSource {
     OtherDevice,
     /// A conversation snapshot of the server's sync.
     Sync,
+    /// Mark-unread on this device.
+    MarkUnread,
+}
+
+impl ReadSource {
+    /// The source the history records.
+    fn recorded(self) -> ReadMoveSource {
+        match self {
+            ReadSource::Local => ReadMoveSource::LocalClean,
+            ReadSource::OtherDevice => ReadMoveSource::OtherDevice,
+            ReadSource::Sync => ReadMoveSource::ServerSync,
+            ReadSource::MarkUnread => ReadMoveSource::MarkUnread,
+        }
+    }
 }
 
 impl std::fmt::Display for ReadSource {
@@ -82,37 +104,65 @@ impl std::fmt::Display for ReadSource {
             ReadSource::Local => "local",
             ReadSource::OtherDevice => "other device",
             ReadSource::Sync => "sync",
+            ReadSource::MarkUnread => "mark unread",
         })
     }
 }
 
-/// Moves conversation `idx`'s read position forward to `pos` (never back)
-/// and re-derives its unread count and @-info. Returns whether it moved.
-/// Every move (and every refusal to move back) is logged with its source.
+/// Moves conversation `idx`'s read position forward to `pos` within its
+/// version (never back): [`merge_read_pos`] without a version.
 pub(crate) fn move_read_pos(
     w: &mut Work<'_>,
     idx: u32,
     pos: i64,
     source: ReadSource,
 ) -> Result<bool> {
-    let (old, before) = (w.get(idx).read_pos, w.get(idx).unread);
-    if pos <= old {
+    merge_read_pos(w, idx, pos, None, source)
+}
+
+/// Merges the read position (`version`, `pos`) into conversation `idx`'s:
+/// the greater pair wins (`None`: the version it has, i.e. forward only).
+/// Re-derives its counts, records the move, and returns whether the
+/// position moved (a version raised at the same position is kept but is no
+/// move). Every move (and every refusal) is logged with its source.
+pub(crate) fn merge_read_pos(
+    w: &mut Work<'_>,
+    idx: u32,
+    pos: i64,
+    version: Option<u64>,
+    source: ReadSource,
+) -> Result<bool> {
+    let st = w.get(idx);
+    let (old, old_version, before) = (st.read_pos, st.read_version, st.unread);
+    let version = version.unwrap_or(old_version);
+    if (version, pos) <= (old_version, old) {
         log::debug!(
-            "read position of {} stays (from {source}: not after the current one)",
-            w.get(idx).key
+            "read position of {} stays (from {source}: version {version} position {pos} is \
+             not after version {old_version} position {old})",
+            st.key
         );
         return Ok(false);
     }
-    w.get_mut(idx).read_pos = pos;
-    recount(w, idx)?;
+    let st = w.get_mut(idx);
+    st.read_pos = pos;
+    st.read_version = version;
+    if pos != old {
+        recount(w, idx)?;
+        history::record(w.tx, w.get(idx), old, source.recorded(), w.now)?;
+    }
     let st = w.get(idx);
+    let versioned = match (version, pos < old) {
+        (0, _) => String::new(),
+        (v, false) => format!(" (version {v})"),
+        (v, true) => format!(" (version {v}, back)"),
+    };
     log::info!(
-        "read position of {} moved from {source} to {}: unread {before} -> {}",
+        "read position of {} moved from {source} to {}: unread {before} -> {}{versioned}",
         st.key,
         st.read_mark(),
         st.unread
     );
-    Ok(true)
+    Ok(pos != old)
 }
 
 /// What [`move_read_pos`] to `max_pos` makes of a state that has anything
@@ -123,43 +173,5 @@ pub(crate) fn read_to_newest(st: &mut ConvState) {
     st.read_pos = st.newest_limit();
     st.unread = 0;
     st.at_flags = 0;
-}
-
-/// Re-derives unread and @-info of conversation `idx` from its messages
-/// after the read position.
-pub(crate) fn recount(w: &mut Work<'_>, idx: u32) -> Result<()> {
-    let st = w.get(idx);
-    let (unread, at) = if !w.type_counts(st) || st.read_pos >= st.max_pos {
-        (0, 0)
-    } else {
-        derive(w.tx, st.id, st.read_pos)?
-    };
-    let st = w.get_mut(idx);
-    st.unread = unread;
-    st.at_flags = at;
-    Ok(())
-}
-
-/// Counts the counted messages of conversation `id` after `read_pos`, and
-/// whether an @me / @all is among them (one covering-index range scan).
-pub(crate) fn derive(tx: &rusqlite::Connection, id: i64, read_pos: i64) -> Result<(u64, u8)> {
-    let (n, me, all): (i64, bool, bool) = tx
-        .prepare_cached(
-            "SELECT count(*) FILTER (WHERE flags & ?3 != 0),
-                    coalesce(max(flags & ?4 != 0), 0),
-                    coalesce(max(flags & ?5 != 0), 0)
-             FROM message WHERE conv = ?1 AND pos > ?2",
-        )?
-        .query_row(
-            params![id, read_pos, flags::COUNTED, flags::AT_ME, flags::AT_ALL],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-    let mut at = 0;
-    if me {
-        at |= AT_ME;
-    }
-    if all {
-        at |= AT_ALL;
-    }
-    Ok((n as u64, at))
+    st.mentions = 0;
 }

@@ -306,7 +306,7 @@ impl Engine {
                     .execute(params![id, deleted_upto])?;
                 }
                 if regroup_type || s.deleted {
-                    super::readpos::recount(w, idx)?;
+                    super::counting::recount(w, idx)?;
                 }
             }
             Ok(())

@@ -160,7 +160,13 @@ impl Engine {
         sequence: u64,
         version: Option<u64>,
     ) -> Result<()> {
-        check_position(key, timestamp, sequence, &READ_POSITION_KEYS, version.is_none())?;
+        check_position(
+            key,
+            timestamp,
+            sequence,
+            &READ_POSITION_KEYS,
+            version.is_none(),
+        )?;
         check_version(key, version)?;
         self.commit(|w| {
             let idx = w.conv_for(key)?;

@@ -1,42 +1,22 @@
 //! `verify()`: recomputes every count from the store and compares.
 
-use super::counters::total_contrib;
+use super::counting;
 use super::lazy_rows::read_tail;
 use super::state::ConvState;
-use super::work::counts_unread;
 use super::{conv_from_row, Engine, CONV_COLUMNS};
 use crate::error::{Error, Result};
-use crate::message::flags;
+use crate::filter::total_contrib;
 use std::collections::HashMap;
 
 impl Engine {
-    /// Recomputes every conversation's unread count and @-info from its
-    /// messages, every total and cached filter sum from those, and compares
+    /// Recomputes every conversation's unread count, mentions and @-info
+    /// from its messages, every total (unread and mentions) and cached
+    /// filter sum from those, and compares
     /// them with the in-memory state and the stored columns (as the next
     /// open would load them: with the receives after `rows_upto` replayed).
     /// Any disagreement is an error naming it.
     pub fn verify(&self) -> Result<()> {
-        let mut derived: HashMap<i64, (u64, u8)> = HashMap::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT m.conv,
-                    count(*) FILTER (WHERE m.flags & ?1 != 0),
-                    max(m.flags & ?2 != 0), max(m.flags & ?3 != 0)
-             FROM message m JOIN conversation c ON c.id = m.conv
-             WHERE m.pos > c.read_pos
-             GROUP BY m.conv",
-        )?;
-        let rows = stmt.query_map([flags::COUNTED, flags::AT_ME, flags::AT_ALL], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, bool>(2)?,
-                r.get::<_, bool>(3)?,
-            ))
-        })?;
-        for row in rows {
-            let (conv, n, me, all) = row?;
-            derived.insert(conv, (n as u64, u8::from(me) | (u8::from(all) << 1)));
-        }
+        let derived = counting::derive_all(&self.conn)?;
         let rows = self.stored_states()?;
         if rows.len() != self.convs.len() {
             return Err(broken(format!(
@@ -50,18 +30,14 @@ impl Engine {
             .prepare("SELECT conv, max(pos) FROM message GROUP BY conv")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut total = 0;
+        let mut total = counting::Part::default();
+        let as_one = self.counters.marked_as_one;
         for s in &self.convs {
-            let counts = super::work::counts_unread(&self.config, s);
-            let (n, at) = if counts {
-                derived.get(&s.id).copied().unwrap_or((0, 0))
-            } else {
-                (0, 0)
-            };
-            if s.unread != n || s.at_flags != at {
+            let d = counting::expected(&self.config, s, &derived);
+            if s.unread != d.unread || s.at_flags != d.at || s.mentions != d.mentions {
                 return Err(broken(format!(
-                    "{}: unread {} / at {} in memory, derived {} / {}",
-                    s.key, s.unread, s.at_flags, n, at
+                    "{}: unread {} / at {} / mentions {} in memory, derived {} / {} / {}",
+                    s.key, s.unread, s.at_flags, s.mentions, d.unread, d.at, d.mentions
                 )));
             }
             let row = &rows[s.idx() as usize];
@@ -79,20 +55,20 @@ impl Engine {
                     )));
                 }
             }
-            total += total_contrib(s);
+            total = total + total_contrib(s, as_one);
         }
-        if total != self.counters.total {
+        if (total.unread, total.mentions) != (self.counters.total, self.counters.total_mentions) {
             return Err(broken(format!(
-                "total {} cached, {} recomputed",
-                self.counters.total, total
+                "total {} / mentions {} cached, {} / {} recomputed",
+                self.counters.total, self.counters.total_mentions, total.unread, total.mentions
             )));
         }
         for a in &self.counters.aggs {
-            let sum: u64 = self.convs.iter().map(|s| a.r.contrib(s)).sum();
-            if sum != a.sum {
+            let p = a.r.sum(&self.convs, as_one);
+            if (p.unread, p.mentions) != (a.sum, a.mentions) {
                 return Err(broken(format!(
-                    "filter {:?}: {} cached, {} recomputed",
-                    a.r.filter, a.sum, sum
+                    "filter {:?}: {} / mentions {} cached, {} / {} recomputed",
+                    a.r.filter, a.sum, a.mentions, p.unread, p.mentions
                 )));
             }
         }
@@ -139,8 +115,7 @@ impl Engine {
                     m.msg_id, m.conv
                 )));
             };
-            let counts = counts_unread(&self.config, st);
-            m.received().apply(&self.conn, st, counts)?;
+            m.received().apply(&self.conn, &self.config, st)?;
         }
         let replayed = tail.len();
         if replayed != self.lazy.tail_msgs() {

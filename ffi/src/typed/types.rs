@@ -105,6 +105,38 @@ pub enum ReceiveOption {
     NotReceiveExceptAt,
 }
 
+/// Which count makes a conversation's badge and enters the totals
+/// (Sendbird's count preference), apart from the receive option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, uniffi::Enum)]
+pub enum CountPreference {
+    /// The unread count (default).
+    All,
+    /// Only unread @-mentions: the badge is the mention count.
+    MentionsOnly,
+    /// Nothing: no badge, nothing in the totals.
+    Off,
+}
+
+impl From<imcore::CountPref> for CountPreference {
+    fn from(p: imcore::CountPref) -> Self {
+        match p {
+            imcore::CountPref::All => CountPreference::All,
+            imcore::CountPref::MentionsOnly => CountPreference::MentionsOnly,
+            imcore::CountPref::None => CountPreference::Off,
+        }
+    }
+}
+
+impl From<CountPreference> for imcore::CountPref {
+    fn from(p: CountPreference) -> Self {
+        match p {
+            CountPreference::All => imcore::CountPref::All,
+            CountPreference::MentionsOnly => imcore::CountPref::MentionsOnly,
+            CountPreference::Off => imcore::CountPref::None,
+        }
+    }
+}
+
 impl From<ReceiveOpt> for ReceiveOption {
     fn from(o: ReceiveOpt) -> Self {
         match o {
@@ -256,6 +288,14 @@ pub struct Conversation {
     pub group_type: Option<GroupType>,
     /// Unread count (derived from the messages after the read position).
     pub unread_count: u64,
+    /// Unread @-mentions (me or all) among the counted messages.
+    pub unread_mention_count: u64,
+    /// The badge: the count the count preference shows.
+    pub badge: u64,
+    /// Count preference.
+    pub count_preference: CountPreference,
+    /// The read position's version (raised by every mark-unread).
+    pub read_version: u64,
     /// Receive option.
     pub receive_option: ReceiveOption,
     /// Muted: the receive option leaves it out of the total unread count.
@@ -305,6 +345,10 @@ impl From<imcore::Conversation> for Conversation {
             target_id: c.key.peer,
             group_type: c.group_type.map(Into::into),
             unread_count: c.unread,
+            unread_mention_count: c.mentions,
+            badge: c.badge,
+            count_preference: c.count_pref.into(),
+            read_version: c.read_version,
             receive_option: c.recv_opt.into(),
             mute: c.recv_opt.is_muted(),
             stick_top: c.pinned,
@@ -406,6 +450,12 @@ pub struct ConversationFilter {
     /// Leave muted conversations out (as the total does).
     #[uniffi(default = false)]
     pub ignore_muted: bool,
+    /// Only conversations with / without unread mentions (counted).
+    #[uniffi(default = None)]
+    pub has_unread_mention: Option<bool>,
+    /// Only conversations with this count preference.
+    #[uniffi(default = None)]
+    pub count_preference: Option<CountPreference>,
 }
 
 impl From<&ConversationFilter> for imcore::ConversationFilter {
@@ -417,6 +467,8 @@ impl From<&ConversationFilter> for imcore::ConversationFilter {
             has_unread: f.has_unread,
             has_at_info: f.has_at_info,
             ignore_muted: f.ignore_muted,
+            has_unread_mention: f.has_unread_mention,
+            count_pref: f.count_preference.map(Into::into),
         }
     }
 }
@@ -430,6 +482,8 @@ impl From<imcore::ConversationFilter> for ConversationFilter {
             has_unread: f.has_unread,
             has_at_info: f.has_at_info,
             ignore_muted: f.ignore_muted,
+            has_unread_mention: f.has_unread_mention,
+            count_preference: f.count_pref.map(Into::into),
         }
     }
 }
@@ -695,6 +749,9 @@ pub struct ReadPosition {
     pub timestamp: u64,
     /// Group: read up to this sequence; 0 for C2C.
     pub sequence: u64,
+    /// The position's version (`read_version`): positions merge by the
+    /// greater (version, position); raised by every mark-unread.
+    pub version: u64,
 }
 
 impl From<CoreReadPosition> for ReadPosition {
@@ -703,6 +760,7 @@ impl From<CoreReadPosition> for ReadPosition {
             conversation_id: p.conv.v2_id(),
             timestamp: p.timestamp,
             sequence: p.sequence,
+            version: p.version,
         }
     }
 }
@@ -744,6 +802,13 @@ pub enum OutboundPayload {
         mark_types: u64,
         /// Set (true) or clear.
         enable: bool,
+    },
+    /// Count preference.
+    CountPreference {
+        /// The conversation.
+        conversation_id: String,
+        /// The preference.
+        preference: CountPreference,
     },
     /// Receive option.
     ReceiveOption {
@@ -833,7 +898,7 @@ fn ids(keys: Vec<ConvKey>) -> Vec<String> {
 impl From<imcore::engine::OutboundEnvelope> for OutboundEnvelope {
     fn from(e: imcore::engine::OutboundEnvelope) -> Self {
         // One envelope shape on every face: the C ABI's.
-        let json = crate::transport::outbound_json(&e);
+        let json = crate::tim::json::envelope::outbound_json(&e);
         let kind = serde_json::from_str::<serde_json::Value>(&json)
             .ok()
             .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
@@ -865,6 +930,10 @@ impl From<imcore::engine::OutboundEnvelope> for OutboundEnvelope {
             Outbound::ReceiveOpt { conv, opt } => OutboundPayload::ReceiveOption {
                 conversation_id: conv.v2_id(),
                 option: opt.into(),
+            },
+            Outbound::CountPref { conv, pref } => OutboundPayload::CountPreference {
+                conversation_id: conv.v2_id(),
+                preference: pref.into(),
             },
             Outbound::CustomData { convs, data } => OutboundPayload::CustomData {
                 conversation_ids: ids(convs),
@@ -951,6 +1020,12 @@ pub struct ConversationSyncState {
     /// Group: read up to this sequence.
     #[uniffi(default = 0)]
     pub read_sequence: u64,
+    /// The read position's version (`None`: not given; forward only).
+    #[uniffi(default = None)]
+    pub read_version: Option<u64>,
+    /// Count preference (`None`: all).
+    #[uniffi(default = None)]
+    pub count_preference: Option<CountPreference>,
     /// Pinned.
     #[uniffi(default = false)]
     pub stick_top: bool,
@@ -982,9 +1057,11 @@ impl ConversationSyncState {
             group_type: self.group_type.map(Into::into),
             read_timestamp: self.read_timestamp,
             read_sequence: self.read_sequence,
+            read_version: self.read_version,
             pinned: self.stick_top,
             marks: self.mark_types,
             recv_opt: self.receive_option.map(Into::into).unwrap_or_default(),
+            count_pref: self.count_preference.map(Into::into).unwrap_or_default(),
             groups: self.group_ids.clone(),
             custom_data: self.custom_data.clone(),
             server_ext: self.server_extension.clone(),

@@ -639,6 +639,8 @@ fn an_acks_update_time_orders_it_against_older_snapshots() {
         group_type: None,
         read_timestamp: 0,
         read_sequence: 0,
+        read_version: None,
+        count_preference: None,
         stick_top: false,
         mark_types: 0,
         receive_option: None,

@@ -166,6 +166,8 @@ fn the_log_says_why_a_badge_is_what_it_is() {
         group_type: None,
         read_timestamp: 0,
         read_sequence: 6,
+        read_version: None,
+        count_preference: None,
         stick_top: false,
         mark_types: 0,
         receive_option: None,

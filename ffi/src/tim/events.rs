@@ -3,8 +3,8 @@
 //! deleted, conversation-group events, receipts, the total, the subscribed
 //! filters, sync finish, outbound envelopes.
 
-use crate::json;
-use crate::runtime::{Cb, Session};
+use crate::tim::json;
+use crate::tim::runtime::{Cb, Session};
 use crate::{kTIMConvEvent_Add, kTIMConvEvent_Del, kTIMConvEvent_Update};
 use imcore::{Changes, GroupEvent, SyncPhase};
 use serde_json::Value;
@@ -98,6 +98,6 @@ fn convert(s: &mut Session, ch: Changes, out: &mut Vec<Cb>) {
         _ => {}
     }
     for env in &ch.outbound {
-        out.push(Cb::Outbound(crate::transport::outbound_json(env)));
+        out.push(Cb::Outbound(crate::tim::json::envelope::outbound_json(env)));
     }
 }
