@@ -21,6 +21,7 @@
 
 pub mod boundary;
 pub mod logging;
+pub mod notify;
 pub mod tim;
 pub mod typed;
 

@@ -6,7 +6,7 @@ use crate::tim::json::{self, Obj};
 use crate::tim::runtime::{self, lock, Cb, Init, Session, CORE};
 use crate::*;
 use imcore::{Engine, EngineConfig};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ffi::{c_char, c_void};
 use std::path::PathBuf;
 
@@ -247,7 +247,7 @@ pub unsafe extern "C" fn TIMLogin(
                         engine,
                         total_listening: false,
                         filter_subs: Vec::new(),
-                        own_sends: HashSet::new(),
+                        own_sends: Default::default(),
                         pending_sends: HashMap::new(),
                     };
                     let mut batch = Vec::new();

@@ -156,10 +156,7 @@ fn send(
             .map(|m| m.msg_id.clone())
             .unwrap_or_default();
         let _ = id_out.write(&id, "message id");
-        if s.own_sends.len() > 4096 {
-            s.own_sends.clear();
-        }
-        s.own_sends.insert(id.clone());
+        s.own_sends.sent(&id);
         let changes = s.engine.drain_changes();
         let envelope = changes
             .iter()

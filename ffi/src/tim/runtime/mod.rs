@@ -40,7 +40,7 @@ pub use slots::{add_new_msg, has_outbound, remove_new_msg, set_slot, Listeners, 
 use crate::*;
 use imcore::{ConversationFilter, Engine};
 use once_cell::sync::Lazy;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ffi::c_void;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
@@ -85,7 +85,7 @@ pub struct Session {
     /// Subscribed filters, each with the JSON texts it was subscribed with.
     pub filter_subs: Vec<(ConversationFilter, Vec<String>)>,
     /// Message ids sent from this device (not echoed as new messages).
-    pub own_sends: HashSet<String>,
+    pub own_sends: crate::notify::OwnSends,
     /// Outbox envelope id → the send call waiting for its ack.
     pub pending_sends: HashMap<u64, PendingSend>,
 }
