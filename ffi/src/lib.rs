@@ -20,8 +20,9 @@
 #![allow(non_upper_case_globals)]
 
 pub mod boundary;
+pub mod codes;
 pub mod logging;
-pub mod notify;
+pub(crate) mod notify;
 pub mod tim;
 pub mod typed;
 
@@ -29,6 +30,7 @@ uniffi::setup_scaffolding!();
 
 // The C face's exports, flat as in C (the fuzz targets, the stress program
 // and the relay call them from Rust).
+pub use codes::*;
 pub use tim::conv::*;
 pub use tim::listeners::*;
 pub use tim::manager::*;

@@ -33,7 +33,7 @@ use std::collections::HashSet;
 
 /// One listener call (before a face renders it).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Notice {
+pub(crate) enum Notice {
     /// A server sync started.
     SyncStarted,
     /// Messages stored or received online (never this device's own sends).
@@ -75,7 +75,7 @@ pub enum Notice {
 
 /// What a face listens to now: notices nobody hears are not built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Wants {
+pub(crate) struct Wants {
     /// Conversation events (snapshots, totals, read positions, sync).
     pub conversations: bool,
     /// New messages.
@@ -89,7 +89,7 @@ pub struct Wants {
 impl Wants {
     /// Everything (the C face builds every notice: its listeners are read
     /// at delivery time).
-    pub const ALL: Wants = Wants {
+    pub(crate) const ALL: Wants = Wants {
         conversations: true,
         messages: true,
         receipts: true,
@@ -100,13 +100,13 @@ impl Wants {
 /// The ids of messages sent from this device, bounded (the oldest half is
 /// forgotten past [`OwnSends::MAX`]).
 #[derive(Debug, Default)]
-pub struct OwnSends {
+pub(crate) struct OwnSends {
     ids: HashSet<String>,
 }
 
 impl OwnSends {
     /// How many ids are remembered at most.
-    pub const MAX: usize = 4096;
+    pub(crate) const MAX: usize = 4096;
 
     /// Records a message sent from this device.
     pub fn sent(&mut self, id: &str) {
@@ -123,7 +123,7 @@ impl OwnSends {
 }
 
 /// Turns change batches into notices, in the documented order.
-pub fn notices(
+pub(crate) fn notices(
     engine: &Engine,
     batches: Vec<Changes>,
     own: &OwnSends,
@@ -184,9 +184,7 @@ fn one_batch(engine: &Engine, ch: Changes, own: &OwnSends, wants: Wants, out: &m
             out.push(match g {
                 GroupEvent::Created(group, keys) => Notice::GroupCreated(group, keys),
                 GroupEvent::Deleted(name) => Notice::GroupDeleted(name),
-                GroupEvent::Renamed(old, group) if old == group.name => {
-                    Notice::GroupChanged(group)
-                }
+                GroupEvent::Renamed(old, group) if old == group.name => Notice::GroupChanged(group),
                 GroupEvent::Renamed(old, group) => Notice::GroupRenamed(old, group),
                 GroupEvent::ConversationsAdded(name, keys) => Notice::GroupAdded(name, keys),
                 GroupEvent::ConversationsRemoved(name, keys) => Notice::GroupRemoved(name, keys),
