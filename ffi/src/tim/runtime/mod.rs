@@ -85,7 +85,7 @@ pub struct Session {
     /// Subscribed filters, each with the JSON texts it was subscribed with.
     pub filter_subs: Vec<(ConversationFilter, Vec<String>)>,
     /// Message ids sent from this device (not echoed as new messages).
-    pub own_sends: crate::notify::OwnSends,
+    pub(crate) own_sends: crate::notify::OwnSends,
     /// Outbox envelope id → the send call waiting for its ack.
     pub pending_sends: HashMap<u64, PendingSend>,
 }
