@@ -687,9 +687,11 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     func clearTotalUnreadCount() throws 
     
     /**
-     * Marks every conversation of a conversation group (by name) read.
+     * Marks every conversation of a conversation group read (NIM's
+     * conversation-group id is the group's name here; `group_id` elsewhere
+     * in this API is always a chat group's id).
      */
-    func clearUnreadCountByGroupId(groupId: String) throws 
+    func clearUnreadCountByGroupId(groupName: String) throws 
     
     /**
      * Marks the given conversations read; returns the per-id failures.
@@ -1251,13 +1253,15 @@ open func clearTotalUnreadCount()throws   {try rustCallWithError(FfiConverterTyp
 }
     
     /**
-     * Marks every conversation of a conversation group (by name) read.
+     * Marks every conversation of a conversation group read (NIM's
+     * conversation-group id is the group's name here; `group_id` elsewhere
+     * in this API is always a chat group's id).
      */
-open func clearUnreadCountByGroupId(groupId: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+open func clearUnreadCountByGroupId(groupName: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
         uniffiCallStatus in
     uniffi_imcore_fn_method_imclient_clear_unread_count_by_group_id(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(groupId),uniffiCallStatus
+        FfiConverterString.lower(groupName),uniffiCallStatus
     )
 }
 }
@@ -5763,22 +5767,22 @@ public protocol ConversationGroupListener: AnyObject, Sendable {
     /**
      * A group was deleted (its name).
      */
-    func onConversationGroupDeleted(groupId: String) 
+    func onConversationGroupDeleted(groupName: String) 
     
     /**
-     * A group was renamed or its extension changed.
+     * A group was renamed or its extension changed (its name before).
      */
-    func onConversationGroupChanged(oldGroupId: String, group: ConversationGroup) 
+    func onConversationGroupChanged(oldGroupName: String, group: ConversationGroup) 
     
     /**
      * Conversations were added to a group.
      */
-    func onConversationsAddedToGroup(groupId: String, conversationIds: [String]) 
+    func onConversationsAddedToGroup(groupName: String, conversationIds: [String]) 
     
     /**
      * Conversations were removed from a group.
      */
-    func onConversationsRemovedFromGroup(groupId: String, conversationIds: [String]) 
+    func onConversationsRemovedFromGroup(groupName: String, conversationIds: [String]) 
     
 }
 
@@ -5833,7 +5837,7 @@ fileprivate struct UniffiCallbackInterfaceConversationGroupListener {
         },
         onConversationGroupDeleted: { (
             uniffiHandle: UInt64,
-            groupId: RustBuffer,
+            groupName: RustBuffer,
             uniffiOutReturn: UnsafeMutableRawPointer,
             uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
         ) in
@@ -5843,7 +5847,7 @@ fileprivate struct UniffiCallbackInterfaceConversationGroupListener {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
                 return uniffiObj.onConversationGroupDeleted(
-                     groupId: try FfiConverterString.lift(groupId)
+                     groupName: try FfiConverterString.lift(groupName)
                 )
             }
 
@@ -5857,7 +5861,7 @@ fileprivate struct UniffiCallbackInterfaceConversationGroupListener {
         },
         onConversationGroupChanged: { (
             uniffiHandle: UInt64,
-            oldGroupId: RustBuffer,
+            oldGroupName: RustBuffer,
             group: RustBuffer,
             uniffiOutReturn: UnsafeMutableRawPointer,
             uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
@@ -5868,7 +5872,7 @@ fileprivate struct UniffiCallbackInterfaceConversationGroupListener {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
                 return uniffiObj.onConversationGroupChanged(
-                     oldGroupId: try FfiConverterString.lift(oldGroupId),
+                     oldGroupName: try FfiConverterString.lift(oldGroupName),
                      group: try FfiConverterTypeConversationGroup_lift(group)
                 )
             }
@@ -5883,7 +5887,7 @@ fileprivate struct UniffiCallbackInterfaceConversationGroupListener {
         },
         onConversationsAddedToGroup: { (
             uniffiHandle: UInt64,
-            groupId: RustBuffer,
+            groupName: RustBuffer,
             conversationIds: RustBuffer,
             uniffiOutReturn: UnsafeMutableRawPointer,
             uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
@@ -5894,7 +5898,7 @@ fileprivate struct UniffiCallbackInterfaceConversationGroupListener {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
                 return uniffiObj.onConversationsAddedToGroup(
-                     groupId: try FfiConverterString.lift(groupId),
+                     groupName: try FfiConverterString.lift(groupName),
                      conversationIds: try FfiConverterSequenceString.lift(conversationIds)
                 )
             }
@@ -5909,7 +5913,7 @@ fileprivate struct UniffiCallbackInterfaceConversationGroupListener {
         },
         onConversationsRemovedFromGroup: { (
             uniffiHandle: UInt64,
-            groupId: RustBuffer,
+            groupName: RustBuffer,
             conversationIds: RustBuffer,
             uniffiOutReturn: UnsafeMutableRawPointer,
             uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
@@ -5920,7 +5924,7 @@ fileprivate struct UniffiCallbackInterfaceConversationGroupListener {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
                 return uniffiObj.onConversationsRemovedFromGroup(
-                     groupId: try FfiConverterString.lift(groupId),
+                     groupName: try FfiConverterString.lift(groupName),
                      conversationIds: try FfiConverterSequenceString.lift(conversationIds)
                 )
             }
@@ -7580,295 +7584,295 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_imcore_checksum_func_c2c_conversation_id() != 18312) {
+    if (uniffi_imcore_checksum_func_c2c_conversation_id() != 34400) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_conversation_id_from_nim() != 44378) {
+    if (uniffi_imcore_checksum_func_conversation_id_from_nim() != 32357) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_conversation_id_to_nim() != 26697) {
+    if (uniffi_imcore_checksum_func_conversation_id_to_nim() != 34802) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_group_conversation_id() != 59965) {
+    if (uniffi_imcore_checksum_func_group_conversation_id() != 15221) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_parse_conversation_target_id() != 31491) {
+    if (uniffi_imcore_checksum_func_parse_conversation_target_id() != 31671) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_parse_conversation_type() != 27061) {
+    if (uniffi_imcore_checksum_func_parse_conversation_type() != 18888) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_clear_log_listener() != 43553) {
+    if (uniffi_imcore_checksum_func_clear_log_listener() != 45696) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_flush_log() != 4884) {
+    if (uniffi_imcore_checksum_func_flush_log() != 3926) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_set_log_file() != 19062) {
+    if (uniffi_imcore_checksum_func_set_log_file() != 34257) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_set_log_listener() != 32285) {
+    if (uniffi_imcore_checksum_func_set_log_listener() != 13351) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_ack_outbound() != 58010) {
+    if (uniffi_imcore_checksum_method_imclient_ack_outbound() != 65115) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_ack_outbound_versioned() != 58798) {
+    if (uniffi_imcore_checksum_method_imclient_ack_outbound_versioned() != 48681) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_add_conversation_group_listener() != 2186) {
+    if (uniffi_imcore_checksum_method_imclient_add_conversation_group_listener() != 51563) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_add_conversation_listener() != 12784) {
+    if (uniffi_imcore_checksum_method_imclient_add_conversation_listener() != 32925) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_add_conversations_to_group() != 26583) {
+    if (uniffi_imcore_checksum_method_imclient_add_conversations_to_group() != 48697) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_add_message_listener() != 52747) {
+    if (uniffi_imcore_checksum_method_imclient_add_message_listener() != 38026) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_add_receipt_listener() != 20860) {
+    if (uniffi_imcore_checksum_method_imclient_add_receipt_listener() != 3736) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_clean_conversation_unread_message_count() != 12105) {
+    if (uniffi_imcore_checksum_method_imclient_clean_conversation_unread_message_count() != 40787) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_clear_outbound_transport() != 63490) {
+    if (uniffi_imcore_checksum_method_imclient_clear_outbound_transport() != 38960) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_clear_total_unread_count() != 17210) {
+    if (uniffi_imcore_checksum_method_imclient_clear_total_unread_count() != 10946) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_clear_unread_count_by_group_id() != 26088) {
+    if (uniffi_imcore_checksum_method_imclient_clear_unread_count_by_group_id() != 17816) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_clear_unread_count_by_ids() != 19489) {
+    if (uniffi_imcore_checksum_method_imclient_clear_unread_count_by_ids() != 6941) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_clear_unread_count_by_types() != 42917) {
+    if (uniffi_imcore_checksum_method_imclient_clear_unread_count_by_types() != 44957) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_close() != 8528) {
+    if (uniffi_imcore_checksum_method_imclient_close() != 17169) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_create_conversation() != 35000) {
+    if (uniffi_imcore_checksum_method_imclient_create_conversation() != 29626) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_create_conversation_group() != 36821) {
+    if (uniffi_imcore_checksum_method_imclient_create_conversation_group() != 47239) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_delete_conversation() != 65450) {
+    if (uniffi_imcore_checksum_method_imclient_delete_conversation() != 22809) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_delete_conversation_group() != 26028) {
+    if (uniffi_imcore_checksum_method_imclient_delete_conversation_group() != 23) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_delete_conversation_list_by_ids() != 37367) {
+    if (uniffi_imcore_checksum_method_imclient_delete_conversation_list_by_ids() != 50184) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_flush_events() != 5405) {
+    if (uniffi_imcore_checksum_method_imclient_flush_events() != 39444) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_conversation() != 27322) {
+    if (uniffi_imcore_checksum_method_imclient_get_conversation() != 31525) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_conversation_group_list() != 19478) {
+    if (uniffi_imcore_checksum_method_imclient_get_conversation_group_list() != 33163) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_conversation_list() != 38124) {
+    if (uniffi_imcore_checksum_method_imclient_get_conversation_list() != 23413) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_conversation_list_by_filter() != 20955) {
+    if (uniffi_imcore_checksum_method_imclient_get_conversation_list_by_filter() != 18634) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_conversation_list_by_ids() != 13304) {
+    if (uniffi_imcore_checksum_method_imclient_get_conversation_list_by_ids() != 49072) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_conversation_list_by_option() != 15944) {
+    if (uniffi_imcore_checksum_method_imclient_get_conversation_list_by_option() != 47440) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_conversation_read_time() != 9551) {
+    if (uniffi_imcore_checksum_method_imclient_get_conversation_read_time() != 11762) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_group_members() != 52832) {
+    if (uniffi_imcore_checksum_method_imclient_get_group_members() != 29839) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_group_message_read_member_list() != 22491) {
+    if (uniffi_imcore_checksum_method_imclient_get_group_message_read_member_list() != 39912) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_login_user() != 60545) {
+    if (uniffi_imcore_checksum_method_imclient_get_login_user() != 51974) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_message() != 8119) {
+    if (uniffi_imcore_checksum_method_imclient_get_message() != 61898) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_message_list() != 8340) {
+    if (uniffi_imcore_checksum_method_imclient_get_message_list() != 3018) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_message_receipts() != 54634) {
+    if (uniffi_imcore_checksum_method_imclient_get_message_receipts() != 64405) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_pending_outbound() != 2920) {
+    if (uniffi_imcore_checksum_method_imclient_get_pending_outbound() != 41007) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_receive_message_option() != 14248) {
+    if (uniffi_imcore_checksum_method_imclient_get_receive_message_option() != 4808) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list() != 9176) {
+    if (uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list() != 17117) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_total_unread_count() != 20834) {
+    if (uniffi_imcore_checksum_method_imclient_get_total_unread_count() != 58725) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_unread_count_by_filter() != 28539) {
+    if (uniffi_imcore_checksum_method_imclient_get_unread_count_by_filter() != 24844) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_unread_count_by_ids() != 16931) {
+    if (uniffi_imcore_checksum_method_imclient_get_unread_count_by_ids() != 48273) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_is_dispatcher_thread() != 49903) {
+    if (uniffi_imcore_checksum_method_imclient_is_dispatcher_thread() != 48695) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_login() != 18530) {
+    if (uniffi_imcore_checksum_method_imclient_login() != 2705) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_logout() != 52298) {
+    if (uniffi_imcore_checksum_method_imclient_logout() != 16569) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_mark_conversation() != 25651) {
+    if (uniffi_imcore_checksum_method_imclient_mark_conversation() != 490) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_mark_conversation_read() != 17430) {
+    if (uniffi_imcore_checksum_method_imclient_mark_conversation_read() != 56708) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_receive_conversation_sync() != 34785) {
+    if (uniffi_imcore_checksum_method_imclient_receive_conversation_sync() != 35010) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_receive_messages() != 51891) {
+    if (uniffi_imcore_checksum_method_imclient_receive_messages() != 22466) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_receive_read_position() != 26489) {
+    if (uniffi_imcore_checksum_method_imclient_receive_read_position() != 50778) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_receive_receipts() != 50950) {
+    if (uniffi_imcore_checksum_method_imclient_receive_receipts() != 1740) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_receive_sync_phase() != 1033) {
+    if (uniffi_imcore_checksum_method_imclient_receive_sync_phase() != 65176) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_remove_conversations_from_group() != 2866) {
+    if (uniffi_imcore_checksum_method_imclient_remove_conversations_from_group() != 9665) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_rename_conversation_group() != 18122) {
+    if (uniffi_imcore_checksum_method_imclient_rename_conversation_group() != 54867) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_send_message() != 8664) {
+    if (uniffi_imcore_checksum_method_imclient_send_message() != 15280) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_send_message_receipts() != 19059) {
+    if (uniffi_imcore_checksum_method_imclient_send_message_receipts() != 20732) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_send_text_message() != 40468) {
+    if (uniffi_imcore_checksum_method_imclient_send_text_message() != 49051) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_set_conversation_custom_data() != 28708) {
+    if (uniffi_imcore_checksum_method_imclient_set_conversation_custom_data() != 37701) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_set_conversation_draft() != 28772) {
+    if (uniffi_imcore_checksum_method_imclient_set_conversation_draft() != 23034) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_set_group_members() != 44798) {
+    if (uniffi_imcore_checksum_method_imclient_set_group_members() != 14375) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_set_outbound_transport() != 53331) {
+    if (uniffi_imcore_checksum_method_imclient_set_outbound_transport() != 21453) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_set_receive_message_option() != 39831) {
+    if (uniffi_imcore_checksum_method_imclient_set_receive_message_option() != 50762) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_stick_top_conversation() != 5015) {
+    if (uniffi_imcore_checksum_method_imclient_stick_top_conversation() != 51674) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_subscribe_unread_count_by_filter() != 24291) {
+    if (uniffi_imcore_checksum_method_imclient_subscribe_unread_count_by_filter() != 46514) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_unsubscribe_unread_count_by_filter() != 38302) {
+    if (uniffi_imcore_checksum_method_imclient_unsubscribe_unread_count_by_filter() != 14030) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_update_conversation() != 51914) {
+    if (uniffi_imcore_checksum_method_imclient_update_conversation() != 63479) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_update_conversation_group() != 21085) {
+    if (uniffi_imcore_checksum_method_imclient_update_conversation_group() != 28130) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_update_conversation_local_extension() != 10693) {
+    if (uniffi_imcore_checksum_method_imclient_update_conversation_local_extension() != 55188) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_verify() != 61948) {
+    if (uniffi_imcore_checksum_method_imclient_verify() != 49453) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_listenerhandle_close() != 35954) {
+    if (uniffi_imcore_checksum_method_listenerhandle_close() != 32946) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_listenerhandle_is_active() != 58482) {
+    if (uniffi_imcore_checksum_method_listenerhandle_is_active() != 61288) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_constructor_imclient_new() != 1527) {
+    if (uniffi_imcore_checksum_constructor_imclient_new() != 59898) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversation_group_created() != 50189) {
+    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversation_group_created() != 47339) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversation_group_deleted() != 9666) {
+    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversation_group_deleted() != 64599) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversation_group_changed() != 39186) {
+    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversation_group_changed() != 52878) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversations_added_to_group() != 57369) {
+    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversations_added_to_group() != 45148) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversations_removed_from_group() != 46204) {
+    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversations_removed_from_group() != 28196) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_sync_started() != 31449) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_sync_started() != 14546) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_sync_finished() != 48817) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_sync_finished() != 14703) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_sync_failed() != 29339) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_sync_failed() != 62145) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_created() != 50320) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_created() != 39091) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_deleted() != 22848) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_deleted() != 36791) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_changed() != 38282) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_changed() != 41620) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_total_unread_count_changed() != 999) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_total_unread_count_changed() != 29517) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_unread_count_changed_by_filter() != 8553) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_unread_count_changed_by_filter() != 51641) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_read_time_updated() != 29767) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_read_time_updated() != 50672) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_messagelistener_on_receive_messages() != 21590) {
+    if (uniffi_imcore_checksum_method_messagelistener_on_receive_messages() != 49559) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_outboundtransport_send() != 58623) {
+    if (uniffi_imcore_checksum_method_outboundtransport_send() != 5947) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_receiptlistener_on_receive_receipts() != 12511) {
+    if (uniffi_imcore_checksum_method_receiptlistener_on_receive_receipts() != 27615) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_loglistener_on_log() != 20163) {
+    if (uniffi_imcore_checksum_method_loglistener_on_log() != 64414) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -597,9 +597,11 @@ impl ImClient {
         self.op(|e| Ok(failures(e.clear_unread_by_ids(&keys)?)))
     }
 
-    /// Marks every conversation of a conversation group (by name) read.
-    pub fn clear_unread_count_by_group_id(&self, group_id: String) -> ApiResult<()> {
-        self.op(|e| Ok(e.clear_unread_by_group(&group_id)?))
+    /// Marks every conversation of a conversation group read (NIM's
+    /// conversation-group id is the group's name here; `group_id` elsewhere
+    /// in this API is always a chat group's id).
+    pub fn clear_unread_count_by_group_id(&self, group_name: String) -> ApiResult<()> {
+        self.op(|e| Ok(e.clear_unread_by_group(&group_name)?))
     }
 
     /// Marks every conversation of the given types read.

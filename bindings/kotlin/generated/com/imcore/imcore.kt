@@ -654,16 +654,16 @@ internal interface UniffiCallbackInterfaceConversationGroupListenerMethod0 : com
     fun callback(`uniffiHandle`: Long,`group`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
 internal interface UniffiCallbackInterfaceConversationGroupListenerMethod1 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`groupId`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+    fun callback(`uniffiHandle`: Long,`groupName`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
 internal interface UniffiCallbackInterfaceConversationGroupListenerMethod2 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`oldGroupId`: RustBuffer.ByValue,`group`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+    fun callback(`uniffiHandle`: Long,`oldGroupName`: RustBuffer.ByValue,`group`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
 internal interface UniffiCallbackInterfaceConversationGroupListenerMethod3 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`groupId`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+    fun callback(`uniffiHandle`: Long,`groupName`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
 internal interface UniffiCallbackInterfaceConversationGroupListenerMethod4 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`groupId`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+    fun callback(`uniffiHandle`: Long,`groupName`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
 internal interface UniffiCallbackInterfaceConversationListenerMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
@@ -1124,7 +1124,7 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_imcore_fn_method_imclient_clear_total_unread_count(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_imcore_fn_method_imclient_clear_unread_count_by_group_id(`ptr`: Long,`groupId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_imcore_fn_method_imclient_clear_unread_count_by_group_id(`ptr`: Long,`groupName`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_imcore_fn_method_imclient_clear_unread_count_by_ids(`ptr`: Long,`conversationIds`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1934,9 +1934,11 @@ public interface ImClientInterface {
     fun `clearTotalUnreadCount`()
     
     /**
-     * Marks every conversation of a conversation group (by name) read.
+     * Marks every conversation of a conversation group read (NIM's
+     * conversation-group id is the group's name here; `group_id` elsewhere
+     * in this API is always a chat group's id).
      */
-    fun `clearUnreadCountByGroupId`(`groupId`: kotlin.String)
+    fun `clearUnreadCountByGroupId`(`groupName`: kotlin.String)
     
     /**
      * Marks the given conversations read; returns the per-id failures.
@@ -2594,16 +2596,18 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
-     * Marks every conversation of a conversation group (by name) read.
+     * Marks every conversation of a conversation group read (NIM's
+     * conversation-group id is the group's name here; `group_id` elsewhere
+     * in this API is always a chat group's id).
      */
-    @Throws(ImException::class)override fun `clearUnreadCountByGroupId`(`groupId`: kotlin.String)
+    @Throws(ImException::class)override fun `clearUnreadCountByGroupId`(`groupName`: kotlin.String)
         = 
     callWithHandle {
     uniffiRustCallWithError(ImException) { _status ->
     UniffiLib.uniffi_imcore_fn_method_imclient_clear_unread_count_by_group_id(
         it,
         
-        FfiConverterString.lower(`groupId`),_status)
+        FfiConverterString.lower(`groupName`),_status)
 }
     }
     
@@ -6746,22 +6750,22 @@ public interface ConversationGroupListener {
     /**
      * A group was deleted (its name).
      */
-    fun `onConversationGroupDeleted`(`groupId`: kotlin.String)
+    fun `onConversationGroupDeleted`(`groupName`: kotlin.String)
     
     /**
-     * A group was renamed or its extension changed.
+     * A group was renamed or its extension changed (its name before).
      */
-    fun `onConversationGroupChanged`(`oldGroupId`: kotlin.String, `group`: ConversationGroup)
+    fun `onConversationGroupChanged`(`oldGroupName`: kotlin.String, `group`: ConversationGroup)
     
     /**
      * Conversations were added to a group.
      */
-    fun `onConversationsAddedToGroup`(`groupId`: kotlin.String, `conversationIds`: List<kotlin.String>)
+    fun `onConversationsAddedToGroup`(`groupName`: kotlin.String, `conversationIds`: List<kotlin.String>)
     
     /**
      * Conversations were removed from a group.
      */
-    fun `onConversationsRemovedFromGroup`(`groupId`: kotlin.String, `conversationIds`: List<kotlin.String>)
+    fun `onConversationsRemovedFromGroup`(`groupName`: kotlin.String, `conversationIds`: List<kotlin.String>)
     
     companion object
 }
@@ -6784,11 +6788,11 @@ internal object uniffiCallbackInterfaceConversationGroupListener {
         }
     }
     internal object `onConversationGroupDeleted`: UniffiCallbackInterfaceConversationGroupListenerMethod1 {
-        override fun callback(`uniffiHandle`: Long,`groupId`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+        override fun callback(`uniffiHandle`: Long,`groupName`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
             val uniffiObj = FfiConverterTypeConversationGroupListener.handleMap.get(uniffiHandle)
             val makeCall = { ->
                 uniffiObj.`onConversationGroupDeleted`(
-                    FfiConverterString.lift(`groupId`),
+                    FfiConverterString.lift(`groupName`),
                 )
             }
             val writeReturn = { _: Unit -> Unit }
@@ -6796,11 +6800,11 @@ internal object uniffiCallbackInterfaceConversationGroupListener {
         }
     }
     internal object `onConversationGroupChanged`: UniffiCallbackInterfaceConversationGroupListenerMethod2 {
-        override fun callback(`uniffiHandle`: Long,`oldGroupId`: RustBuffer.ByValue,`group`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+        override fun callback(`uniffiHandle`: Long,`oldGroupName`: RustBuffer.ByValue,`group`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
             val uniffiObj = FfiConverterTypeConversationGroupListener.handleMap.get(uniffiHandle)
             val makeCall = { ->
                 uniffiObj.`onConversationGroupChanged`(
-                    FfiConverterString.lift(`oldGroupId`),
+                    FfiConverterString.lift(`oldGroupName`),
                     FfiConverterTypeConversationGroup.lift(`group`),
                 )
             }
@@ -6809,11 +6813,11 @@ internal object uniffiCallbackInterfaceConversationGroupListener {
         }
     }
     internal object `onConversationsAddedToGroup`: UniffiCallbackInterfaceConversationGroupListenerMethod3 {
-        override fun callback(`uniffiHandle`: Long,`groupId`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+        override fun callback(`uniffiHandle`: Long,`groupName`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
             val uniffiObj = FfiConverterTypeConversationGroupListener.handleMap.get(uniffiHandle)
             val makeCall = { ->
                 uniffiObj.`onConversationsAddedToGroup`(
-                    FfiConverterString.lift(`groupId`),
+                    FfiConverterString.lift(`groupName`),
                     FfiConverterSequenceString.lift(`conversationIds`),
                 )
             }
@@ -6822,11 +6826,11 @@ internal object uniffiCallbackInterfaceConversationGroupListener {
         }
     }
     internal object `onConversationsRemovedFromGroup`: UniffiCallbackInterfaceConversationGroupListenerMethod4 {
-        override fun callback(`uniffiHandle`: Long,`groupId`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+        override fun callback(`uniffiHandle`: Long,`groupName`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
             val uniffiObj = FfiConverterTypeConversationGroupListener.handleMap.get(uniffiHandle)
             val makeCall = { ->
                 uniffiObj.`onConversationsRemovedFromGroup`(
-                    FfiConverterString.lift(`groupId`),
+                    FfiConverterString.lift(`groupName`),
                     FfiConverterSequenceString.lift(`conversationIds`),
                 )
             }
