@@ -569,89 +569,89 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_func_parse_conversation_target_id() != 31671:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_func_parse_conversation_type() != 18888:
+    if lib.uniffi_imcore_checksum_func_parse_conversation_type() != 49216:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_func_set_log_file() != 34257:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_func_set_log_listener() != 13351:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_ack_outbound() != 65115:
+    if lib.uniffi_imcore_checksum_method_imclient_ack_outbound() != 38899:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_ack_outbound_versioned() != 48681:
+    if lib.uniffi_imcore_checksum_method_imclient_ack_outbound_versioned() != 44439:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_add_conversation_group_listener() != 51563:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_add_conversation_listener() != 32925:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_add_conversations_to_group() != 48697:
+    if lib.uniffi_imcore_checksum_method_imclient_add_conversations_to_group() != 10689:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_add_message_listener() != 38026:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_add_receipt_listener() != 3736:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_clean_conversation_unread_message_count() != 40787:
+    if lib.uniffi_imcore_checksum_method_imclient_clean_conversation_unread_message_count() != 3459:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_clear_outbound_transport() != 38960:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_clear_total_unread_count() != 10946:
+    if lib.uniffi_imcore_checksum_method_imclient_clear_total_unread_count() != 45360:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_clear_unread_count_by_group_id() != 17816:
+    if lib.uniffi_imcore_checksum_method_imclient_clear_unread_count_by_group_id() != 13338:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_clear_unread_count_by_ids() != 6941:
+    if lib.uniffi_imcore_checksum_method_imclient_clear_unread_count_by_ids() != 36311:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_clear_unread_count_by_types() != 44957:
+    if lib.uniffi_imcore_checksum_method_imclient_clear_unread_count_by_types() != 13022:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_close() != 17169:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_create_conversation() != 29626:
+    if lib.uniffi_imcore_checksum_method_imclient_create_conversation() != 22676:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_create_conversation_group() != 47239:
+    if lib.uniffi_imcore_checksum_method_imclient_create_conversation_group() != 39147:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_delete_conversation() != 22809:
+    if lib.uniffi_imcore_checksum_method_imclient_delete_conversation() != 60796:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_delete_conversation_group() != 23:
+    if lib.uniffi_imcore_checksum_method_imclient_delete_conversation_group() != 56267:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_delete_conversation_list_by_ids() != 50184:
+    if lib.uniffi_imcore_checksum_method_imclient_delete_conversation_list_by_ids() != 55661:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_flush_events() != 39444:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_conversation() != 31525:
+    if lib.uniffi_imcore_checksum_method_imclient_get_conversation() != 54899:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_group_list() != 33163:
+    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_group_list() != 5744:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_list() != 23413:
+    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_list() != 43343:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_list_by_filter() != 18634:
+    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_list_by_filter() != 41847:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_list_by_ids() != 49072:
+    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_list_by_ids() != 59711:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_list_by_option() != 47440:
+    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_list_by_option() != 9705:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_read_time() != 11762:
+    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_read_time() != 31051:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_group_members() != 29839:
+    if lib.uniffi_imcore_checksum_method_imclient_get_group_members() != 980:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_group_message_read_member_list() != 39912:
+    if lib.uniffi_imcore_checksum_method_imclient_get_group_message_read_member_list() != 42115:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_get_login_user() != 51974:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_message() != 61898:
+    if lib.uniffi_imcore_checksum_method_imclient_get_message() != 50864:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_message_list() != 3018:
+    if lib.uniffi_imcore_checksum_method_imclient_get_message_list() != 57804:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_message_receipts() != 64405:
+    if lib.uniffi_imcore_checksum_method_imclient_get_message_receipts() != 26254:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_pending_outbound() != 41007:
+    if lib.uniffi_imcore_checksum_method_imclient_get_pending_outbound() != 46654:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_receive_message_option() != 4808:
+    if lib.uniffi_imcore_checksum_method_imclient_get_receive_message_option() != 28083:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list() != 17117:
+    if lib.uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list() != 40123:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_total_unread_count() != 58725:
+    if lib.uniffi_imcore_checksum_method_imclient_get_total_unread_count() != 47082:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_unread_count_by_filter() != 24844:
+    if lib.uniffi_imcore_checksum_method_imclient_get_unread_count_by_filter() != 47538:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_unread_count_by_ids() != 48273:
+    if lib.uniffi_imcore_checksum_method_imclient_get_unread_count_by_ids() != 6653:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_is_dispatcher_thread() != 48695:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -659,55 +659,55 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_logout() != 16569:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_mark_conversation() != 490:
+    if lib.uniffi_imcore_checksum_method_imclient_mark_conversation() != 21437:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_mark_conversation_read() != 56708:
+    if lib.uniffi_imcore_checksum_method_imclient_mark_conversation_read() != 34907:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_receive_conversation_sync() != 35010:
+    if lib.uniffi_imcore_checksum_method_imclient_receive_conversation_sync() != 40971:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_receive_messages() != 22466:
+    if lib.uniffi_imcore_checksum_method_imclient_receive_messages() != 56376:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_receive_read_position() != 50778:
+    if lib.uniffi_imcore_checksum_method_imclient_receive_read_position() != 29226:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_receive_receipts() != 1740:
+    if lib.uniffi_imcore_checksum_method_imclient_receive_receipts() != 6:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_receive_sync_phase() != 65176:
+    if lib.uniffi_imcore_checksum_method_imclient_receive_sync_phase() != 31979:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_remove_conversations_from_group() != 9665:
+    if lib.uniffi_imcore_checksum_method_imclient_remove_conversations_from_group() != 33284:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_rename_conversation_group() != 54867:
+    if lib.uniffi_imcore_checksum_method_imclient_rename_conversation_group() != 47022:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_send_message() != 15280:
+    if lib.uniffi_imcore_checksum_method_imclient_send_message() != 62052:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_send_message_receipts() != 20732:
+    if lib.uniffi_imcore_checksum_method_imclient_send_message_receipts() != 15429:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_send_text_message() != 49051:
+    if lib.uniffi_imcore_checksum_method_imclient_send_text_message() != 26600:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_set_conversation_custom_data() != 37701:
+    if lib.uniffi_imcore_checksum_method_imclient_set_conversation_custom_data() != 21847:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_set_conversation_draft() != 23034:
+    if lib.uniffi_imcore_checksum_method_imclient_set_conversation_draft() != 30248:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_set_group_members() != 14375:
+    if lib.uniffi_imcore_checksum_method_imclient_set_group_members() != 13132:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_set_outbound_transport() != 21453:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_set_receive_message_option() != 50762:
+    if lib.uniffi_imcore_checksum_method_imclient_set_receive_message_option() != 15615:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_stick_top_conversation() != 51674:
+    if lib.uniffi_imcore_checksum_method_imclient_stick_top_conversation() != 46600:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_subscribe_unread_count_by_filter() != 46514:
+    if lib.uniffi_imcore_checksum_method_imclient_subscribe_unread_count_by_filter() != 22842:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_unsubscribe_unread_count_by_filter() != 14030:
+    if lib.uniffi_imcore_checksum_method_imclient_unsubscribe_unread_count_by_filter() != 3701:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_update_conversation() != 63479:
+    if lib.uniffi_imcore_checksum_method_imclient_update_conversation() != 33741:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_update_conversation_group() != 28130:
+    if lib.uniffi_imcore_checksum_method_imclient_update_conversation_group() != 31667:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_update_conversation_local_extension() != 55188:
+    if lib.uniffi_imcore_checksum_method_imclient_update_conversation_local_extension() != 757:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_verify() != 49453:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_constructor_imclient_new() != 59898:
+    if lib.uniffi_imcore_checksum_constructor_imclient_new() != 40290:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_listenerhandle_close() != 32946:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")

@@ -54,7 +54,11 @@ pub trait ConversationGroupListener: Send + Sync {
     /// Conversations were added to a group.
     fn on_conversations_added_to_group(&self, group_name: String, conversation_ids: Vec<String>);
     /// Conversations were removed from a group.
-    fn on_conversations_removed_from_group(&self, group_name: String, conversation_ids: Vec<String>);
+    fn on_conversations_removed_from_group(
+        &self,
+        group_name: String,
+        conversation_ids: Vec<String>,
+    );
 }
 
 /// New messages (NIM `V2NIMMessageListener.onReceiveMessages`).
