@@ -5,7 +5,6 @@
 
 use super::outbox::{GroupChange, Outbound};
 use super::state::GroupIds;
-use super::unread::failure;
 use super::work::GroupUpdate;
 use super::Engine;
 use crate::conversation::{ConversationGroup, OperationFailure};
@@ -278,11 +277,14 @@ impl Engine {
             let mut failures = Vec::new();
             for k in keys {
                 let Some(idx) = w.lookup_visible(k) else {
-                    failures.push(failure(k, &Error::ConversationNotFound(k.to_string())));
+                    failures.push(OperationFailure::new(
+                        k,
+                        &Error::ConversationNotFound(k.to_string()),
+                    ));
                     continue;
                 };
                 if !w.get(idx).groups.contains(&gid) {
-                    failures.push(failure(
+                    failures.push(OperationFailure::new(
                         k,
                         &invalid(format!("{k} is not in group {name:?}")),
                     ));
@@ -350,7 +352,10 @@ fn add_members(
     let mut size = in_group;
     for k in keys {
         let Some(idx) = w.lookup_visible(k) else {
-            failures.push(failure(k, &Error::ConversationNotFound(k.to_string())));
+            failures.push(OperationFailure::new(
+                k,
+                &Error::ConversationNotFound(k.to_string()),
+            ));
             continue;
         };
         let st = w.get(idx);
@@ -358,7 +363,7 @@ fn add_members(
             continue;
         }
         if st.groups.len() >= w.config.groups_per_conversation {
-            failures.push(failure(
+            failures.push(OperationFailure::new(
                 k,
                 &Error::LimitExceeded(format!(
                     "{k} is in {} groups already",
@@ -368,7 +373,7 @@ fn add_members(
             continue;
         }
         if size >= w.config.conversations_per_group {
-            failures.push(failure(
+            failures.push(OperationFailure::new(
                 k,
                 &Error::LimitExceeded(format!(
                     "the group holds {} conversations already",

@@ -195,10 +195,3 @@ pub(crate) fn read_tail(conn: &Connection) -> Result<(Option<i64>, Vec<TailMessa
         .collect::<rusqlite::Result<_>>()?;
     Ok((Some(upto), tail))
 }
-
-impl Drop for Engine {
-    fn drop(&mut self) {
-        // Best effort: what is not written is replayed at the next open.
-        let _ = self.flush_rows();
-    }
-}

@@ -1,7 +1,6 @@
 //! Conversation management: create, delete, pin, marks, drafts, extensions.
 
 use super::outbox::Outbound;
-use super::unread::failure;
 use super::work::Work;
 use super::Engine;
 use crate::conversation::{Conversation, OperationFailure};
@@ -52,7 +51,7 @@ impl Engine {
             match self.visible_idx(k) {
                 Ok(i) if !found.contains(&i) => found.push(i),
                 Ok(_) => {}
-                Err(e) => failures.push(failure(k, &e)),
+                Err(e) => failures.push(OperationFailure::new(k, &e)),
             }
         }
         self.commit(|w| {
@@ -243,7 +242,7 @@ impl Engine {
         for k in keys {
             match self.visible_idx(k) {
                 Ok(i) => found.push(i),
-                Err(e) => failures.push(failure(k, &e)),
+                Err(e) => failures.push(OperationFailure::new(k, &e)),
             }
         }
         if found.is_empty() {

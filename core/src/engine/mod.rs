@@ -400,3 +400,11 @@ fn reorder(
         *pinned += usize::from(new.pinned);
     }
 }
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        // Best effort: the rows a receive left stale (`lazy_rows`); what is
+        // not written is replayed at the next open.
+        let _ = self.flush_rows();
+    }
+}
