@@ -1,6 +1,7 @@
 //! Conversation management: create, delete, pin, marks, drafts, extensions.
 
 use super::outbox::Outbound;
+use super::readpos::{move_read_pos, ReadSource};
 use super::work::Work;
 use super::Engine;
 use crate::conversation::{Conversation, OperationFailure};
@@ -317,9 +318,9 @@ fn delete_one(w: &mut Work<'_>, idx: u32, clear_messages: bool) -> Result<()> {
          WHERE id = ?1",
     )?
     .execute(params![id, upto, clear_messages])?;
+    move_read_pos(w, idx, upto, ReadSource::Local)?;
     let st = w.get_mut(idx);
     st.visible = false;
-    st.read_pos = st.read_pos.max(st.newest_limit());
     st.unread = 0;
     st.at_flags = 0;
     st.pinned = false;

@@ -236,6 +236,7 @@ impl Engine {
         w.now = self.now();
         let out = f(&mut w)?;
         let applied = w.finish()?;
+        readpos::store_read_all(&tx, applied.now, &applied.read_all, &applied.read_all_types)?;
         tx.commit()?;
         self.apply(applied);
         Ok(out)
