@@ -16,6 +16,7 @@ mod inbound;
 mod index;
 mod lazy_rows;
 mod manage;
+mod message_id;
 mod message_rule;
 mod outbox;
 mod query;

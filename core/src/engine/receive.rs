@@ -152,7 +152,8 @@ impl Engine {
 
     /// Records a message I send from this device: it becomes the
     /// conversation's last message and moves it up, and never counts as
-    /// unread. `msg_id` must be unique; `status` is
+    /// unread. `msg_id` must be unique ([`Engine::new_message_id`] gives
+    /// one); `status` is
     /// [`MsgStatus::Sending`] until the server acknowledges it.
     pub fn send_message(
         &mut self,
