@@ -1,7 +1,7 @@
 //! Conversation management: create, delete, pin, marks, drafts, extensions.
 
 use super::outbox::Outbound;
-use super::unread::failure;
+use super::readpos::{move_read_pos, ReadSource};
 use super::work::Work;
 use super::Engine;
 use crate::conversation::{Conversation, OperationFailure};
@@ -52,7 +52,7 @@ impl Engine {
             match self.visible_idx(k) {
                 Ok(i) if !found.contains(&i) => found.push(i),
                 Ok(_) => {}
-                Err(e) => failures.push(failure(k, &e)),
+                Err(e) => failures.push(OperationFailure::new(k, &e)),
             }
         }
         self.commit(|w| {
@@ -243,7 +243,7 @@ impl Engine {
         for k in keys {
             match self.visible_idx(k) {
                 Ok(i) => found.push(i),
-                Err(e) => failures.push(failure(k, &e)),
+                Err(e) => failures.push(OperationFailure::new(k, &e)),
             }
         }
         if found.is_empty() {
@@ -318,10 +318,9 @@ fn delete_one(w: &mut Work<'_>, idx: u32, clear_messages: bool) -> Result<()> {
          WHERE id = ?1",
     )?
     .execute(params![id, upto, clear_messages])?;
-    let from = w.get(idx).read_pos;
+    move_read_pos(w, idx, upto, ReadSource::Delete)?;
     let st = w.get_mut(idx);
     st.visible = false;
-    st.read_pos = st.read_pos.max(st.newest_limit());
     st.unread = 0;
     st.mentions = 0;
     st.at_flags = 0;
@@ -333,14 +332,5 @@ fn delete_one(w: &mut Work<'_>, idx: u32, clear_messages: bool) -> Result<()> {
         st.last_pos = 0;
     }
     st.order_key = st.unpinned_key();
-    if w.get(idx).read_pos != from {
-        super::history::record(
-            w.tx,
-            w.get(idx),
-            from,
-            crate::explain::ReadMoveSource::Delete,
-            w.now,
-        )?;
-    }
     Ok(())
 }

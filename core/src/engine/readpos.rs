@@ -1,8 +1,9 @@
 //! The one function that moves a read position, and the recount it implies
 //! (the counting rule itself is in `counting`).
-//! Every path that marks something read or unread (clean, mark-all, another
-//! device, sync, mark-unread) goes through [`merge_read_pos`]; counts are
-//! derived, never patched; every move is recorded (`history`).
+//! Every path that marks something read or unread (clean, mark-all, delete,
+//! another device, sync, mark-unread) goes through [`merge_read_pos`];
+//! counts are derived, never patched; every move is stored here and
+//! recorded (`history`).
 //!
 //! A read position is the pair (version, position) and moves only to a
 //! greater pair: forward within its version, anywhere under a higher one
@@ -12,10 +13,11 @@ use super::counting::recount;
 use super::history;
 use super::state::ConvState;
 use super::work::Work;
-use crate::error::{invalid, Result};
+use crate::error::{invalid, Error, Result};
 use crate::explain::ReadMoveSource;
 use crate::message::MAX_TIME;
 use crate::types::{ConvKey, ConvType};
+use rusqlite::{params, Connection};
 
 /// The names a read position's two fields go by in one envelope kind.
 pub(crate) struct PositionKeys {
@@ -84,6 +86,8 @@ pub(crate) enum ReadSource {
     Sync,
     /// Mark-unread on this device.
     MarkUnread,
+    /// Deleting the conversation on this device.
+    Delete,
 }
 
 impl ReadSource {
@@ -94,6 +98,7 @@ impl ReadSource {
             ReadSource::OtherDevice => ReadMoveSource::OtherDevice,
             ReadSource::Sync => ReadMoveSource::ServerSync,
             ReadSource::MarkUnread => ReadMoveSource::MarkUnread,
+            ReadSource::Delete => ReadMoveSource::Delete,
         }
     }
 }
@@ -105,6 +110,7 @@ impl std::fmt::Display for ReadSource {
             ReadSource::OtherDevice => "other device",
             ReadSource::Sync => "sync",
             ReadSource::MarkUnread => "mark unread",
+            ReadSource::Delete => "delete",
         })
     }
 }
@@ -122,9 +128,9 @@ pub(crate) fn move_read_pos(
 
 /// Merges the read position (`version`, `pos`) into conversation `idx`'s:
 /// the greater pair wins (`None`: the version it has, i.e. forward only).
-/// Re-derives its counts, records the move, and returns whether the
-/// position moved (a version raised at the same position is kept but is no
-/// move). Every move (and every refusal) is logged with its source.
+/// Stores it, re-derives the counts, records the move, and returns whether
+/// the position moved (a version raised at the same position is stored but
+/// is no move). Every move (and every refusal) is logged with its source.
 pub(crate) fn merge_read_pos(
     w: &mut Work<'_>,
     idx: u32,
@@ -146,10 +152,12 @@ pub(crate) fn merge_read_pos(
     let st = w.get_mut(idx);
     st.read_pos = pos;
     st.read_version = version;
-    if pos != old {
-        recount(w, idx)?;
-        history::record(w.tx, w.get(idx), old, source.recorded(), w.now)?;
+    store(w, idx)?;
+    if pos == old {
+        return Ok(false);
     }
+    recount(w, idx)?;
+    history::record(w.tx, w.get(idx), old, source.recorded(), w.now)?;
     let st = w.get(idx);
     let versioned = match (version, pos < old) {
         (0, _) => String::new(),
@@ -162,7 +170,17 @@ pub(crate) fn merge_read_pos(
         st.read_mark(),
         st.unread
     );
-    Ok(pos != old)
+    Ok(true)
+}
+
+/// Writes conversation `idx`'s read position to its row: the one place a
+/// single read position is stored (the operation writes the rest of the row,
+/// the derived unread and @-info with it, when it finishes).
+fn store(w: &Work<'_>, idx: u32) -> Result<()> {
+    let st = w.get(idx);
+    w.tx.prepare_cached("UPDATE conversation SET read_pos = ?2, read_version = ?3 WHERE id = ?1")?
+        .execute(params![st.id, st.read_pos, st.read_version as i64])?;
+    Ok(())
 }
 
 /// What [`move_read_pos`] to `max_pos` makes of a state that has anything
@@ -174,4 +192,56 @@ pub(crate) fn read_to_newest(st: &mut ConvState) {
     st.unread = 0;
     st.at_flags = 0;
     st.mentions = 0;
+}
+
+/// The rows of [`Work::read_all_set`]: every visible conversation of
+/// `types` with anything after its read position, read up to its newest
+/// message ([`read_to_newest`]) by one set-based UPDATE, written once every
+/// other row of the operation is. `targets`: those conversations as memory
+/// has them.
+pub(crate) fn store_read_all(
+    tx: &Connection,
+    now: u64,
+    targets: &[u32],
+    types: &[ConvType],
+) -> Result<()> {
+    if targets.is_empty() {
+        return Ok(());
+    }
+    // 0 is no conversation type: a type not asked for matches nothing.
+    let kind = |t: ConvType| {
+        if types.contains(&t) {
+            t.as_i64()
+        } else {
+            0
+        }
+    };
+    let types = (kind(ConvType::C2c), kind(ConvType::Group));
+    // The history first: it reads the positions the UPDATE replaces.
+    history::record_read_all(
+        tx,
+        "c.visible = 1 AND c.read_pos < c.max_pos AND c.conv_type IN (?2, ?3)",
+        now,
+        types,
+    )?;
+    let n = tx
+        .prepare_cached(
+            // `ConvState::newest_limit`: C2C reads the whole second.
+            "UPDATE conversation SET
+                 read_pos = CASE WHEN conv_type = 1 AND max_pos > 0
+                                 THEN max_pos | 1048575 ELSE max_pos END,
+                 unread = 0, at_flags = 0, mentions = 0,
+                 update_time = ?1
+             WHERE visible = 1 AND read_pos < max_pos AND conv_type IN (?2, ?3)",
+        )?
+        .execute(params![now as i64, types.0, types.1])?;
+    // The rows mirror memory; a difference means the store changed under
+    // the engine, and the operation must not go on.
+    if n != targets.len() {
+        return Err(Error::StoreUnusable(format!(
+            "reading all: {n} conversation rows had unread, memory has {}",
+            targets.len()
+        )));
+    }
+    Ok(())
 }

@@ -143,14 +143,15 @@ impl ConversationSync {
 
 impl Engine {
     /// Records a sync lifecycle event (started / finished / failed).
-    /// The first `Finished` of a login also reports the total again, now
-    /// synced (`Changes::total_synced`), even when it did not change: until
-    /// then it may lag behind the server (docs/ENGINE.md, "Totals before the
+    /// The first `Finished` of a login with a transport attached also
+    /// reports the total again, now synced (`Changes::total_synced`), even
+    /// when it did not change: until then it may lag behind the server (docs/ENGINE.md, "Totals before the
     /// first sync").
     pub fn sync_phase(&mut self, phase: SyncPhase) {
         log::info!("sync {phase:?}");
-        let first_finish = phase == SyncPhase::Finished && !self.first_sync_done;
-        if first_finish {
+        // Reported again only when it was provisional (with a transport).
+        let first_finish = phase == SyncPhase::Finished && !self.total_synced();
+        if phase == SyncPhase::Finished {
             self.first_sync_done = true;
         }
         self.pending.push_back(Changes {

@@ -6,7 +6,7 @@ use crate::tim::json::{self, Obj};
 use crate::tim::runtime::{self, lock, Cb, Init, Session, CORE};
 use crate::*;
 use imcore::{Engine, EngineConfig};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ffi::{c_char, c_void};
 use std::path::PathBuf;
 
@@ -67,6 +67,7 @@ pub unsafe extern "C" fn TIMInit(sdk_app_id: u64, json_sdk_config: *const c_char
             sdk_app_id,
             data_dir: dir,
         });
+        core.publish();
         // Under the same lock as `init`: a TIMUninit racing this one sees
         // both or neither (runtime.rs).
         runtime::start();
@@ -94,6 +95,7 @@ pub unsafe extern "C" fn TIMUninit() -> i32 {
                 ));
             }
             let mut s = core.session.take();
+            core.publish();
             if let Some(s) = s.as_mut() {
                 runtime::send(end_session(s));
             }
@@ -247,7 +249,7 @@ pub unsafe extern "C" fn TIMLogin(
                         engine,
                         total_listening: false,
                         filter_subs: Vec::new(),
-                        own_sends: HashSet::new(),
+                        own_sends: Default::default(),
                         pending_sends: HashMap::new(),
                     };
                     let mut batch = Vec::new();
@@ -255,6 +257,7 @@ pub unsafe extern "C" fn TIMLogin(
                         batch.extend(crate::tim::transport::redeliver(&mut s));
                     }
                     core.session = Some(s);
+                    core.publish();
                     runtime::send(batch);
                     Ok(String::new())
                 }
@@ -278,6 +281,7 @@ pub unsafe extern "C" fn TIMLogout(cb: TIMCommCallback, user_data: *const c_void
         let mut core = lock(&CORE);
         core.session()?;
         let mut s = core.session.take().expect("checked above");
+        core.publish();
         let mut batch = end_session(&mut s);
         drop(s);
         if cb.is_some() {

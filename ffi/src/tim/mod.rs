@@ -33,24 +33,6 @@ pub mod unread;
 
 use std::ffi::{c_char, c_void};
 
-/// Success: the call was accepted and its callback will be called once.
-pub const TIM_SUCC: i32 = 0;
-/// `TIMInit` has not been called (or `TIMUninit` was).
-pub const TIM_ERR_SDKUNINIT: i32 = -1;
-/// No user is logged in.
-pub const TIM_ERR_NOTLOGIN: i32 = -2;
-/// Malformed JSON, or a JSON key of the wrong type.
-pub const TIM_ERR_JSON: i32 = -3;
-/// A bad parameter: NULL, not UTF-8, out of range.
-pub const TIM_ERR_PARAM: i32 = -4;
-/// A malformed conversation id.
-pub const TIM_ERR_CONV: i32 = -5;
-/// A malformed group id.
-pub const TIM_ERR_GROUP: i32 = -6;
-/// imcore extension: an internal error (a caught panic); nothing changed
-/// and the callback is not called. Never expected; please report it.
-pub const IMCORE_ERR_INTERNAL: i32 = -100;
-
 /// `TIMConvType`: invalid.
 pub const kTIMConv_Invalid: i32 = 0;
 /// `TIMConvType`: one-to-one chat.

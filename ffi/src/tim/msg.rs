@@ -12,27 +12,6 @@ use crate::*;
 use imcore::{ConvKey, MsgStatus, OutgoingMessage};
 use serde_json::Value;
 use std::ffi::{c_char, c_void};
-use std::sync::atomic::{AtomicU64, Ordering};
-/// A fresh message id: `<user hash>-<seconds>-<random>`, the shape of TIM's.
-fn new_msg_id(user: &str, now: u64) -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(0);
-    let mut x = nanos
-        ^ COUNTER
-            .fetch_add(1, Ordering::Relaxed)
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    // splitmix64
-    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    x ^= x >> 31;
-    let tiny = user.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    }) % 1_000_000_000_000_000;
-    format!("{tiny}-{now}-{}", x % 4_294_967_296)
-}
 
 /// What a send needs from its JSON.
 struct SendParam {
@@ -128,7 +107,6 @@ fn send(
     let p = send_param(text)?;
     let ud = user_data as usize;
     op_batch(move |s| {
-        let now = s.engine.now();
         let status = if s.engine.outbox_enabled() {
             MsgStatus::Sending
         } else {
@@ -142,24 +120,16 @@ fn send(
             at_users: p.at_users,
             body: p.body,
         };
-        let mut result = Err(imcore::Error::Storage("no attempt".into()));
-        for _ in 0..3 {
-            let id = new_msg_id(s.engine.user_id(), now);
-            result = s.engine.send_message(&id, msg.clone(), status);
-            match &result {
-                Err(imcore::Error::InvalidParam(m)) if m.contains("already used") => continue,
-                _ => break,
-            }
-        }
+        let result = s
+            .engine
+            .new_message_id()
+            .and_then(|id| s.engine.send_message(&id, msg, status));
         let id = result
             .as_ref()
             .map(|m| m.msg_id.clone())
             .unwrap_or_default();
         let _ = id_out.write(&id, "message id");
-        if s.own_sends.len() > 4096 {
-            s.own_sends.clear();
-        }
-        s.own_sends.insert(id.clone());
+        s.own_sends.sent(&id);
         let changes = s.engine.drain_changes();
         let envelope = changes
             .iter()
@@ -298,15 +268,6 @@ pub unsafe extern "C" fn TIMMsgFindMessages(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn message_ids_look_like_tim_ids_and_differ() {
-        let a = new_msg_id("alice", 1_700_000_000);
-        let b = new_msg_id("alice", 1_700_000_000);
-        assert_ne!(a, b);
-        assert_eq!(a.split('-').count(), 3);
-        assert!(a.len() < 64);
-    }
 
     #[test]
     fn send_params_need_an_element_array() {

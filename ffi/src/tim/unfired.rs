@@ -3,20 +3,24 @@
 //! community, official accounts, follow lists…): they exist so that a TIM
 //! C# layer written for the vendor's library can register and unregister
 //! them; each is stored (NULL removes it) and never called.
+//!
+//! Why this file is long (about 1,200 lines): 57 setters, each with its own
+//! callback typedef and doc comment, because the header is generated from
+//! these declarations and cbindgen does not expand macros. Each body is one
+//! line.
 
-use super::listeners::addr;
 use super::runtime::{lock, LISTENERS};
 use crate::boundary::guard_void;
 use crate::TIM_SUCC;
 use std::ffi::{c_char, c_void};
 
-fn unfired(name: &'static str, f: Option<usize>, ud: *const c_void) {
+fn unfired(name: &'static str, set: bool, ud: *const c_void) {
     let mut l = lock(&LISTENERS);
-    match f {
-        Some(f) => {
-            l.unfired.insert(name, (f, ud as usize));
+    match set {
+        true => {
+            l.unfired.insert(name, ud as usize);
         }
-        None => {
+        false => {
             l.unfired.remove(name);
         }
     }
@@ -39,7 +43,7 @@ pub unsafe extern "C" fn TIMSetMsgRevokeCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgRevokeCallback", || {
-        unfired("TIMSetMsgRevokeCallback", addr(cb), user_data)
+        unfired("TIMSetMsgRevokeCallback", cb.is_some(), user_data)
     });
 }
 
@@ -55,7 +59,7 @@ pub unsafe extern "C" fn TIMSetMsgUpdateCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgUpdateCallback", || {
-        unfired("TIMSetMsgUpdateCallback", addr(cb), user_data)
+        unfired("TIMSetMsgUpdateCallback", cb.is_some(), user_data)
     });
 }
 
@@ -78,7 +82,11 @@ pub unsafe extern "C" fn TIMSetMsgElemUploadProgressCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgElemUploadProgressCallback", || {
-        unfired("TIMSetMsgElemUploadProgressCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetMsgElemUploadProgressCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -95,7 +103,7 @@ pub unsafe extern "C" fn TIMSetMsgReactionsChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgReactionsChangedCallback", || {
-        unfired("TIMSetMsgReactionsChangedCallback", addr(cb), user_data)
+        unfired("TIMSetMsgReactionsChangedCallback", cb.is_some(), user_data)
     });
 }
 
@@ -114,7 +122,7 @@ pub unsafe extern "C" fn TIMSetMsgAllMessageReceiveOptionCallback(
     guard_void("TIMSetMsgAllMessageReceiveOptionCallback", || {
         unfired(
             "TIMSetMsgAllMessageReceiveOptionCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -137,7 +145,11 @@ pub unsafe extern "C" fn TIMSetMsgExtensionsChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgExtensionsChangedCallback", || {
-        unfired("TIMSetMsgExtensionsChangedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetMsgExtensionsChangedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -158,7 +170,11 @@ pub unsafe extern "C" fn TIMSetMsgExtensionsDeletedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgExtensionsDeletedCallback", || {
-        unfired("TIMSetMsgExtensionsDeletedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetMsgExtensionsDeletedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -183,7 +199,7 @@ pub unsafe extern "C" fn TIMSetMsgGroupPinnedMessageChangedCallback(
     guard_void("TIMSetMsgGroupPinnedMessageChangedCallback", || {
         unfired(
             "TIMSetMsgGroupPinnedMessageChangedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -201,7 +217,7 @@ pub unsafe extern "C" fn TIMSetGroupTipsEventCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetGroupTipsEventCallback", || {
-        unfired("TIMSetGroupTipsEventCallback", addr(cb), user_data)
+        unfired("TIMSetGroupTipsEventCallback", cb.is_some(), user_data)
     });
 }
 
@@ -222,7 +238,11 @@ pub unsafe extern "C" fn TIMSetGroupAttributeChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetGroupAttributeChangedCallback", || {
-        unfired("TIMSetGroupAttributeChangedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetGroupAttributeChangedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -244,7 +264,7 @@ pub unsafe extern "C" fn TIMSetGroupCounterChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetGroupCounterChangedCallback", || {
-        unfired("TIMSetGroupCounterChangedCallback", addr(cb), user_data)
+        unfired("TIMSetGroupCounterChangedCallback", cb.is_some(), user_data)
     });
 }
 
@@ -266,7 +286,7 @@ pub unsafe extern "C" fn TIMSetGroupTopicCreatedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetGroupTopicCreatedCallback", || {
-        unfired("TIMSetGroupTopicCreatedCallback", addr(cb), user_data)
+        unfired("TIMSetGroupTopicCreatedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -289,7 +309,7 @@ pub unsafe extern "C" fn TIMSetGroupTopicDeletedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetGroupTopicDeletedCallback", || {
-        unfired("TIMSetGroupTopicDeletedCallback", addr(cb), user_data)
+        unfired("TIMSetGroupTopicDeletedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -312,7 +332,7 @@ pub unsafe extern "C" fn TIMSetGroupTopicChangedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetGroupTopicChangedCallback", || {
-        unfired("TIMSetGroupTopicChangedCallback", addr(cb), user_data)
+        unfired("TIMSetGroupTopicChangedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -330,7 +350,7 @@ pub unsafe extern "C" fn TIMSetSelfInfoUpdatedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetSelfInfoUpdatedCallback", || {
-        unfired("TIMSetSelfInfoUpdatedCallback", addr(cb), user_data)
+        unfired("TIMSetSelfInfoUpdatedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -348,7 +368,7 @@ pub unsafe extern "C" fn TIMSetUserStatusChangedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetUserStatusChangedCallback", || {
-        unfired("TIMSetUserStatusChangedCallback", addr(cb), user_data)
+        unfired("TIMSetUserStatusChangedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -366,7 +386,7 @@ pub unsafe extern "C" fn TIMSetUserInfoChangedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetUserInfoChangedCallback", || {
-        unfired("TIMSetUserInfoChangedCallback", addr(cb), user_data)
+        unfired("TIMSetUserInfoChangedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -383,7 +403,7 @@ pub unsafe extern "C" fn TIMSetOnAddFriendCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetOnAddFriendCallback", || {
-        unfired("TIMSetOnAddFriendCallback", addr(cb), user_data)
+        unfired("TIMSetOnAddFriendCallback", cb.is_some(), user_data)
     });
 }
 
@@ -399,7 +419,7 @@ pub unsafe extern "C" fn TIMSetOnDeleteFriendCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetOnDeleteFriendCallback", || {
-        unfired("TIMSetOnDeleteFriendCallback", addr(cb), user_data)
+        unfired("TIMSetOnDeleteFriendCallback", cb.is_some(), user_data)
     });
 }
 
@@ -416,7 +436,7 @@ pub unsafe extern "C" fn TIMSetUpdateFriendProfileCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetUpdateFriendProfileCallback", || {
-        unfired("TIMSetUpdateFriendProfileCallback", addr(cb), user_data)
+        unfired("TIMSetUpdateFriendProfileCallback", cb.is_some(), user_data)
     });
 }
 
@@ -436,7 +456,7 @@ pub unsafe extern "C" fn TIMSetFriendAddRequestCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendAddRequestCallback", || {
-        unfired("TIMSetFriendAddRequestCallback", addr(cb), user_data)
+        unfired("TIMSetFriendAddRequestCallback", cb.is_some(), user_data)
     });
 }
 
@@ -454,7 +474,7 @@ pub unsafe extern "C" fn TIMSetFriendApplicationListDeletedCallback(
     guard_void("TIMSetFriendApplicationListDeletedCallback", || {
         unfired(
             "TIMSetFriendApplicationListDeletedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -474,7 +494,7 @@ pub unsafe extern "C" fn TIMSetFriendApplicationListReadCallback(
     guard_void("TIMSetFriendApplicationListReadCallback", || {
         unfired(
             "TIMSetFriendApplicationListReadCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -498,7 +518,7 @@ pub unsafe extern "C" fn TIMSetFriendApplicationListAddedCallback(
     guard_void("TIMSetFriendApplicationListAddedCallback", || {
         unfired(
             "TIMSetFriendApplicationListAddedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -517,7 +537,11 @@ pub unsafe extern "C" fn TIMSetFriendBlackListAddedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendBlackListAddedCallback", || {
-        unfired("TIMSetFriendBlackListAddedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetFriendBlackListAddedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -533,7 +557,11 @@ pub unsafe extern "C" fn TIMSetFriendBlackListDeletedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendBlackListDeletedCallback", || {
-        unfired("TIMSetFriendBlackListDeletedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetFriendBlackListDeletedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -554,7 +582,7 @@ pub unsafe extern "C" fn TIMSetFriendGroupCreatedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendGroupCreatedCallback", || {
-        unfired("TIMSetFriendGroupCreatedCallback", addr(cb), user_data)
+        unfired("TIMSetFriendGroupCreatedCallback", cb.is_some(), user_data)
     });
 }
 
@@ -570,7 +598,7 @@ pub unsafe extern "C" fn TIMSetFriendGroupDeletedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendGroupDeletedCallback", || {
-        unfired("TIMSetFriendGroupDeletedCallback", addr(cb), user_data)
+        unfired("TIMSetFriendGroupDeletedCallback", cb.is_some(), user_data)
     });
 }
 
@@ -591,7 +619,11 @@ pub unsafe extern "C" fn TIMSetFriendGroupNameChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendGroupNameChangedCallback", || {
-        unfired("TIMSetFriendGroupNameChangedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetFriendGroupNameChangedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -612,7 +644,7 @@ pub unsafe extern "C" fn TIMSetFriendsAddedToGroupCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendsAddedToGroupCallback", || {
-        unfired("TIMSetFriendsAddedToGroupCallback", addr(cb), user_data)
+        unfired("TIMSetFriendsAddedToGroupCallback", cb.is_some(), user_data)
     });
 }
 
@@ -633,7 +665,11 @@ pub unsafe extern "C" fn TIMSetFriendsDeletedFromGroupCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendsDeletedFromGroupCallback", || {
-        unfired("TIMSetFriendsDeletedFromGroupCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetFriendsDeletedFromGroupCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -654,7 +690,11 @@ pub unsafe extern "C" fn TIMSetMyFollowingListChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMyFollowingListChangedCallback", || {
-        unfired("TIMSetMyFollowingListChangedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetMyFollowingListChangedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -675,7 +715,11 @@ pub unsafe extern "C" fn TIMSetMyFollowersListChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMyFollowersListChangedCallback", || {
-        unfired("TIMSetMyFollowersListChangedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetMyFollowersListChangedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -698,7 +742,7 @@ pub unsafe extern "C" fn TIMSetMutualFollowersListChangedCallback(
     guard_void("TIMSetMutualFollowersListChangedCallback", || {
         unfired(
             "TIMSetMutualFollowersListChangedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -719,7 +763,7 @@ pub unsafe extern "C" fn TIMSetOfficialAccountSubscribedCallback(
     guard_void("TIMSetOfficialAccountSubscribedCallback", || {
         unfired(
             "TIMSetOfficialAccountSubscribedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -739,7 +783,7 @@ pub unsafe extern "C" fn TIMSetOfficialAccountUnsubscribedCallback(
     guard_void("TIMSetOfficialAccountUnsubscribedCallback", || {
         unfired(
             "TIMSetOfficialAccountUnsubscribedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -757,7 +801,11 @@ pub unsafe extern "C" fn TIMSetOfficialAccountDeletedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetOfficialAccountDeletedCallback", || {
-        unfired("TIMSetOfficialAccountDeletedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetOfficialAccountDeletedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -776,7 +824,7 @@ pub unsafe extern "C" fn TIMSetOfficialAccountInfoChangedCallback(
     guard_void("TIMSetOfficialAccountInfoChangedCallback", || {
         unfired(
             "TIMSetOfficialAccountInfoChangedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -804,7 +852,7 @@ pub unsafe extern "C" fn TIMSetSignalingReceiveNewInvitationCallback(
     guard_void("TIMSetSignalingReceiveNewInvitationCallback", || {
         unfired(
             "TIMSetSignalingReceiveNewInvitationCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -830,7 +878,7 @@ pub unsafe extern "C" fn TIMSetSignalingInviteeAcceptedCallback(
     guard_void("TIMSetSignalingInviteeAcceptedCallback", || {
         unfired(
             "TIMSetSignalingInviteeAcceptedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -856,7 +904,7 @@ pub unsafe extern "C" fn TIMSetSignalingInviteeRejectedCallback(
     guard_void("TIMSetSignalingInviteeRejectedCallback", || {
         unfired(
             "TIMSetSignalingInviteeRejectedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -882,7 +930,7 @@ pub unsafe extern "C" fn TIMSetSignalingInvitationCancelledCallback(
     guard_void("TIMSetSignalingInvitationCancelledCallback", || {
         unfired(
             "TIMSetSignalingInvitationCancelledCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -907,7 +955,7 @@ pub unsafe extern "C" fn TIMSetSignalingInvitationTimeoutCallback(
     guard_void("TIMSetSignalingInvitationTimeoutCallback", || {
         unfired(
             "TIMSetSignalingInvitationTimeoutCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -928,7 +976,7 @@ pub unsafe extern "C" fn TIMSetSignalingInvitationModifiedCallback(
     guard_void("TIMSetSignalingInvitationModifiedCallback", || {
         unfired(
             "TIMSetSignalingInvitationModifiedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -951,7 +999,11 @@ pub unsafe extern "C" fn TIMSetCommunityCreateTopicCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetCommunityCreateTopicCallback", || {
-        unfired("TIMSetCommunityCreateTopicCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetCommunityCreateTopicCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -972,7 +1024,11 @@ pub unsafe extern "C" fn TIMSetCommunityDeleteTopicCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetCommunityDeleteTopicCallback", || {
-        unfired("TIMSetCommunityDeleteTopicCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetCommunityDeleteTopicCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -995,7 +1051,7 @@ pub unsafe extern "C" fn TIMSetCommunityChangeTopicInfoCallback(
     guard_void("TIMSetCommunityChangeTopicInfoCallback", || {
         unfired(
             "TIMSetCommunityChangeTopicInfoCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1020,7 +1076,7 @@ pub unsafe extern "C" fn TIMSetCommunityReceiveTopicRESTCustomDataCallback(
     guard_void("TIMSetCommunityReceiveTopicRESTCustomDataCallback", || {
         unfired(
             "TIMSetCommunityReceiveTopicRESTCustomDataCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1045,7 +1101,7 @@ pub unsafe extern "C" fn TIMSetCommunityCreatePermissionGroupCallback(
     guard_void("TIMSetCommunityCreatePermissionGroupCallback", || {
         unfired(
             "TIMSetCommunityCreatePermissionGroupCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1070,7 +1126,7 @@ pub unsafe extern "C" fn TIMSetCommunityDeletePermissionGroupCallback(
     guard_void("TIMSetCommunityDeletePermissionGroupCallback", || {
         unfired(
             "TIMSetCommunityDeletePermissionGroupCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1095,7 +1151,7 @@ pub unsafe extern "C" fn TIMSetCommunityChangePermissionGroupInfoCallback(
     guard_void("TIMSetCommunityChangePermissionGroupInfoCallback", || {
         unfired(
             "TIMSetCommunityChangePermissionGroupInfoCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1120,7 +1176,7 @@ pub unsafe extern "C" fn TIMSetCommunityAddMembersToPermissionGroupCallback(
     guard_void("TIMSetCommunityAddMembersToPermissionGroupCallback", || {
         unfired(
             "TIMSetCommunityAddMembersToPermissionGroupCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1147,7 +1203,7 @@ pub unsafe extern "C" fn TIMSetCommunityRemoveMembersFromPermissionGroupCallback
         || {
             unfired(
                 "TIMSetCommunityRemoveMembersFromPermissionGroupCallback",
-                addr(cb),
+                cb.is_some(),
                 user_data,
             )
         },
@@ -1173,7 +1229,7 @@ pub unsafe extern "C" fn TIMSetCommunityAddTopicPermissionCallback(
     guard_void("TIMSetCommunityAddTopicPermissionCallback", || {
         unfired(
             "TIMSetCommunityAddTopicPermissionCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1198,7 +1254,7 @@ pub unsafe extern "C" fn TIMSetCommunityDeleteTopicPermissionCallback(
     guard_void("TIMSetCommunityDeleteTopicPermissionCallback", || {
         unfired(
             "TIMSetCommunityDeleteTopicPermissionCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1223,7 +1279,7 @@ pub unsafe extern "C" fn TIMSetCommunityModifyTopicPermissionCallback(
     guard_void("TIMSetCommunityModifyTopicPermissionCallback", || {
         unfired(
             "TIMSetCommunityModifyTopicPermissionCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });

@@ -40,16 +40,13 @@ pub use slots::{add_new_msg, has_outbound, remove_new_msg, set_slot, Listeners, 
 use crate::*;
 use imcore::{ConversationFilter, Engine};
 use once_cell::sync::Lazy;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ffi::c_void;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Mutex;
 
-/// Locks a mutex, recovering it if a panic poisoned it (the engine changes
-/// memory only after a commit succeeded, so its state stays consistent).
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
+pub use crate::lock;
 
 // ---------------------------------------------------------------- state --
 
@@ -85,7 +82,7 @@ pub struct Session {
     /// Subscribed filters, each with the JSON texts it was subscribed with.
     pub filter_subs: Vec<(ConversationFilter, Vec<String>)>,
     /// Message ids sent from this device (not echoed as new messages).
-    pub own_sends: HashSet<String>,
+    pub(crate) own_sends: crate::notify::OwnSends,
     /// Outbox envelope id → the send call waiting for its ack.
     pub pending_sends: HashMap<u64, PendingSend>,
 }
@@ -103,6 +100,17 @@ pub struct Core {
 pub static CORE: Lazy<Mutex<Core>> = Lazy::new(|| Mutex::new(Core::default()));
 
 impl Core {
+    /// Publishes the state for [`check_init`] / [`check_logged_in`]; called
+    /// after every change of `init` or `session`, with the lock held.
+    pub fn publish(&self) {
+        let stage = match (&self.init, &self.session) {
+            (None, _) => 0,
+            (Some(_), None) => 1,
+            (Some(_), Some(_)) => 2,
+        };
+        STAGE.store(stage, Ordering::Release);
+    }
+
     /// The session, or the refusal for "not initialised" / "not logged in".
     pub fn session(&mut self) -> boundary::Checked<&mut Session> {
         if self.init.is_none() {
@@ -117,9 +125,27 @@ impl Core {
     }
 }
 
-/// Refuses unless initialised and logged in (a quick check before parsing).
+/// Refuses unless initialised and logged in: a quick check before an
+/// export parses its arguments, without taking [`CORE`] (it reads
+/// [`STAGE`]); the operation checks again under the lock.
 pub fn check_logged_in() -> boundary::Checked<()> {
-    lock(&CORE).session().map(|_| ())
+    match STAGE.load(Ordering::Acquire) {
+        0 => Err(not_init()),
+        1 => Err(boundary::Reject::new(
+            TIM_ERR_NOTLOGIN,
+            "no user is logged in",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// What [`CORE`] holds, for checks that do not take it: 0 not initialised,
+/// 1 initialised, 2 logged in. Written by [`Core::publish`] with the lock
+/// held after every change of `init` or `session`.
+static STAGE: AtomicU8 = AtomicU8::new(0);
+
+fn not_init() -> boundary::Reject {
+    boundary::Reject::new(TIM_ERR_SDKUNINIT, "TIMInit has not been called")
 }
 
 /// Test and fuzzing hook, not part of the C ABI (the reliability tests and
@@ -149,15 +175,13 @@ pub fn debug_state() -> Option<String> {
     })
 }
 
-/// Refuses unless initialised.
+/// Refuses unless initialised (without taking [`CORE`], as
+/// [`check_logged_in`]).
 pub fn check_init() -> boundary::Checked<()> {
-    if lock(&CORE).init.is_none() {
-        return Err(boundary::Reject::new(
-            TIM_ERR_SDKUNINIT,
-            "TIMInit has not been called",
-        ));
+    match STAGE.load(Ordering::Acquire) {
+        0 => Err(not_init()),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// The result of an engine operation: JSON text, or an engine error that is
