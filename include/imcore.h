@@ -1320,6 +1320,81 @@ int32_t TIMConvCleanConversationUnreadMessageCount(const char *conversation_id,
                                                    TIMCommCallback cb,
                                                    const void *user_data);
 
+// The unread mention total: counted messages after the read position
+// that @-mention me or everyone, over every unmuted conversation whose
+// count preference is not "none" (O(1)).
+// Callback json: `{"conv_unread_mention_count":n}`.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
+int32_t IMCoreConvGetTotalUnreadMentionCount(TIMCommCallback cb, const void *user_data);
+
+// The unread mention total of the conversations a filter selects (a
+// TIMConversationListFilter; muted ones left out, as in the total). A
+// filter subscribed with TIMConvSubscribeUnreadMessageCountByFilter keeps
+// this sum too. Callback json as IMCoreConvGetTotalUnreadMentionCount.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM (NULL,
+// a value out of range); TIM_ERR_JSON.
+int32_t IMCoreConvGetUnreadMentionCountByFilter(const char *filter,
+                                                TIMCommCallback cb,
+                                                const void *user_data);
+
+// Marks a conversation unread from message `msg_id` on: its read position
+// moves back to just before the message (C2C: to the end of the second
+// before, as C2C positions travel in whole seconds) under a new version,
+// and is announced to my other devices like any read position. The unread
+// count becomes that of the counted messages from there on; Tencent's
+// "unread" mark bit is not touched. A message already unread changes
+// nothing. Conv event `Update` comes first.
+// Callback json: `{"conv_unread_num":n}`; 6004 unknown conversation, 6010
+// unknown message, 6017 a message of another conversation.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM (NULL,
+// type out of range); TIM_ERR_CONV / TIM_ERR_GROUP (malformed id).
+int32_t IMCoreConvMarkUnreadFrom(const char *conv_id,
+                                 int32_t conv_type_,
+                                 const char *msg_id,
+                                 TIMCommCallback cb,
+                                 const void *user_data);
+
+// Sets a conversation's count preference: 0 all (default), 1 mentions
+// only (the badge `conv_badge_num` is the mention count and only mentions
+// enter the totals), 2 none (no badge, nothing in the totals). Synced to
+// my other devices like the receive option (`count_pref` envelope); a
+// refusal restores the server's value. A conversation not seen yet keeps
+// it for when it appears. Callback: code 0, json "".
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM (NULL,
+// type or preference out of range); TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t IMCoreConvSetCountPref(const char *conv_id,
+                               int32_t conv_type_,
+                               int32_t pref,
+                               TIMCommCallback cb,
+                               const void *user_data);
+
+// Explains one conversation's badge: its read position (read time or
+// sequence, version) and where it came from (the last move and the kept
+// history: local_clean, other_device, server_sync, mark_unread, delete,
+// with times), each counting message after it, the messages that do not
+// count and why (from_me, excluded_from_unread, online_only,
+// duplicate_id, before_read_position, revoked, group_type_never_counts),
+// and whether the conversation is in the total (counted, mentions_only,
+// marked_unread_as_one, muted, count_pref_none, hidden). Keys in
+// docs/C-ABI.md. Callback: code 0 with the explanation; 6004 for a
+// conversation never seen.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM (NULL,
+// type out of range); TIM_ERR_CONV / TIM_ERR_GROUP (malformed id).
+int32_t IMCoreConvExplainUnread(const char *conv_id,
+                                int32_t conv_type_,
+                                TIMCommCallback cb,
+                                const void *user_data);
+
+// Whether the total unread count is synced: the first sync of this login
+// finished (a `sync` envelope of phase `finish`), or no outbound callback
+// is set (nothing to sync). Until then the total may lag behind the
+// server; the total listener fires once more, with the same or a new
+// value, when the first sync finishes. Callback json:
+// `{"conv_total_unread_synced":true|false,
+//   "conv_get_total_unread_message_count_result_unread_count":n}`.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
+int32_t IMCoreConvGetTotalUnreadSynced(TIMCommCallback cb, const void *user_data);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -44,4 +44,4 @@ pub use tim::msg::*;
 pub use tim::transport::*;
 pub use tim::unfired::*;
 pub use tim::*;
-pub use tim::{conv_group::*, host::*, msg_opt::*, msg_read::*, unread::*};
+pub use tim::{conv_group::*, host::*, msg_opt::*, msg_read::*, unread::*, unread_extras::*};

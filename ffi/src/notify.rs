@@ -65,6 +65,18 @@ pub(crate) enum Notice {
     TotalUnread(u64),
     /// A subscribed filter's total changed.
     FilterUnread(ConversationFilter, u64),
+    /// The total, the mention total or whether the total is synced changed
+    /// (the values after the batch).
+    UnreadStatus {
+        /// The total unread count.
+        total: u64,
+        /// The total of unread mentions.
+        mentions: u64,
+        /// The first sync of the login finished (or no transport).
+        synced: bool,
+    },
+    /// A subscribed filter's mention total changed.
+    FilterMentions(ConversationFilter, u64),
     /// The server sync finished.
     SyncFinished,
     /// The server sync failed.
@@ -200,6 +212,18 @@ fn one_batch(engine: &Engine, ch: Changes, own: &OwnSends, wants: Wants, out: &m
         }
         for (filter, total) in ch.filter_totals {
             out.push(Notice::FilterUnread(filter, total));
+        }
+        if ch.total_unread.is_some() || ch.total_mentions.is_some() {
+            out.push(Notice::UnreadStatus {
+                total: ch.total_unread.unwrap_or_else(|| engine.total_unread()),
+                mentions: ch
+                    .total_mentions
+                    .unwrap_or_else(|| engine.total_unread_mentions()),
+                synced: ch.total_synced || engine.total_synced(),
+            });
+        }
+        for (filter, total) in ch.filter_mention_totals {
+            out.push(Notice::FilterMentions(filter, total));
         }
         match ch.sync {
             Some(SyncPhase::Finished) => out.push(Notice::SyncFinished),

@@ -38,7 +38,12 @@ fn render(s: &Session, n: Notice, out: &mut Vec<Cb>) {
             let arr = Value::Array(keys.iter().map(json::deleted_conv_info).collect());
             Cb::ConvEvent(kTIMConvEvent_Del, arr.to_string())
         }
-        Notice::ReadPositionMoved(_) | Notice::GroupChanged(_) => return,
+        // The C face reads these by call (IMCoreConvGetTotalUnreadSynced,
+        // IMCoreConvGet…MentionCount…); the total listener hears the total.
+        Notice::ReadPositionMoved(_)
+        | Notice::GroupChanged(_)
+        | Notice::UnreadStatus { .. }
+        | Notice::FilterMentions(..) => return,
         Notice::GroupCreated(group, keys) => Cb::GroupCreated(group.name, json::v2_id_array(&keys)),
         Notice::GroupDeleted(name) => Cb::GroupDeleted(name),
         Notice::GroupRenamed(old, group) => Cb::GroupRenamed(old, group.name),

@@ -30,6 +30,7 @@ pub mod runtime;
 pub mod transport;
 pub mod unfired;
 pub mod unread;
+pub mod unread_extras;
 
 use std::ffi::{c_char, c_void};
 

@@ -7,6 +7,7 @@ use super::types::{
     Conversation, ConversationFilter, ConversationGroup, MessageInfo, MessageReceipt,
     OutboundEnvelope,
 };
+use super::unread_extras::UnreadStatus;
 use crate::notify::{self, Notice, OwnSends, Wants};
 use crossbeam_channel::{Receiver, Sender};
 use std::sync::Arc;
@@ -23,6 +24,8 @@ pub(crate) enum Event {
     Deleted(Vec<String>),
     TotalUnread(u64),
     FilterUnread(ConversationFilter, u64),
+    UnreadStatus(UnreadStatus),
+    FilterMentions(ConversationFilter, u64),
     ReadTimeUpdated(String, u64),
     Messages(Vec<MessageInfo>),
     Receipts(Vec<MessageReceipt>),
@@ -149,6 +152,16 @@ fn deliver(r: &Registry, e: Event) {
                 l.on_unread_count_changed_by_filter(f.clone(), n)
             });
         }),
+        Event::UnreadStatus(s) => r.each_unread_status(|l| {
+            guarded("onUnreadStatusChanged", || {
+                l.on_unread_status_changed(s.clone())
+            });
+        }),
+        Event::FilterMentions(f, n) => r.each_unread_status(|l| {
+            guarded("onUnreadMentionCountChangedByFilter", || {
+                l.on_unread_mention_count_changed_by_filter(f.clone(), n)
+            });
+        }),
         Event::ReadTimeUpdated(id, t) => r.each_conversation(|l| {
             guarded("onConversationReadTimeUpdated", || {
                 l.on_conversation_read_time_updated(id.clone(), t)
@@ -206,7 +219,7 @@ pub(crate) fn collect(
         return Vec::new();
     }
     let wants = Wants {
-        conversations: registry.has(Kind::Conversation),
+        conversations: registry.has(Kind::Conversation) || registry.has(Kind::UnreadStatus),
         messages: registry.has(Kind::Message),
         receipts: registry.has(Kind::Receipt),
         groups: registry.has(Kind::Group),
@@ -240,6 +253,16 @@ fn render(n: Notice, out: &mut Vec<Event>) {
         }
         Notice::TotalUnread(n) => Event::TotalUnread(n),
         Notice::FilterUnread(f, n) => Event::FilterUnread(f.into(), n),
+        Notice::UnreadStatus {
+            total,
+            mentions,
+            synced,
+        } => Event::UnreadStatus(UnreadStatus {
+            unread_count: total,
+            unread_mention_count: mentions,
+            synced,
+        }),
+        Notice::FilterMentions(f, n) => Event::FilterMentions(f.into(), n),
         Notice::Receipts(v) => Event::Receipts(v.into_iter().map(Into::into).collect()),
         Notice::GroupCreated(g, keys) => Event::GroupCreated(g.into(), ids(keys)),
         Notice::GroupDeleted(name) => Event::GroupDeleted(name),

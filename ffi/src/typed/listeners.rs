@@ -10,6 +10,7 @@ use super::types::{
     Conversation, ConversationFilter, ConversationGroup, MessageInfo, MessageReceipt,
     OutboundEnvelope,
 };
+use super::unread_extras::UnreadStatus;
 use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::thread::ThreadId;
 
@@ -76,6 +77,20 @@ pub trait ReceiptListener: Send + Sync {
     fn on_receive_receipts(&self, receipts: Vec<MessageReceipt>);
 }
 
+/// The unread totals with what a badge needs beyond the count: the mention
+/// total and whether the total is synced (`typed/unread_extras.rs`).
+#[uniffi::export(callback_interface)]
+pub trait UnreadStatusListener: Send + Sync {
+    /// The total, the mention total or the synced flag changed; also once
+    /// when the first sync of the login finishes (`synced` becomes true,
+    /// the total the same or new). Until then the total may lag behind
+    /// the server: an app may show it as provisional instead of a 0.
+    fn on_unread_status_changed(&self, status: UnreadStatus);
+    /// A subscribed filter's unread mention total changed (subscribe with
+    /// `subscribeUnreadCountByFilter`); `filter` is as subscribed.
+    fn on_unread_mention_count_changed_by_filter(&self, filter: ConversationFilter, count: u64);
+}
+
 /// The host's transport: imcore hands it every envelope that must reach the
 /// server, one call each, in order, on the dispatcher thread. The host
 /// answers each with `ImClient.ackOutbound` (from any thread, at any time,
@@ -94,6 +109,7 @@ pub(crate) enum Kind {
     Group,
     Message,
     Receipt,
+    UnreadStatus,
 }
 
 /// The listeners of one client. The dispatcher looks each listener up just
@@ -116,6 +132,7 @@ struct Lists {
     group: Vec<(u64, Arc<dyn ConversationGroupListener>)>,
     message: Vec<(u64, Arc<dyn MessageListener>)>,
     receipt: Vec<(u64, Arc<dyn ReceiptListener>)>,
+    unread_status: Vec<(u64, Arc<dyn UnreadStatusListener>)>,
     transport: Option<Arc<dyn OutboundTransport>>,
     /// Listener calls in progress: kind, id, thread.
     running: Vec<(Kind, u64, ThreadId)>,
@@ -179,6 +196,13 @@ impl Registry {
         id
     }
 
+    pub fn add_unread_status(&self, x: Arc<dyn UnreadStatusListener>) -> u64 {
+        let mut l = self.lists();
+        let id = Self::next(&mut l);
+        l.unread_status.push((id, x));
+        id
+    }
+
     /// Removes a listener; returns whether it was registered. When it
     /// returns, a call of that listener in progress on another thread has
     /// returned (one on this thread is the caller itself: not waited for).
@@ -194,6 +218,7 @@ impl Registry {
             Kind::Group => drop_id(&mut l.group, id),
             Kind::Message => drop_id(&mut l.message, id),
             Kind::Receipt => drop_id(&mut l.receipt, id),
+            Kind::UnreadStatus => drop_id(&mut l.unread_status, id),
         };
         let me = std::thread::current().id();
         while l
@@ -253,6 +278,11 @@ impl Registry {
         self.each(Kind::Receipt, |l| &l.receipt, f);
     }
 
+    /// Calls `f` with each unread-status listener.
+    pub fn each_unread_status(&self, f: impl FnMut(&Arc<dyn UnreadStatusListener>)) {
+        self.each(Kind::UnreadStatus, |l| &l.unread_status, f);
+    }
+
     /// Drops every listener and the transport (on close).
     pub fn clear(&self) {
         *self.lists() = Lists::default();
@@ -265,6 +295,7 @@ impl Registry {
             Kind::Group => !l.group.is_empty(),
             Kind::Message => !l.message.is_empty(),
             Kind::Receipt => !l.receipt.is_empty(),
+            Kind::UnreadStatus => !l.unread_status.is_empty(),
         }
     }
 
@@ -319,6 +350,7 @@ impl ListenerHandle {
                 Kind::Group => l.group.iter().any(|x| x.0 == id),
                 Kind::Message => l.message.iter().any(|x| x.0 == id),
                 Kind::Receipt => l.receipt.iter().any(|x| x.0 == id),
+                Kind::UnreadStatus => l.unread_status.iter().any(|x| x.0 == id),
             }
         })
     }

@@ -35,18 +35,23 @@ mod log_listener;
 mod messages;
 mod types;
 mod unread;
+mod unread_extras;
 
 pub use client::ImClient;
 pub use error::{ApiResult, ImError};
 pub use ids::*;
 pub use listeners::{
     ConversationGroupListener, ConversationListener, ListenerHandle, MessageListener,
-    OutboundTransport, ReceiptListener,
+    OutboundTransport, ReceiptListener, UnreadStatusListener,
 };
 pub use log_listener::{
     clear_log_listener, flush_log, set_log_file, set_log_listener, LogLevel, LogListener,
 };
 pub use types::*;
+pub use unread_extras::{
+    ExplainedMessage, NotCountedReason, ReadMove, ReadMoveSource, TotalReason, UnreadExplanation,
+    UnreadStatus,
+};
 
 #[cfg(test)]
 mod log_tests;

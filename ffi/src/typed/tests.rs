@@ -652,3 +652,134 @@ fn an_acks_update_time_orders_it_against_older_snapshots() {
     .unwrap();
     assert!(c.get_conversation("c2c_bob".into()).unwrap().stick_top);
 }
+
+// ------------------------------------------------ unread extensions (issue 15)
+
+/// Records unread statuses and filter mention totals.
+#[derive(Default)]
+struct StatusRec(Mutex<Vec<String>>);
+
+struct StatusListener(Arc<StatusRec>);
+
+impl UnreadStatusListener for StatusListener {
+    fn on_unread_status_changed(&self, s: UnreadStatus) {
+        self.0 .0.lock().unwrap().push(format!(
+            "status {} {} {}",
+            s.unread_count, s.unread_mention_count, s.synced
+        ));
+    }
+    fn on_unread_mention_count_changed_by_filter(&self, _f: ConversationFilter, n: u64) {
+        self.0
+             .0
+            .lock()
+            .unwrap()
+            .push(format!("filter mentions {n}"));
+    }
+}
+
+/// A transport that accepts every envelope at once and keeps its JSON.
+struct Accept(Arc<ImClient>, Arc<Mutex<Vec<String>>>);
+
+impl OutboundTransport for Accept {
+    fn send(&self, e: OutboundEnvelope) {
+        self.1.lock().unwrap().push(e.json.clone());
+        let _ = self.0.ack_outbound(e.envelope_id, 0, 0, 0);
+    }
+}
+
+#[test]
+fn mentions_mark_unread_preferences_and_the_explanation_on_the_typed_face() {
+    let dir = tempdir();
+    let c = client(&dir, "me");
+    let rec = Arc::new(StatusRec::default());
+    let _h = c.add_unread_status_listener(Box::new(StatusListener(rec.clone())));
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    c.set_outbound_transport(Box::new(Accept(c.clone(), sent.clone())))
+        .unwrap();
+    let mut at_me = msg("t2", "group_team", "bob", 1_700_000_002, 2);
+    at_me.at_user_ids = vec!["me".into()];
+    c.receive_messages(vec![
+        msg("t1", "group_team", "bob", 1_700_000_001, 1),
+        at_me,
+    ])
+    .unwrap();
+    let mention_filter = ConversationFilter {
+        has_unread_mention: Some(true),
+        ..Default::default()
+    };
+    assert_eq!(
+        c.subscribe_unread_count_by_filter(mention_filter.clone()),
+        Ok(2)
+    );
+    assert_eq!(
+        c.get_unread_mention_count_by_filter(mention_filter.clone()),
+        Ok(1)
+    );
+    let s = c.get_unread_status().unwrap();
+    assert_eq!(
+        (s.unread_count, s.unread_mention_count, s.synced),
+        (2, 1, false)
+    );
+    let conv = c.get_conversation("group_team".into()).unwrap();
+    assert_eq!((conv.unread_mention_count, conv.badge), (1, 2));
+
+    c.clear_total_unread_count().unwrap();
+    assert_eq!(
+        c.mark_conversation_unread_from("group_team".into(), "t2".into()),
+        Ok(1)
+    );
+    assert!(
+        c.get_conversation("group_team".into())
+            .unwrap()
+            .read_version
+            > 0
+    );
+    assert!(matches!(
+        c.mark_conversation_unread_from("group_team".into(), "nope".into()),
+        Err(ImError::MessageNotFound(_))
+    ));
+    c.set_count_preference("group_team".into(), CountPreference::MentionsOnly)
+        .unwrap();
+    assert_eq!(
+        c.get_count_preference("group_team".into()),
+        Ok(CountPreference::MentionsOnly)
+    );
+    let x = c.explain_unread("group_team".into()).unwrap();
+    assert_eq!((x.unread_count, x.badge), (1, 1));
+    assert_eq!(x.counted[0].message_id, "t2");
+    assert!(x.counted[0].mention);
+    assert_eq!(x.total_reason, TotalReason::MentionsOnly);
+    assert_eq!(x.last_move.unwrap().source, ReadMoveSource::MarkUnread);
+    assert!(x
+        .not_counted
+        .iter()
+        .any(|m| m.reason == Some(NotCountedReason::BeforeReadPosition)));
+    c.receive_sync_phase(SyncPhase::Finished, String::new())
+        .unwrap();
+    assert!(c.get_unread_status().unwrap().synced);
+    assert!(c.flush_events(5000));
+    let log = rec.0.lock().unwrap().clone();
+    assert_eq!(
+        log,
+        [
+            "status 2 1 false",
+            // (subscribed after that)
+            "status 0 0 false",
+            "filter mentions 0",
+            "status 1 1 false",
+            "filter mentions 1",
+            "status 1 1 true",
+        ]
+    );
+    let sent = sent.lock().unwrap().clone();
+    assert!(
+        sent.iter()
+            .any(|j| j.contains("\"kind\":\"count_pref\"") && j.contains("\"pref\":1")),
+        "{sent:?}"
+    );
+    assert!(
+        sent.iter()
+            .any(|j| j.contains("\"read_version\":") && j.contains("\"sequence\":1")),
+        "{sent:?}"
+    );
+}

@@ -3,7 +3,8 @@
 use super::message::message;
 use super::{parse_opt, Obj};
 use crate::boundary::{Checked, Reject};
-use imcore::{ConvKey, ConvType, Conversation, ConversationFilter, OperationFailure};
+use imcore::explain::{ExplainedMessage, ReadMove, UnreadExplanation};
+use imcore::{ConvKey, ConvType, Conversation, ConversationFilter, CountPref, OperationFailure};
 use serde_json::{json, Map, Value};
 
 /// Parses a `TIMConversationListFilter`: absent keys do not filter,
@@ -37,6 +38,15 @@ pub fn filter(text: Option<&str>, what: &str) -> Checked<ConversationFilter> {
     f.mark = o.u64("conversation_list_filter_mark_type")?;
     f.has_unread = o.bool("conversation_list_filter_has_unread_count")?;
     f.has_at_info = o.bool("conversation_list_filter_has_group_at_info")?;
+    f.has_unread_mention = o.bool("conversation_list_filter_has_unread_mention")?;
+    f.count_pref = match o.i64("conversation_list_filter_count_pref")? {
+        None => None,
+        Some(v) => Some(CountPref::from_i64(v).map_err(|_| {
+            Reject::param(format!(
+                "{what}.conversation_list_filter_count_pref is {v}; expected 0, 1 or 2"
+            ))
+        })?),
+    };
     Ok(f)
 }
 
@@ -66,6 +76,10 @@ pub fn conv_info(c: &Conversation) -> Value {
     set("conv_face_url", json!(""));
     set("conv_show_name", json!(c.key.peer));
     set("conv_unread_num", json!(c.unread));
+    set("conv_unread_mention_num", json!(c.mentions));
+    set("conv_badge_num", json!(c.badge));
+    set("conv_count_pref", json!(c.count_pref.as_i64()));
+    set("conv_read_version", json!(c.read_version));
     set("conv_active_time", json!(c.order_key));
     set("conv_is_has_lastmsg", json!(c.last_message.is_some()));
     if let Some(m) = &c.last_message {
@@ -123,6 +137,10 @@ pub fn deleted_conv_info(k: &ConvKey) -> Value {
         "conv_face_url": "",
         "conv_show_name": k.peer,
         "conv_unread_num": 0,
+        "conv_unread_mention_num": 0,
+        "conv_badge_num": 0,
+        "conv_count_pref": 0,
+        "conv_read_version": 0,
         "conv_active_time": 0,
         "conv_is_has_lastmsg": false,
         "conv_is_has_draft": false,
@@ -161,6 +179,59 @@ pub fn operation_results(ids: &[String], failures: &[OperationFailure]) -> Strin
             })
             .collect(),
     )
+    .to_string()
+}
+
+/// `{"conv_unread_mention_count": n}`: the result of the mention totals.
+pub fn mention_result(n: u64) -> String {
+    json!({ "conv_unread_mention_count": n }).to_string()
+}
+
+fn read_move(m: &ReadMove) -> Value {
+    json!({
+        "read_move_time": m.time,
+        "read_move_source": m.source.name(),
+        "read_move_from": m.from_mark,
+        "read_move_to": m.to_mark,
+        "read_move_version": m.version,
+        "read_move_backward": m.backward,
+    })
+}
+
+fn explained(m: &ExplainedMessage) -> Value {
+    json!({
+        "message_msg_id": m.msg_id,
+        "message_sender": m.sender,
+        "message_server_time": m.server_time,
+        "message_seq": m.seq,
+        "explain_mention": m.mention,
+        "explain_reason": m.reason.map_or("counted", |r| r.name()),
+    })
+}
+
+/// The unread explanation (`IMCoreConvExplainUnread`; keys in
+/// docs/C-ABI.md).
+pub fn explanation(x: &UnreadExplanation) -> String {
+    json!({
+        "conv_id": x.conv.peer,
+        "conv_type": x.conv.conv_type.as_i64(),
+        "explain_read_mark": x.read_mark,
+        "explain_read_version": x.read_version,
+        "explain_last_move": x.last_move.as_ref().map(read_move),
+        "explain_history": x.history.iter().map(read_move).collect::<Vec<_>>(),
+        "conv_unread_num": x.unread,
+        "conv_unread_mention_num": x.mentions,
+        "conv_badge_num": x.badge,
+        "explain_counted": x.counted.iter().map(explained).collect::<Vec<_>>(),
+        "explain_counted_more": x.counted_more,
+        "explain_not_counted": x.not_counted.iter().map(explained).collect::<Vec<_>>(),
+        "explain_not_counted_more": x.not_counted_more,
+        "conv_recv_opt": x.recv_opt.as_i64(),
+        "conv_count_pref": x.count_pref.as_i64(),
+        "explain_marked_unread": x.marked_unread,
+        "explain_total_contribution": x.total_contribution,
+        "explain_total_reason": x.total_reason.name(),
+    })
     .to_string()
 }
 
