@@ -589,6 +589,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_add_receipt_listener() != 3736:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_add_unread_status_listener() != 22596:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_clean_conversation_unread_message_count() != 3459:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_clear_outbound_transport() != 38960:
@@ -613,6 +615,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_delete_conversation_list_by_ids() != 55661:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_explain_unread() != 18745:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_flush_events() != 39444:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_get_conversation() != 54899:
@@ -628,6 +632,8 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_imcore_checksum_method_imclient_get_conversation_list_by_option() != 9705:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_get_conversation_read_time() != 31051:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_get_count_preference() != 1575:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_get_group_members() != 980:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -653,6 +659,10 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_get_unread_count_by_ids() != 6653:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_get_unread_mention_count_by_filter() != 9417:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_get_unread_status() != 10671:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_is_dispatcher_thread() != 48695:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_login() != 2705:
@@ -662,6 +672,8 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_imcore_checksum_method_imclient_mark_conversation() != 21437:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_mark_conversation_read() != 34907:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_mark_conversation_unread_from() != 62808:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_receive_conversation_sync() != 40971:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -686,6 +698,8 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_imcore_checksum_method_imclient_set_conversation_custom_data() != 21847:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_set_conversation_draft() != 30248:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_set_count_preference() != 20779:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_set_group_members() != 13132:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -793,6 +807,9 @@ _UniffiLib.uniffi_imcore_checksum_method_imclient_add_message_listener.restype =
 _UniffiLib.uniffi_imcore_checksum_method_imclient_add_receipt_listener.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_add_receipt_listener.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_add_unread_status_listener.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_add_unread_status_listener.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_clean_conversation_unread_message_count.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_clean_conversation_unread_message_count.restype = ctypes.c_uint16
@@ -829,6 +846,9 @@ _UniffiLib.uniffi_imcore_checksum_method_imclient_delete_conversation_group.rest
 _UniffiLib.uniffi_imcore_checksum_method_imclient_delete_conversation_list_by_ids.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_delete_conversation_list_by_ids.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_explain_unread.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_explain_unread.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_flush_events.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_flush_events.restype = ctypes.c_uint16
@@ -853,6 +873,9 @@ _UniffiLib.uniffi_imcore_checksum_method_imclient_get_conversation_list_by_optio
 _UniffiLib.uniffi_imcore_checksum_method_imclient_get_conversation_read_time.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_get_conversation_read_time.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_get_count_preference.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_get_count_preference.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_get_group_members.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_get_group_members.restype = ctypes.c_uint16
@@ -889,6 +912,12 @@ _UniffiLib.uniffi_imcore_checksum_method_imclient_get_unread_count_by_filter.res
 _UniffiLib.uniffi_imcore_checksum_method_imclient_get_unread_count_by_ids.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_get_unread_count_by_ids.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_get_unread_mention_count_by_filter.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_get_unread_mention_count_by_filter.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_get_unread_status.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_get_unread_status.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_is_dispatcher_thread.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_is_dispatcher_thread.restype = ctypes.c_uint16
@@ -904,6 +933,9 @@ _UniffiLib.uniffi_imcore_checksum_method_imclient_mark_conversation.restype = ct
 _UniffiLib.uniffi_imcore_checksum_method_imclient_mark_conversation_read.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_mark_conversation_read.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_mark_conversation_unread_from.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_mark_conversation_unread_from.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_conversation_sync.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_conversation_sync.restype = ctypes.c_uint16
@@ -940,6 +972,9 @@ _UniffiLib.uniffi_imcore_checksum_method_imclient_set_conversation_custom_data.r
 _UniffiLib.uniffi_imcore_checksum_method_imclient_set_conversation_draft.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_set_conversation_draft.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_set_count_preference.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_set_count_preference.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_set_group_members.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_set_group_members.restype = ctypes.c_uint16
@@ -1080,6 +1115,12 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_add_receipt_listener.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_add_receipt_listener.restype = ctypes.c_uint64
+_UniffiLib.uniffi_imcore_fn_method_imclient_add_unread_status_listener.argtypes = (
+    ctypes.c_uint64,
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_add_unread_status_listener.restype = ctypes.c_uint64
 _UniffiLib.uniffi_imcore_fn_method_imclient_clean_conversation_unread_message_count.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1155,6 +1196,12 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_delete_conversation_list_by_ids.argt
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_delete_conversation_list_by_ids.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_imcore_fn_method_imclient_explain_unread.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_explain_unread.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_imcore_fn_method_imclient_flush_events.argtypes = (
     ctypes.c_uint64,
     ctypes.c_uint32,
@@ -1207,6 +1254,12 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_get_conversation_read_time.argtypes 
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_get_conversation_read_time.restype = ctypes.c_uint64
+_UniffiLib.uniffi_imcore_fn_method_imclient_get_count_preference.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_get_count_preference.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_imcore_fn_method_imclient_get_group_members.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1280,6 +1333,17 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_get_unread_count_by_ids.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_get_unread_count_by_ids.restype = ctypes.c_uint64
+_UniffiLib.uniffi_imcore_fn_method_imclient_get_unread_mention_count_by_filter.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_get_unread_mention_count_by_filter.restype = ctypes.c_uint64
+_UniffiLib.uniffi_imcore_fn_method_imclient_get_unread_status.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_get_unread_status.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_imcore_fn_method_imclient_is_dispatcher_thread.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1310,6 +1374,13 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_mark_conversation_read.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_mark_conversation_read.restype = ctypes.c_uint64
+_UniffiLib.uniffi_imcore_fn_method_imclient_mark_conversation_unread_from.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_mark_conversation_unread_from.restype = ctypes.c_uint64
 _UniffiLib.uniffi_imcore_fn_method_imclient_receive_conversation_sync.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1392,6 +1463,13 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_set_conversation_draft.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_set_conversation_draft.restype = None
+_UniffiLib.uniffi_imcore_fn_method_imclient_set_count_preference.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_set_count_preference.restype = None
 _UniffiLib.uniffi_imcore_fn_method_imclient_set_group_members.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1644,6 +1722,27 @@ _UniffiLib.uniffi_imcore_fn_init_callback_vtable_receiptlistener.argtypes = (
     ctypes.POINTER(_UniffiVTableCallbackInterfaceImcoreReceiptListener),
 )
 _UniffiLib.uniffi_imcore_fn_init_callback_vtable_receiptlistener.restype = None
+_UNIFFI_CALLBACK_INTERFACE_IMCORE_UNREAD_STATUS_LISTENER_METHOD0 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,_UniffiRustBuffer,ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UNIFFI_CALLBACK_INTERFACE_IMCORE_UNREAD_STATUS_LISTENER_METHOD1 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,_UniffiRustBuffer,ctypes.c_uint64,ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UNIFFI_CALLBACK_INTERFACE_CLONE_IMCORE_UNREAD_STATUS_LISTENER = ctypes.CFUNCTYPE(ctypes.c_uint64,ctypes.c_uint64,
+)
+_UNIFFI_CALLBACK_INTERFACE_FREE_IMCORE_UNREAD_STATUS_LISTENER = ctypes.CFUNCTYPE(None,ctypes.c_uint64,
+)
+class _UniffiVTableCallbackInterfaceImcoreUnreadStatusListener(ctypes.Structure):
+    _fields_ = [
+        ("uniffi_free", _UNIFFI_CALLBACK_INTERFACE_FREE_IMCORE_UNREAD_STATUS_LISTENER),
+        ("uniffi_clone", _UNIFFI_CALLBACK_INTERFACE_CLONE_IMCORE_UNREAD_STATUS_LISTENER),
+        ("on_unread_status_changed", _UNIFFI_CALLBACK_INTERFACE_IMCORE_UNREAD_STATUS_LISTENER_METHOD0),
+        ("on_unread_mention_count_changed_by_filter", _UNIFFI_CALLBACK_INTERFACE_IMCORE_UNREAD_STATUS_LISTENER_METHOD1),
+    ]
+_UniffiLib.uniffi_imcore_fn_init_callback_vtable_unreadstatuslistener.argtypes = (
+    ctypes.POINTER(_UniffiVTableCallbackInterfaceImcoreUnreadStatusListener),
+)
+_UniffiLib.uniffi_imcore_fn_init_callback_vtable_unreadstatuslistener.restype = None
 
 _uniffi_check_contract_api_version(_UniffiLib)
 # _uniffi_check_api_checksums(_UniffiLib)
@@ -2281,6 +2380,67 @@ class _UniffiFfiConverterOptionalTypeGroupType(_UniffiConverterRustBuffer):
 
 
 
+class CountPreference(enum.Enum):
+    """
+    Which count makes a conversation's badge and enters the totals
+    (Sendbird's count preference), apart from the receive option.
+"""
+    
+    ALL = 0
+    """
+    The unread count (default).
+"""
+    
+    MENTIONS_ONLY = 1
+    """
+    Only unread @-mentions: the badge is the mention count.
+"""
+    
+    OFF = 2
+    """
+    Nothing: no badge, nothing in the totals.
+"""
+    
+
+
+class _UniffiFfiConverterTypeCountPreference(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return CountPreference.ALL
+        if variant == 2:
+            return CountPreference.MENTIONS_ONLY
+        if variant == 3:
+            return CountPreference.OFF
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == CountPreference.ALL:
+            return
+        if value == CountPreference.MENTIONS_ONLY:
+            return
+        if value == CountPreference.OFF:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == CountPreference.ALL:
+            buf.write_i32(1)
+        if value == CountPreference.MENTIONS_ONLY:
+            buf.write_i32(2)
+        if value == CountPreference.OFF:
+            buf.write_i32(3)
+
+
+
+
+
+
+
+
 class ReceiveOption(enum.Enum):
     """
     A conversation's receive option (Tencent `V2TIMReceiveMessageOpt`).
@@ -2412,12 +2572,16 @@ class Conversation:
     A conversation as the API shows it (NIM `V2NIMConversation` fields plus
     Tencent's read positions, marks and custom data).
 """
-    def __init__(self, *, conversation_id:str, conversation_type:ConversationType, target_id:str, group_type:typing.Optional[GroupType], unread_count:int, receive_option:ReceiveOption, mute:bool, stick_top:bool, mark_types:int, group_ids:typing.List[str], at_infos:typing.List[AtInfo], last_message:typing.Optional[MessageInfo], draft_text:typing.Optional[str], draft_time:int, custom_data:str, server_extension:str, local_extension:str, read_time:int, read_sequence:int, peer_read_time:int, sort_order:int, active_time:int, create_time:int, update_time:int):
+    def __init__(self, *, conversation_id:str, conversation_type:ConversationType, target_id:str, group_type:typing.Optional[GroupType], unread_count:int, unread_mention_count:int, badge:int, count_preference:CountPreference, read_version:int, receive_option:ReceiveOption, mute:bool, stick_top:bool, mark_types:int, group_ids:typing.List[str], at_infos:typing.List[AtInfo], last_message:typing.Optional[MessageInfo], draft_text:typing.Optional[str], draft_time:int, custom_data:str, server_extension:str, local_extension:str, read_time:int, read_sequence:int, peer_read_time:int, sort_order:int, active_time:int, create_time:int, update_time:int):
         self.conversation_id = conversation_id
         self.conversation_type = conversation_type
         self.target_id = target_id
         self.group_type = group_type
         self.unread_count = unread_count
+        self.unread_mention_count = unread_mention_count
+        self.badge = badge
+        self.count_preference = count_preference
+        self.read_version = read_version
         self.receive_option = receive_option
         self.mute = mute
         self.stick_top = stick_top
@@ -2442,7 +2606,7 @@ class Conversation:
 
     
     def __str__(self):
-        return "Conversation(conversation_id={}, conversation_type={}, target_id={}, group_type={}, unread_count={}, receive_option={}, mute={}, stick_top={}, mark_types={}, group_ids={}, at_infos={}, last_message={}, draft_text={}, draft_time={}, custom_data={}, server_extension={}, local_extension={}, read_time={}, read_sequence={}, peer_read_time={}, sort_order={}, active_time={}, create_time={}, update_time={})".format(self.conversation_id, self.conversation_type, self.target_id, self.group_type, self.unread_count, self.receive_option, self.mute, self.stick_top, self.mark_types, self.group_ids, self.at_infos, self.last_message, self.draft_text, self.draft_time, self.custom_data, self.server_extension, self.local_extension, self.read_time, self.read_sequence, self.peer_read_time, self.sort_order, self.active_time, self.create_time, self.update_time)
+        return "Conversation(conversation_id={}, conversation_type={}, target_id={}, group_type={}, unread_count={}, unread_mention_count={}, badge={}, count_preference={}, read_version={}, receive_option={}, mute={}, stick_top={}, mark_types={}, group_ids={}, at_infos={}, last_message={}, draft_text={}, draft_time={}, custom_data={}, server_extension={}, local_extension={}, read_time={}, read_sequence={}, peer_read_time={}, sort_order={}, active_time={}, create_time={}, update_time={})".format(self.conversation_id, self.conversation_type, self.target_id, self.group_type, self.unread_count, self.unread_mention_count, self.badge, self.count_preference, self.read_version, self.receive_option, self.mute, self.stick_top, self.mark_types, self.group_ids, self.at_infos, self.last_message, self.draft_text, self.draft_time, self.custom_data, self.server_extension, self.local_extension, self.read_time, self.read_sequence, self.peer_read_time, self.sort_order, self.active_time, self.create_time, self.update_time)
     def __eq__(self, other):
         if self.conversation_id != other.conversation_id:
             return False
@@ -2453,6 +2617,14 @@ class Conversation:
         if self.group_type != other.group_type:
             return False
         if self.unread_count != other.unread_count:
+            return False
+        if self.unread_mention_count != other.unread_mention_count:
+            return False
+        if self.badge != other.badge:
+            return False
+        if self.count_preference != other.count_preference:
+            return False
+        if self.read_version != other.read_version:
             return False
         if self.receive_option != other.receive_option:
             return False
@@ -2503,6 +2675,10 @@ class _UniffiFfiConverterTypeConversation(_UniffiConverterRustBuffer):
             target_id=_UniffiFfiConverterString.read(buf),
             group_type=_UniffiFfiConverterOptionalTypeGroupType.read(buf),
             unread_count=_UniffiFfiConverterUInt64.read(buf),
+            unread_mention_count=_UniffiFfiConverterUInt64.read(buf),
+            badge=_UniffiFfiConverterUInt64.read(buf),
+            count_preference=_UniffiFfiConverterTypeCountPreference.read(buf),
+            read_version=_UniffiFfiConverterUInt64.read(buf),
             receive_option=_UniffiFfiConverterTypeReceiveOption.read(buf),
             mute=_UniffiFfiConverterBoolean.read(buf),
             stick_top=_UniffiFfiConverterBoolean.read(buf),
@@ -2531,6 +2707,10 @@ class _UniffiFfiConverterTypeConversation(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.check_lower(value.target_id)
         _UniffiFfiConverterOptionalTypeGroupType.check_lower(value.group_type)
         _UniffiFfiConverterUInt64.check_lower(value.unread_count)
+        _UniffiFfiConverterUInt64.check_lower(value.unread_mention_count)
+        _UniffiFfiConverterUInt64.check_lower(value.badge)
+        _UniffiFfiConverterTypeCountPreference.check_lower(value.count_preference)
+        _UniffiFfiConverterUInt64.check_lower(value.read_version)
         _UniffiFfiConverterTypeReceiveOption.check_lower(value.receive_option)
         _UniffiFfiConverterBoolean.check_lower(value.mute)
         _UniffiFfiConverterBoolean.check_lower(value.stick_top)
@@ -2558,6 +2738,10 @@ class _UniffiFfiConverterTypeConversation(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.write(value.target_id, buf)
         _UniffiFfiConverterOptionalTypeGroupType.write(value.group_type, buf)
         _UniffiFfiConverterUInt64.write(value.unread_count, buf)
+        _UniffiFfiConverterUInt64.write(value.unread_mention_count, buf)
+        _UniffiFfiConverterUInt64.write(value.badge, buf)
+        _UniffiFfiConverterTypeCountPreference.write(value.count_preference, buf)
+        _UniffiFfiConverterUInt64.write(value.read_version, buf)
         _UniffiFfiConverterTypeReceiveOption.write(value.receive_option, buf)
         _UniffiFfiConverterBoolean.write(value.mute, buf)
         _UniffiFfiConverterBoolean.write(value.stick_top, buf)
@@ -2676,6 +2860,31 @@ class _UniffiFfiConverterOptionalBoolean(_UniffiConverterRustBuffer):
         else:
             raise InternalError("Unexpected flag byte for optional type")
 
+class _UniffiFfiConverterOptionalTypeCountPreference(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeCountPreference.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeCountPreference.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeCountPreference.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
 @dataclass
 class ConversationFilter:
     """
@@ -2683,7 +2892,7 @@ class ConversationFilter:
     fields do not filter. Subscriptions are told apart by all fields, and
     `onUnreadCountChangedByFilter` hands back the filter as subscribed.
 """
-    def __init__(self, *, conversation_types:typing.List[ConversationType] = _DEFAULT, conversation_group_ids:typing.Optional[typing.List[str]] = _DEFAULT, mark_types:typing.Optional[int] = _DEFAULT, has_unread:typing.Optional[bool] = _DEFAULT, has_at_info:typing.Optional[bool] = _DEFAULT, ignore_muted:bool = False):
+    def __init__(self, *, conversation_types:typing.List[ConversationType] = _DEFAULT, conversation_group_ids:typing.Optional[typing.List[str]] = _DEFAULT, mark_types:typing.Optional[int] = _DEFAULT, has_unread:typing.Optional[bool] = _DEFAULT, has_at_info:typing.Optional[bool] = _DEFAULT, ignore_muted:bool = False, has_unread_mention:typing.Optional[bool] = _DEFAULT, count_preference:typing.Optional[CountPreference] = _DEFAULT):
         if conversation_types is _DEFAULT:
             self.conversation_types = []
         else:
@@ -2705,12 +2914,20 @@ class ConversationFilter:
         else:
             self.has_at_info = has_at_info
         self.ignore_muted = ignore_muted
+        if has_unread_mention is _DEFAULT:
+            self.has_unread_mention = None
+        else:
+            self.has_unread_mention = has_unread_mention
+        if count_preference is _DEFAULT:
+            self.count_preference = None
+        else:
+            self.count_preference = count_preference
         
         
 
     
     def __str__(self):
-        return "ConversationFilter(conversation_types={}, conversation_group_ids={}, mark_types={}, has_unread={}, has_at_info={}, ignore_muted={})".format(self.conversation_types, self.conversation_group_ids, self.mark_types, self.has_unread, self.has_at_info, self.ignore_muted)
+        return "ConversationFilter(conversation_types={}, conversation_group_ids={}, mark_types={}, has_unread={}, has_at_info={}, ignore_muted={}, has_unread_mention={}, count_preference={})".format(self.conversation_types, self.conversation_group_ids, self.mark_types, self.has_unread, self.has_at_info, self.ignore_muted, self.has_unread_mention, self.count_preference)
     def __eq__(self, other):
         if self.conversation_types != other.conversation_types:
             return False
@@ -2724,6 +2941,10 @@ class ConversationFilter:
             return False
         if self.ignore_muted != other.ignore_muted:
             return False
+        if self.has_unread_mention != other.has_unread_mention:
+            return False
+        if self.count_preference != other.count_preference:
+            return False
         return True
 
 class _UniffiFfiConverterTypeConversationFilter(_UniffiConverterRustBuffer):
@@ -2736,6 +2957,8 @@ class _UniffiFfiConverterTypeConversationFilter(_UniffiConverterRustBuffer):
             has_unread=_UniffiFfiConverterOptionalBoolean.read(buf),
             has_at_info=_UniffiFfiConverterOptionalBoolean.read(buf),
             ignore_muted=_UniffiFfiConverterBoolean.read(buf),
+            has_unread_mention=_UniffiFfiConverterOptionalBoolean.read(buf),
+            count_preference=_UniffiFfiConverterOptionalTypeCountPreference.read(buf),
         )
 
     @staticmethod
@@ -2746,6 +2969,8 @@ class _UniffiFfiConverterTypeConversationFilter(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalBoolean.check_lower(value.has_unread)
         _UniffiFfiConverterOptionalBoolean.check_lower(value.has_at_info)
         _UniffiFfiConverterBoolean.check_lower(value.ignore_muted)
+        _UniffiFfiConverterOptionalBoolean.check_lower(value.has_unread_mention)
+        _UniffiFfiConverterOptionalTypeCountPreference.check_lower(value.count_preference)
 
     @staticmethod
     def write(value, buf):
@@ -2755,6 +2980,8 @@ class _UniffiFfiConverterTypeConversationFilter(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalBoolean.write(value.has_unread, buf)
         _UniffiFfiConverterOptionalBoolean.write(value.has_at_info, buf)
         _UniffiFfiConverterBoolean.write(value.ignore_muted, buf)
+        _UniffiFfiConverterOptionalBoolean.write(value.has_unread_mention, buf)
+        _UniffiFfiConverterOptionalTypeCountPreference.write(value.count_preference, buf)
 
 @dataclass
 class ConversationGroup:
@@ -3074,7 +3301,7 @@ class ConversationSyncState:
     maximum, every other field as one snapshot chosen by `updateTime`.
     Absent fields mean the defaults: a state is a snapshot, not a patch.
 """
-    def __init__(self, *, conversation_id:str, update_time:int, group_type:typing.Optional[GroupType] = _DEFAULT, read_timestamp:int = 0, read_sequence:int = 0, stick_top:bool = False, mark_types:int = 0, receive_option:typing.Optional[ReceiveOption] = _DEFAULT, group_ids:typing.List[str] = _DEFAULT, custom_data:str = "", server_extension:str = "", deleted:bool = False):
+    def __init__(self, *, conversation_id:str, update_time:int, group_type:typing.Optional[GroupType] = _DEFAULT, read_timestamp:int = 0, read_sequence:int = 0, read_version:typing.Optional[int] = _DEFAULT, count_preference:typing.Optional[CountPreference] = _DEFAULT, stick_top:bool = False, mark_types:int = 0, receive_option:typing.Optional[ReceiveOption] = _DEFAULT, group_ids:typing.List[str] = _DEFAULT, custom_data:str = "", server_extension:str = "", deleted:bool = False):
         self.conversation_id = conversation_id
         self.update_time = update_time
         if group_type is _DEFAULT:
@@ -3083,6 +3310,14 @@ class ConversationSyncState:
             self.group_type = group_type
         self.read_timestamp = read_timestamp
         self.read_sequence = read_sequence
+        if read_version is _DEFAULT:
+            self.read_version = None
+        else:
+            self.read_version = read_version
+        if count_preference is _DEFAULT:
+            self.count_preference = None
+        else:
+            self.count_preference = count_preference
         self.stick_top = stick_top
         self.mark_types = mark_types
         if receive_option is _DEFAULT:
@@ -3101,7 +3336,7 @@ class ConversationSyncState:
 
     
     def __str__(self):
-        return "ConversationSyncState(conversation_id={}, update_time={}, group_type={}, read_timestamp={}, read_sequence={}, stick_top={}, mark_types={}, receive_option={}, group_ids={}, custom_data={}, server_extension={}, deleted={})".format(self.conversation_id, self.update_time, self.group_type, self.read_timestamp, self.read_sequence, self.stick_top, self.mark_types, self.receive_option, self.group_ids, self.custom_data, self.server_extension, self.deleted)
+        return "ConversationSyncState(conversation_id={}, update_time={}, group_type={}, read_timestamp={}, read_sequence={}, read_version={}, count_preference={}, stick_top={}, mark_types={}, receive_option={}, group_ids={}, custom_data={}, server_extension={}, deleted={})".format(self.conversation_id, self.update_time, self.group_type, self.read_timestamp, self.read_sequence, self.read_version, self.count_preference, self.stick_top, self.mark_types, self.receive_option, self.group_ids, self.custom_data, self.server_extension, self.deleted)
     def __eq__(self, other):
         if self.conversation_id != other.conversation_id:
             return False
@@ -3112,6 +3347,10 @@ class ConversationSyncState:
         if self.read_timestamp != other.read_timestamp:
             return False
         if self.read_sequence != other.read_sequence:
+            return False
+        if self.read_version != other.read_version:
+            return False
+        if self.count_preference != other.count_preference:
             return False
         if self.stick_top != other.stick_top:
             return False
@@ -3138,6 +3377,8 @@ class _UniffiFfiConverterTypeConversationSyncState(_UniffiConverterRustBuffer):
             group_type=_UniffiFfiConverterOptionalTypeGroupType.read(buf),
             read_timestamp=_UniffiFfiConverterUInt64.read(buf),
             read_sequence=_UniffiFfiConverterUInt64.read(buf),
+            read_version=_UniffiFfiConverterOptionalUInt64.read(buf),
+            count_preference=_UniffiFfiConverterOptionalTypeCountPreference.read(buf),
             stick_top=_UniffiFfiConverterBoolean.read(buf),
             mark_types=_UniffiFfiConverterUInt64.read(buf),
             receive_option=_UniffiFfiConverterOptionalTypeReceiveOption.read(buf),
@@ -3154,6 +3395,8 @@ class _UniffiFfiConverterTypeConversationSyncState(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalTypeGroupType.check_lower(value.group_type)
         _UniffiFfiConverterUInt64.check_lower(value.read_timestamp)
         _UniffiFfiConverterUInt64.check_lower(value.read_sequence)
+        _UniffiFfiConverterOptionalUInt64.check_lower(value.read_version)
+        _UniffiFfiConverterOptionalTypeCountPreference.check_lower(value.count_preference)
         _UniffiFfiConverterBoolean.check_lower(value.stick_top)
         _UniffiFfiConverterUInt64.check_lower(value.mark_types)
         _UniffiFfiConverterOptionalTypeReceiveOption.check_lower(value.receive_option)
@@ -3169,6 +3412,8 @@ class _UniffiFfiConverterTypeConversationSyncState(_UniffiConverterRustBuffer):
         _UniffiFfiConverterOptionalTypeGroupType.write(value.group_type, buf)
         _UniffiFfiConverterUInt64.write(value.read_timestamp, buf)
         _UniffiFfiConverterUInt64.write(value.read_sequence, buf)
+        _UniffiFfiConverterOptionalUInt64.write(value.read_version, buf)
+        _UniffiFfiConverterOptionalTypeCountPreference.write(value.count_preference, buf)
         _UniffiFfiConverterBoolean.write(value.stick_top, buf)
         _UniffiFfiConverterUInt64.write(value.mark_types, buf)
         _UniffiFfiConverterOptionalTypeReceiveOption.write(value.receive_option, buf)
@@ -3212,6 +3457,198 @@ class _UniffiFfiConverterTypeConversationUpdate(_UniffiConverterRustBuffer):
     @staticmethod
     def write(value, buf):
         _UniffiFfiConverterOptionalString.write(value.server_extension, buf)
+
+
+
+
+
+
+class NotCountedReason(enum.Enum):
+    """
+    Why a message does not count.
+"""
+    
+    FROM_ME = 0
+    """
+    Sent by me.
+"""
+    
+    EXCLUDED_FROM_UNREAD = 1
+    """
+    Sent with "excluded from unread".
+"""
+    
+    ONLINE_ONLY = 2
+    """
+    Online-only (never stored).
+"""
+    
+    DUPLICATE_ID = 3
+    """
+    A repeat of a message id already stored.
+"""
+    
+    BEFORE_READ_POSITION = 4
+    """
+    At or before the read position.
+"""
+    
+    REVOKED = 5
+    """
+    Revoked.
+"""
+    
+    GROUP_TYPE_NEVER_COUNTS = 6
+    """
+    The group's type never counts unread.
+"""
+    
+
+
+class _UniffiFfiConverterTypeNotCountedReason(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return NotCountedReason.FROM_ME
+        if variant == 2:
+            return NotCountedReason.EXCLUDED_FROM_UNREAD
+        if variant == 3:
+            return NotCountedReason.ONLINE_ONLY
+        if variant == 4:
+            return NotCountedReason.DUPLICATE_ID
+        if variant == 5:
+            return NotCountedReason.BEFORE_READ_POSITION
+        if variant == 6:
+            return NotCountedReason.REVOKED
+        if variant == 7:
+            return NotCountedReason.GROUP_TYPE_NEVER_COUNTS
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == NotCountedReason.FROM_ME:
+            return
+        if value == NotCountedReason.EXCLUDED_FROM_UNREAD:
+            return
+        if value == NotCountedReason.ONLINE_ONLY:
+            return
+        if value == NotCountedReason.DUPLICATE_ID:
+            return
+        if value == NotCountedReason.BEFORE_READ_POSITION:
+            return
+        if value == NotCountedReason.REVOKED:
+            return
+        if value == NotCountedReason.GROUP_TYPE_NEVER_COUNTS:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == NotCountedReason.FROM_ME:
+            buf.write_i32(1)
+        if value == NotCountedReason.EXCLUDED_FROM_UNREAD:
+            buf.write_i32(2)
+        if value == NotCountedReason.ONLINE_ONLY:
+            buf.write_i32(3)
+        if value == NotCountedReason.DUPLICATE_ID:
+            buf.write_i32(4)
+        if value == NotCountedReason.BEFORE_READ_POSITION:
+            buf.write_i32(5)
+        if value == NotCountedReason.REVOKED:
+            buf.write_i32(6)
+        if value == NotCountedReason.GROUP_TYPE_NEVER_COUNTS:
+            buf.write_i32(7)
+
+
+
+class _UniffiFfiConverterOptionalTypeNotCountedReason(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeNotCountedReason.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeNotCountedReason.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeNotCountedReason.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+@dataclass
+class ExplainedMessage:
+    """
+    One message of an explanation.
+"""
+    def __init__(self, *, message_id:str, sender:str, server_time:int, seq:int, mention:bool, reason:typing.Optional[NotCountedReason]):
+        self.message_id = message_id
+        self.sender = sender
+        self.server_time = server_time
+        self.seq = seq
+        self.mention = mention
+        self.reason = reason
+        
+        
+
+    
+    def __str__(self):
+        return "ExplainedMessage(message_id={}, sender={}, server_time={}, seq={}, mention={}, reason={})".format(self.message_id, self.sender, self.server_time, self.seq, self.mention, self.reason)
+    def __eq__(self, other):
+        if self.message_id != other.message_id:
+            return False
+        if self.sender != other.sender:
+            return False
+        if self.server_time != other.server_time:
+            return False
+        if self.seq != other.seq:
+            return False
+        if self.mention != other.mention:
+            return False
+        if self.reason != other.reason:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeExplainedMessage(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ExplainedMessage(
+            message_id=_UniffiFfiConverterString.read(buf),
+            sender=_UniffiFfiConverterString.read(buf),
+            server_time=_UniffiFfiConverterUInt64.read(buf),
+            seq=_UniffiFfiConverterUInt64.read(buf),
+            mention=_UniffiFfiConverterBoolean.read(buf),
+            reason=_UniffiFfiConverterOptionalTypeNotCountedReason.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.message_id)
+        _UniffiFfiConverterString.check_lower(value.sender)
+        _UniffiFfiConverterUInt64.check_lower(value.server_time)
+        _UniffiFfiConverterUInt64.check_lower(value.seq)
+        _UniffiFfiConverterBoolean.check_lower(value.mention)
+        _UniffiFfiConverterOptionalTypeNotCountedReason.check_lower(value.reason)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.message_id, buf)
+        _UniffiFfiConverterString.write(value.sender, buf)
+        _UniffiFfiConverterUInt64.write(value.server_time, buf)
+        _UniffiFfiConverterUInt64.write(value.seq, buf)
+        _UniffiFfiConverterBoolean.write(value.mention, buf)
+        _UniffiFfiConverterOptionalTypeNotCountedReason.write(value.reason, buf)
 
 @dataclass
 class GroupMessageReadMembers:
@@ -3492,22 +3929,25 @@ class ReadPosition:
     """
     A read position (C2C by time, group by sequence) in an envelope.
 """
-    def __init__(self, *, conversation_id:str, timestamp:int, sequence:int):
+    def __init__(self, *, conversation_id:str, timestamp:int, sequence:int, version:int):
         self.conversation_id = conversation_id
         self.timestamp = timestamp
         self.sequence = sequence
+        self.version = version
         
         
 
     
     def __str__(self):
-        return "ReadPosition(conversation_id={}, timestamp={}, sequence={})".format(self.conversation_id, self.timestamp, self.sequence)
+        return "ReadPosition(conversation_id={}, timestamp={}, sequence={}, version={})".format(self.conversation_id, self.timestamp, self.sequence, self.version)
     def __eq__(self, other):
         if self.conversation_id != other.conversation_id:
             return False
         if self.timestamp != other.timestamp:
             return False
         if self.sequence != other.sequence:
+            return False
+        if self.version != other.version:
             return False
         return True
 
@@ -3518,6 +3958,7 @@ class _UniffiFfiConverterTypeReadPosition(_UniffiConverterRustBuffer):
             conversation_id=_UniffiFfiConverterString.read(buf),
             timestamp=_UniffiFfiConverterUInt64.read(buf),
             sequence=_UniffiFfiConverterUInt64.read(buf),
+            version=_UniffiFfiConverterUInt64.read(buf),
         )
 
     @staticmethod
@@ -3525,12 +3966,14 @@ class _UniffiFfiConverterTypeReadPosition(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.check_lower(value.conversation_id)
         _UniffiFfiConverterUInt64.check_lower(value.timestamp)
         _UniffiFfiConverterUInt64.check_lower(value.sequence)
+        _UniffiFfiConverterUInt64.check_lower(value.version)
 
     @staticmethod
     def write(value, buf):
         _UniffiFfiConverterString.write(value.conversation_id, buf)
         _UniffiFfiConverterUInt64.write(value.timestamp, buf)
         _UniffiFfiConverterUInt64.write(value.sequence, buf)
+        _UniffiFfiConverterUInt64.write(value.version, buf)
 
 class _UniffiFfiConverterSequenceTypeReadPosition(_UniffiConverterRustBuffer):
     @classmethod
@@ -3749,6 +4192,44 @@ class OutboundPayload:
             if self.mark_types != other.mark_types:
                 return False
             if self.enable != other.enable:
+                return False
+            return True
+
+    @dataclass
+    class COUNT_PREFERENCE:
+        """
+        Count preference.
+"""
+        
+        def __init__(self, conversation_id:str, preference:CountPreference):
+            self.conversation_id = conversation_id
+            
+            """
+        The conversation.
+"""
+        
+            self.preference = preference
+            
+            """
+        The preference.
+"""
+        
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "OutboundPayload.COUNT_PREFERENCE(conversation_id={}, preference={})".format(self.conversation_id, self.preference)
+        def __eq__(self, other):
+            if not isinstance(other, OutboundPayload):
+                return NotImplemented
+            if not other.is_COUNT_PREFERENCE():
+                return False
+            if self.conversation_id != other.conversation_id:
+                return False
+            if self.preference != other.preference:
                 return False
             return True
 
@@ -4110,6 +4591,10 @@ class OutboundPayload:
         return isinstance(self, OutboundPayload.MARKS)
     def is_marks(self) -> bool:
         return isinstance(self, OutboundPayload.MARKS)
+    def is_COUNT_PREFERENCE(self) -> bool:
+        return isinstance(self, OutboundPayload.COUNT_PREFERENCE)
+    def is_count_preference(self) -> bool:
+        return isinstance(self, OutboundPayload.COUNT_PREFERENCE)
     def is_RECEIVE_OPTION(self) -> bool:
         return isinstance(self, OutboundPayload.RECEIVE_OPTION)
     def is_receive_option(self) -> bool:
@@ -4156,6 +4641,7 @@ OutboundPayload.RECEIPTS = type("OutboundPayload.RECEIPTS", (OutboundPayload.REC
 OutboundPayload.READ_POSITIONS = type("OutboundPayload.READ_POSITIONS", (OutboundPayload.READ_POSITIONS, OutboundPayload,), {})  # type: ignore
 OutboundPayload.PIN = type("OutboundPayload.PIN", (OutboundPayload.PIN, OutboundPayload,), {})  # type: ignore
 OutboundPayload.MARKS = type("OutboundPayload.MARKS", (OutboundPayload.MARKS, OutboundPayload,), {})  # type: ignore
+OutboundPayload.COUNT_PREFERENCE = type("OutboundPayload.COUNT_PREFERENCE", (OutboundPayload.COUNT_PREFERENCE, OutboundPayload,), {})  # type: ignore
 OutboundPayload.RECEIVE_OPTION = type("OutboundPayload.RECEIVE_OPTION", (OutboundPayload.RECEIVE_OPTION, OutboundPayload,), {})  # type: ignore
 OutboundPayload.CUSTOM_DATA = type("OutboundPayload.CUSTOM_DATA", (OutboundPayload.CUSTOM_DATA, OutboundPayload,), {})  # type: ignore
 OutboundPayload.SERVER_EXTENSION = type("OutboundPayload.SERVER_EXTENSION", (OutboundPayload.SERVER_EXTENSION, OutboundPayload,), {})  # type: ignore
@@ -4198,45 +4684,50 @@ class _UniffiFfiConverterTypeOutboundPayload(_UniffiConverterRustBuffer):
                 _UniffiFfiConverterBoolean.read(buf),
             )
         if variant == 6:
+            return OutboundPayload.COUNT_PREFERENCE(
+                _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterTypeCountPreference.read(buf),
+            )
+        if variant == 7:
             return OutboundPayload.RECEIVE_OPTION(
                 _UniffiFfiConverterString.read(buf),
                 _UniffiFfiConverterTypeReceiveOption.read(buf),
             )
-        if variant == 7:
+        if variant == 8:
             return OutboundPayload.CUSTOM_DATA(
                 _UniffiFfiConverterSequenceString.read(buf),
                 _UniffiFfiConverterString.read(buf),
             )
-        if variant == 8:
+        if variant == 9:
             return OutboundPayload.SERVER_EXTENSION(
                 _UniffiFfiConverterString.read(buf),
                 _UniffiFfiConverterString.read(buf),
             )
-        if variant == 9:
+        if variant == 10:
             return OutboundPayload.DELETE(
                 _UniffiFfiConverterSequenceString.read(buf),
                 _UniffiFfiConverterBoolean.read(buf),
             )
-        if variant == 10:
+        if variant == 11:
             return OutboundPayload.GROUP_CREATE(
                 _UniffiFfiConverterString.read(buf),
                 _UniffiFfiConverterSequenceString.read(buf),
             )
-        if variant == 11:
+        if variant == 12:
             return OutboundPayload.GROUP_DELETE(
                 _UniffiFfiConverterString.read(buf),
             )
-        if variant == 12:
+        if variant == 13:
             return OutboundPayload.GROUP_RENAME(
                 _UniffiFfiConverterString.read(buf),
                 _UniffiFfiConverterString.read(buf),
             )
-        if variant == 13:
+        if variant == 14:
             return OutboundPayload.GROUP_ADD(
                 _UniffiFfiConverterString.read(buf),
                 _UniffiFfiConverterSequenceString.read(buf),
             )
-        if variant == 14:
+        if variant == 15:
             return OutboundPayload.GROUP_REMOVE(
                 _UniffiFfiConverterString.read(buf),
                 _UniffiFfiConverterSequenceString.read(buf),
@@ -4263,6 +4754,10 @@ class _UniffiFfiConverterTypeOutboundPayload(_UniffiConverterRustBuffer):
             _UniffiFfiConverterSequenceString.check_lower(value.conversation_ids)
             _UniffiFfiConverterUInt64.check_lower(value.mark_types)
             _UniffiFfiConverterBoolean.check_lower(value.enable)
+            return
+        if value.is_COUNT_PREFERENCE():
+            _UniffiFfiConverterString.check_lower(value.conversation_id)
+            _UniffiFfiConverterTypeCountPreference.check_lower(value.preference)
             return
         if value.is_RECEIVE_OPTION():
             _UniffiFfiConverterString.check_lower(value.conversation_id)
@@ -4322,39 +4817,43 @@ class _UniffiFfiConverterTypeOutboundPayload(_UniffiConverterRustBuffer):
             _UniffiFfiConverterSequenceString.write(value.conversation_ids, buf)
             _UniffiFfiConverterUInt64.write(value.mark_types, buf)
             _UniffiFfiConverterBoolean.write(value.enable, buf)
-        if value.is_RECEIVE_OPTION():
+        if value.is_COUNT_PREFERENCE():
             buf.write_i32(6)
+            _UniffiFfiConverterString.write(value.conversation_id, buf)
+            _UniffiFfiConverterTypeCountPreference.write(value.preference, buf)
+        if value.is_RECEIVE_OPTION():
+            buf.write_i32(7)
             _UniffiFfiConverterString.write(value.conversation_id, buf)
             _UniffiFfiConverterTypeReceiveOption.write(value.option, buf)
         if value.is_CUSTOM_DATA():
-            buf.write_i32(7)
+            buf.write_i32(8)
             _UniffiFfiConverterSequenceString.write(value.conversation_ids, buf)
             _UniffiFfiConverterString.write(value.data, buf)
         if value.is_SERVER_EXTENSION():
-            buf.write_i32(8)
+            buf.write_i32(9)
             _UniffiFfiConverterString.write(value.conversation_id, buf)
             _UniffiFfiConverterString.write(value.extension, buf)
         if value.is_DELETE():
-            buf.write_i32(9)
+            buf.write_i32(10)
             _UniffiFfiConverterSequenceString.write(value.conversation_ids, buf)
             _UniffiFfiConverterBoolean.write(value.clear_message, buf)
         if value.is_GROUP_CREATE():
-            buf.write_i32(10)
+            buf.write_i32(11)
             _UniffiFfiConverterString.write(value.name, buf)
             _UniffiFfiConverterSequenceString.write(value.conversation_ids, buf)
         if value.is_GROUP_DELETE():
-            buf.write_i32(11)
+            buf.write_i32(12)
             _UniffiFfiConverterString.write(value.name, buf)
         if value.is_GROUP_RENAME():
-            buf.write_i32(12)
+            buf.write_i32(13)
             _UniffiFfiConverterString.write(value.old_name, buf)
             _UniffiFfiConverterString.write(value.new_name, buf)
         if value.is_GROUP_ADD():
-            buf.write_i32(13)
+            buf.write_i32(14)
             _UniffiFfiConverterString.write(value.name, buf)
             _UniffiFfiConverterSequenceString.write(value.conversation_ids, buf)
         if value.is_GROUP_REMOVE():
-            buf.write_i32(14)
+            buf.write_i32(15)
             _UniffiFfiConverterString.write(value.name, buf)
             _UniffiFfiConverterSequenceString.write(value.conversation_ids, buf)
 
@@ -4411,6 +4910,151 @@ class _UniffiFfiConverterTypeOutboundEnvelope(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.write(value.kind, buf)
         _UniffiFfiConverterTypeOutboundPayload.write(value.payload, buf)
         _UniffiFfiConverterString.write(value.json, buf)
+
+
+
+
+
+
+class ReadMoveSource(enum.Enum):
+    """
+    Who moved a read position.
+"""
+    
+    LOCAL_CLEAN = 0
+    """
+    A clean or mark-read on this device.
+"""
+    
+    OTHER_DEVICE = 1
+    """
+    Another of my devices.
+"""
+    
+    SERVER_SYNC = 2
+    """
+    The server's sync.
+"""
+    
+    MARK_UNREAD = 3
+    """
+    Mark-unread on this device.
+"""
+    
+    DELETE = 4
+    """
+    Deleting the conversation on this device.
+"""
+    
+
+
+class _UniffiFfiConverterTypeReadMoveSource(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return ReadMoveSource.LOCAL_CLEAN
+        if variant == 2:
+            return ReadMoveSource.OTHER_DEVICE
+        if variant == 3:
+            return ReadMoveSource.SERVER_SYNC
+        if variant == 4:
+            return ReadMoveSource.MARK_UNREAD
+        if variant == 5:
+            return ReadMoveSource.DELETE
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == ReadMoveSource.LOCAL_CLEAN:
+            return
+        if value == ReadMoveSource.OTHER_DEVICE:
+            return
+        if value == ReadMoveSource.SERVER_SYNC:
+            return
+        if value == ReadMoveSource.MARK_UNREAD:
+            return
+        if value == ReadMoveSource.DELETE:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == ReadMoveSource.LOCAL_CLEAN:
+            buf.write_i32(1)
+        if value == ReadMoveSource.OTHER_DEVICE:
+            buf.write_i32(2)
+        if value == ReadMoveSource.SERVER_SYNC:
+            buf.write_i32(3)
+        if value == ReadMoveSource.MARK_UNREAD:
+            buf.write_i32(4)
+        if value == ReadMoveSource.DELETE:
+            buf.write_i32(5)
+
+
+
+@dataclass
+class ReadMove:
+    """
+    One move of a read position.
+"""
+    def __init__(self, *, time:int, source:ReadMoveSource, from_mark:int, to_mark:int, version:int, backward:bool):
+        self.time = time
+        self.source = source
+        self.from_mark = from_mark
+        self.to_mark = to_mark
+        self.version = version
+        self.backward = backward
+        
+        
+
+    
+    def __str__(self):
+        return "ReadMove(time={}, source={}, from_mark={}, to_mark={}, version={}, backward={})".format(self.time, self.source, self.from_mark, self.to_mark, self.version, self.backward)
+    def __eq__(self, other):
+        if self.time != other.time:
+            return False
+        if self.source != other.source:
+            return False
+        if self.from_mark != other.from_mark:
+            return False
+        if self.to_mark != other.to_mark:
+            return False
+        if self.version != other.version:
+            return False
+        if self.backward != other.backward:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeReadMove(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return ReadMove(
+            time=_UniffiFfiConverterUInt64.read(buf),
+            source=_UniffiFfiConverterTypeReadMoveSource.read(buf),
+            from_mark=_UniffiFfiConverterUInt64.read(buf),
+            to_mark=_UniffiFfiConverterUInt64.read(buf),
+            version=_UniffiFfiConverterUInt64.read(buf),
+            backward=_UniffiFfiConverterBoolean.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterUInt64.check_lower(value.time)
+        _UniffiFfiConverterTypeReadMoveSource.check_lower(value.source)
+        _UniffiFfiConverterUInt64.check_lower(value.from_mark)
+        _UniffiFfiConverterUInt64.check_lower(value.to_mark)
+        _UniffiFfiConverterUInt64.check_lower(value.version)
+        _UniffiFfiConverterBoolean.check_lower(value.backward)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterUInt64.write(value.time, buf)
+        _UniffiFfiConverterTypeReadMoveSource.write(value.source, buf)
+        _UniffiFfiConverterUInt64.write(value.from_mark, buf)
+        _UniffiFfiConverterUInt64.write(value.to_mark, buf)
+        _UniffiFfiConverterUInt64.write(value.version, buf)
+        _UniffiFfiConverterBoolean.write(value.backward, buf)
 
 @dataclass
 class ReceiveReport:
@@ -4537,6 +5181,344 @@ class _UniffiFfiConverterTypeSendMessageParams(_UniffiConverterRustBuffer):
         _UniffiFfiConverterBoolean.write(value.excluded_from_last_message, buf)
         _UniffiFfiConverterSequenceString.write(value.at_user_ids, buf)
         _UniffiFfiConverterOptionalString.write(value.message_id, buf)
+
+class _UniffiFfiConverterOptionalTypeReadMove(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeReadMove.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeReadMove.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeReadMove.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
+class _UniffiFfiConverterSequenceTypeReadMove(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeReadMove.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeReadMove.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeReadMove.read(buf) for i in range(count)
+        ]
+
+class _UniffiFfiConverterSequenceTypeExplainedMessage(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeExplainedMessage.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeExplainedMessage.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeExplainedMessage.read(buf) for i in range(count)
+        ]
+
+
+
+
+
+
+class TotalReason(enum.Enum):
+    """
+    Why a conversation is in the total or not.
+"""
+    
+    COUNTED = 0
+    """
+    In with its unread count.
+"""
+    
+    MENTIONS_ONLY = 1
+    """
+    In with its mention count (count preference "mentions only").
+"""
+    
+    MARKED_UNREAD_AS_ONE = 2
+    """
+    In as 1: marked unread with nothing to count.
+"""
+    
+    MUTED = 3
+    """
+    Out: muted by its receive option.
+"""
+    
+    COUNT_PREFERENCE_OFF = 4
+    """
+    Out: count preference "off".
+"""
+    
+    HIDDEN = 5
+    """
+    Out: deleted.
+"""
+    
+
+
+class _UniffiFfiConverterTypeTotalReason(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return TotalReason.COUNTED
+        if variant == 2:
+            return TotalReason.MENTIONS_ONLY
+        if variant == 3:
+            return TotalReason.MARKED_UNREAD_AS_ONE
+        if variant == 4:
+            return TotalReason.MUTED
+        if variant == 5:
+            return TotalReason.COUNT_PREFERENCE_OFF
+        if variant == 6:
+            return TotalReason.HIDDEN
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == TotalReason.COUNTED:
+            return
+        if value == TotalReason.MENTIONS_ONLY:
+            return
+        if value == TotalReason.MARKED_UNREAD_AS_ONE:
+            return
+        if value == TotalReason.MUTED:
+            return
+        if value == TotalReason.COUNT_PREFERENCE_OFF:
+            return
+        if value == TotalReason.HIDDEN:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == TotalReason.COUNTED:
+            buf.write_i32(1)
+        if value == TotalReason.MENTIONS_ONLY:
+            buf.write_i32(2)
+        if value == TotalReason.MARKED_UNREAD_AS_ONE:
+            buf.write_i32(3)
+        if value == TotalReason.MUTED:
+            buf.write_i32(4)
+        if value == TotalReason.COUNT_PREFERENCE_OFF:
+            buf.write_i32(5)
+        if value == TotalReason.HIDDEN:
+            buf.write_i32(6)
+
+
+
+@dataclass
+class UnreadExplanation:
+    """
+    "Why is this badge N?" for one conversation.
+"""
+    def __init__(self, *, conversation_id:str, read_mark:int, read_version:int, last_move:typing.Optional[ReadMove], history:typing.List[ReadMove], unread_count:int, unread_mention_count:int, badge:int, counted:typing.List[ExplainedMessage], counted_more:int, not_counted:typing.List[ExplainedMessage], not_counted_more:int, receive_option:ReceiveOption, count_preference:CountPreference, marked_unread:bool, total_contribution:int, total_reason:TotalReason):
+        self.conversation_id = conversation_id
+        self.read_mark = read_mark
+        self.read_version = read_version
+        self.last_move = last_move
+        self.history = history
+        self.unread_count = unread_count
+        self.unread_mention_count = unread_mention_count
+        self.badge = badge
+        self.counted = counted
+        self.counted_more = counted_more
+        self.not_counted = not_counted
+        self.not_counted_more = not_counted_more
+        self.receive_option = receive_option
+        self.count_preference = count_preference
+        self.marked_unread = marked_unread
+        self.total_contribution = total_contribution
+        self.total_reason = total_reason
+        
+        
+
+    
+    def __str__(self):
+        return "UnreadExplanation(conversation_id={}, read_mark={}, read_version={}, last_move={}, history={}, unread_count={}, unread_mention_count={}, badge={}, counted={}, counted_more={}, not_counted={}, not_counted_more={}, receive_option={}, count_preference={}, marked_unread={}, total_contribution={}, total_reason={})".format(self.conversation_id, self.read_mark, self.read_version, self.last_move, self.history, self.unread_count, self.unread_mention_count, self.badge, self.counted, self.counted_more, self.not_counted, self.not_counted_more, self.receive_option, self.count_preference, self.marked_unread, self.total_contribution, self.total_reason)
+    def __eq__(self, other):
+        if self.conversation_id != other.conversation_id:
+            return False
+        if self.read_mark != other.read_mark:
+            return False
+        if self.read_version != other.read_version:
+            return False
+        if self.last_move != other.last_move:
+            return False
+        if self.history != other.history:
+            return False
+        if self.unread_count != other.unread_count:
+            return False
+        if self.unread_mention_count != other.unread_mention_count:
+            return False
+        if self.badge != other.badge:
+            return False
+        if self.counted != other.counted:
+            return False
+        if self.counted_more != other.counted_more:
+            return False
+        if self.not_counted != other.not_counted:
+            return False
+        if self.not_counted_more != other.not_counted_more:
+            return False
+        if self.receive_option != other.receive_option:
+            return False
+        if self.count_preference != other.count_preference:
+            return False
+        if self.marked_unread != other.marked_unread:
+            return False
+        if self.total_contribution != other.total_contribution:
+            return False
+        if self.total_reason != other.total_reason:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeUnreadExplanation(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return UnreadExplanation(
+            conversation_id=_UniffiFfiConverterString.read(buf),
+            read_mark=_UniffiFfiConverterUInt64.read(buf),
+            read_version=_UniffiFfiConverterUInt64.read(buf),
+            last_move=_UniffiFfiConverterOptionalTypeReadMove.read(buf),
+            history=_UniffiFfiConverterSequenceTypeReadMove.read(buf),
+            unread_count=_UniffiFfiConverterUInt64.read(buf),
+            unread_mention_count=_UniffiFfiConverterUInt64.read(buf),
+            badge=_UniffiFfiConverterUInt64.read(buf),
+            counted=_UniffiFfiConverterSequenceTypeExplainedMessage.read(buf),
+            counted_more=_UniffiFfiConverterUInt64.read(buf),
+            not_counted=_UniffiFfiConverterSequenceTypeExplainedMessage.read(buf),
+            not_counted_more=_UniffiFfiConverterUInt64.read(buf),
+            receive_option=_UniffiFfiConverterTypeReceiveOption.read(buf),
+            count_preference=_UniffiFfiConverterTypeCountPreference.read(buf),
+            marked_unread=_UniffiFfiConverterBoolean.read(buf),
+            total_contribution=_UniffiFfiConverterUInt64.read(buf),
+            total_reason=_UniffiFfiConverterTypeTotalReason.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.conversation_id)
+        _UniffiFfiConverterUInt64.check_lower(value.read_mark)
+        _UniffiFfiConverterUInt64.check_lower(value.read_version)
+        _UniffiFfiConverterOptionalTypeReadMove.check_lower(value.last_move)
+        _UniffiFfiConverterSequenceTypeReadMove.check_lower(value.history)
+        _UniffiFfiConverterUInt64.check_lower(value.unread_count)
+        _UniffiFfiConverterUInt64.check_lower(value.unread_mention_count)
+        _UniffiFfiConverterUInt64.check_lower(value.badge)
+        _UniffiFfiConverterSequenceTypeExplainedMessage.check_lower(value.counted)
+        _UniffiFfiConverterUInt64.check_lower(value.counted_more)
+        _UniffiFfiConverterSequenceTypeExplainedMessage.check_lower(value.not_counted)
+        _UniffiFfiConverterUInt64.check_lower(value.not_counted_more)
+        _UniffiFfiConverterTypeReceiveOption.check_lower(value.receive_option)
+        _UniffiFfiConverterTypeCountPreference.check_lower(value.count_preference)
+        _UniffiFfiConverterBoolean.check_lower(value.marked_unread)
+        _UniffiFfiConverterUInt64.check_lower(value.total_contribution)
+        _UniffiFfiConverterTypeTotalReason.check_lower(value.total_reason)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.conversation_id, buf)
+        _UniffiFfiConverterUInt64.write(value.read_mark, buf)
+        _UniffiFfiConverterUInt64.write(value.read_version, buf)
+        _UniffiFfiConverterOptionalTypeReadMove.write(value.last_move, buf)
+        _UniffiFfiConverterSequenceTypeReadMove.write(value.history, buf)
+        _UniffiFfiConverterUInt64.write(value.unread_count, buf)
+        _UniffiFfiConverterUInt64.write(value.unread_mention_count, buf)
+        _UniffiFfiConverterUInt64.write(value.badge, buf)
+        _UniffiFfiConverterSequenceTypeExplainedMessage.write(value.counted, buf)
+        _UniffiFfiConverterUInt64.write(value.counted_more, buf)
+        _UniffiFfiConverterSequenceTypeExplainedMessage.write(value.not_counted, buf)
+        _UniffiFfiConverterUInt64.write(value.not_counted_more, buf)
+        _UniffiFfiConverterTypeReceiveOption.write(value.receive_option, buf)
+        _UniffiFfiConverterTypeCountPreference.write(value.count_preference, buf)
+        _UniffiFfiConverterBoolean.write(value.marked_unread, buf)
+        _UniffiFfiConverterUInt64.write(value.total_contribution, buf)
+        _UniffiFfiConverterTypeTotalReason.write(value.total_reason, buf)
+
+@dataclass
+class UnreadStatus:
+    """
+    The unread totals with what a badge needs beyond the count.
+"""
+    def __init__(self, *, unread_count:int, unread_mention_count:int, synced:bool):
+        self.unread_count = unread_count
+        self.unread_mention_count = unread_mention_count
+        self.synced = synced
+        
+        
+
+    
+    def __str__(self):
+        return "UnreadStatus(unread_count={}, unread_mention_count={}, synced={})".format(self.unread_count, self.unread_mention_count, self.synced)
+    def __eq__(self, other):
+        if self.unread_count != other.unread_count:
+            return False
+        if self.unread_mention_count != other.unread_mention_count:
+            return False
+        if self.synced != other.synced:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeUnreadStatus(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return UnreadStatus(
+            unread_count=_UniffiFfiConverterUInt64.read(buf),
+            unread_mention_count=_UniffiFfiConverterUInt64.read(buf),
+            synced=_UniffiFfiConverterBoolean.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterUInt64.check_lower(value.unread_count)
+        _UniffiFfiConverterUInt64.check_lower(value.unread_mention_count)
+        _UniffiFfiConverterBoolean.check_lower(value.synced)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterUInt64.write(value.unread_count, buf)
+        _UniffiFfiConverterUInt64.write(value.unread_mention_count, buf)
+        _UniffiFfiConverterBoolean.write(value.synced, buf)
 
 
 
@@ -5662,6 +6644,94 @@ class _UniffiTraitImplReceiptListenerImpl:
 # The _UniffiConverter which transforms the Callbacks in to Handles to pass to Rust.
 _UniffiFfiConverterTypeReceiptListener = _UniffiCallbackInterfaceFfiConverter()
 
+
+
+
+class UnreadStatusListener(typing.Protocol):
+    """
+    The unread totals with what a badge needs beyond the count: the mention
+    total and whether the total is synced (`typed/unread_extras.rs`).
+"""
+    
+    def on_unread_status_changed(self, status: UnreadStatus) -> None:
+        """
+        The total, the mention total or the synced flag changed; also once
+        when the first sync of the login finishes (`synced` becomes true,
+        the total the same or new). Until then the total may lag behind
+        the server: an app may show it as provisional instead of a 0.
+"""
+        raise NotImplementedError
+    def on_unread_mention_count_changed_by_filter(self, filter: ConversationFilter,count: int) -> None:
+        """
+        A subscribed filter's unread mention total changed (subscribe with
+        `subscribeUnreadCountByFilter`); `filter` is as subscribed.
+"""
+        raise NotImplementedError
+# Put all the bits inside a class to keep the top-level namespace clean
+class _UniffiTraitImplUnreadStatusListenerImpl:
+    # For each method, generate a callback function to pass to Rust
+
+    @_UNIFFI_CALLBACK_INTERFACE_IMCORE_UNREAD_STATUS_LISTENER_METHOD0
+    def on_unread_status_changed(
+            uniffi_handle,
+            status,
+            uniffi_out_return,
+            uniffi_call_status_ptr,
+        ):
+        uniffi_obj = _UniffiFfiConverterTypeUnreadStatusListener._handle_map.get(uniffi_handle)
+        def make_call():
+            uniffi_args = (_UniffiFfiConverterTypeUnreadStatus.lift(status), )
+            uniffi_method = uniffi_obj.on_unread_status_changed
+            return uniffi_method(*uniffi_args)
+        write_return_value = lambda v: None
+        _uniffi_trait_interface_call(
+                uniffi_call_status_ptr.contents,
+                make_call,
+                write_return_value,
+        )
+
+    @_UNIFFI_CALLBACK_INTERFACE_IMCORE_UNREAD_STATUS_LISTENER_METHOD1
+    def on_unread_mention_count_changed_by_filter(
+            uniffi_handle,
+            filter,
+            count,
+            uniffi_out_return,
+            uniffi_call_status_ptr,
+        ):
+        uniffi_obj = _UniffiFfiConverterTypeUnreadStatusListener._handle_map.get(uniffi_handle)
+        def make_call():
+            uniffi_args = (_UniffiFfiConverterTypeConversationFilter.lift(filter), _UniffiFfiConverterUInt64.lift(count), )
+            uniffi_method = uniffi_obj.on_unread_mention_count_changed_by_filter
+            return uniffi_method(*uniffi_args)
+        write_return_value = lambda v: None
+        _uniffi_trait_interface_call(
+                uniffi_call_status_ptr.contents,
+                make_call,
+                write_return_value,
+        )
+
+    @_UNIFFI_CALLBACK_INTERFACE_FREE_IMCORE_UNREAD_STATUS_LISTENER
+    def _uniffi_free(uniffi_handle):
+        _UniffiFfiConverterTypeUnreadStatusListener._handle_map.remove(uniffi_handle)
+
+    @_UNIFFI_CALLBACK_INTERFACE_CLONE_IMCORE_UNREAD_STATUS_LISTENER
+    def _uniffi_clone(uniffi_handle):
+        return _UniffiFfiConverterTypeUnreadStatusListener._handle_map.clone(uniffi_handle)
+
+    # Generate the FFI VTable.  This has a field for each callback interface method.
+    _uniffi_vtable = _UniffiVTableCallbackInterfaceImcoreUnreadStatusListener(
+        _uniffi_free,
+        _uniffi_clone,
+        on_unread_status_changed,
+        on_unread_mention_count_changed_by_filter,
+    )
+    # Send Rust a pointer to the VTable.  Note: this means we need to keep the struct alive forever,
+    # or else bad things will happen when Rust tries to access it.
+    _UniffiLib.uniffi_imcore_fn_init_callback_vtable_unreadstatuslistener(ctypes.byref(_uniffi_vtable))
+
+# The _UniffiConverter which transforms the Callbacks in to Handles to pass to Rust.
+_UniffiFfiConverterTypeUnreadStatusListener = _UniffiCallbackInterfaceFfiConverter()
+
 class _UniffiFfiConverterUInt32(_UniffiConverterPrimitiveInt):
     CLASS_NAME = "u32"
     VALUE_MIN = 0
@@ -5915,6 +6985,12 @@ class ImClientProtocol(typing.Protocol):
         Registers a receipt listener (see `addConversationListener`).
 """
         raise NotImplementedError
+    def add_unread_status_listener(self, listener: UnreadStatusListener) -> ListenerHandle:
+        """
+        Registers an unread-status listener (see [`UnreadStatusListener`]);
+        keep the handle, it unregisters the listener when closed or dropped.
+"""
+        raise NotImplementedError
     def clean_conversation_unread_message_count(self, conversation_id: str,clean_timestamp: int,clean_sequence: int) -> None:
         """
         Tencent `cleanConversationUnreadMessageCount`: `c2c_<id>` up to
@@ -5987,6 +7063,11 @@ class ImClientProtocol(typing.Protocol):
         Deletes several conversations; returns the per-id failures.
 """
         raise NotImplementedError
+    def explain_unread(self, conversation_id: str) -> UnreadExplanation:
+        """
+        Explains one conversation's badge (see [`UnreadExplanation`]).
+"""
+        raise NotImplementedError
     def flush_events(self, timeout_ms: int) -> bool:
         """
         Waits until every listener / transport call queued before this call
@@ -6030,6 +7111,11 @@ class ImClientProtocol(typing.Protocol):
     def get_conversation_read_time(self, conversation_id: str) -> int:
         """
         The read time (C2C, seconds) or read sequence (group).
+"""
+        raise NotImplementedError
+    def get_count_preference(self, conversation_id: str) -> CountPreference:
+        """
+        A conversation's count preference (`All` for one never seen).
 """
         raise NotImplementedError
     def get_group_members(self, group_id: str) -> typing.List[str]:
@@ -6099,6 +7185,17 @@ class ImClientProtocol(typing.Protocol):
         ones count 0).
 """
         raise NotImplementedError
+    def get_unread_mention_count_by_filter(self, filter: ConversationFilter) -> int:
+        """
+        The unread mention total of the conversations a filter selects.
+"""
+        raise NotImplementedError
+    def get_unread_status(self, ) -> UnreadStatus:
+        """
+        The unread totals now: the total, the mention total and whether the
+        total is synced (see [`UnreadStatus`]).
+"""
+        raise NotImplementedError
     def is_dispatcher_thread(self, ) -> bool:
         """
         Whether the calling thread is this client's dispatcher thread (true
@@ -6130,6 +7227,15 @@ class ImClientProtocol(typing.Protocol):
         """
         NIM `markConversationRead`: reads the conversation up to its newest
         message; returns the read time (C2C, seconds) or sequence (group).
+"""
+        raise NotImplementedError
+    def mark_conversation_unread_from(self, conversation_id: str,message_id: str) -> int:
+        """
+        Marks a conversation unread from a message on (Sendbird
+        `markAsUnread`, Stream `markUnread`): its read position moves back to
+        just before the message under a new version, announced to my other
+        devices; returns the unread count after it. Tencent's "unread" mark
+        bit is not touched.
 """
         raise NotImplementedError
     def receive_conversation_sync(self, states: typing.List[ConversationSyncState]) -> None:
@@ -6208,6 +7314,12 @@ class ImClientProtocol(typing.Protocol):
     def set_conversation_draft(self, conversation_id: str,draft: typing.Optional[str]) -> None:
         """
         Sets (`draft`) or clears (`null`) a conversation's draft.
+"""
+        raise NotImplementedError
+    def set_count_preference(self, conversation_id: str,preference: CountPreference) -> None:
+        """
+        Sets a conversation's count preference (synced like the receive
+        option).
 """
         raise NotImplementedError
     def set_group_members(self, group_id: str,group_type: typing.Optional[GroupType],op: GroupMemberOp,members: typing.List[str]) -> None:
@@ -6484,6 +7596,25 @@ class ImClient(ImClientProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
+    def add_unread_status_listener(self, listener: UnreadStatusListener) -> ListenerHandle:
+        """
+        Registers an unread-status listener (see [`UnreadStatusListener`]);
+        keep the handle, it unregisters the listener when closed or dropped.
+"""
+        
+        _UniffiFfiConverterTypeUnreadStatusListener.check_lower(listener)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterTypeUnreadStatusListener.lower(listener),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeListenerHandle.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_add_unread_status_listener,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
     def clean_conversation_unread_message_count(self, conversation_id: str,clean_timestamp: int,clean_sequence: int) -> None:
         """
         Tencent `cleanConversationUnreadMessageCount`: `c2c_<id>` up to
@@ -6721,6 +7852,24 @@ class ImClient(ImClientProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
+    def explain_unread(self, conversation_id: str) -> UnreadExplanation:
+        """
+        Explains one conversation's badge (see [`UnreadExplanation`]).
+"""
+        
+        _UniffiFfiConverterString.check_lower(conversation_id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(conversation_id),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeUnreadExplanation.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_explain_unread,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
     def flush_events(self, timeout_ms: int) -> bool:
         """
         Waits until every listener / transport call queued before this call
@@ -6879,6 +8028,24 @@ class ImClient(ImClientProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_imcore_fn_method_imclient_get_conversation_read_time,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def get_count_preference(self, conversation_id: str) -> CountPreference:
+        """
+        A conversation's count preference (`All` for one never seen).
+"""
+        
+        _UniffiFfiConverterString.check_lower(conversation_id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(conversation_id),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeCountPreference.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_get_count_preference,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -7108,6 +8275,40 @@ class ImClient(ImClientProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
+    def get_unread_mention_count_by_filter(self, filter: ConversationFilter) -> int:
+        """
+        The unread mention total of the conversations a filter selects.
+"""
+        
+        _UniffiFfiConverterTypeConversationFilter.check_lower(filter)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterTypeConversationFilter.lower(filter),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterUInt64.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_get_unread_mention_count_by_filter,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def get_unread_status(self, ) -> UnreadStatus:
+        """
+        The unread totals now: the total, the mention total and whether the
+        total is synced (see [`UnreadStatus`]).
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeUnreadStatus.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_get_unread_status,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
     def is_dispatcher_thread(self, ) -> bool:
         """
         Whether the calling thread is this client's dispatcher thread (true
@@ -7203,6 +8404,31 @@ class ImClient(ImClientProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_imcore_fn_method_imclient_mark_conversation_read,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def mark_conversation_unread_from(self, conversation_id: str,message_id: str) -> int:
+        """
+        Marks a conversation unread from a message on (Sendbird
+        `markAsUnread`, Stream `markUnread`): its read position moves back to
+        just before the message under a new version, announced to my other
+        devices; returns the unread count after it. Tencent's "unread" mark
+        bit is not touched.
+"""
+        
+        _UniffiFfiConverterString.check_lower(conversation_id)
+
+        _UniffiFfiConverterString.check_lower(message_id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(conversation_id),
+            _UniffiFfiConverterString.lower(message_id),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterUInt64.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_mark_conversation_unread_from,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -7467,6 +8693,28 @@ class ImClient(ImClientProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_imcore_fn_method_imclient_set_conversation_draft,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def set_count_preference(self, conversation_id: str,preference: CountPreference) -> None:
+        """
+        Sets a conversation's count preference (synced like the receive
+        option).
+"""
+        
+        _UniffiFfiConverterString.check_lower(conversation_id)
+
+        _UniffiFfiConverterTypeCountPreference.check_lower(preference)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(conversation_id),
+            _UniffiFfiConverterTypeCountPreference.lower(preference),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_set_count_preference,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -7952,8 +9200,12 @@ __all__ = [
     "MessageStatus",
     "ConversationType",
     "GroupType",
+    "CountPreference",
     "ReceiveOption",
+    "NotCountedReason",
     "OutboundPayload",
+    "ReadMoveSource",
+    "TotalReason",
     "GroupMemberOp",
     "ImError",
     "LogLevel",
@@ -7971,14 +9223,18 @@ __all__ = [
     "ConversationResult",
     "ConversationSyncState",
     "ConversationUpdate",
+    "ExplainedMessage",
     "GroupMessageReadMembers",
     "InboundReceipt",
     "IncomingMessage",
     "MessageReceipt",
     "ReadPosition",
     "OutboundEnvelope",
+    "ReadMove",
     "ReceiveReport",
     "SendMessageParams",
+    "UnreadExplanation",
+    "UnreadStatus",
     "c2c_conversation_id",
     "clear_log_listener",
     "conversation_id_from_nim",
@@ -7997,6 +9253,7 @@ __all__ = [
     "ConversationListener",
     "MessageListener",
     "ReceiptListener",
+    "UnreadStatusListener",
     "OutboundTransport",
     "LogListener",
 ]

@@ -1021,6 +1021,48 @@ public protocol ImClientProtocol: AnyObject, Sendable {
      */
     func unsubscribeUnreadCountByFilter(filter: ConversationFilter) throws 
     
+    /**
+     * Registers an unread-status listener (see [`UnreadStatusListener`]);
+     * keep the handle, it unregisters the listener when closed or dropped.
+     */
+    func addUnreadStatusListener(listener: UnreadStatusListener)  -> ListenerHandle
+    
+    /**
+     * Explains one conversation's badge (see [`UnreadExplanation`]).
+     */
+    func explainUnread(conversationId: String) throws  -> UnreadExplanation
+    
+    /**
+     * A conversation's count preference (`All` for one never seen).
+     */
+    func getCountPreference(conversationId: String) throws  -> CountPreference
+    
+    /**
+     * The unread mention total of the conversations a filter selects.
+     */
+    func getUnreadMentionCountByFilter(filter: ConversationFilter) throws  -> UInt64
+    
+    /**
+     * The unread totals now: the total, the mention total and whether the
+     * total is synced (see [`UnreadStatus`]).
+     */
+    func getUnreadStatus() throws  -> UnreadStatus
+    
+    /**
+     * Marks a conversation unread from a message on (Sendbird
+     * `markAsUnread`, Stream `markUnread`): its read position moves back to
+     * just before the message under a new version, announced to my other
+     * devices; returns the unread count after it. Tencent's "unread" mark
+     * bit is not touched.
+     */
+    func markConversationUnreadFrom(conversationId: String, messageId: String) throws  -> UInt64
+    
+    /**
+     * Sets a conversation's count preference (synced like the receive
+     * option).
+     */
+    func setCountPreference(conversationId: String, preference: CountPreference) throws 
+    
 }
 /**
  * An IM client: one logged-in user's conversations, unread counts and
@@ -2039,6 +2081,104 @@ open func unsubscribeUnreadCountByFilter(filter: ConversationFilter)throws   {tr
 }
 }
     
+    /**
+     * Registers an unread-status listener (see [`UnreadStatusListener`]);
+     * keep the handle, it unregisters the listener when closed or dropped.
+     */
+open func addUnreadStatusListener(listener: UnreadStatusListener) -> ListenerHandle  {
+    return try!  FfiConverterTypeListenerHandle_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_add_unread_status_listener(
+            self.uniffiCloneHandle(),
+        FfiConverterCallbackInterfaceUnreadStatusListener_lower(listener),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Explains one conversation's badge (see [`UnreadExplanation`]).
+     */
+open func explainUnread(conversationId: String)throws  -> UnreadExplanation  {
+    return try  FfiConverterTypeUnreadExplanation_lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_explain_unread(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A conversation's count preference (`All` for one never seen).
+     */
+open func getCountPreference(conversationId: String)throws  -> CountPreference  {
+    return try  FfiConverterTypeCountPreference_lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_get_count_preference(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The unread mention total of the conversations a filter selects.
+     */
+open func getUnreadMentionCountByFilter(filter: ConversationFilter)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_get_unread_mention_count_by_filter(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeConversationFilter_lower(filter),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The unread totals now: the total, the mention total and whether the
+     * total is synced (see [`UnreadStatus`]).
+     */
+open func getUnreadStatus()throws  -> UnreadStatus  {
+    return try  FfiConverterTypeUnreadStatus_lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_get_unread_status(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Marks a conversation unread from a message on (Sendbird
+     * `markAsUnread`, Stream `markUnread`): its read position moves back to
+     * just before the message under a new version, announced to my other
+     * devices; returns the unread count after it. Tencent's "unread" mark
+     * bit is not touched.
+     */
+open func markConversationUnreadFrom(conversationId: String, messageId: String)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_mark_conversation_unread_from(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),
+        FfiConverterString.lower(messageId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Sets a conversation's count preference (synced like the receive
+     * option).
+     */
+open func setCountPreference(conversationId: String, preference: CountPreference)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_set_count_preference(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),
+        FfiConverterTypeCountPreference_lower(preference),uniffiCallStatus
+    )
+}
+}
+    
 
     
 }
@@ -2487,6 +2627,22 @@ public struct Conversation: Equatable, Hashable {
      */
     public var unreadCount: UInt64
     /**
+     * Unread @-mentions (me or all) among the counted messages.
+     */
+    public var unreadMentionCount: UInt64
+    /**
+     * The badge: the count the count preference shows.
+     */
+    public var badge: UInt64
+    /**
+     * Count preference.
+     */
+    public var countPreference: CountPreference
+    /**
+     * The read position's version (raised by every mark-unread).
+     */
+    public var readVersion: UInt64
+    /**
      * Receive option.
      */
     public var receiveOption: ReceiveOption
@@ -2583,6 +2739,18 @@ public struct Conversation: Equatable, Hashable {
          * Unread count (derived from the messages after the read position).
          */unreadCount: UInt64, 
         /**
+         * Unread @-mentions (me or all) among the counted messages.
+         */unreadMentionCount: UInt64, 
+        /**
+         * The badge: the count the count preference shows.
+         */badge: UInt64, 
+        /**
+         * Count preference.
+         */countPreference: CountPreference, 
+        /**
+         * The read position's version (raised by every mark-unread).
+         */readVersion: UInt64, 
+        /**
          * Receive option.
          */receiveOption: ReceiveOption, 
         /**
@@ -2645,6 +2813,10 @@ public struct Conversation: Equatable, Hashable {
         self.targetId = targetId
         self.groupType = groupType
         self.unreadCount = unreadCount
+        self.unreadMentionCount = unreadMentionCount
+        self.badge = badge
+        self.countPreference = countPreference
+        self.readVersion = readVersion
         self.receiveOption = receiveOption
         self.mute = mute
         self.stickTop = stickTop
@@ -2687,6 +2859,10 @@ public struct FfiConverterTypeConversation: FfiConverterRustBuffer {
                 targetId: FfiConverterString.read(from: &buf), 
                 groupType: FfiConverterOptionTypeGroupType.read(from: &buf), 
                 unreadCount: FfiConverterUInt64.read(from: &buf), 
+                unreadMentionCount: FfiConverterUInt64.read(from: &buf), 
+                badge: FfiConverterUInt64.read(from: &buf), 
+                countPreference: FfiConverterTypeCountPreference.read(from: &buf), 
+                readVersion: FfiConverterUInt64.read(from: &buf), 
                 receiveOption: FfiConverterTypeReceiveOption.read(from: &buf), 
                 mute: FfiConverterBool.read(from: &buf), 
                 stickTop: FfiConverterBool.read(from: &buf), 
@@ -2715,6 +2891,10 @@ public struct FfiConverterTypeConversation: FfiConverterRustBuffer {
         FfiConverterString.write(value.targetId, into: &buf)
         FfiConverterOptionTypeGroupType.write(value.groupType, into: &buf)
         FfiConverterUInt64.write(value.unreadCount, into: &buf)
+        FfiConverterUInt64.write(value.unreadMentionCount, into: &buf)
+        FfiConverterUInt64.write(value.badge, into: &buf)
+        FfiConverterTypeCountPreference.write(value.countPreference, into: &buf)
+        FfiConverterUInt64.write(value.readVersion, into: &buf)
         FfiConverterTypeReceiveOption.write(value.receiveOption, into: &buf)
         FfiConverterBool.write(value.mute, into: &buf)
         FfiConverterBool.write(value.stickTop, into: &buf)
@@ -2784,6 +2964,14 @@ public struct ConversationFilter: Equatable, Hashable {
      * Leave muted conversations out (as the total does).
      */
     public var ignoreMuted: Bool
+    /**
+     * Only conversations with / without unread mentions (counted).
+     */
+    public var hasUnreadMention: Bool?
+    /**
+     * Only conversations with this count preference.
+     */
+    public var countPreference: CountPreference?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2806,13 +2994,21 @@ public struct ConversationFilter: Equatable, Hashable {
          */hasAtInfo: Bool? = nil, 
         /**
          * Leave muted conversations out (as the total does).
-         */ignoreMuted: Bool = false) {
+         */ignoreMuted: Bool = false, 
+        /**
+         * Only conversations with / without unread mentions (counted).
+         */hasUnreadMention: Bool? = nil, 
+        /**
+         * Only conversations with this count preference.
+         */countPreference: CountPreference? = nil) {
         self.conversationTypes = conversationTypes
         self.conversationGroupIds = conversationGroupIds
         self.markTypes = markTypes
         self.hasUnread = hasUnread
         self.hasAtInfo = hasAtInfo
         self.ignoreMuted = ignoreMuted
+        self.hasUnreadMention = hasUnreadMention
+        self.countPreference = countPreference
     }
 
     
@@ -2836,7 +3032,9 @@ public struct FfiConverterTypeConversationFilter: FfiConverterRustBuffer {
                 markTypes: FfiConverterOptionUInt64.read(from: &buf), 
                 hasUnread: FfiConverterOptionBool.read(from: &buf), 
                 hasAtInfo: FfiConverterOptionBool.read(from: &buf), 
-                ignoreMuted: FfiConverterBool.read(from: &buf)
+                ignoreMuted: FfiConverterBool.read(from: &buf), 
+                hasUnreadMention: FfiConverterOptionBool.read(from: &buf), 
+                countPreference: FfiConverterOptionTypeCountPreference.read(from: &buf)
         )
     }
 
@@ -2847,6 +3045,8 @@ public struct FfiConverterTypeConversationFilter: FfiConverterRustBuffer {
         FfiConverterOptionBool.write(value.hasUnread, into: &buf)
         FfiConverterOptionBool.write(value.hasAtInfo, into: &buf)
         FfiConverterBool.write(value.ignoreMuted, into: &buf)
+        FfiConverterOptionBool.write(value.hasUnreadMention, into: &buf)
+        FfiConverterOptionTypeCountPreference.write(value.countPreference, into: &buf)
     }
 }
 
@@ -3221,6 +3421,14 @@ public struct ConversationSyncState: Equatable, Hashable {
      */
     public var readSequence: UInt64
     /**
+     * The read position's version (`None`: not given; forward only).
+     */
+    public var readVersion: UInt64?
+    /**
+     * Count preference (`None`: all).
+     */
+    public var countPreference: CountPreference?
+    /**
      * Pinned.
      */
     public var stickTop: Bool
@@ -3268,6 +3476,12 @@ public struct ConversationSyncState: Equatable, Hashable {
          * Group: read up to this sequence.
          */readSequence: UInt64 = UInt64(0), 
         /**
+         * The read position's version (`None`: not given; forward only).
+         */readVersion: UInt64? = nil, 
+        /**
+         * Count preference (`None`: all).
+         */countPreference: CountPreference? = nil, 
+        /**
          * Pinned.
          */stickTop: Bool = false, 
         /**
@@ -3293,6 +3507,8 @@ public struct ConversationSyncState: Equatable, Hashable {
         self.groupType = groupType
         self.readTimestamp = readTimestamp
         self.readSequence = readSequence
+        self.readVersion = readVersion
+        self.countPreference = countPreference
         self.stickTop = stickTop
         self.markTypes = markTypes
         self.receiveOption = receiveOption
@@ -3323,6 +3539,8 @@ public struct FfiConverterTypeConversationSyncState: FfiConverterRustBuffer {
                 groupType: FfiConverterOptionTypeGroupType.read(from: &buf), 
                 readTimestamp: FfiConverterUInt64.read(from: &buf), 
                 readSequence: FfiConverterUInt64.read(from: &buf), 
+                readVersion: FfiConverterOptionUInt64.read(from: &buf), 
+                countPreference: FfiConverterOptionTypeCountPreference.read(from: &buf), 
                 stickTop: FfiConverterBool.read(from: &buf), 
                 markTypes: FfiConverterUInt64.read(from: &buf), 
                 receiveOption: FfiConverterOptionTypeReceiveOption.read(from: &buf), 
@@ -3339,6 +3557,8 @@ public struct FfiConverterTypeConversationSyncState: FfiConverterRustBuffer {
         FfiConverterOptionTypeGroupType.write(value.groupType, into: &buf)
         FfiConverterUInt64.write(value.readTimestamp, into: &buf)
         FfiConverterUInt64.write(value.readSequence, into: &buf)
+        FfiConverterOptionUInt64.write(value.readVersion, into: &buf)
+        FfiConverterOptionTypeCountPreference.write(value.countPreference, into: &buf)
         FfiConverterBool.write(value.stickTop, into: &buf)
         FfiConverterUInt64.write(value.markTypes, into: &buf)
         FfiConverterOptionTypeReceiveOption.write(value.receiveOption, into: &buf)
@@ -3421,6 +3641,115 @@ public func FfiConverterTypeConversationUpdate_lift(_ buf: RustBuffer) throws ->
 #endif
 public func FfiConverterTypeConversationUpdate_lower(_ value: ConversationUpdate) -> RustBuffer {
     return FfiConverterTypeConversationUpdate.lower(value)
+}
+
+
+/**
+ * One message of an explanation.
+ */
+public struct ExplainedMessage: Equatable, Hashable {
+    /**
+     * The message id.
+     */
+    public var messageId: String
+    /**
+     * Its sender.
+     */
+    public var sender: String
+    /**
+     * Server time (seconds).
+     */
+    public var serverTime: UInt64
+    /**
+     * Group sequence (0 for C2C).
+     */
+    public var seq: UInt64
+    /**
+     * It @-mentions me or everyone.
+     */
+    public var mention: Bool
+    /**
+     * Why it does not count (`null`: it counts).
+     */
+    public var reason: NotCountedReason?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The message id.
+         */messageId: String, 
+        /**
+         * Its sender.
+         */sender: String, 
+        /**
+         * Server time (seconds).
+         */serverTime: UInt64, 
+        /**
+         * Group sequence (0 for C2C).
+         */seq: UInt64, 
+        /**
+         * It @-mentions me or everyone.
+         */mention: Bool, 
+        /**
+         * Why it does not count (`null`: it counts).
+         */reason: NotCountedReason?) {
+        self.messageId = messageId
+        self.sender = sender
+        self.serverTime = serverTime
+        self.seq = seq
+        self.mention = mention
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExplainedMessage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExplainedMessage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExplainedMessage {
+        return
+            try ExplainedMessage(
+                messageId: FfiConverterString.read(from: &buf), 
+                sender: FfiConverterString.read(from: &buf), 
+                serverTime: FfiConverterUInt64.read(from: &buf), 
+                seq: FfiConverterUInt64.read(from: &buf), 
+                mention: FfiConverterBool.read(from: &buf), 
+                reason: FfiConverterOptionTypeNotCountedReason.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExplainedMessage, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.messageId, into: &buf)
+        FfiConverterString.write(value.sender, into: &buf)
+        FfiConverterUInt64.write(value.serverTime, into: &buf)
+        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterBool.write(value.mention, into: &buf)
+        FfiConverterOptionTypeNotCountedReason.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExplainedMessage_lift(_ buf: RustBuffer) throws -> ExplainedMessage {
+    return try FfiConverterTypeExplainedMessage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExplainedMessage_lower(_ value: ExplainedMessage) -> RustBuffer {
+    return FfiConverterTypeExplainedMessage.lower(value)
 }
 
 
@@ -4281,6 +4610,115 @@ public func FfiConverterTypeOutboundEnvelope_lower(_ value: OutboundEnvelope) ->
 
 
 /**
+ * One move of a read position.
+ */
+public struct ReadMove: Equatable, Hashable {
+    /**
+     * When (seconds).
+     */
+    public var time: UInt64
+    /**
+     * Who moved it.
+     */
+    public var source: ReadMoveSource
+    /**
+     * Read time (C2C, seconds) or sequence (group) before.
+     */
+    public var fromMark: UInt64
+    /**
+     * Read time or sequence after.
+     */
+    public var toMark: UInt64
+    /**
+     * The position's version after the move.
+     */
+    public var version: UInt64
+    /**
+     * The move went back (a mark-unread).
+     */
+    public var backward: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * When (seconds).
+         */time: UInt64, 
+        /**
+         * Who moved it.
+         */source: ReadMoveSource, 
+        /**
+         * Read time (C2C, seconds) or sequence (group) before.
+         */fromMark: UInt64, 
+        /**
+         * Read time or sequence after.
+         */toMark: UInt64, 
+        /**
+         * The position's version after the move.
+         */version: UInt64, 
+        /**
+         * The move went back (a mark-unread).
+         */backward: Bool) {
+        self.time = time
+        self.source = source
+        self.fromMark = fromMark
+        self.toMark = toMark
+        self.version = version
+        self.backward = backward
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReadMove: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReadMove: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReadMove {
+        return
+            try ReadMove(
+                time: FfiConverterUInt64.read(from: &buf), 
+                source: FfiConverterTypeReadMoveSource.read(from: &buf), 
+                fromMark: FfiConverterUInt64.read(from: &buf), 
+                toMark: FfiConverterUInt64.read(from: &buf), 
+                version: FfiConverterUInt64.read(from: &buf), 
+                backward: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReadMove, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.time, into: &buf)
+        FfiConverterTypeReadMoveSource.write(value.source, into: &buf)
+        FfiConverterUInt64.write(value.fromMark, into: &buf)
+        FfiConverterUInt64.write(value.toMark, into: &buf)
+        FfiConverterUInt64.write(value.version, into: &buf)
+        FfiConverterBool.write(value.backward, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReadMove_lift(_ buf: RustBuffer) throws -> ReadMove {
+    return try FfiConverterTypeReadMove.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReadMove_lower(_ value: ReadMove) -> RustBuffer {
+    return FfiConverterTypeReadMove.lower(value)
+}
+
+
+/**
  * A read position (C2C by time, group by sequence) in an envelope.
  */
 public struct ReadPosition: Equatable, Hashable {
@@ -4296,6 +4734,11 @@ public struct ReadPosition: Equatable, Hashable {
      * Group: read up to this sequence; 0 for C2C.
      */
     public var sequence: UInt64
+    /**
+     * The position's version (`read_version`): positions merge by the
+     * greater (version, position); raised by every mark-unread.
+     */
+    public var version: UInt64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4308,10 +4751,15 @@ public struct ReadPosition: Equatable, Hashable {
          */timestamp: UInt64, 
         /**
          * Group: read up to this sequence; 0 for C2C.
-         */sequence: UInt64) {
+         */sequence: UInt64, 
+        /**
+         * The position's version (`read_version`): positions merge by the
+         * greater (version, position); raised by every mark-unread.
+         */version: UInt64) {
         self.conversationId = conversationId
         self.timestamp = timestamp
         self.sequence = sequence
+        self.version = version
     }
 
     
@@ -4332,7 +4780,8 @@ public struct FfiConverterTypeReadPosition: FfiConverterRustBuffer {
             try ReadPosition(
                 conversationId: FfiConverterString.read(from: &buf), 
                 timestamp: FfiConverterUInt64.read(from: &buf), 
-                sequence: FfiConverterUInt64.read(from: &buf)
+                sequence: FfiConverterUInt64.read(from: &buf), 
+                version: FfiConverterUInt64.read(from: &buf)
         )
     }
 
@@ -4340,6 +4789,7 @@ public struct FfiConverterTypeReadPosition: FfiConverterRustBuffer {
         FfiConverterString.write(value.conversationId, into: &buf)
         FfiConverterUInt64.write(value.timestamp, into: &buf)
         FfiConverterUInt64.write(value.sequence, into: &buf)
+        FfiConverterUInt64.write(value.version, into: &buf)
     }
 }
 
@@ -4558,6 +5008,314 @@ public func FfiConverterTypeSendMessageParams_lower(_ value: SendMessageParams) 
 
 
 /**
+ * "Why is this badge N?" for one conversation.
+ */
+public struct UnreadExplanation: Equatable, Hashable {
+    /**
+     * The conversation.
+     */
+    public var conversationId: String
+    /**
+     * Read time (C2C, seconds) or sequence (group).
+     */
+    public var readMark: UInt64
+    /**
+     * The read position's version.
+     */
+    public var readVersion: UInt64
+    /**
+     * The last move of the read position, if kept.
+     */
+    public var lastMove: ReadMove?
+    /**
+     * The kept moves, oldest first (at most 16).
+     */
+    public var history: [ReadMove]
+    /**
+     * The unread count.
+     */
+    public var unreadCount: UInt64
+    /**
+     * The unread mentions.
+     */
+    public var unreadMentionCount: UInt64
+    /**
+     * The badge.
+     */
+    public var badge: UInt64
+    /**
+     * The counting messages after the read position, oldest first (at
+     * most 100).
+     */
+    public var counted: [ExplainedMessage]
+    /**
+     * Counting messages not listed.
+     */
+    public var countedMore: UInt64
+    /**
+     * The messages that do not count, each with its reason.
+     */
+    public var notCounted: [ExplainedMessage]
+    /**
+     * Non-counting messages after the read position not listed.
+     */
+    public var notCountedMore: UInt64
+    /**
+     * Receive option.
+     */
+    public var receiveOption: ReceiveOption
+    /**
+     * Count preference.
+     */
+    public var countPreference: CountPreference
+    /**
+     * Carries Tencent's "unread" mark bit.
+     */
+    public var markedUnread: Bool
+    /**
+     * Its part of the total.
+     */
+    public var totalContribution: UInt64
+    /**
+     * Why it is in the total or not.
+     */
+    public var totalReason: TotalReason
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The conversation.
+         */conversationId: String, 
+        /**
+         * Read time (C2C, seconds) or sequence (group).
+         */readMark: UInt64, 
+        /**
+         * The read position's version.
+         */readVersion: UInt64, 
+        /**
+         * The last move of the read position, if kept.
+         */lastMove: ReadMove?, 
+        /**
+         * The kept moves, oldest first (at most 16).
+         */history: [ReadMove], 
+        /**
+         * The unread count.
+         */unreadCount: UInt64, 
+        /**
+         * The unread mentions.
+         */unreadMentionCount: UInt64, 
+        /**
+         * The badge.
+         */badge: UInt64, 
+        /**
+         * The counting messages after the read position, oldest first (at
+         * most 100).
+         */counted: [ExplainedMessage], 
+        /**
+         * Counting messages not listed.
+         */countedMore: UInt64, 
+        /**
+         * The messages that do not count, each with its reason.
+         */notCounted: [ExplainedMessage], 
+        /**
+         * Non-counting messages after the read position not listed.
+         */notCountedMore: UInt64, 
+        /**
+         * Receive option.
+         */receiveOption: ReceiveOption, 
+        /**
+         * Count preference.
+         */countPreference: CountPreference, 
+        /**
+         * Carries Tencent's "unread" mark bit.
+         */markedUnread: Bool, 
+        /**
+         * Its part of the total.
+         */totalContribution: UInt64, 
+        /**
+         * Why it is in the total or not.
+         */totalReason: TotalReason) {
+        self.conversationId = conversationId
+        self.readMark = readMark
+        self.readVersion = readVersion
+        self.lastMove = lastMove
+        self.history = history
+        self.unreadCount = unreadCount
+        self.unreadMentionCount = unreadMentionCount
+        self.badge = badge
+        self.counted = counted
+        self.countedMore = countedMore
+        self.notCounted = notCounted
+        self.notCountedMore = notCountedMore
+        self.receiveOption = receiveOption
+        self.countPreference = countPreference
+        self.markedUnread = markedUnread
+        self.totalContribution = totalContribution
+        self.totalReason = totalReason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UnreadExplanation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUnreadExplanation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UnreadExplanation {
+        return
+            try UnreadExplanation(
+                conversationId: FfiConverterString.read(from: &buf), 
+                readMark: FfiConverterUInt64.read(from: &buf), 
+                readVersion: FfiConverterUInt64.read(from: &buf), 
+                lastMove: FfiConverterOptionTypeReadMove.read(from: &buf), 
+                history: FfiConverterSequenceTypeReadMove.read(from: &buf), 
+                unreadCount: FfiConverterUInt64.read(from: &buf), 
+                unreadMentionCount: FfiConverterUInt64.read(from: &buf), 
+                badge: FfiConverterUInt64.read(from: &buf), 
+                counted: FfiConverterSequenceTypeExplainedMessage.read(from: &buf), 
+                countedMore: FfiConverterUInt64.read(from: &buf), 
+                notCounted: FfiConverterSequenceTypeExplainedMessage.read(from: &buf), 
+                notCountedMore: FfiConverterUInt64.read(from: &buf), 
+                receiveOption: FfiConverterTypeReceiveOption.read(from: &buf), 
+                countPreference: FfiConverterTypeCountPreference.read(from: &buf), 
+                markedUnread: FfiConverterBool.read(from: &buf), 
+                totalContribution: FfiConverterUInt64.read(from: &buf), 
+                totalReason: FfiConverterTypeTotalReason.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UnreadExplanation, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.conversationId, into: &buf)
+        FfiConverterUInt64.write(value.readMark, into: &buf)
+        FfiConverterUInt64.write(value.readVersion, into: &buf)
+        FfiConverterOptionTypeReadMove.write(value.lastMove, into: &buf)
+        FfiConverterSequenceTypeReadMove.write(value.history, into: &buf)
+        FfiConverterUInt64.write(value.unreadCount, into: &buf)
+        FfiConverterUInt64.write(value.unreadMentionCount, into: &buf)
+        FfiConverterUInt64.write(value.badge, into: &buf)
+        FfiConverterSequenceTypeExplainedMessage.write(value.counted, into: &buf)
+        FfiConverterUInt64.write(value.countedMore, into: &buf)
+        FfiConverterSequenceTypeExplainedMessage.write(value.notCounted, into: &buf)
+        FfiConverterUInt64.write(value.notCountedMore, into: &buf)
+        FfiConverterTypeReceiveOption.write(value.receiveOption, into: &buf)
+        FfiConverterTypeCountPreference.write(value.countPreference, into: &buf)
+        FfiConverterBool.write(value.markedUnread, into: &buf)
+        FfiConverterUInt64.write(value.totalContribution, into: &buf)
+        FfiConverterTypeTotalReason.write(value.totalReason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnreadExplanation_lift(_ buf: RustBuffer) throws -> UnreadExplanation {
+    return try FfiConverterTypeUnreadExplanation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnreadExplanation_lower(_ value: UnreadExplanation) -> RustBuffer {
+    return FfiConverterTypeUnreadExplanation.lower(value)
+}
+
+
+/**
+ * The unread totals with what a badge needs beyond the count.
+ */
+public struct UnreadStatus: Equatable, Hashable {
+    /**
+     * The total unread count (muted conversations and count preference
+     * "off" left out; "mentions only" adds its mentions).
+     */
+    public var unreadCount: UInt64
+    /**
+     * The total of unread mentions (@me / @all) over the same
+     * conversations.
+     */
+    public var unreadMentionCount: UInt64
+    /**
+     * The first sync of this login finished (or no transport is set).
+     * Before, the store may lag behind the server: show the total as
+     * provisional rather than a 0.
+     */
+    public var synced: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The total unread count (muted conversations and count preference
+         * "off" left out; "mentions only" adds its mentions).
+         */unreadCount: UInt64, 
+        /**
+         * The total of unread mentions (@me / @all) over the same
+         * conversations.
+         */unreadMentionCount: UInt64, 
+        /**
+         * The first sync of this login finished (or no transport is set).
+         * Before, the store may lag behind the server: show the total as
+         * provisional rather than a 0.
+         */synced: Bool) {
+        self.unreadCount = unreadCount
+        self.unreadMentionCount = unreadMentionCount
+        self.synced = synced
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UnreadStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUnreadStatus: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UnreadStatus {
+        return
+            try UnreadStatus(
+                unreadCount: FfiConverterUInt64.read(from: &buf), 
+                unreadMentionCount: FfiConverterUInt64.read(from: &buf), 
+                synced: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UnreadStatus, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.unreadCount, into: &buf)
+        FfiConverterUInt64.write(value.unreadMentionCount, into: &buf)
+        FfiConverterBool.write(value.synced, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnreadStatus_lift(_ buf: RustBuffer) throws -> UnreadStatus {
+    return try FfiConverterTypeUnreadStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnreadStatus_lower(_ value: UnreadStatus) -> RustBuffer {
+    return FfiConverterTypeUnreadStatus.lower(value)
+}
+
+
+/**
  * Conversation type. Tencent: 1 = C2C, 2 = group; NIM's P2P maps to
  * `C2c`, TEAM and SUPER_TEAM to `Group`.
  */
@@ -4629,6 +5387,92 @@ public func FfiConverterTypeConversationType_lift(_ buf: RustBuffer) throws -> C
 #endif
 public func FfiConverterTypeConversationType_lower(_ value: ConversationType) -> RustBuffer {
     return FfiConverterTypeConversationType.lower(value)
+}
+
+
+
+/**
+ * Which count makes a conversation's badge and enters the totals
+ * (Sendbird's count preference), apart from the receive option.
+ */
+
+public enum CountPreference: Equatable, Hashable {
+    
+    /**
+     * The unread count (default).
+     */
+    case all
+    /**
+     * Only unread @-mentions: the badge is the mention count.
+     */
+    case mentionsOnly
+    /**
+     * Nothing: no badge, nothing in the totals.
+     */
+    case off
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CountPreference: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCountPreference: FfiConverterRustBuffer {
+    typealias SwiftType = CountPreference
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CountPreference {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .all
+        
+        case 2: return .mentionsOnly
+        
+        case 3: return .off
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CountPreference, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .all:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .mentionsOnly:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .off:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCountPreference_lift(_ buf: RustBuffer) throws -> CountPreference {
+    return try FfiConverterTypeCountPreference.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCountPreference_lower(_ value: CountPreference) -> RustBuffer {
+    return FfiConverterTypeCountPreference.lower(value)
 }
 
 
@@ -5232,6 +6076,131 @@ public func FfiConverterTypeMessageStatus_lower(_ value: MessageStatus) -> RustB
 
 
 /**
+ * Why a message does not count.
+ */
+
+public enum NotCountedReason: Equatable, Hashable {
+    
+    /**
+     * Sent by me.
+     */
+    case fromMe
+    /**
+     * Sent with "excluded from unread".
+     */
+    case excludedFromUnread
+    /**
+     * Online-only (never stored).
+     */
+    case onlineOnly
+    /**
+     * A repeat of a message id already stored.
+     */
+    case duplicateId
+    /**
+     * At or before the read position.
+     */
+    case beforeReadPosition
+    /**
+     * Revoked.
+     */
+    case revoked
+    /**
+     * The group's type never counts unread.
+     */
+    case groupTypeNeverCounts
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension NotCountedReason: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNotCountedReason: FfiConverterRustBuffer {
+    typealias SwiftType = NotCountedReason
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NotCountedReason {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .fromMe
+        
+        case 2: return .excludedFromUnread
+        
+        case 3: return .onlineOnly
+        
+        case 4: return .duplicateId
+        
+        case 5: return .beforeReadPosition
+        
+        case 6: return .revoked
+        
+        case 7: return .groupTypeNeverCounts
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: NotCountedReason, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .fromMe:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .excludedFromUnread:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .onlineOnly:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .duplicateId:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .beforeReadPosition:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .revoked:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .groupTypeNeverCounts:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotCountedReason_lift(_ buf: RustBuffer) throws -> NotCountedReason {
+    return try FfiConverterTypeNotCountedReason.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNotCountedReason_lower(_ value: NotCountedReason) -> RustBuffer {
+    return FfiConverterTypeNotCountedReason.lower(value)
+}
+
+
+
+/**
  * What an outbound envelope asks the server to do. Conversation ids are
  * from my side (`c2c_<peer>`): a transport delivering to the peer turns
  * them around (`c2c_<me>`).
@@ -5290,6 +6259,17 @@ public enum OutboundPayload: Equatable, Hashable {
         /**
          * Set (true) or clear.
          */enable: Bool
+    )
+    /**
+     * Count preference.
+     */
+    case countPreference(
+        /**
+         * The conversation.
+         */conversationId: String, 
+        /**
+         * The preference.
+         */preference: CountPreference
     )
     /**
      * Receive option.
@@ -5423,31 +6403,34 @@ public struct FfiConverterTypeOutboundPayload: FfiConverterRustBuffer {
         case 5: return .marks(conversationIds: try FfiConverterSequenceString.read(from: &buf), markTypes: try FfiConverterUInt64.read(from: &buf), enable: try FfiConverterBool.read(from: &buf)
         )
         
-        case 6: return .receiveOption(conversationId: try FfiConverterString.read(from: &buf), option: try FfiConverterTypeReceiveOption.read(from: &buf)
+        case 6: return .countPreference(conversationId: try FfiConverterString.read(from: &buf), preference: try FfiConverterTypeCountPreference.read(from: &buf)
         )
         
-        case 7: return .customData(conversationIds: try FfiConverterSequenceString.read(from: &buf), data: try FfiConverterString.read(from: &buf)
+        case 7: return .receiveOption(conversationId: try FfiConverterString.read(from: &buf), option: try FfiConverterTypeReceiveOption.read(from: &buf)
         )
         
-        case 8: return .serverExtension(conversationId: try FfiConverterString.read(from: &buf), extension: try FfiConverterString.read(from: &buf)
+        case 8: return .customData(conversationIds: try FfiConverterSequenceString.read(from: &buf), data: try FfiConverterString.read(from: &buf)
         )
         
-        case 9: return .delete(conversationIds: try FfiConverterSequenceString.read(from: &buf), clearMessage: try FfiConverterBool.read(from: &buf)
+        case 9: return .serverExtension(conversationId: try FfiConverterString.read(from: &buf), extension: try FfiConverterString.read(from: &buf)
         )
         
-        case 10: return .groupCreate(name: try FfiConverterString.read(from: &buf), conversationIds: try FfiConverterSequenceString.read(from: &buf)
+        case 10: return .delete(conversationIds: try FfiConverterSequenceString.read(from: &buf), clearMessage: try FfiConverterBool.read(from: &buf)
         )
         
-        case 11: return .groupDelete(name: try FfiConverterString.read(from: &buf)
+        case 11: return .groupCreate(name: try FfiConverterString.read(from: &buf), conversationIds: try FfiConverterSequenceString.read(from: &buf)
         )
         
-        case 12: return .groupRename(oldName: try FfiConverterString.read(from: &buf), newName: try FfiConverterString.read(from: &buf)
+        case 12: return .groupDelete(name: try FfiConverterString.read(from: &buf)
         )
         
-        case 13: return .groupAdd(name: try FfiConverterString.read(from: &buf), conversationIds: try FfiConverterSequenceString.read(from: &buf)
+        case 13: return .groupRename(oldName: try FfiConverterString.read(from: &buf), newName: try FfiConverterString.read(from: &buf)
         )
         
-        case 14: return .groupRemove(name: try FfiConverterString.read(from: &buf), conversationIds: try FfiConverterSequenceString.read(from: &buf)
+        case 14: return .groupAdd(name: try FfiConverterString.read(from: &buf), conversationIds: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        case 15: return .groupRemove(name: try FfiConverterString.read(from: &buf), conversationIds: try FfiConverterSequenceString.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -5487,55 +6470,61 @@ public struct FfiConverterTypeOutboundPayload: FfiConverterRustBuffer {
             FfiConverterBool.write(enable, into: &buf)
             
         
-        case let .receiveOption(conversationId,option):
+        case let .countPreference(conversationId,preference):
             writeInt(&buf, Int32(6))
+            FfiConverterString.write(conversationId, into: &buf)
+            FfiConverterTypeCountPreference.write(preference, into: &buf)
+            
+        
+        case let .receiveOption(conversationId,option):
+            writeInt(&buf, Int32(7))
             FfiConverterString.write(conversationId, into: &buf)
             FfiConverterTypeReceiveOption.write(option, into: &buf)
             
         
         case let .customData(conversationIds,data):
-            writeInt(&buf, Int32(7))
+            writeInt(&buf, Int32(8))
             FfiConverterSequenceString.write(conversationIds, into: &buf)
             FfiConverterString.write(data, into: &buf)
             
         
         case let .serverExtension(conversationId,`extension`):
-            writeInt(&buf, Int32(8))
+            writeInt(&buf, Int32(9))
             FfiConverterString.write(conversationId, into: &buf)
             FfiConverterString.write(`extension`, into: &buf)
             
         
         case let .delete(conversationIds,clearMessage):
-            writeInt(&buf, Int32(9))
+            writeInt(&buf, Int32(10))
             FfiConverterSequenceString.write(conversationIds, into: &buf)
             FfiConverterBool.write(clearMessage, into: &buf)
             
         
         case let .groupCreate(name,conversationIds):
-            writeInt(&buf, Int32(10))
+            writeInt(&buf, Int32(11))
             FfiConverterString.write(name, into: &buf)
             FfiConverterSequenceString.write(conversationIds, into: &buf)
             
         
         case let .groupDelete(name):
-            writeInt(&buf, Int32(11))
+            writeInt(&buf, Int32(12))
             FfiConverterString.write(name, into: &buf)
             
         
         case let .groupRename(oldName,newName):
-            writeInt(&buf, Int32(12))
+            writeInt(&buf, Int32(13))
             FfiConverterString.write(oldName, into: &buf)
             FfiConverterString.write(newName, into: &buf)
             
         
         case let .groupAdd(name,conversationIds):
-            writeInt(&buf, Int32(13))
+            writeInt(&buf, Int32(14))
             FfiConverterString.write(name, into: &buf)
             FfiConverterSequenceString.write(conversationIds, into: &buf)
             
         
         case let .groupRemove(name,conversationIds):
-            writeInt(&buf, Int32(14))
+            writeInt(&buf, Int32(15))
             FfiConverterString.write(name, into: &buf)
             FfiConverterSequenceString.write(conversationIds, into: &buf)
             
@@ -5556,6 +6545,111 @@ public func FfiConverterTypeOutboundPayload_lift(_ buf: RustBuffer) throws -> Ou
 #endif
 public func FfiConverterTypeOutboundPayload_lower(_ value: OutboundPayload) -> RustBuffer {
     return FfiConverterTypeOutboundPayload.lower(value)
+}
+
+
+
+/**
+ * Who moved a read position.
+ */
+
+public enum ReadMoveSource: Equatable, Hashable {
+    
+    /**
+     * A clean or mark-read on this device.
+     */
+    case localClean
+    /**
+     * Another of my devices.
+     */
+    case otherDevice
+    /**
+     * The server's sync.
+     */
+    case serverSync
+    /**
+     * Mark-unread on this device.
+     */
+    case markUnread
+    /**
+     * Deleting the conversation on this device.
+     */
+    case delete
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ReadMoveSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReadMoveSource: FfiConverterRustBuffer {
+    typealias SwiftType = ReadMoveSource
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReadMoveSource {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .localClean
+        
+        case 2: return .otherDevice
+        
+        case 3: return .serverSync
+        
+        case 4: return .markUnread
+        
+        case 5: return .delete
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ReadMoveSource, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .localClean:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .otherDevice:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .serverSync:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .markUnread:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .delete:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReadMoveSource_lift(_ buf: RustBuffer) throws -> ReadMoveSource {
+    return try FfiConverterTypeReadMoveSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReadMoveSource_lower(_ value: ReadMoveSource) -> RustBuffer {
+    return FfiConverterTypeReadMoveSource.lower(value)
 }
 
 
@@ -5748,6 +6842,121 @@ public func FfiConverterTypeSyncPhase_lift(_ buf: RustBuffer) throws -> SyncPhas
 #endif
 public func FfiConverterTypeSyncPhase_lower(_ value: SyncPhase) -> RustBuffer {
     return FfiConverterTypeSyncPhase.lower(value)
+}
+
+
+
+/**
+ * Why a conversation is in the total or not.
+ */
+
+public enum TotalReason: Equatable, Hashable {
+    
+    /**
+     * In with its unread count.
+     */
+    case counted
+    /**
+     * In with its mention count (count preference "mentions only").
+     */
+    case mentionsOnly
+    /**
+     * In as 1: marked unread with nothing to count.
+     */
+    case markedUnreadAsOne
+    /**
+     * Out: muted by its receive option.
+     */
+    case muted
+    /**
+     * Out: count preference "off".
+     */
+    case countPreferenceOff
+    /**
+     * Out: deleted.
+     */
+    case hidden
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TotalReason: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTotalReason: FfiConverterRustBuffer {
+    typealias SwiftType = TotalReason
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TotalReason {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .counted
+        
+        case 2: return .mentionsOnly
+        
+        case 3: return .markedUnreadAsOne
+        
+        case 4: return .muted
+        
+        case 5: return .countPreferenceOff
+        
+        case 6: return .hidden
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TotalReason, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .counted:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .mentionsOnly:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .markedUnreadAsOne:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .muted:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .countPreferenceOff:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .hidden:
+            writeInt(&buf, Int32(6))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTotalReason_lift(_ buf: RustBuffer) throws -> TotalReason {
+    return try FfiConverterTypeTotalReason.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTotalReason_lower(_ value: TotalReason) -> RustBuffer {
+    return FfiConverterTypeTotalReason.lower(value)
 }
 
 
@@ -6963,6 +8172,183 @@ public func FfiConverterCallbackInterfaceReceiptListener_lower(_ v: ReceiptListe
     return FfiConverterCallbackInterfaceReceiptListener.lower(v)
 }
 
+
+
+
+/**
+ * The unread totals with what a badge needs beyond the count: the mention
+ * total and whether the total is synced (`typed/unread_extras.rs`).
+ */
+public protocol UnreadStatusListener: AnyObject, Sendable {
+    
+    /**
+     * The total, the mention total or the synced flag changed; also once
+     * when the first sync of the login finishes (`synced` becomes true,
+     * the total the same or new). Until then the total may lag behind
+     * the server: an app may show it as provisional instead of a 0.
+     */
+    func onUnreadStatusChanged(status: UnreadStatus) 
+    
+    /**
+     * A subscribed filter's unread mention total changed (subscribe with
+     * `subscribeUnreadCountByFilter`); `filter` is as subscribed.
+     */
+    func onUnreadMentionCountChangedByFilter(filter: ConversationFilter, count: UInt64) 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceUnreadStatusListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceUnreadStatusListener = UniffiVTableCallbackInterfaceUnreadStatusListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceUnreadStatusListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface UnreadStatusListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceUnreadStatusListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface UnreadStatusListener: handle missing in uniffiClone")
+            }
+        },
+        onUnreadStatusChanged: { (
+            uniffiHandle: UInt64,
+            status: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceUnreadStatusListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onUnreadStatusChanged(
+                     status: try FfiConverterTypeUnreadStatus_lift(status)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        onUnreadMentionCountChangedByFilter: { (
+            uniffiHandle: UInt64,
+            filter: RustBuffer,
+            count: UInt64,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceUnreadStatusListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onUnreadMentionCountChangedByFilter(
+                     filter: try FfiConverterTypeConversationFilter_lift(filter),
+                     count: try FfiConverterUInt64.lift(count)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceUnreadStatusListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceUnreadStatusListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitUnreadStatusListener() {
+    uniffi_imcore_fn_init_callback_vtable_unreadstatuslistener(UniffiCallbackInterfaceUnreadStatusListener.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceUnreadStatusListener {
+    fileprivate static let handleMap = UniffiHandleMap<UnreadStatusListener>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceUnreadStatusListener : FfiConverter {
+    typealias SwiftType = UnreadStatusListener
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceUnreadStatusListener_lift(_ handle: UInt64) throws -> UnreadStatusListener {
+    return try FfiConverterCallbackInterfaceUnreadStatusListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceUnreadStatusListener_lower(_ v: UnreadStatusListener) -> UInt64 {
+    return FfiConverterCallbackInterfaceUnreadStatusListener.lower(v)
+}
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -7062,6 +8448,54 @@ fileprivate struct FfiConverterOptionTypeMessageInfo: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeReadMove: FfiConverterRustBuffer {
+    typealias SwiftType = ReadMove?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeReadMove.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeReadMove.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeCountPreference: FfiConverterRustBuffer {
+    typealias SwiftType = CountPreference?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCountPreference.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCountPreference.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeGroupType: FfiConverterRustBuffer {
     typealias SwiftType = GroupType?
 
@@ -7078,6 +8512,30 @@ fileprivate struct FfiConverterOptionTypeGroupType: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeGroupType.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeNotCountedReason: FfiConverterRustBuffer {
+    typealias SwiftType = NotCountedReason?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeNotCountedReason.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeNotCountedReason.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7259,6 +8717,31 @@ fileprivate struct FfiConverterSequenceTypeConversationSyncState: FfiConverterRu
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeExplainedMessage: FfiConverterRustBuffer {
+    typealias SwiftType = [ExplainedMessage]
+
+    public static func write(_ value: [ExplainedMessage], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeExplainedMessage.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ExplainedMessage] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ExplainedMessage]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeExplainedMessage.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeInboundReceipt: FfiConverterRustBuffer {
     typealias SwiftType = [InboundReceipt]
 
@@ -7401,6 +8884,31 @@ fileprivate struct FfiConverterSequenceTypeOutboundEnvelope: FfiConverterRustBuf
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeOutboundEnvelope.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeReadMove: FfiConverterRustBuffer {
+    typealias SwiftType = [ReadMove]
+
+    public static func write(_ value: [ReadMove], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReadMove.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReadMove] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ReadMove]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReadMove.read(from: &buf))
         }
         return seq
     }
@@ -7812,6 +9320,27 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_imclient_unsubscribe_unread_count_by_filter() != 3701) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_imcore_checksum_method_imclient_add_unread_status_listener() != 22596) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_explain_unread() != 18745) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_get_count_preference() != 1575) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_get_unread_mention_count_by_filter() != 9417) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_get_unread_status() != 10671) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_mark_conversation_unread_from() != 62808) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_set_count_preference() != 20779) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_imcore_checksum_method_listenerhandle_close() != 32946) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7872,6 +9401,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_receiptlistener_on_receive_receipts() != 56157) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_imcore_checksum_method_unreadstatuslistener_on_unread_status_changed() != 56197) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_unreadstatuslistener_on_unread_mention_count_changed_by_filter() != 13305) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_imcore_checksum_method_loglistener_on_log() != 64414) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -7882,6 +9417,7 @@ private let initializationResult: InitializationResult = {
     uniffiCallbackInitMessageListener()
     uniffiCallbackInitOutboundTransport()
     uniffiCallbackInitReceiptListener()
+    uniffiCallbackInitUnreadStatusListener()
     return InitializationResult.ok
 }()
 

@@ -362,6 +362,20 @@ typedef void (*UniffiCallbackInterfaceReceiptListenerMethod0)(uint64_t, RustBuff
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_UNREAD_STATUS_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_UNREAD_STATUS_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceUnreadStatusListenerMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_UNREAD_STATUS_LISTENER_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_UNREAD_STATUS_LISTENER_METHOD1
+typedef void (*UniffiCallbackInterfaceUnreadStatusListenerMethod1)(uint64_t, RustBuffer, uint64_t, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOG_LISTENER_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOG_LISTENER_METHOD0
 typedef void (*UniffiCallbackInterfaceLogListenerMethod0)(uint64_t, RustBuffer, RustBuffer, void* _Nonnull, 
@@ -424,6 +438,16 @@ typedef struct UniffiVTableCallbackInterfaceReceiptListener {
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
     UniffiCallbackInterfaceReceiptListenerMethod0 _Nonnull onReceiveReceipts;
 } UniffiVTableCallbackInterfaceReceiptListener;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_UNREAD_STATUS_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_UNREAD_STATUS_LISTENER
+typedef struct UniffiVTableCallbackInterfaceUnreadStatusListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceUnreadStatusListenerMethod0 _Nonnull onUnreadStatusChanged;
+    UniffiCallbackInterfaceUnreadStatusListenerMethod1 _Nonnull onUnreadMentionCountChangedByFilter;
+} UniffiVTableCallbackInterfaceUnreadStatusListener;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOG_LISTENER
@@ -780,6 +804,41 @@ uint64_t uniffi_imcore_fn_method_imclient_subscribe_unread_count_by_filter(uint6
 void uniffi_imcore_fn_method_imclient_unsubscribe_unread_count_by_filter(uint64_t ptr, RustBuffer filter, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_ADD_UNREAD_STATUS_LISTENER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_ADD_UNREAD_STATUS_LISTENER
+uint64_t uniffi_imcore_fn_method_imclient_add_unread_status_listener(uint64_t ptr, uint64_t listener, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_EXPLAIN_UNREAD
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_EXPLAIN_UNREAD
+RustBuffer uniffi_imcore_fn_method_imclient_explain_unread(uint64_t ptr, RustBuffer conversation_id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_GET_COUNT_PREFERENCE
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_GET_COUNT_PREFERENCE
+RustBuffer uniffi_imcore_fn_method_imclient_get_count_preference(uint64_t ptr, RustBuffer conversation_id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_GET_UNREAD_MENTION_COUNT_BY_FILTER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_GET_UNREAD_MENTION_COUNT_BY_FILTER
+uint64_t uniffi_imcore_fn_method_imclient_get_unread_mention_count_by_filter(uint64_t ptr, RustBuffer filter, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_GET_UNREAD_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_GET_UNREAD_STATUS
+RustBuffer uniffi_imcore_fn_method_imclient_get_unread_status(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_MARK_CONVERSATION_UNREAD_FROM
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_MARK_CONVERSATION_UNREAD_FROM
+uint64_t uniffi_imcore_fn_method_imclient_mark_conversation_unread_from(uint64_t ptr, RustBuffer conversation_id, RustBuffer message_id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_SET_COUNT_PREFERENCE
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_SET_COUNT_PREFERENCE
+void uniffi_imcore_fn_method_imclient_set_count_preference(uint64_t ptr, RustBuffer conversation_id, RustBuffer preference, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_CLONE_LISTENERHANDLE
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_CLONE_LISTENERHANDLE
 uint64_t uniffi_imcore_fn_clone_listenerhandle(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -823,6 +882,11 @@ void uniffi_imcore_fn_init_callback_vtable_outboundtransport(const UniffiVTableC
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_INIT_CALLBACK_VTABLE_RECEIPTLISTENER
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_INIT_CALLBACK_VTABLE_RECEIPTLISTENER
 void uniffi_imcore_fn_init_callback_vtable_receiptlistener(const UniffiVTableCallbackInterfaceReceiptListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_INIT_CALLBACK_VTABLE_UNREADSTATUSLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_INIT_CALLBACK_VTABLE_UNREADSTATUSLISTENER
+void uniffi_imcore_fn_init_callback_vtable_unreadstatuslistener(const UniffiVTableCallbackInterfaceUnreadStatusListener* _Nonnull vtable
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_INIT_CALLBACK_VTABLE_LOGLISTENER
@@ -1598,6 +1662,48 @@ uint16_t uniffi_imcore_checksum_method_imclient_unsubscribe_unread_count_by_filt
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_ADD_UNREAD_STATUS_LISTENER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_ADD_UNREAD_STATUS_LISTENER
+uint16_t uniffi_imcore_checksum_method_imclient_add_unread_status_listener(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_EXPLAIN_UNREAD
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_EXPLAIN_UNREAD
+uint16_t uniffi_imcore_checksum_method_imclient_explain_unread(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_GET_COUNT_PREFERENCE
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_GET_COUNT_PREFERENCE
+uint16_t uniffi_imcore_checksum_method_imclient_get_count_preference(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_GET_UNREAD_MENTION_COUNT_BY_FILTER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_GET_UNREAD_MENTION_COUNT_BY_FILTER
+uint16_t uniffi_imcore_checksum_method_imclient_get_unread_mention_count_by_filter(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_GET_UNREAD_STATUS
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_GET_UNREAD_STATUS
+uint16_t uniffi_imcore_checksum_method_imclient_get_unread_status(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_MARK_CONVERSATION_UNREAD_FROM
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_MARK_CONVERSATION_UNREAD_FROM
+uint16_t uniffi_imcore_checksum_method_imclient_mark_conversation_unread_from(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_SET_COUNT_PREFERENCE
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_SET_COUNT_PREFERENCE
+uint16_t uniffi_imcore_checksum_method_imclient_set_count_preference(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_LISTENERHANDLE_CLOSE
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_LISTENERHANDLE_CLOSE
 uint16_t uniffi_imcore_checksum_method_listenerhandle_close(void
@@ -1715,6 +1821,18 @@ uint16_t uniffi_imcore_checksum_method_outboundtransport_send(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_RECEIPTLISTENER_ON_RECEIVE_RECEIPTS
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_RECEIPTLISTENER_ON_RECEIVE_RECEIPTS
 uint16_t uniffi_imcore_checksum_method_receiptlistener_on_receive_receipts(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_UNREADSTATUSLISTENER_ON_UNREAD_STATUS_CHANGED
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_UNREADSTATUSLISTENER_ON_UNREAD_STATUS_CHANGED
+uint16_t uniffi_imcore_checksum_method_unreadstatuslistener_on_unread_status_changed(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_UNREADSTATUSLISTENER_ON_UNREAD_MENTION_COUNT_CHANGED_BY_FILTER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_UNREADSTATUSLISTENER_ON_UNREAD_MENTION_COUNT_CHANGED_BY_FILTER
+uint16_t uniffi_imcore_checksum_method_unreadstatuslistener_on_unread_mention_count_changed_by_filter(void
     
 );
 #endif

@@ -701,6 +701,12 @@ internal interface UniffiCallbackInterfaceOutboundTransportMethod0 : com.sun.jna
 internal interface UniffiCallbackInterfaceReceiptListenerMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`receipts`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
+internal interface UniffiCallbackInterfaceUnreadStatusListenerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`status`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceUnreadStatusListenerMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`filter`: RustBuffer.ByValue,`count`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
 internal interface UniffiCallbackInterfaceLogListenerMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`level`: RustBuffer.ByValue,`line`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
@@ -832,6 +838,28 @@ internal open class UniffiVTableCallbackInterfaceReceiptListener(
         `uniffiFree` = other.`uniffiFree`
         `uniffiClone` = other.`uniffiClone`
         `onReceiveReceipts` = other.`onReceiveReceipts`
+    }
+
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onUnreadStatusChanged", "onUnreadMentionCountChangedByFilter")
+internal open class UniffiVTableCallbackInterfaceUnreadStatusListener(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onUnreadStatusChanged`: UniffiCallbackInterfaceUnreadStatusListenerMethod0? = null,
+    @JvmField internal var `onUnreadMentionCountChangedByFilter`: UniffiCallbackInterfaceUnreadStatusListenerMethod1? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onUnreadStatusChanged`: UniffiCallbackInterfaceUnreadStatusListenerMethod0? = null,
+        `onUnreadMentionCountChangedByFilter`: UniffiCallbackInterfaceUnreadStatusListenerMethod1? = null,
+    ): UniffiVTableCallbackInterfaceUnreadStatusListener(`uniffiFree`,`uniffiClone`,`onUnreadStatusChanged`,`onUnreadMentionCountChangedByFilter`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceUnreadStatusListener) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onUnreadStatusChanged` = other.`onUnreadStatusChanged`
+        `onUnreadMentionCountChangedByFilter` = other.`onUnreadMentionCountChangedByFilter`
     }
 
 }
@@ -1030,6 +1058,20 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_unsubscribe_unread_count_by_filter(
     ): Int
+    external fun uniffi_imcore_checksum_method_imclient_add_unread_status_listener(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_explain_unread(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_get_count_preference(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_get_unread_mention_count_by_filter(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_get_unread_status(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_mark_conversation_unread_from(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_set_count_preference(
+    ): Int
     external fun uniffi_imcore_checksum_method_listenerhandle_close(
     ): Int
     external fun uniffi_imcore_checksum_method_listenerhandle_is_active(
@@ -1070,6 +1112,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_imcore_checksum_method_receiptlistener_on_receive_receipts(
     ): Int
+    external fun uniffi_imcore_checksum_method_unreadstatuslistener_on_unread_status_changed(
+    ): Int
+    external fun uniffi_imcore_checksum_method_unreadstatuslistener_on_unread_mention_count_changed_by_filter(
+    ): Int
     external fun uniffi_imcore_checksum_method_loglistener_on_log(
     ): Int
     external fun ffi_imcore_uniffi_contract_version(
@@ -1094,6 +1140,7 @@ internal object UniffiLib {
         uniffiCallbackInterfaceMessageListener.register(this)
         uniffiCallbackInterfaceOutboundTransport.register(this)
         uniffiCallbackInterfaceReceiptListener.register(this)
+        uniffiCallbackInterfaceUnreadStatusListener.register(this)
         
     }
 
@@ -1236,6 +1283,20 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_imcore_fn_method_imclient_unsubscribe_unread_count_by_filter(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_imcore_fn_method_imclient_add_unread_status_listener(`ptr`: Long,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_imcore_fn_method_imclient_explain_unread(`ptr`: Long,`conversationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_get_count_preference(`ptr`: Long,`conversationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_get_unread_mention_count_by_filter(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_imcore_fn_method_imclient_get_unread_status(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_mark_conversation_unread_from(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`messageId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_imcore_fn_method_imclient_set_count_preference(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`preference`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_imcore_fn_clone_listenerhandle(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_imcore_fn_free_listenerhandle(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1253,6 +1314,8 @@ internal object UniffiLib {
     external fun uniffi_imcore_fn_init_callback_vtable_outboundtransport(`vtable`: UniffiVTableCallbackInterfaceOutboundTransport,
     ): Unit
     external fun uniffi_imcore_fn_init_callback_vtable_receiptlistener(`vtable`: UniffiVTableCallbackInterfaceReceiptListener,
+    ): Unit
+    external fun uniffi_imcore_fn_init_callback_vtable_unreadstatuslistener(`vtable`: UniffiVTableCallbackInterfaceUnreadStatusListener,
     ): Unit
     external fun uniffi_imcore_fn_init_callback_vtable_loglistener(`vtable`: UniffiVTableCallbackInterfaceLogListener,
     ): Unit
@@ -2267,6 +2330,48 @@ public interface ImClientInterface {
      * Ends a subscription (unknown filters: no-op).
      */
     fun `unsubscribeUnreadCountByFilter`(`filter`: ConversationFilter)
+    
+    /**
+     * Registers an unread-status listener (see [`UnreadStatusListener`]);
+     * keep the handle, it unregisters the listener when closed or dropped.
+     */
+    fun `addUnreadStatusListener`(`listener`: UnreadStatusListener): ListenerHandle
+    
+    /**
+     * Explains one conversation's badge (see [`UnreadExplanation`]).
+     */
+    fun `explainUnread`(`conversationId`: kotlin.String): UnreadExplanation
+    
+    /**
+     * A conversation's count preference (`All` for one never seen).
+     */
+    fun `getCountPreference`(`conversationId`: kotlin.String): CountPreference
+    
+    /**
+     * The unread mention total of the conversations a filter selects.
+     */
+    fun `getUnreadMentionCountByFilter`(`filter`: ConversationFilter): kotlin.ULong
+    
+    /**
+     * The unread totals now: the total, the mention total and whether the
+     * total is synced (see [`UnreadStatus`]).
+     */
+    fun `getUnreadStatus`(): UnreadStatus
+    
+    /**
+     * Marks a conversation unread from a message on (Sendbird
+     * `markAsUnread`, Stream `markUnread`): its read position moves back to
+     * just before the message under a new version, announced to my other
+     * devices; returns the unread count after it. Tencent's "unread" mark
+     * bit is not touched.
+     */
+    fun `markConversationUnreadFrom`(`conversationId`: kotlin.String, `messageId`: kotlin.String): kotlin.ULong
+    
+    /**
+     * Sets a conversation's count preference (synced like the receive
+     * option).
+     */
+    fun `setCountPreference`(`conversationId`: kotlin.String, `preference`: CountPreference)
     
     companion object
 }
@@ -3658,6 +3763,138 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
     
 
     
+    /**
+     * Registers an unread-status listener (see [`UnreadStatusListener`]);
+     * keep the handle, it unregisters the listener when closed or dropped.
+     */override fun `addUnreadStatusListener`(`listener`: UnreadStatusListener): ListenerHandle {
+            return FfiConverterTypeListenerHandle.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_add_unread_status_listener(
+        it,
+        
+        FfiConverterTypeUnreadStatusListener.lower(`listener`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Explains one conversation's badge (see [`UnreadExplanation`]).
+     */
+    @Throws(ImException::class)override fun `explainUnread`(`conversationId`: kotlin.String): UnreadExplanation {
+            return FfiConverterTypeUnreadExplanation.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_explain_unread(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A conversation's count preference (`All` for one never seen).
+     */
+    @Throws(ImException::class)override fun `getCountPreference`(`conversationId`: kotlin.String): CountPreference {
+            return FfiConverterTypeCountPreference.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_get_count_preference(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The unread mention total of the conversations a filter selects.
+     */
+    @Throws(ImException::class)override fun `getUnreadMentionCountByFilter`(`filter`: ConversationFilter): kotlin.ULong {
+            return FfiConverterULong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_get_unread_mention_count_by_filter(
+        it,
+        
+        FfiConverterTypeConversationFilter.lower(`filter`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The unread totals now: the total, the mention total and whether the
+     * total is synced (see [`UnreadStatus`]).
+     */
+    @Throws(ImException::class)override fun `getUnreadStatus`(): UnreadStatus {
+            return FfiConverterTypeUnreadStatus.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_get_unread_status(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Marks a conversation unread from a message on (Sendbird
+     * `markAsUnread`, Stream `markUnread`): its read position moves back to
+     * just before the message under a new version, announced to my other
+     * devices; returns the unread count after it. Tencent's "unread" mark
+     * bit is not touched.
+     */
+    @Throws(ImException::class)override fun `markConversationUnreadFrom`(`conversationId`: kotlin.String, `messageId`: kotlin.String): kotlin.ULong {
+            return FfiConverterULong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_mark_conversation_unread_from(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),
+        FfiConverterString.lower(`messageId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Sets a conversation's count preference (synced like the receive
+     * option).
+     */
+    @Throws(ImException::class)override fun `setCountPreference`(`conversationId`: kotlin.String, `preference`: CountPreference)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_set_count_preference(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),
+        FfiConverterTypeCountPreference.lower(`preference`),_status)
+}
+    }
+    
+    
+
+    
 
     
 
@@ -4175,6 +4412,26 @@ data class Conversation (
     var `unreadCount`: kotlin.ULong
     , 
     /**
+     * Unread @-mentions (me or all) among the counted messages.
+     */
+    var `unreadMentionCount`: kotlin.ULong
+    , 
+    /**
+     * The badge: the count the count preference shows.
+     */
+    var `badge`: kotlin.ULong
+    , 
+    /**
+     * Count preference.
+     */
+    var `countPreference`: CountPreference
+    , 
+    /**
+     * The read position's version (raised by every mark-unread).
+     */
+    var `readVersion`: kotlin.ULong
+    , 
+    /**
      * Receive option.
      */
     var `receiveOption`: ReceiveOption
@@ -4290,6 +4547,10 @@ public object FfiConverterTypeConversation: FfiConverterRustBuffer<Conversation>
             FfiConverterString.read(buf),
             FfiConverterOptionalTypeGroupType.read(buf),
             FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterTypeCountPreference.read(buf),
+            FfiConverterULong.read(buf),
             FfiConverterTypeReceiveOption.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterBoolean.read(buf),
@@ -4318,6 +4579,10 @@ public object FfiConverterTypeConversation: FfiConverterRustBuffer<Conversation>
             FfiConverterString.allocationSize(value.`targetId`) +
             FfiConverterOptionalTypeGroupType.allocationSize(value.`groupType`) +
             FfiConverterULong.allocationSize(value.`unreadCount`) +
+            FfiConverterULong.allocationSize(value.`unreadMentionCount`) +
+            FfiConverterULong.allocationSize(value.`badge`) +
+            FfiConverterTypeCountPreference.allocationSize(value.`countPreference`) +
+            FfiConverterULong.allocationSize(value.`readVersion`) +
             FfiConverterTypeReceiveOption.allocationSize(value.`receiveOption`) +
             FfiConverterBoolean.allocationSize(value.`mute`) +
             FfiConverterBoolean.allocationSize(value.`stickTop`) +
@@ -4345,6 +4610,10 @@ public object FfiConverterTypeConversation: FfiConverterRustBuffer<Conversation>
             FfiConverterString.write(value.`targetId`, buf)
             FfiConverterOptionalTypeGroupType.write(value.`groupType`, buf)
             FfiConverterULong.write(value.`unreadCount`, buf)
+            FfiConverterULong.write(value.`unreadMentionCount`, buf)
+            FfiConverterULong.write(value.`badge`, buf)
+            FfiConverterTypeCountPreference.write(value.`countPreference`, buf)
+            FfiConverterULong.write(value.`readVersion`, buf)
             FfiConverterTypeReceiveOption.write(value.`receiveOption`, buf)
             FfiConverterBoolean.write(value.`mute`, buf)
             FfiConverterBoolean.write(value.`stickTop`, buf)
@@ -4405,6 +4674,16 @@ data class ConversationFilter (
      * Leave muted conversations out (as the total does).
      */
     var `ignoreMuted`: kotlin.Boolean = false 
+    , 
+    /**
+     * Only conversations with / without unread mentions (counted).
+     */
+    var `hasUnreadMention`: kotlin.Boolean? = null 
+    , 
+    /**
+     * Only conversations with this count preference.
+     */
+    var `countPreference`: CountPreference? = null 
     
 ){
     
@@ -4427,6 +4706,8 @@ public object FfiConverterTypeConversationFilter: FfiConverterRustBuffer<Convers
             FfiConverterOptionalBoolean.read(buf),
             FfiConverterOptionalBoolean.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalTypeCountPreference.read(buf),
         )
     }
 
@@ -4436,7 +4717,9 @@ public object FfiConverterTypeConversationFilter: FfiConverterRustBuffer<Convers
             FfiConverterOptionalULong.allocationSize(value.`markTypes`) +
             FfiConverterOptionalBoolean.allocationSize(value.`hasUnread`) +
             FfiConverterOptionalBoolean.allocationSize(value.`hasAtInfo`) +
-            FfiConverterBoolean.allocationSize(value.`ignoreMuted`)
+            FfiConverterBoolean.allocationSize(value.`ignoreMuted`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`hasUnreadMention`) +
+            FfiConverterOptionalTypeCountPreference.allocationSize(value.`countPreference`)
     )
 
     override fun write(value: ConversationFilter, buf: ByteBuffer) {
@@ -4446,6 +4729,8 @@ public object FfiConverterTypeConversationFilter: FfiConverterRustBuffer<Convers
             FfiConverterOptionalBoolean.write(value.`hasUnread`, buf)
             FfiConverterOptionalBoolean.write(value.`hasAtInfo`, buf)
             FfiConverterBoolean.write(value.`ignoreMuted`, buf)
+            FfiConverterOptionalBoolean.write(value.`hasUnreadMention`, buf)
+            FfiConverterOptionalTypeCountPreference.write(value.`countPreference`, buf)
     }
 }
 
@@ -4713,6 +4998,16 @@ data class ConversationSyncState (
     var `readSequence`: kotlin.ULong = 0uL 
     , 
     /**
+     * The read position's version (`None`: not given; forward only).
+     */
+    var `readVersion`: kotlin.ULong? = null 
+    , 
+    /**
+     * Count preference (`None`: all).
+     */
+    var `countPreference`: CountPreference? = null 
+    , 
+    /**
      * Pinned.
      */
     var `stickTop`: kotlin.Boolean = false 
@@ -4767,6 +5062,8 @@ public object FfiConverterTypeConversationSyncState: FfiConverterRustBuffer<Conv
             FfiConverterOptionalTypeGroupType.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalTypeCountPreference.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterOptionalTypeReceiveOption.read(buf),
@@ -4783,6 +5080,8 @@ public object FfiConverterTypeConversationSyncState: FfiConverterRustBuffer<Conv
             FfiConverterOptionalTypeGroupType.allocationSize(value.`groupType`) +
             FfiConverterULong.allocationSize(value.`readTimestamp`) +
             FfiConverterULong.allocationSize(value.`readSequence`) +
+            FfiConverterOptionalULong.allocationSize(value.`readVersion`) +
+            FfiConverterOptionalTypeCountPreference.allocationSize(value.`countPreference`) +
             FfiConverterBoolean.allocationSize(value.`stickTop`) +
             FfiConverterULong.allocationSize(value.`markTypes`) +
             FfiConverterOptionalTypeReceiveOption.allocationSize(value.`receiveOption`) +
@@ -4798,6 +5097,8 @@ public object FfiConverterTypeConversationSyncState: FfiConverterRustBuffer<Conv
             FfiConverterOptionalTypeGroupType.write(value.`groupType`, buf)
             FfiConverterULong.write(value.`readTimestamp`, buf)
             FfiConverterULong.write(value.`readSequence`, buf)
+            FfiConverterOptionalULong.write(value.`readVersion`, buf)
+            FfiConverterOptionalTypeCountPreference.write(value.`countPreference`, buf)
             FfiConverterBoolean.write(value.`stickTop`, buf)
             FfiConverterULong.write(value.`markTypes`, buf)
             FfiConverterOptionalTypeReceiveOption.write(value.`receiveOption`, buf)
@@ -4844,6 +5145,85 @@ public object FfiConverterTypeConversationUpdate: FfiConverterRustBuffer<Convers
 
     override fun write(value: ConversationUpdate, buf: ByteBuffer) {
             FfiConverterOptionalString.write(value.`serverExtension`, buf)
+    }
+}
+
+
+
+/**
+ * One message of an explanation.
+ */
+data class ExplainedMessage (
+    /**
+     * The message id.
+     */
+    var `messageId`: kotlin.String
+    , 
+    /**
+     * Its sender.
+     */
+    var `sender`: kotlin.String
+    , 
+    /**
+     * Server time (seconds).
+     */
+    var `serverTime`: kotlin.ULong
+    , 
+    /**
+     * Group sequence (0 for C2C).
+     */
+    var `seq`: kotlin.ULong
+    , 
+    /**
+     * It @-mentions me or everyone.
+     */
+    var `mention`: kotlin.Boolean
+    , 
+    /**
+     * Why it does not count (`null`: it counts).
+     */
+    var `reason`: NotCountedReason?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExplainedMessage: FfiConverterRustBuffer<ExplainedMessage> {
+    override fun read(buf: ByteBuffer): ExplainedMessage {
+        return ExplainedMessage(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalTypeNotCountedReason.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ExplainedMessage) = (
+            FfiConverterString.allocationSize(value.`messageId`) +
+            FfiConverterString.allocationSize(value.`sender`) +
+            FfiConverterULong.allocationSize(value.`serverTime`) +
+            FfiConverterULong.allocationSize(value.`seq`) +
+            FfiConverterBoolean.allocationSize(value.`mention`) +
+            FfiConverterOptionalTypeNotCountedReason.allocationSize(value.`reason`)
+    )
+
+    override fun write(value: ExplainedMessage, buf: ByteBuffer) {
+            FfiConverterString.write(value.`messageId`, buf)
+            FfiConverterString.write(value.`sender`, buf)
+            FfiConverterULong.write(value.`serverTime`, buf)
+            FfiConverterULong.write(value.`seq`, buf)
+            FfiConverterBoolean.write(value.`mention`, buf)
+            FfiConverterOptionalTypeNotCountedReason.write(value.`reason`, buf)
     }
 }
 
@@ -5475,6 +5855,85 @@ public object FfiConverterTypeOutboundEnvelope: FfiConverterRustBuffer<OutboundE
 
 
 /**
+ * One move of a read position.
+ */
+data class ReadMove (
+    /**
+     * When (seconds).
+     */
+    var `time`: kotlin.ULong
+    , 
+    /**
+     * Who moved it.
+     */
+    var `source`: ReadMoveSource
+    , 
+    /**
+     * Read time (C2C, seconds) or sequence (group) before.
+     */
+    var `fromMark`: kotlin.ULong
+    , 
+    /**
+     * Read time or sequence after.
+     */
+    var `toMark`: kotlin.ULong
+    , 
+    /**
+     * The position's version after the move.
+     */
+    var `version`: kotlin.ULong
+    , 
+    /**
+     * The move went back (a mark-unread).
+     */
+    var `backward`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReadMove: FfiConverterRustBuffer<ReadMove> {
+    override fun read(buf: ByteBuffer): ReadMove {
+        return ReadMove(
+            FfiConverterULong.read(buf),
+            FfiConverterTypeReadMoveSource.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ReadMove) = (
+            FfiConverterULong.allocationSize(value.`time`) +
+            FfiConverterTypeReadMoveSource.allocationSize(value.`source`) +
+            FfiConverterULong.allocationSize(value.`fromMark`) +
+            FfiConverterULong.allocationSize(value.`toMark`) +
+            FfiConverterULong.allocationSize(value.`version`) +
+            FfiConverterBoolean.allocationSize(value.`backward`)
+    )
+
+    override fun write(value: ReadMove, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`time`, buf)
+            FfiConverterTypeReadMoveSource.write(value.`source`, buf)
+            FfiConverterULong.write(value.`fromMark`, buf)
+            FfiConverterULong.write(value.`toMark`, buf)
+            FfiConverterULong.write(value.`version`, buf)
+            FfiConverterBoolean.write(value.`backward`, buf)
+    }
+}
+
+
+
+/**
  * A read position (C2C by time, group by sequence) in an envelope.
  */
 data class ReadPosition (
@@ -5492,6 +5951,12 @@ data class ReadPosition (
      * Group: read up to this sequence; 0 for C2C.
      */
     var `sequence`: kotlin.ULong
+    , 
+    /**
+     * The position's version (`read_version`): positions merge by the
+     * greater (version, position); raised by every mark-unread.
+     */
+    var `version`: kotlin.ULong
     
 ){
     
@@ -5511,19 +5976,22 @@ public object FfiConverterTypeReadPosition: FfiConverterRustBuffer<ReadPosition>
             FfiConverterString.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
         )
     }
 
     override fun allocationSize(value: ReadPosition) = (
             FfiConverterString.allocationSize(value.`conversationId`) +
             FfiConverterULong.allocationSize(value.`timestamp`) +
-            FfiConverterULong.allocationSize(value.`sequence`)
+            FfiConverterULong.allocationSize(value.`sequence`) +
+            FfiConverterULong.allocationSize(value.`version`)
     )
 
     override fun write(value: ReadPosition, buf: ByteBuffer) {
             FfiConverterString.write(value.`conversationId`, buf)
             FfiConverterULong.write(value.`timestamp`, buf)
             FfiConverterULong.write(value.`sequence`, buf)
+            FfiConverterULong.write(value.`version`, buf)
     }
 }
 
@@ -5672,6 +6140,233 @@ public object FfiConverterTypeSendMessageParams: FfiConverterRustBuffer<SendMess
 
 
 /**
+ * "Why is this badge N?" for one conversation.
+ */
+data class UnreadExplanation (
+    /**
+     * The conversation.
+     */
+    var `conversationId`: kotlin.String
+    , 
+    /**
+     * Read time (C2C, seconds) or sequence (group).
+     */
+    var `readMark`: kotlin.ULong
+    , 
+    /**
+     * The read position's version.
+     */
+    var `readVersion`: kotlin.ULong
+    , 
+    /**
+     * The last move of the read position, if kept.
+     */
+    var `lastMove`: ReadMove?
+    , 
+    /**
+     * The kept moves, oldest first (at most 16).
+     */
+    var `history`: List<ReadMove>
+    , 
+    /**
+     * The unread count.
+     */
+    var `unreadCount`: kotlin.ULong
+    , 
+    /**
+     * The unread mentions.
+     */
+    var `unreadMentionCount`: kotlin.ULong
+    , 
+    /**
+     * The badge.
+     */
+    var `badge`: kotlin.ULong
+    , 
+    /**
+     * The counting messages after the read position, oldest first (at
+     * most 100).
+     */
+    var `counted`: List<ExplainedMessage>
+    , 
+    /**
+     * Counting messages not listed.
+     */
+    var `countedMore`: kotlin.ULong
+    , 
+    /**
+     * The messages that do not count, each with its reason.
+     */
+    var `notCounted`: List<ExplainedMessage>
+    , 
+    /**
+     * Non-counting messages after the read position not listed.
+     */
+    var `notCountedMore`: kotlin.ULong
+    , 
+    /**
+     * Receive option.
+     */
+    var `receiveOption`: ReceiveOption
+    , 
+    /**
+     * Count preference.
+     */
+    var `countPreference`: CountPreference
+    , 
+    /**
+     * Carries Tencent's "unread" mark bit.
+     */
+    var `markedUnread`: kotlin.Boolean
+    , 
+    /**
+     * Its part of the total.
+     */
+    var `totalContribution`: kotlin.ULong
+    , 
+    /**
+     * Why it is in the total or not.
+     */
+    var `totalReason`: TotalReason
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUnreadExplanation: FfiConverterRustBuffer<UnreadExplanation> {
+    override fun read(buf: ByteBuffer): UnreadExplanation {
+        return UnreadExplanation(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalTypeReadMove.read(buf),
+            FfiConverterSequenceTypeReadMove.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceTypeExplainedMessage.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceTypeExplainedMessage.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterTypeReceiveOption.read(buf),
+            FfiConverterTypeCountPreference.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterTypeTotalReason.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UnreadExplanation) = (
+            FfiConverterString.allocationSize(value.`conversationId`) +
+            FfiConverterULong.allocationSize(value.`readMark`) +
+            FfiConverterULong.allocationSize(value.`readVersion`) +
+            FfiConverterOptionalTypeReadMove.allocationSize(value.`lastMove`) +
+            FfiConverterSequenceTypeReadMove.allocationSize(value.`history`) +
+            FfiConverterULong.allocationSize(value.`unreadCount`) +
+            FfiConverterULong.allocationSize(value.`unreadMentionCount`) +
+            FfiConverterULong.allocationSize(value.`badge`) +
+            FfiConverterSequenceTypeExplainedMessage.allocationSize(value.`counted`) +
+            FfiConverterULong.allocationSize(value.`countedMore`) +
+            FfiConverterSequenceTypeExplainedMessage.allocationSize(value.`notCounted`) +
+            FfiConverterULong.allocationSize(value.`notCountedMore`) +
+            FfiConverterTypeReceiveOption.allocationSize(value.`receiveOption`) +
+            FfiConverterTypeCountPreference.allocationSize(value.`countPreference`) +
+            FfiConverterBoolean.allocationSize(value.`markedUnread`) +
+            FfiConverterULong.allocationSize(value.`totalContribution`) +
+            FfiConverterTypeTotalReason.allocationSize(value.`totalReason`)
+    )
+
+    override fun write(value: UnreadExplanation, buf: ByteBuffer) {
+            FfiConverterString.write(value.`conversationId`, buf)
+            FfiConverterULong.write(value.`readMark`, buf)
+            FfiConverterULong.write(value.`readVersion`, buf)
+            FfiConverterOptionalTypeReadMove.write(value.`lastMove`, buf)
+            FfiConverterSequenceTypeReadMove.write(value.`history`, buf)
+            FfiConverterULong.write(value.`unreadCount`, buf)
+            FfiConverterULong.write(value.`unreadMentionCount`, buf)
+            FfiConverterULong.write(value.`badge`, buf)
+            FfiConverterSequenceTypeExplainedMessage.write(value.`counted`, buf)
+            FfiConverterULong.write(value.`countedMore`, buf)
+            FfiConverterSequenceTypeExplainedMessage.write(value.`notCounted`, buf)
+            FfiConverterULong.write(value.`notCountedMore`, buf)
+            FfiConverterTypeReceiveOption.write(value.`receiveOption`, buf)
+            FfiConverterTypeCountPreference.write(value.`countPreference`, buf)
+            FfiConverterBoolean.write(value.`markedUnread`, buf)
+            FfiConverterULong.write(value.`totalContribution`, buf)
+            FfiConverterTypeTotalReason.write(value.`totalReason`, buf)
+    }
+}
+
+
+
+/**
+ * The unread totals with what a badge needs beyond the count.
+ */
+data class UnreadStatus (
+    /**
+     * The total unread count (muted conversations and count preference
+     * "off" left out; "mentions only" adds its mentions).
+     */
+    var `unreadCount`: kotlin.ULong
+    , 
+    /**
+     * The total of unread mentions (@me / @all) over the same
+     * conversations.
+     */
+    var `unreadMentionCount`: kotlin.ULong
+    , 
+    /**
+     * The first sync of this login finished (or no transport is set).
+     * Before, the store may lag behind the server: show the total as
+     * provisional rather than a 0.
+     */
+    var `synced`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUnreadStatus: FfiConverterRustBuffer<UnreadStatus> {
+    override fun read(buf: ByteBuffer): UnreadStatus {
+        return UnreadStatus(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UnreadStatus) = (
+            FfiConverterULong.allocationSize(value.`unreadCount`) +
+            FfiConverterULong.allocationSize(value.`unreadMentionCount`) +
+            FfiConverterBoolean.allocationSize(value.`synced`)
+    )
+
+    override fun write(value: UnreadStatus, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`unreadCount`, buf)
+            FfiConverterULong.write(value.`unreadMentionCount`, buf)
+            FfiConverterBoolean.write(value.`synced`, buf)
+    }
+}
+
+
+
+/**
  * Conversation type. Tencent: 1 = C2C, 2 = group; NIM's P2P maps to
  * `C2c`, TEAM and SUPER_TEAM to `Group`.
  */
@@ -5707,6 +6402,54 @@ public object FfiConverterTypeConversationType: FfiConverterRustBuffer<Conversat
     override fun allocationSize(value: ConversationType) = 4UL
 
     override fun write(value: ConversationType, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Which count makes a conversation's badge and enters the totals
+ * (Sendbird's count preference), apart from the receive option.
+ */
+
+enum class CountPreference {
+    
+    /**
+     * The unread count (default).
+     */
+    ALL,
+    /**
+     * Only unread @-mentions: the badge is the mention count.
+     */
+    MENTIONS_ONLY,
+    /**
+     * Nothing: no badge, nothing in the totals.
+     */
+    OFF;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCountPreference: FfiConverterRustBuffer<CountPreference> {
+    override fun read(buf: ByteBuffer) = try {
+        CountPreference.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: CountPreference) = 4UL
+
+    override fun write(value: CountPreference, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -6088,6 +6831,69 @@ public object FfiConverterTypeMessageStatus: FfiConverterRustBuffer<MessageStatu
 
 
 /**
+ * Why a message does not count.
+ */
+
+enum class NotCountedReason {
+    
+    /**
+     * Sent by me.
+     */
+    FROM_ME,
+    /**
+     * Sent with "excluded from unread".
+     */
+    EXCLUDED_FROM_UNREAD,
+    /**
+     * Online-only (never stored).
+     */
+    ONLINE_ONLY,
+    /**
+     * A repeat of a message id already stored.
+     */
+    DUPLICATE_ID,
+    /**
+     * At or before the read position.
+     */
+    BEFORE_READ_POSITION,
+    /**
+     * Revoked.
+     */
+    REVOKED,
+    /**
+     * The group's type never counts unread.
+     */
+    GROUP_TYPE_NEVER_COUNTS;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNotCountedReason: FfiConverterRustBuffer<NotCountedReason> {
+    override fun read(buf: ByteBuffer) = try {
+        NotCountedReason.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: NotCountedReason) = 4UL
+
+    override fun write(value: NotCountedReason, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * What an outbound envelope asks the server to do. Conversation ids are
  * from my side (`c2c_<peer>`): a transport delivering to the peer turns
  * them around (`c2c_<me>`).
@@ -6178,6 +6984,25 @@ sealed class OutboundPayload {
          * Set (true) or clear.
          */
         val `enable`: kotlin.Boolean) : OutboundPayload()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Count preference.
+     */
+    data class CountPreference(
+        /**
+         * The conversation.
+         */
+        val `conversationId`: kotlin.String, 
+        /**
+         * The preference.
+         */
+        val `preference`: com.imcore.CountPreference) : OutboundPayload()
         
     {
         
@@ -6387,38 +7212,42 @@ public object FfiConverterTypeOutboundPayload : FfiConverterRustBuffer<OutboundP
                 FfiConverterULong.read(buf),
                 FfiConverterBoolean.read(buf),
                 )
-            6 -> OutboundPayload.ReceiveOption(
+            6 -> OutboundPayload.CountPreference(
+                FfiConverterString.read(buf),
+                FfiConverterTypeCountPreference.read(buf),
+                )
+            7 -> OutboundPayload.ReceiveOption(
                 FfiConverterString.read(buf),
                 FfiConverterTypeReceiveOption.read(buf),
                 )
-            7 -> OutboundPayload.CustomData(
+            8 -> OutboundPayload.CustomData(
                 FfiConverterSequenceString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            8 -> OutboundPayload.ServerExtension(
+            9 -> OutboundPayload.ServerExtension(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            9 -> OutboundPayload.Delete(
+            10 -> OutboundPayload.Delete(
                 FfiConverterSequenceString.read(buf),
                 FfiConverterBoolean.read(buf),
                 )
-            10 -> OutboundPayload.GroupCreate(
+            11 -> OutboundPayload.GroupCreate(
                 FfiConverterString.read(buf),
                 FfiConverterSequenceString.read(buf),
                 )
-            11 -> OutboundPayload.GroupDelete(
+            12 -> OutboundPayload.GroupDelete(
                 FfiConverterString.read(buf),
                 )
-            12 -> OutboundPayload.GroupRename(
+            13 -> OutboundPayload.GroupRename(
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
-            13 -> OutboundPayload.GroupAdd(
+            14 -> OutboundPayload.GroupAdd(
                 FfiConverterString.read(buf),
                 FfiConverterSequenceString.read(buf),
                 )
-            14 -> OutboundPayload.GroupRemove(
+            15 -> OutboundPayload.GroupRemove(
                 FfiConverterString.read(buf),
                 FfiConverterSequenceString.read(buf),
                 )
@@ -6464,6 +7293,14 @@ public object FfiConverterTypeOutboundPayload : FfiConverterRustBuffer<OutboundP
                 + FfiConverterSequenceString.allocationSize(value.`conversationIds`)
                 + FfiConverterULong.allocationSize(value.`markTypes`)
                 + FfiConverterBoolean.allocationSize(value.`enable`)
+            )
+        }
+        is OutboundPayload.CountPreference -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`conversationId`)
+                + FfiConverterTypeCountPreference.allocationSize(value.`preference`)
             )
         }
         is OutboundPayload.ReceiveOption -> {
@@ -6570,60 +7407,121 @@ public object FfiConverterTypeOutboundPayload : FfiConverterRustBuffer<OutboundP
                 FfiConverterBoolean.write(value.`enable`, buf)
                 Unit
             }
-            is OutboundPayload.ReceiveOption -> {
+            is OutboundPayload.CountPreference -> {
                 buf.putInt(6)
+                FfiConverterString.write(value.`conversationId`, buf)
+                FfiConverterTypeCountPreference.write(value.`preference`, buf)
+                Unit
+            }
+            is OutboundPayload.ReceiveOption -> {
+                buf.putInt(7)
                 FfiConverterString.write(value.`conversationId`, buf)
                 FfiConverterTypeReceiveOption.write(value.`option`, buf)
                 Unit
             }
             is OutboundPayload.CustomData -> {
-                buf.putInt(7)
+                buf.putInt(8)
                 FfiConverterSequenceString.write(value.`conversationIds`, buf)
                 FfiConverterString.write(value.`data`, buf)
                 Unit
             }
             is OutboundPayload.ServerExtension -> {
-                buf.putInt(8)
+                buf.putInt(9)
                 FfiConverterString.write(value.`conversationId`, buf)
                 FfiConverterString.write(value.`extension`, buf)
                 Unit
             }
             is OutboundPayload.Delete -> {
-                buf.putInt(9)
+                buf.putInt(10)
                 FfiConverterSequenceString.write(value.`conversationIds`, buf)
                 FfiConverterBoolean.write(value.`clearMessage`, buf)
                 Unit
             }
             is OutboundPayload.GroupCreate -> {
-                buf.putInt(10)
+                buf.putInt(11)
                 FfiConverterString.write(value.`name`, buf)
                 FfiConverterSequenceString.write(value.`conversationIds`, buf)
                 Unit
             }
             is OutboundPayload.GroupDelete -> {
-                buf.putInt(11)
+                buf.putInt(12)
                 FfiConverterString.write(value.`name`, buf)
                 Unit
             }
             is OutboundPayload.GroupRename -> {
-                buf.putInt(12)
+                buf.putInt(13)
                 FfiConverterString.write(value.`oldName`, buf)
                 FfiConverterString.write(value.`newName`, buf)
                 Unit
             }
             is OutboundPayload.GroupAdd -> {
-                buf.putInt(13)
-                FfiConverterString.write(value.`name`, buf)
-                FfiConverterSequenceString.write(value.`conversationIds`, buf)
-                Unit
-            }
-            is OutboundPayload.GroupRemove -> {
                 buf.putInt(14)
                 FfiConverterString.write(value.`name`, buf)
                 FfiConverterSequenceString.write(value.`conversationIds`, buf)
                 Unit
             }
+            is OutboundPayload.GroupRemove -> {
+                buf.putInt(15)
+                FfiConverterString.write(value.`name`, buf)
+                FfiConverterSequenceString.write(value.`conversationIds`, buf)
+                Unit
+            }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Who moved a read position.
+ */
+
+enum class ReadMoveSource {
+    
+    /**
+     * A clean or mark-read on this device.
+     */
+    LOCAL_CLEAN,
+    /**
+     * Another of my devices.
+     */
+    OTHER_DEVICE,
+    /**
+     * The server's sync.
+     */
+    SERVER_SYNC,
+    /**
+     * Mark-unread on this device.
+     */
+    MARK_UNREAD,
+    /**
+     * Deleting the conversation on this device.
+     */
+    DELETE;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReadMoveSource: FfiConverterRustBuffer<ReadMoveSource> {
+    override fun read(buf: ByteBuffer) = try {
+        ReadMoveSource.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ReadMoveSource) = 4UL
+
+    override fun write(value: ReadMoveSource, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
     }
 }
 
@@ -6727,6 +7625,65 @@ public object FfiConverterTypeSyncPhase: FfiConverterRustBuffer<SyncPhase> {
     override fun allocationSize(value: SyncPhase) = 4UL
 
     override fun write(value: SyncPhase, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Why a conversation is in the total or not.
+ */
+
+enum class TotalReason {
+    
+    /**
+     * In with its unread count.
+     */
+    COUNTED,
+    /**
+     * In with its mention count (count preference "mentions only").
+     */
+    MENTIONS_ONLY,
+    /**
+     * In as 1: marked unread with nothing to count.
+     */
+    MARKED_UNREAD_AS_ONE,
+    /**
+     * Out: muted by its receive option.
+     */
+    MUTED,
+    /**
+     * Out: count preference "off".
+     */
+    COUNT_PREFERENCE_OFF,
+    /**
+     * Out: deleted.
+     */
+    HIDDEN;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTotalReason: FfiConverterRustBuffer<TotalReason> {
+    override fun read(buf: ByteBuffer) = try {
+        TotalReason.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: TotalReason) = 4UL
+
+    override fun write(value: TotalReason, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -7361,6 +8318,96 @@ public object FfiConverterTypeReceiptListener: FfiConverterCallbackInterface<Rec
 
 
 
+
+/**
+ * The unread totals with what a badge needs beyond the count: the mention
+ * total and whether the total is synced (`typed/unread_extras.rs`).
+ */
+public interface UnreadStatusListener {
+    
+    /**
+     * The total, the mention total or the synced flag changed; also once
+     * when the first sync of the login finishes (`synced` becomes true,
+     * the total the same or new). Until then the total may lag behind
+     * the server: an app may show it as provisional instead of a 0.
+     */
+    fun `onUnreadStatusChanged`(`status`: UnreadStatus)
+    
+    /**
+     * A subscribed filter's unread mention total changed (subscribe with
+     * `subscribeUnreadCountByFilter`); `filter` is as subscribed.
+     */
+    fun `onUnreadMentionCountChangedByFilter`(`filter`: ConversationFilter, `count`: kotlin.ULong)
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceUnreadStatusListener {
+    internal object `onUnreadStatusChanged`: UniffiCallbackInterfaceUnreadStatusListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`status`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeUnreadStatusListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onUnreadStatusChanged`(
+                    FfiConverterTypeUnreadStatus.lift(`status`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `onUnreadMentionCountChangedByFilter`: UniffiCallbackInterfaceUnreadStatusListenerMethod1 {
+        override fun callback(`uniffiHandle`: Long,`filter`: RustBuffer.ByValue,`count`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeUnreadStatusListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onUnreadMentionCountChangedByFilter`(
+                    FfiConverterTypeConversationFilter.lift(`filter`),
+                    FfiConverterULong.lift(`count`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeUnreadStatusListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeUnreadStatusListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceUnreadStatusListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onUnreadStatusChanged`,
+        `onUnreadMentionCountChangedByFilter`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_imcore_fn_init_callback_vtable_unreadstatuslistener(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeUnreadStatusListener: FfiConverterCallbackInterface<UnreadStatusListener>()
+
+
+
+
 /**
  * @suppress
  */
@@ -7492,6 +8539,70 @@ public object FfiConverterOptionalTypeMessageInfo: FfiConverterRustBuffer<Messag
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeReadMove: FfiConverterRustBuffer<ReadMove?> {
+    override fun read(buf: ByteBuffer): ReadMove? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeReadMove.read(buf)
+    }
+
+    override fun allocationSize(value: ReadMove?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeReadMove.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ReadMove?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeReadMove.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeCountPreference: FfiConverterRustBuffer<CountPreference?> {
+    override fun read(buf: ByteBuffer): CountPreference? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeCountPreference.read(buf)
+    }
+
+    override fun allocationSize(value: CountPreference?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeCountPreference.allocationSize(value)
+        }
+    }
+
+    override fun write(value: CountPreference?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeCountPreference.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeGroupType: FfiConverterRustBuffer<GroupType?> {
     override fun read(buf: ByteBuffer): GroupType? {
         if (buf.get().toInt() == 0) {
@@ -7514,6 +8625,38 @@ public object FfiConverterOptionalTypeGroupType: FfiConverterRustBuffer<GroupTyp
         } else {
             buf.put(1)
             FfiConverterTypeGroupType.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeNotCountedReason: FfiConverterRustBuffer<NotCountedReason?> {
+    override fun read(buf: ByteBuffer): NotCountedReason? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeNotCountedReason.read(buf)
+    }
+
+    override fun allocationSize(value: NotCountedReason?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeNotCountedReason.allocationSize(value)
+        }
+    }
+
+    override fun write(value: NotCountedReason?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeNotCountedReason.write(value, buf)
         }
     }
 }
@@ -7728,6 +8871,34 @@ public object FfiConverterSequenceTypeConversationSyncState: FfiConverterRustBuf
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeExplainedMessage: FfiConverterRustBuffer<List<ExplainedMessage>> {
+    override fun read(buf: ByteBuffer): List<ExplainedMessage> {
+        val len = buf.getInt()
+        return List<ExplainedMessage>(len) {
+            FfiConverterTypeExplainedMessage.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ExplainedMessage>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeExplainedMessage.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ExplainedMessage>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeExplainedMessage.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeInboundReceipt: FfiConverterRustBuffer<List<InboundReceipt>> {
     override fun read(buf: ByteBuffer): List<InboundReceipt> {
         val len = buf.getInt()
@@ -7886,6 +9057,34 @@ public object FfiConverterSequenceTypeOutboundEnvelope: FfiConverterRustBuffer<L
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeOutboundEnvelope.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeReadMove: FfiConverterRustBuffer<List<ReadMove>> {
+    override fun read(buf: ByteBuffer): List<ReadMove> {
+        val len = buf.getInt()
+        return List<ReadMove>(len) {
+            FfiConverterTypeReadMove.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ReadMove>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeReadMove.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ReadMove>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeReadMove.write(it, buf)
         }
     }
 }
