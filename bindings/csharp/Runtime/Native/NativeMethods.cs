@@ -203,6 +203,24 @@ namespace IMCore.Unity.Native
 
         // ------------------------------------------------------------------ IMCore extensions
         [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int IMCoreConvGetTotalUnreadMentionCount(TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int IMCoreConvGetUnreadMentionCountByFilter(byte[] filter, TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int IMCoreConvMarkUnreadFrom(byte[] conv_id, int conv_type, byte[] msg_id, TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int IMCoreConvSetCountPref(byte[] conv_id, int conv_type, int pref, TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int IMCoreConvExplainUnread(byte[] conv_id, int conv_type, TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int IMCoreConvGetTotalUnreadSynced(TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int IMCoreInboundPush(byte[] json_envelope_array, TIMCommCallback cb, IntPtr user_data);
 
         [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]

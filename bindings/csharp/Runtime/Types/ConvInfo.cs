@@ -14,6 +14,14 @@ namespace IMCore.Unity.Types
         public string conv_face_url;
         /// <summary>Unread message count.</summary>
         public ulong conv_unread_num;
+        /// <summary>imcore: unread messages that @-mention me or everyone (counted like unread).</summary>
+        public ulong? conv_unread_mention_num;
+        /// <summary>imcore: the badge (unread count, mention count or 0 after the count preference).</summary>
+        public ulong? conv_badge_num;
+        /// <summary>imcore: count preference.</summary>
+        public IMCoreCountPref? conv_count_pref;
+        /// <summary>imcore: the read position's version (raised by every mark-unread).</summary>
+        public ulong? conv_read_version;
         /// <summary>Ordering key: larger is more recent (pinned conversations sort first).</summary>
         public ulong? conv_active_time;
         /// <summary>True when <see cref="conv_last_msg"/> is present.</summary>

@@ -19,5 +19,9 @@ namespace IMCore.Unity.Types
         public bool? conversation_list_filter_has_unread_count;
         /// <summary>Only conversations with (true) or without (false) unread @-mentions.</summary>
         public bool? conversation_list_filter_has_group_at_info;
+        /// <summary>imcore: only conversations with (true) or without (false) unread mentions.</summary>
+        public bool? conversation_list_filter_has_unread_mention;
+        /// <summary>imcore: only conversations with this count preference.</summary>
+        public IMCoreCountPref? conversation_list_filter_count_pref;
     }
 }
