@@ -1,9 +1,11 @@
 //! imcore demo: plays a short multi-conversation session on the embedded
 //! SQLite store in `./demo-data` and prints the conversation list with its
-//! unread badges and the tab total after each step.
+//! unread badges (and @-mention counts) and the tab total after each step,
+//! marks a conversation unread, sets a count preference and explains one
+//! badge.
 
 use imcore::{
-    marks, CleanTarget, ConvKey, ConversationFilter, Engine, EngineConfig, GroupType,
+    marks, CleanTarget, ConvKey, ConversationFilter, CountPref, Engine, EngineConfig, GroupType,
     IncomingMessage, ReceiveOpt,
 };
 use std::path::Path;
@@ -103,6 +105,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     step(
         &mut e,
+        "Alice marks the team group unread from \"CI is green\" (the read position moves back)",
+        |e| e.mark_unread_from(&team, "t1").map(|_| ()),
+    )?;
+    step(
+        &mut e,
+        "Alice sets the team group to \"mentions only\": its badge is its @-count",
+        |e| e.set_count_pref(&team, CountPref::MentionsOnly),
+    )?;
+    explain(&e, &team)?;
+    step(
+        &mut e,
         "Alice taps \"mark all as read\": every dot disappears",
         |e| e.mark_all_read(),
     )?;
@@ -119,10 +132,10 @@ fn step(
     f(e)?;
     println!("\n== {title}");
     for c in e.all_conversations()? {
-        let badge = if c.unread > 0 {
-            format!("({})", c.unread)
-        } else {
-            "   ".into()
+        let badge = match (c.badge, c.mentions) {
+            (0, _) => "   ".into(),
+            (n, 0) => format!("({n})"),
+            (n, m) => format!("({n} @{m})"),
         };
         let mut tags = vec![];
         if c.pinned {
@@ -134,6 +147,9 @@ fn step(
         if c.recv_opt.is_muted() {
             tags.push("muted".into());
         }
+        if c.count_pref == CountPref::MentionsOnly {
+            tags.push("mentions only".into());
+        }
         if !c.at_infos.is_empty() {
             tags.push("[@me]".into());
         }
@@ -143,7 +159,7 @@ fn step(
             .and_then(|m| serde_text(&m.body))
             .unwrap_or_default();
         println!(
-            "  {badge:>5} {:<22} {:<40} {}",
+            "  {badge:>7} {:<22} {:<40} {}",
             c.key.to_string(),
             preview,
             tags.join(" ")
@@ -157,7 +173,45 @@ fn step(
             println!("  -> subscribed filter {:?} now {n}", f.mark);
         }
     }
-    println!("  tab badge: {}", e.total_unread());
+    println!(
+        "  tab badge: {} (unread mentions: {})",
+        e.total_unread(),
+        e.total_unread_mentions()
+    );
+    Ok(())
+}
+
+/// Prints "why is this badge N?" for one conversation.
+fn explain(e: &Engine, key: &ConvKey) -> imcore::Result<()> {
+    let x = e.explain_unread(key)?;
+    println!(
+        "\n== Why does {key} show {}? (unread {}, mentions {}, {:?})",
+        x.badge, x.unread, x.mentions, x.count_pref
+    );
+    if let Some(m) = &x.last_move {
+        println!(
+            "  read up to seq {} (version {}): moved {} from {} by {} at {}",
+            x.read_mark,
+            x.read_version,
+            if m.backward { "back" } else { "forward" },
+            m.from_mark,
+            m.source.name(),
+            m.time
+        );
+    }
+    for m in &x.counted {
+        let at = if m.mention { " (mention)" } else { "" };
+        println!("  counts:         {} from {}{at}", m.msg_id, m.sender);
+    }
+    for m in &x.not_counted {
+        let why = m.reason.map_or("", |r| r.name());
+        println!("  does not count: {} from {}: {why}", m.msg_id, m.sender);
+    }
+    println!(
+        "  in the total with {} ({})",
+        x.total_contribution,
+        x.total_reason.name()
+    );
     Ok(())
 }
 
