@@ -257,6 +257,6 @@ mod tests {
         let p = send_param(r#"{"message_elem_array":[],"message_need_read_receipt":true}"#)
             .ok()
             .unwrap();
-        assert!(p.need_read_receipt);
+        assert!(p.flags.need_read_receipt);
     }
 }
