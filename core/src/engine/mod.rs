@@ -326,6 +326,23 @@ impl Engine {
             .filter(|&i| self.convs[i as usize].visible)
             .ok_or_else(|| crate::Error::ConversationNotFound(key.to_string()))
     }
+
+    /// The visible conversations of a batch of keys, and a failure for each
+    /// key that is not one (a batch call goes on with the others).
+    fn visible_indices(
+        &self,
+        keys: &[ConvKey],
+    ) -> (Vec<u32>, Vec<crate::conversation::OperationFailure>) {
+        let mut found = Vec::new();
+        let mut failures = Vec::new();
+        for k in keys {
+            match self.visible_idx(k) {
+                Ok(i) => found.push(i),
+                Err(e) => failures.push(crate::conversation::OperationFailure::new(k, &e)),
+            }
+        }
+        (found, failures)
+    }
 }
 
 /// Creates the data folder (and its parents) when missing; a new folder is
