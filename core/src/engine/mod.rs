@@ -37,6 +37,7 @@ pub use sync::ConversationSync;
 pub use unread::CleanTarget;
 
 use crate::config::EngineConfig;
+use crate::conversation::OperationFailure;
 use crate::error::{Error, Result};
 use crate::events::Changes;
 use crate::store;
@@ -327,18 +328,15 @@ impl Engine {
             .ok_or_else(|| crate::Error::ConversationNotFound(key.to_string()))
     }
 
-    /// The visible conversations of a batch of keys, and a failure for each
-    /// key that is not one (a batch call goes on with the others).
-    fn visible_indices(
-        &self,
-        keys: &[ConvKey],
-    ) -> (Vec<u32>, Vec<crate::conversation::OperationFailure>) {
+    /// The indices of the visible conversations among `keys`, and the
+    /// per-id failures of the others.
+    fn visible_indices(&self, keys: &[ConvKey]) -> (Vec<u32>, Vec<OperationFailure>) {
         let mut found = Vec::new();
         let mut failures = Vec::new();
         for k in keys {
             match self.visible_idx(k) {
                 Ok(i) => found.push(i),
-                Err(e) => failures.push(crate::conversation::OperationFailure::new(k, &e)),
+                Err(e) => failures.push(OperationFailure::new(k, &e)),
             }
         }
         (found, failures)
