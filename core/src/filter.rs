@@ -2,7 +2,7 @@
 //! and which conversations a filter (or the total) takes in.
 
 use crate::engine::counting::{self, Part};
-use crate::engine::ConvState;
+use crate::engine::state::ConvState;
 use crate::types::{ConvType, CountPref};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

@@ -3,22 +3,18 @@
 //! callback (6004 unknown conversation, 6010 unknown message, 6017 invalid,
 //! 7013 receipts not supported for the group type, 7016 limits).
 
-use crate::boundary::{self, guard, Reject};
+use crate::boundary::{self, guard};
 use crate::boundary::{arg_opt_str, arg_str, out_buf, OutBuf};
 use crate::tim::conv::raw_key;
 use crate::tim::json::{self, Obj};
 use crate::tim::runtime::{self, comm, op, op_batch, PendingSend, Session};
 use crate::*;
 use imcore::{ConvKey, MsgStatus, OutgoingMessage};
-use serde_json::Value;
 use std::ffi::{c_char, c_void};
 
 /// What a send needs from its JSON.
 struct SendParam {
-    need_read_receipt: bool,
-    excluded_from_unread: bool,
-    excluded_from_last_message: bool,
-    at_users: Vec<String>,
+    flags: json::MessageFlags,
     body: String,
 }
 
@@ -26,26 +22,9 @@ fn send_param(text: &str) -> boundary::Checked<SendParam> {
     const W: &str = "json_msg_param";
     let v = json::parse(text, W)?;
     let o = Obj::new(&v, W)?;
-    match o.get("message_elem_array") {
-        Some(Value::Array(_)) => {}
-        Some(_) => {
-            return Err(Reject::json(format!(
-                "{W}.message_elem_array must be an array"
-            )))
-        }
-        None => return Err(Reject::json(format!("{W}.message_elem_array is missing"))),
-    }
+    json::check_elem_array(&o, true)?;
     Ok(SendParam {
-        need_read_receipt: o.bool("message_need_read_receipt")?.unwrap_or(false),
-        excluded_from_unread: o
-            .bool("message_is_excluded_from_unread_count")?
-            .unwrap_or(false),
-        excluded_from_last_message: o
-            .bool("message_excluded_from_last_message")?
-            .unwrap_or(false),
-        at_users: o
-            .strings("message_group_at_user_array")?
-            .unwrap_or_default(),
+        flags: json::MessageFlags::read(&o)?,
         body: v.to_string(),
     })
 }
@@ -114,10 +93,10 @@ fn send(
         };
         let msg = OutgoingMessage {
             conv: key,
-            need_read_receipt: p.need_read_receipt,
-            excluded_from_unread: p.excluded_from_unread,
-            excluded_from_last_message: p.excluded_from_last_message,
-            at_users: p.at_users,
+            need_read_receipt: p.flags.need_read_receipt,
+            excluded_from_unread: p.flags.excluded_from_unread,
+            excluded_from_last_message: p.flags.excluded_from_last_message,
+            at_users: p.flags.at_users,
             body: p.body,
         };
         let result = s
@@ -278,6 +257,6 @@ mod tests {
         let p = send_param(r#"{"message_elem_array":[],"message_need_read_receipt":true}"#)
             .ok()
             .unwrap();
-        assert!(p.need_read_receipt);
+        assert!(p.flags.need_read_receipt);
     }
 }
