@@ -1395,6 +1395,21 @@ int32_t IMCoreConvExplainUnread(const char *conv_id,
 // Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
 int32_t IMCoreConvGetTotalUnreadSynced(TIMCommCallback cb, const void *user_data);
 
+// Registers (NULL: unregisters) the listener for: The unread mention total
+// (as IMCoreConvGetTotalUnreadMentionCount), on every change. Same
+// signature as the total-unread listener. `user_data` is passed back
+// untouched.
+void IMCoreSetConvTotalUnreadMentionCountChangedCallback(TIMConvTotalUnreadMessageCountChangedCallback cb,
+                                                         const void *user_data);
+
+// Registers (NULL: unregisters) the listener for: A subscribed filter's
+// unread mention total (subscribe with
+// TIMConvSubscribeUnreadMessageCountByFilter), with the filter JSON exactly
+// as subscribed (once per distinct subscribed text). Same signature as the
+// by-filter unread listener. `user_data` is passed back untouched.
+void IMCoreSetConvUnreadMentionCountChangedByFilterCallback(TIMConvTotalUnreadMessageCountChangedByFilterCallback cb,
+                                                            const void *user_data);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -74,6 +74,8 @@ pub(crate) enum Notice {
         mentions: u64,
         /// The first sync of the login finished (or no transport).
         synced: bool,
+        /// The mention total changed in this batch.
+        mentions_changed: bool,
     },
     /// A subscribed filter's mention total changed.
     FilterMentions(ConversationFilter, u64),
@@ -220,6 +222,7 @@ fn one_batch(engine: &Engine, ch: Changes, own: &OwnSends, wants: Wants, out: &m
                     .total_mentions
                     .unwrap_or_else(|| engine.total_unread_mentions()),
                 synced: ch.total_synced || engine.total_synced(),
+                mentions_changed: ch.total_mentions.is_some(),
             });
         }
         for (filter, total) in ch.filter_mention_totals {

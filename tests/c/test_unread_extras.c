@@ -48,6 +48,27 @@ static void on_total(int32_t total, const void *user_data) {
     pthread_mutex_unlock(&tot_m);
 }
 
+/* Mention listeners: the total and the by-filter one (last values, calls). */
+static pthread_mutex_t men_m = PTHREAD_MUTEX_INITIALIZER;
+static long long last_mentions = -1, last_filter_mentions = -1;
+static int mention_calls, filter_mention_calls;
+static char last_filter_text[256];
+static void on_mentions(int32_t total, const void *user_data) {
+    (void)user_data;
+    pthread_mutex_lock(&men_m);
+    mention_calls++;
+    last_mentions = total;
+    pthread_mutex_unlock(&men_m);
+}
+static void on_filter_mentions(const char *filter, int32_t total, const void *user_data) {
+    (void)user_data;
+    pthread_mutex_lock(&men_m);
+    filter_mention_calls++;
+    last_filter_mentions = total;
+    snprintf(last_filter_text, sizeof last_filter_text, "%s", filter);
+    pthread_mutex_unlock(&men_m);
+}
+
 static long long mentions_total(void) {
     Call *c = call_new();
     RUN(c, IMCoreConvGetTotalUnreadMentionCount(call_cb, c));
@@ -196,6 +217,37 @@ static void test_explain(void) {
     CHECK_EQ(IMCoreConvExplainUnread(NULL, 1, call_cb, NULL), TIM_ERR_PARAM);
 }
 
+/* The mention listeners fire on changes of the mention totals only. */
+static void test_mention_listeners(uint64_t now) {
+    const char *f = "{\"conversation_list_filter_has_unread_mention\":true}";
+    CHECK_EQ(TIMConvSubscribeUnreadMessageCountByFilter(f), TIM_SUCC);
+    pthread_mutex_lock(&men_m);
+    int calls = mention_calls, fcalls = filter_mention_calls;
+    long long before = last_mentions;
+    pthread_mutex_unlock(&men_m);
+    CHECK_EQ(before, mentions_total());
+    /* A plain message changes no mention total. */
+    char *plain = msg_env("t6", "team", 2, "bob", now, 6, NULL);
+    char *arr = fmt("[%s]", plain);
+    push_ok(arr);
+    free(plain), free(arr);
+    pthread_mutex_lock(&men_m);
+    CHECK_EQ(mention_calls, calls);
+    pthread_mutex_unlock(&men_m);
+    char *m = msg_env("t5", "team", 2, "bob", now, 5, "\"message_group_at_user_array\":[\"me\"]");
+    arr = fmt("[%s]", m);
+    push_ok(arr);
+    free(m), free(arr);
+    pthread_mutex_lock(&men_m);
+    CHECK_EQ(mention_calls, calls + 1);
+    CHECK_EQ(last_mentions, before + 1);
+    CHECK_EQ(filter_mention_calls, fcalls + 1);
+    CHECK_EQ(last_filter_mentions, before + 1);
+    CHECK(strcmp(last_filter_text, f) == 0);
+    pthread_mutex_unlock(&men_m);
+    CHECK_EQ(TIMConvUnsubscribeUnreadMessageCountByFilter(f), TIM_SUCC);
+}
+
 /* With an outbound callback the total is provisional until the first sync
    finishes; the finish fires the total listener once more. */
 static void test_synced_total(void) {
@@ -227,6 +279,8 @@ int main(void) {
     login_ok("me");
     IMCoreSetOutboundCallback(on_out, NULL);
     TIMSetConvTotalUnreadMessageCountChangedCallback(on_total, NULL);
+    IMCoreSetConvTotalUnreadMentionCountChangedCallback(on_mentions, NULL);
+    IMCoreSetConvUnreadMentionCountChangedByFilterCallback(on_filter_mentions, NULL);
     uint64_t now = (uint64_t)time(NULL);
     push_team(now);
     char *b = msg_env("b1", "bob", 1, "bob", now, 0, NULL);
@@ -238,7 +292,19 @@ int main(void) {
     test_mark_unread();
     test_count_pref();
     test_explain();
+    test_mention_listeners(now);
     test_synced_total();
+    /* Unregistered: never called again. */
+    IMCoreSetConvTotalUnreadMentionCountChangedCallback(NULL, NULL);
+    pthread_mutex_lock(&men_m);
+    int calls = mention_calls;
+    pthread_mutex_unlock(&men_m);
+    Call *cl = call_new();
+    RUN(cl, TIMConvCleanConversationUnreadMessageCount("", 0, 0, call_cb, cl));
+    call_free(cl);
+    pthread_mutex_lock(&men_m);
+    CHECK_EQ(mention_calls, calls);
+    pthread_mutex_unlock(&men_m);
     (void)outs;
     Call *c = call_new();
     RUN(c, TIMLogout(call_cb, c));

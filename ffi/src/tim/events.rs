@@ -38,12 +38,21 @@ fn render(s: &Session, n: Notice, out: &mut Vec<Cb>) {
             let arr = Value::Array(keys.iter().map(json::deleted_conv_info).collect());
             Cb::ConvEvent(kTIMConvEvent_Del, arr.to_string())
         }
-        // The C face reads these by call (IMCoreConvGetTotalUnreadSynced,
-        // IMCoreConvGet…MentionCount…); the total listener hears the total.
-        Notice::ReadPositionMoved(_)
-        | Notice::GroupChanged(_)
-        | Notice::UnreadStatus { .. }
-        | Notice::FilterMentions(..) => return,
+        // The total listener hears the total; whether it is synced is read
+        // by call (IMCoreConvGetTotalUnreadSynced).
+        Notice::ReadPositionMoved(_) | Notice::GroupChanged(_) => return,
+        Notice::UnreadStatus {
+            mentions,
+            mentions_changed: true,
+            ..
+        } => Cb::TotalMentions(mentions),
+        Notice::UnreadStatus { .. } => return,
+        Notice::FilterMentions(filter, total) => {
+            if let Some((_, texts)) = s.filter_subs.iter().find(|(f, _)| *f == filter) {
+                out.extend(texts.iter().map(|t| Cb::FilterMentions(t.clone(), total)));
+            }
+            return;
+        }
         Notice::GroupCreated(group, keys) => Cb::GroupCreated(group.name, json::v2_id_array(&keys)),
         Notice::GroupDeleted(name) => Cb::GroupDeleted(name),
         Notice::GroupRenamed(old, group) => Cb::GroupRenamed(old, group.name),

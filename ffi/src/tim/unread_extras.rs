@@ -3,10 +3,11 @@
 //! preferences, the unread explanation and whether the total is synced.
 //! Errors split as in `conv` (docs/C-ABI.md, "Unread extensions").
 
-use crate::boundary::{arg_str, guard, Reject};
+use crate::boundary::host::Registered;
+use crate::boundary::{arg_str, guard, guard_void, Reject};
 use crate::tim::conv::raw_key;
 use crate::tim::json;
-use crate::tim::runtime::{self, op};
+use crate::tim::runtime::{self, op, set_slot};
 use crate::*;
 use imcore::{ConversationFilter, CountPref};
 use serde_json::json;
@@ -163,4 +164,45 @@ pub unsafe extern "C" fn IMCoreConvGetTotalUnreadSynced(
             .to_string())
         })
     })
+}
+
+/// Registers (NULL: unregisters) the listener for: The unread mention total
+/// (as IMCoreConvGetTotalUnreadMentionCount), on every change. Same
+/// signature as the total-unread listener. `user_data` is passed back
+/// untouched.
+#[no_mangle]
+pub unsafe extern "C" fn IMCoreSetConvTotalUnreadMentionCountChangedCallback(
+    cb: TIMConvTotalUnreadMessageCountChangedCallback,
+    user_data: *const c_void,
+) {
+    guard_void(
+        "IMCoreSetConvTotalUnreadMentionCountChangedCallback",
+        || {
+            set_slot(
+                |l| &mut l.total_mentions,
+                Registered::new(cb, user_data as usize),
+            )
+        },
+    );
+}
+
+/// Registers (NULL: unregisters) the listener for: A subscribed filter's
+/// unread mention total (subscribe with
+/// TIMConvSubscribeUnreadMessageCountByFilter), with the filter JSON exactly
+/// as subscribed (once per distinct subscribed text). Same signature as the
+/// by-filter unread listener. `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn IMCoreSetConvUnreadMentionCountChangedByFilterCallback(
+    cb: TIMConvTotalUnreadMessageCountChangedByFilterCallback,
+    user_data: *const c_void,
+) {
+    guard_void(
+        "IMCoreSetConvUnreadMentionCountChangedByFilterCallback",
+        || {
+            set_slot(
+                |l| &mut l.filter_mentions,
+                Registered::new(cb, user_data as usize),
+            )
+        },
+    );
 }

@@ -257,6 +257,7 @@ fn render(n: Notice, out: &mut Vec<Event>) {
             total,
             mentions,
             synced,
+            ..
         } => Event::UnreadStatus(UnreadStatus {
             unread_count: total,
             unread_mention_count: mentions,

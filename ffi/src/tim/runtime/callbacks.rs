@@ -45,6 +45,10 @@ pub enum Cb {
     TotalUnread(u64),
     /// A subscribed filter's total.
     FilterUnread(String, u64),
+    /// The unread mention total changed.
+    TotalMentions(u64),
+    /// A subscribed filter's unread mention total changed.
+    FilterMentions(String, u64),
     /// Group created (name, V2 id array).
     GroupCreated(String, String),
     /// Group deleted.
@@ -125,6 +129,11 @@ fn deliver_one(cb: Cb) {
         Cb::FilterUnread(filter, n) => {
             let s = cstring(&filter);
             fire!(filter_unread, |r| host::str_int(r, &s, count(n)));
+        }
+        Cb::TotalMentions(n) => fire!(total_mentions, |r| host::int(r, count(n))),
+        Cb::FilterMentions(filter, n) => {
+            let s = cstring(&filter);
+            fire!(filter_mentions, |r| host::str_int(r, &s, count(n)));
         }
         Cb::GroupCreated(name, ids) => {
             let (a, b) = (cstring(&name), cstring(&ids));

@@ -24,6 +24,10 @@ pub struct Listeners {
     pub total_unread: Slot<IntFn>,
     /// `TIMSetConvUnreadMessageCountChangedByFilterCallback`.
     pub filter_unread: Slot<StrIntFn>,
+    /// `IMCoreSetConvTotalUnreadMentionCountChangedCallback`.
+    pub total_mentions: Slot<IntFn>,
+    /// `IMCoreSetConvUnreadMentionCountChangedByFilterCallback`.
+    pub filter_mentions: Slot<StrIntFn>,
     /// Conversation-group callbacks.
     pub group_created: Slot<StrStrFn>,
     /// Group deleted.
