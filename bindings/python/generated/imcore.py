@@ -681,6 +681,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_receive_read_position() != 29226:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_receive_read_position_versioned() != 28715:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_receive_receipts() != 6:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_receive_sync_phase() != 31979:
@@ -945,6 +947,9 @@ _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_messages.restype = cty
 _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_read_position.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_read_position.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_receive_read_position_versioned.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_receive_read_position_versioned.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_receipts.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_receipts.restype = ctypes.c_uint16
@@ -1401,6 +1406,15 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_receive_read_position.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_receive_read_position.restype = None
+_UniffiLib.uniffi_imcore_fn_method_imclient_receive_read_position_versioned.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.c_uint64,
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_receive_read_position_versioned.restype = None
 _UniffiLib.uniffi_imcore_fn_method_imclient_receive_receipts.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -7261,6 +7275,15 @@ class ImClientProtocol(typing.Protocol):
         `onConversationReadTimeUpdated`.
 """
         raise NotImplementedError
+    def receive_read_position_versioned(self, conversation_id: str,timestamp: int,sequence: int,version: typing.Optional[int]) -> None:
+        """
+        `receiveReadPosition` with the position's version (`read_version`
+        of docs/TRANSPORT.md; `null`: not given). Positions merge by the
+        greater (version, position): a higher version moves the position back
+        (a mark-unread on another device), a lower one changes nothing. With
+        a version, 0 is "nothing read".
+"""
+        raise NotImplementedError
     def receive_receipts(self, receipts: typing.List[InboundReceipt]) -> int:
         """
         Applies receipts the transport received for my messages; returns how
@@ -8497,6 +8520,37 @@ class ImClient(ImClientProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_imcore_fn_method_imclient_receive_read_position,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def receive_read_position_versioned(self, conversation_id: str,timestamp: int,sequence: int,version: typing.Optional[int]) -> None:
+        """
+        `receiveReadPosition` with the position's version (`read_version`
+        of docs/TRANSPORT.md; `null`: not given). Positions merge by the
+        greater (version, position): a higher version moves the position back
+        (a mark-unread on another device), a lower one changes nothing. With
+        a version, 0 is "nothing read".
+"""
+        
+        _UniffiFfiConverterString.check_lower(conversation_id)
+
+        _UniffiFfiConverterUInt64.check_lower(timestamp)
+
+        _UniffiFfiConverterUInt64.check_lower(sequence)
+
+        _UniffiFfiConverterOptionalUInt64.check_lower(version)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(conversation_id),
+            _UniffiFfiConverterUInt64.lower(timestamp),
+            _UniffiFfiConverterUInt64.lower(sequence),
+            _UniffiFfiConverterOptionalUInt64.lower(version),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_receive_read_position_versioned,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)

@@ -1058,6 +1058,15 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     func markConversationUnreadFrom(conversationId: String, messageId: String) throws  -> UInt64
     
     /**
+     * `receiveReadPosition` with the position's version (`read_version`
+     * of docs/TRANSPORT.md; `null`: not given). Positions merge by the
+     * greater (version, position): a higher version moves the position back
+     * (a mark-unread on another device), a lower one changes nothing. With
+     * a version, 0 is "nothing read".
+     */
+    func receiveReadPositionVersioned(conversationId: String, timestamp: UInt64, sequence: UInt64, version: UInt64?) throws 
+    
+    /**
      * Sets a conversation's count preference (synced like the receive
      * option).
      */
@@ -2163,6 +2172,25 @@ open func markConversationUnreadFrom(conversationId: String, messageId: String)t
         FfiConverterString.lower(messageId),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * `receiveReadPosition` with the position's version (`read_version`
+     * of docs/TRANSPORT.md; `null`: not given). Positions merge by the
+     * greater (version, position): a higher version moves the position back
+     * (a mark-unread on another device), a lower one changes nothing. With
+     * a version, 0 is "nothing read".
+     */
+open func receiveReadPositionVersioned(conversationId: String, timestamp: UInt64, sequence: UInt64, version: UInt64?)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_receive_read_position_versioned(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),
+        FfiConverterUInt64.lower(timestamp),
+        FfiConverterUInt64.lower(sequence),
+        FfiConverterOptionUInt64.lower(version),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -9336,6 +9364,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_mark_conversation_unread_from() != 62808) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_receive_read_position_versioned() != 28715) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_set_count_preference() != 20779) {

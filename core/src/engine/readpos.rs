@@ -142,11 +142,18 @@ pub(crate) fn merge_read_pos(
     let (old, old_version, before) = (st.read_pos, st.read_version, st.unread);
     let version = version.unwrap_or(old_version);
     if (version, pos) <= (old_version, old) {
-        log::debug!(
-            "read position of {} stays (from {source}: version {version} position {pos} is \
-             not after version {old_version} position {old})",
-            st.key
-        );
+        if version < old_version {
+            log::debug!(
+                "read position of {} stays (from {source}: version {version} is older than \
+                 {old_version})",
+                st.key
+            );
+        } else {
+            log::debug!(
+                "read position of {} stays (from {source}: not after the current one)",
+                st.key
+            );
+        }
         return Ok(false);
     }
     let st = w.get_mut(idx);

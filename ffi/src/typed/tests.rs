@@ -754,6 +754,30 @@ fn mentions_mark_unread_preferences_and_the_explanation_on_the_typed_face() {
         .not_counted
         .iter()
         .any(|m| m.reason == Some(NotCountedReason::BeforeReadPosition)));
+    // Another device's position: a lower version changes nothing, a higher
+    // one moves back to "nothing read".
+    let v = c
+        .get_conversation("group_team".into())
+        .unwrap()
+        .read_version;
+    c.receive_read_position_versioned("group_team".into(), 0, 2, Some(v - 1))
+        .unwrap();
+    assert_eq!(
+        c.get_conversation("group_team".into())
+            .unwrap()
+            .unread_count,
+        1
+    );
+    c.receive_read_position_versioned("group_team".into(), 0, 0, Some(v + 1))
+        .unwrap();
+    assert_eq!(
+        c.get_conversation("group_team".into())
+            .unwrap()
+            .unread_count,
+        2
+    );
+    c.receive_read_position_versioned("group_team".into(), 0, 1, Some(v + 1))
+        .unwrap();
     c.receive_sync_phase(SyncPhase::Finished, String::new())
         .unwrap();
     assert!(c.get_unread_status().unwrap().synced);

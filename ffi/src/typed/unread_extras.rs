@@ -299,6 +299,22 @@ impl ImClient {
         self.op(|e| Ok(e.explain_unread(&key)?.into()))
     }
 
+    /// `receiveReadPosition` with the position's version (`read_version`
+    /// of docs/TRANSPORT.md; `null`: not given). Positions merge by the
+    /// greater (version, position): a higher version moves the position back
+    /// (a mark-unread on another device), a lower one changes nothing. With
+    /// a version, 0 is "nothing read".
+    pub fn receive_read_position_versioned(
+        &self,
+        conversation_id: String,
+        timestamp: u64,
+        sequence: u64,
+        version: Option<u64>,
+    ) -> ApiResult<()> {
+        let key = conv_key(&conversation_id)?;
+        self.op(|e| Ok(e.apply_read_position_versioned(&key, timestamp, sequence, version)?))
+    }
+
     /// Registers an unread-status listener (see [`UnreadStatusListener`]);
     /// keep the handle, it unregisters the listener when closed or dropped.
     pub fn add_unread_status_listener(

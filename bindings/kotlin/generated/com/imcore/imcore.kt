@@ -1070,6 +1070,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_mark_conversation_unread_from(
     ): Int
+    external fun uniffi_imcore_checksum_method_imclient_receive_read_position_versioned(
+    ): Int
     external fun uniffi_imcore_checksum_method_imclient_set_count_preference(
     ): Int
     external fun uniffi_imcore_checksum_method_listenerhandle_close(
@@ -1295,6 +1297,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_method_imclient_mark_conversation_unread_from(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`messageId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_imcore_fn_method_imclient_receive_read_position_versioned(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`timestamp`: Long,`sequence`: Long,`version`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_imcore_fn_method_imclient_set_count_preference(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`preference`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_imcore_fn_clone_listenerhandle(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -2366,6 +2370,15 @@ public interface ImClientInterface {
      * bit is not touched.
      */
     fun `markConversationUnreadFrom`(`conversationId`: kotlin.String, `messageId`: kotlin.String): kotlin.ULong
+    
+    /**
+     * `receiveReadPosition` with the position's version (`read_version`
+     * of docs/TRANSPORT.md; `null`: not given). Positions merge by the
+     * greater (version, position): a higher version moves the position back
+     * (a mark-unread on another device), a lower one changes nothing. With
+     * a version, 0 is "nothing read".
+     */
+    fun `receiveReadPositionVersioned`(`conversationId`: kotlin.String, `timestamp`: kotlin.ULong, `sequence`: kotlin.ULong, `version`: kotlin.ULong?)
     
     /**
      * Sets a conversation's count preference (synced like the receive
@@ -3873,6 +3886,30 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
     }
     )
     }
+    
+
+    
+    /**
+     * `receiveReadPosition` with the position's version (`read_version`
+     * of docs/TRANSPORT.md; `null`: not given). Positions merge by the
+     * greater (version, position): a higher version moves the position back
+     * (a mark-unread on another device), a lower one changes nothing. With
+     * a version, 0 is "nothing read".
+     */
+    @Throws(ImException::class)override fun `receiveReadPositionVersioned`(`conversationId`: kotlin.String, `timestamp`: kotlin.ULong, `sequence`: kotlin.ULong, `version`: kotlin.ULong?)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_receive_read_position_versioned(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),
+        FfiConverterULong.lower(`timestamp`),
+        FfiConverterULong.lower(`sequence`),
+        FfiConverterOptionalULong.lower(`version`),_status)
+}
+    }
+    
     
 
     
