@@ -618,7 +618,7 @@ fn an_acks_update_time_orders_it_against_older_snapshots() {
     let c = client(&dir, "me");
     c.receive_messages(vec![msg("m1", "c2c_bob", "bob", 100, 0)])
         .unwrap();
-    let got = capture(&c, false);
+    capture(&c, false);
     c.stick_top_conversation("c2c_bob".into(), true).unwrap();
     let env = c.get_pending_outbound().unwrap().remove(0);
     c.ack_outbound_versioned(env.envelope_id, 0, 0, 0, 6)
