@@ -10,6 +10,17 @@ use crate::types::ConvKey;
 use rusqlite::{params, Connection};
 use std::collections::VecDeque;
 
+/// The next number of the moves' common order (meta `read_move_seq`).
+fn next_seq(tx: &Connection) -> Result<i64> {
+    Ok(tx
+        .prepare_cached(
+            "INSERT INTO meta (key, value) VALUES ('read_move_seq', '1')
+             ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1
+             RETURNING CAST(value AS INTEGER)",
+        )?
+        .query_row([], |r| r.get(0))?)
+}
+
 /// Records one move of conversation `st`'s read position from `from` to its
 /// current position, at `now`. The moves of a conversation are numbered
 /// 1, 2, …; the oldest is dropped past [`READ_HISTORY_MAX`] (rows stay a
@@ -21,17 +32,20 @@ pub(crate) fn record(
     source: ReadMoveSource,
     now: u64,
 ) -> Result<()> {
+    let seq = next_seq(tx)?;
     tx.prepare_cached(
         "DELETE FROM read_move WHERE conv = ?1
            AND n = (SELECT max(n) FROM read_move WHERE conv = ?1) - ?2",
     )?
     .execute(params![st.id, READ_HISTORY_MAX as i64 - 1])?;
     tx.prepare_cached(
-        "INSERT INTO read_move (conv, n, time, source, from_pos, to_pos, version)
-         SELECT ?1, coalesce(max(n), 0) + 1, ?2, ?3, ?4, ?5, ?6 FROM read_move WHERE conv = ?1",
+        "INSERT INTO read_move (conv, n, seq, time, source, from_pos, to_pos, version)
+         SELECT ?1, coalesce(max(n), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7 FROM read_move
+         WHERE conv = ?1",
     )?
     .execute(params![
         st.id,
+        seq,
         now as i64,
         source.as_i64(),
         from,
@@ -41,52 +55,37 @@ pub(crate) fn record(
     Ok(())
 }
 
-/// The set-based form of [`record`] for a clean of every conversation
-/// (`Work::read_all_set`): one move to the newest message for each row the
-/// clean's UPDATE is about to change (`predicate`, over `conversation c`,
-/// with `?1` the time and `?2`, `?3` the conversation types). Runs before
-/// that UPDATE.
-pub(crate) fn record_read_all(
-    tx: &Connection,
-    predicate: &str,
-    now: u64,
-    types: (i64, i64),
-) -> Result<()> {
-    tx.prepare_cached(&format!(
-        "DELETE FROM read_move WHERE (conv, n) IN (
-             SELECT c.id, (SELECT max(n) FROM read_move r WHERE r.conv = c.id) - {keep}
-             FROM conversation c WHERE {predicate})",
-        keep = READ_HISTORY_MAX - 1
-    ))?
-    .execute(params![now as i64, types.0, types.1])?;
-    tx.prepare_cached(&format!(
-        "INSERT INTO read_move (conv, n, time, source, from_pos, to_pos, version)
-         SELECT c.id,
-                coalesce((SELECT max(n) FROM read_move r WHERE r.conv = c.id), 0) + 1,
-                ?1, {local}, c.read_pos,
-                CASE WHEN c.conv_type = 1 AND c.max_pos > 0
-                     THEN c.max_pos | 1048575 ELSE c.max_pos END,
-                c.read_version
-         FROM conversation c WHERE {predicate}",
-        local = ReadMoveSource::LocalClean.as_i64()
-    ))?
-    .execute(params![now as i64, types.0, types.1])?;
-    Ok(())
+/// The columns a clean of every conversation (`readpos::store_read_all`)
+/// sets in the rows it updates, with `?4` the move's number from
+/// [`read_all_seq`]: its move, the last such one only. (SQLite evaluates
+/// them on the row as it was, before the update.)
+pub(crate) const READ_ALL_COLUMNS: &str = "bulk_seq = ?4, bulk_time = ?1, bulk_from = read_pos,
+     bulk_to = CASE WHEN conv_type = 1 AND max_pos > 0 THEN max_pos | 1048575 ELSE max_pos END,
+     bulk_version = read_version";
+
+/// The number of a clean of every conversation, in the moves' order.
+pub(crate) fn read_all_seq(tx: &Connection) -> Result<i64> {
+    next_seq(tx)
 }
 
-/// The kept moves of conversation `st`, oldest first.
+/// The kept moves of conversation `st`, oldest first: its own rows and the
+/// last clean of every conversation that moved it, at most
+/// [`READ_HISTORY_MAX`].
 pub(crate) fn load(conn: &Connection, st: &ConvState) -> Result<Vec<ReadMove>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT time, source, from_pos, to_pos, version FROM read_move
-         WHERE conv = ?1 ORDER BY n",
+        "SELECT seq, time, source, from_pos, to_pos, version FROM read_move WHERE conv = ?1
+         UNION ALL
+         SELECT bulk_seq, bulk_time, ?2, bulk_from, bulk_to, bulk_version FROM conversation
+         WHERE id = ?1 AND bulk_seq > 0
+         ORDER BY 1",
     )?;
-    let rows = stmt.query_map([st.id], |r| {
+    let rows = stmt.query_map(params![st.id, ReadMoveSource::LocalClean.as_i64()], |r| {
         Ok((
-            r.get::<_, i64>(0)?,
             r.get::<_, i64>(1)?,
             r.get::<_, i64>(2)?,
             r.get::<_, i64>(3)?,
             r.get::<_, i64>(4)?,
+            r.get::<_, i64>(5)?,
         ))
     })?;
     let mut out = Vec::new();
@@ -101,6 +100,8 @@ pub(crate) fn load(conn: &Connection, st: &ConvState) -> Result<Vec<ReadMove>> {
             backward: to < from,
         });
     }
+    let extra = out.len().saturating_sub(READ_HISTORY_MAX);
+    out.drain(..extra);
     Ok(out)
 }
 

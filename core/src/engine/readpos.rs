@@ -224,24 +224,20 @@ pub(crate) fn store_read_all(
         }
     };
     let types = (kind(ConvType::C2c), kind(ConvType::Group));
-    // The history first: it reads the positions the UPDATE replaces.
-    history::record_read_all(
-        tx,
-        "c.visible = 1 AND c.read_pos < c.max_pos AND c.conv_type IN (?2, ?3)",
-        now,
-        types,
-    )?;
+    let seq = history::read_all_seq(tx)?;
     let n = tx
-        .prepare_cached(
-            // `ConvState::newest_limit`: C2C reads the whole second.
+        .prepare_cached(&format!(
+            // `ConvState::newest_limit`: C2C reads the whole second. The
+            // move is recorded in the same rows (`history`).
             "UPDATE conversation SET
                  read_pos = CASE WHEN conv_type = 1 AND max_pos > 0
                                  THEN max_pos | 1048575 ELSE max_pos END,
                  unread = 0, at_flags = 0, mentions = 0,
-                 update_time = ?1
+                 update_time = ?1, {}
              WHERE visible = 1 AND read_pos < max_pos AND conv_type IN (?2, ?3)",
-        )?
-        .execute(params![now as i64, types.0, types.1])?;
+            history::READ_ALL_COLUMNS
+        ))?
+        .execute(params![now as i64, types.0, types.1, seq])?;
     // The rows mirror memory; a difference means the store changed under
     // the engine, and the operation must not go on.
     if n != targets.len() {

@@ -193,10 +193,19 @@ pub const MIGRATIONS: &[&str] = &[
     // `count_pref`: 0 all, 1 mentions only, 2 none (a synced setting).
     // `read_version`: raised by every mark-unread; read positions merge by
     // (version, position). `read_move`: the last moves of each read
-    // position, numbered per conversation, for the unread explanation.
+    // position, numbered per conversation, for the unread explanation;
+    // `seq` orders every recorded move (meta `read_move_seq`). A clean of
+    // every conversation records its move in the rows it updates
+    // (`bulk_*`, the last such move only): a row per conversation in
+    // `read_move` tripled the cost of that clean.
     "ALTER TABLE conversation ADD COLUMN mentions INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE conversation ADD COLUMN count_pref INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE conversation ADD COLUMN read_version INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE conversation ADD COLUMN bulk_seq INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE conversation ADD COLUMN bulk_time INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE conversation ADD COLUMN bulk_from INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE conversation ADD COLUMN bulk_to INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE conversation ADD COLUMN bulk_version INTEGER NOT NULL DEFAULT 0;
     UPDATE conversation SET mentions = (
         SELECT count(*) FROM message m
         WHERE m.conv = conversation.id AND m.pos > conversation.read_pos
@@ -206,6 +215,7 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE read_move (
         conv     INTEGER NOT NULL REFERENCES conversation (id),
         n        INTEGER NOT NULL,
+        seq      INTEGER NOT NULL,
         time     INTEGER NOT NULL,
         source   INTEGER NOT NULL,
         from_pos INTEGER NOT NULL,
