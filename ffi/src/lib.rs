@@ -29,6 +29,7 @@ pub mod listeners;
 pub mod logging;
 pub mod manager;
 pub mod msg;
+pub mod msg_lifecycle;
 pub mod runtime;
 pub mod transport;
 

@@ -299,12 +299,16 @@ fn parse_envelope(v: &Value, ctx: &str) -> boundary::Sync<Inbound> {
                 deleted: o.bool("deleted")?.unwrap_or(false),
             })
         }
-        other => {
-            return Err(Reject::param(format!(
-                "{ctx}.kind {other:?} is not one of message, receipt, read_position, \
-                 group_members, sync, conversation"
-            )))
-        }
+        other => match crate::msg_lifecycle::parse_envelope(&o, other) {
+            Some(parsed) => parsed?,
+            None => {
+                return Err(Reject::param(format!(
+                    "{ctx}.kind {other:?} is not one of message, receipt, read_position, \
+                     group_members, sync, conversation, {}",
+                    crate::msg_lifecycle::INBOUND_KINDS
+                )))
+            }
+        },
     })
 }
 
@@ -454,6 +458,8 @@ pub fn outbound_json(e: &OutboundEnvelope) -> String {
             }
             o
         }
+        other => crate::msg_lifecycle::envelope_json(id, other)
+            .expect("every other kind is a lifecycle envelope"),
     };
     v.to_string()
 }

@@ -52,7 +52,9 @@ impl Engine {
         // Rows of the conversations may be written later (see `lazy_rows`),
         // unless too many received messages would then be re-derived at open.
         let defer = self.lazy.tail_msgs() + batch.len() <= self.config.lazy_row_messages;
-        self.commit(|w| {
+        let ops = self.begin_arrivals();
+        let mut settled = Vec::new();
+        let result = self.commit(|w| {
             w.defer_rows = defer;
             let tx = w.tx;
             let mut report = ReceiveReport::default();
@@ -120,6 +122,28 @@ impl Engine {
                         continue;
                     }
                 }
+                // A revoke, delete or edit the server sent before it.
+                let arrival = super::lifecycle::on_arrival(
+                    tx,
+                    w.config,
+                    &ops,
+                    &mut settled,
+                    &m.msg_id,
+                    st.id,
+                    fl,
+                )?;
+                let fl = match arrival {
+                    super::lifecycle::Arrival::Drop => {
+                        report.duplicates += 1;
+                        continue;
+                    }
+                    super::lifecycle::Arrival::Store(fl, body) => {
+                        if let Some(body) = body {
+                            m.body = body;
+                        }
+                        fl
+                    }
+                };
                 insert.execute(params![
                     st.id,
                     pos,
@@ -150,7 +174,9 @@ impl Engine {
                 w.changes.new_messages.push(stored(m, fl, is_read));
             }
             Ok(report)
-        })
+        });
+        self.end_arrivals(ops, settled)?;
+        result
     }
 
     /// Checks a received message: its fields ([`IncomingMessage::validate`])
@@ -164,7 +190,7 @@ impl Engine {
     /// refused: it would be carried by every list and history call.
     ///
     /// [`EngineConfig::message_max_bytes`]: crate::EngineConfig::message_max_bytes
-    fn check_body(&self, msg_id: &str, body: &str) -> Result<()> {
+    pub(super) fn check_body(&self, msg_id: &str, body: &str) -> Result<()> {
         let max = self.config.message_max_bytes;
         if body.len() > max {
             return Err(Error::LimitExceeded(format!(

@@ -26,6 +26,7 @@ mod client;
 mod dispatcher;
 mod error;
 mod ids;
+mod lifecycle;
 mod listener_errors;
 mod listeners;
 mod log_listener;
@@ -34,6 +35,7 @@ mod types;
 pub use client::ImClient;
 pub use error::{ApiResult, ImError};
 pub use ids::*;
+pub use lifecycle::*;
 pub use listeners::{
     ConversationGroupListener, ConversationListener, ListenerHandle, MessageListener,
     OutboundTransport, ReceiptListener,

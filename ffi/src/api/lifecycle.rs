@@ -1,0 +1,93 @@
+//! The typed face of the message lifecycle: records and envelope payloads.
+//! (The client methods are added in the lifecycle `impl ImClient` block.)
+
+use super::types::{OutboundPayload, ReceiveOption};
+use imcore::engine::{AppState, Outbound};
+
+/// The global receive option (do-not-disturb for every conversation). It
+/// shapes the server's offline pushes; unread counts do not change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct AllReceiveOption {
+    /// The option.
+    pub option: ReceiveOption,
+    /// Start of the daily quiet period: hour (0..=23).
+    pub start_hour: u32,
+    /// Minute (0..=59).
+    pub start_minute: u32,
+    /// Second (0..=59).
+    pub start_second: u32,
+    /// Start as a UTC timestamp in seconds (0 = daily from the hour above).
+    pub start_time_stamp: u64,
+    /// Length in seconds (0 = for ever).
+    pub duration: u32,
+}
+
+impl From<imcore::AllReceiveOpt> for AllReceiveOption {
+    fn from(o: imcore::AllReceiveOpt) -> Self {
+        AllReceiveOption {
+            option: o.opt.into(),
+            start_hour: o.start_hour,
+            start_minute: o.start_minute,
+            start_second: o.start_second,
+            start_time_stamp: o.start_time_stamp,
+            duration: o.duration,
+        }
+    }
+}
+
+impl From<AllReceiveOption> for imcore::AllReceiveOpt {
+    fn from(o: AllReceiveOption) -> Self {
+        imcore::AllReceiveOpt {
+            opt: o.option.into(),
+            start_hour: o.start_hour,
+            start_minute: o.start_minute,
+            start_second: o.start_second,
+            start_time_stamp: o.start_time_stamp,
+            duration: o.duration,
+        }
+    }
+}
+
+/// The typed payload of a lifecycle envelope.
+pub(crate) fn payload(item: Outbound) -> OutboundPayload {
+    match item {
+        Outbound::PrivateReadPositions { positions } => OutboundPayload::PrivateReadPositions {
+            positions: positions.into_iter().map(Into::into).collect(),
+        },
+        Outbound::MessageDelete { conv, msg_ids } => OutboundPayload::MessageDelete {
+            conversation_id: conv.v2_id(),
+            message_ids: msg_ids,
+        },
+        Outbound::ClearHistory { position } => OutboundPayload::ClearHistory {
+            conversation_id: position.conv.v2_id(),
+            timestamp: position.timestamp,
+            sequence: position.sequence,
+        },
+        Outbound::Revoke {
+            conv,
+            msg_id,
+            reason,
+        } => OutboundPayload::Revoke {
+            conversation_id: conv.v2_id(),
+            message_id: msg_id,
+            reason,
+        },
+        Outbound::ModifyMessage { conv, msg_id, body } => OutboundPayload::ModifyMessage {
+            conversation_id: conv.v2_id(),
+            message_id: msg_id,
+            message_json: body,
+        },
+        Outbound::AllReceiveOpt { opt } => OutboundPayload::AllReceiveOption { option: opt.into() },
+        Outbound::AppState { state } => match state {
+            AppState::Foreground => OutboundPayload::AppState {
+                background: false,
+                unread_count: 0,
+            },
+            AppState::Background { unread_count } => OutboundPayload::AppState {
+                background: true,
+                unread_count,
+            },
+        },
+        other => unreachable!("not a lifecycle envelope: {other:?}"),
+    }
+}
