@@ -16,14 +16,14 @@
 //!   or the directory given to `setLogFile` on the typed face, level
 //!   `set_config_log_level` (default info): rotated at [`ROTATE_BYTES`], the
 //!   [`KEEP_FILES`] newest older files kept as `imcore.log.1` (newest) …;
-//! - the typed face's [`crate::api::LogListener`] (`setLogListener`), called
+//! - the typed face's [`crate::typed::LogListener`] (`setLogListener`), called
 //!   on a thread of its own (`imcore-log`), never while a lock is held.
 //!
 //! The logger is installed with `log::set_logger` the first time a sink is
 //! configured. A Rust host that installed its own logger first keeps it and
 //! receives imcore's lines there (targets `imcore::…`) instead.
 
-use crate::runtime::lock;
+use crate::tim::runtime::lock;
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use log::{Level, LevelFilter, Log, Metadata, Record};
 use once_cell::sync::Lazy;
@@ -72,7 +72,7 @@ enum TypedJob {
 }
 
 /// The typed listener and the channel of its thread.
-type TypedListener = Arc<dyn crate::api::LogListener>;
+type TypedListener = Arc<dyn crate::typed::LogListener>;
 
 struct Sinks {
     /// Whether a C log callback is registered, and its level.
@@ -270,7 +270,7 @@ impl Log for Logger {
         // Both only queue: the callback and the listener run later on their
         // threads, with no lock of imcore held.
         if to_callback {
-            crate::runtime::log(tim_of_level(level), &line);
+            crate::tim::runtime::log(tim_of_level(level), &line);
         }
         if let Some(tx) = typed {
             let _ = tx.send(TypedJob::Line(level, line));

@@ -26,7 +26,6 @@
 
 use super::receive::Received;
 use super::state::ConvState;
-use super::work::counts_unread;
 use super::{reorder, Engine};
 use crate::error::{Error, Result};
 use crate::store::msg_hash;
@@ -118,8 +117,7 @@ impl Engine {
             })?;
             let old = &self.convs[idx as usize];
             let mut st: ConvState = old.clone();
-            let counts = counts_unread(&self.config, &st);
-            m.received().apply(&self.conn, &mut st, counts)?;
+            m.received().apply(&self.conn, &self.config, &mut st)?;
             // Keep the sums and the list order in step.
             let old = &self.convs[idx as usize];
             self.counters.adjust(Some(old), &st);

@@ -19,8 +19,9 @@
 //! [`EngineConfig::revoked_messages_count`]: crate::EngineConfig::revoked_messages_count
 //! [`EngineConfig::pending_message_ops_max`]: crate::EngineConfig::pending_message_ops_max
 
+use super::counting::{lifecycle_bits, recount};
 use super::outbox::{Outbound, ReadPosition};
-use super::readpos::{check_position, move_read_pos, recount, PositionKeys, ReadSource};
+use super::readpos::{check_position, move_read_pos, PositionKeys, ReadSource};
 use super::state::TIE_BITS;
 use super::work::Work;
 use super::Engine;
@@ -40,8 +41,7 @@ const OP_DELETE: i64 = 2;
 /// An edit: the version of the last one applied, or (pending) the new body.
 const OP_EDIT: i64 = 3;
 
-/// Flags that make a message count or mention: a deleted or (by default)
-/// revoked message loses them.
+/// Flags that make a message count or mention (see `counting.rs`).
 const COUNTING: i64 = flags::COUNTED | flags::AT_ME | flags::AT_ALL;
 
 /// The `clear_history` envelope's position keys.
@@ -181,12 +181,7 @@ fn read_row(conn: &Connection, rowid: i64) -> Result<Row> {
 
 /// What a revoke makes of a message's flags.
 fn revoked_flags(fl: i64, config: &EngineConfig) -> i64 {
-    let fl = fl | flags::REVOKED;
-    if config.revoked_messages_count {
-        fl
-    } else {
-        fl & !COUNTING
-    }
+    lifecycle_bits(config, fl | flags::REVOKED, false)
 }
 
 /// Sets a stored message's flags; recounts its conversation when it lies
@@ -208,7 +203,7 @@ fn set_flags(w: &mut Work<'_>, idx: u32, row: &Row, fl: i64) -> Result<()> {
 /// Deletes one stored message: the row stays (its id stays a duplicate)
 /// without its content, flagged so no query returns it and it never counts.
 fn delete_row(w: &mut Work<'_>, idx: u32, row: &Row) -> Result<()> {
-    let fl = (row.flags | flags::DELETED) & !(COUNTING | flags::REVOKE_PENDING);
+    let fl = lifecycle_bits(w.config, row.flags | flags::DELETED, true) & !flags::REVOKE_PENDING;
     w.tx.prepare_cached("UPDATE message SET flags = ?2, body = '{}' WHERE id = ?1")?
         .execute(params![row.rowid, fl])?;
     w.tx.prepare_cached("DELETE FROM message_op WHERE msg_id = (SELECT msg_id FROM message WHERE id = ?1) AND pending = 0")?

@@ -224,7 +224,7 @@ impl Engine {
             let idx = w.conv_for(key)?;
             if w.get(idx).group_type != Some(group_type) {
                 w.get_mut(idx).group_type = Some(group_type);
-                super::readpos::recount(w, idx)?;
+                super::counting::recount(w, idx)?;
             }
             Ok(())
         })

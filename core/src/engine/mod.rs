@@ -9,6 +9,7 @@
 
 mod confirmed;
 mod counters;
+mod counting;
 mod groups;
 mod inbound;
 mod index;
@@ -43,7 +44,7 @@ use counters::Counters;
 use groups::Groups;
 use index::ConvIndex;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
-use state::ConvState;
+pub(crate) use state::ConvState;
 use std::collections::{BTreeSet, VecDeque};
 use std::path::Path;
 use work::{Applied, Work};

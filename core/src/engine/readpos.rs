@@ -1,13 +1,14 @@
-//! The one function that moves a read position, and the recount it implies.
+//! The one function that moves a read position, and the recount it implies
+//! (the counting rule itself is in `counting`).
 //! Every path that marks something read (clean, mark-all, another device,
 //! sync) goes through [`move_read_pos`]; counts are derived, never patched.
 
-use super::state::{ConvState, AT_ALL, AT_ME};
+use super::counting::recount;
+use super::state::ConvState;
 use super::work::Work;
 use crate::error::{invalid, Result};
-use crate::message::{flags, MAX_TIME};
+use crate::message::MAX_TIME;
 use crate::types::{ConvKey, ConvType};
-use rusqlite::params;
 
 /// The names a read position's two fields go by in one envelope kind.
 pub(crate) struct PositionKeys {
@@ -123,43 +124,4 @@ pub(crate) fn read_to_newest(st: &mut ConvState) {
     st.read_pos = st.newest_limit();
     st.unread = 0;
     st.at_flags = 0;
-}
-
-/// Re-derives unread and @-info of conversation `idx` from its messages
-/// after the read position.
-pub(crate) fn recount(w: &mut Work<'_>, idx: u32) -> Result<()> {
-    let st = w.get(idx);
-    let (unread, at) = if !w.type_counts(st) || st.read_pos >= st.max_pos {
-        (0, 0)
-    } else {
-        derive(w.tx, st.id, st.read_pos)?
-    };
-    let st = w.get_mut(idx);
-    st.unread = unread;
-    st.at_flags = at;
-    Ok(())
-}
-
-/// Counts the counted messages of conversation `id` after `read_pos`, and
-/// whether an @me / @all is among them (one covering-index range scan).
-pub(crate) fn derive(tx: &rusqlite::Connection, id: i64, read_pos: i64) -> Result<(u64, u8)> {
-    let (n, me, all): (i64, bool, bool) = tx
-        .prepare_cached(
-            "SELECT count(*) FILTER (WHERE flags & ?3 != 0),
-                    coalesce(max(flags & ?4 != 0), 0),
-                    coalesce(max(flags & ?5 != 0), 0)
-             FROM message WHERE conv = ?1 AND pos > ?2",
-        )?
-        .query_row(
-            params![id, read_pos, flags::COUNTED, flags::AT_ME, flags::AT_ALL],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-    let mut at = 0;
-    if me {
-        at |= AT_ME;
-    }
-    if all {
-        at |= AT_ALL;
-    }
-    Ok((n as u64, at))
 }

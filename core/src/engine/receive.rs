@@ -1,10 +1,11 @@
 //! Receiving and sending messages.
 
+use super::counting::{self, recount, Verdict};
 use super::outbox::Outbound;
-use super::readpos::recount;
-use super::state::{ConvState, AT_ALL as ST_AT_ALL, AT_ME as ST_AT_ME, TIE_BITS};
+use super::state::{ConvState, TIE_BITS};
 use super::work::Work;
 use super::Engine;
+use crate::config::EngineConfig;
 use crate::error::{Error, Result};
 use crate::message::{flags, IncomingMessage, MsgStatus, OutgoingMessage, StoredMessage, AT_ALL};
 use crate::store::msg_hash;
@@ -64,32 +65,7 @@ impl Engine {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 2, ?9)",
             )?;
             for m in batch {
-                let at_me = m.at_users.iter().any(|u| u == &me);
-                let at_all = m.at_users.iter().any(|u| u == AT_ALL);
-                let mut fl = 0;
-                if m.from_self || m.sender == me {
-                    fl |= flags::FROM_SELF;
-                }
-                if m.need_read_receipt {
-                    fl |= flags::NEED_RECEIPT;
-                }
-                if m.excluded_from_unread {
-                    fl |= flags::EXCLUDED_UNREAD;
-                }
-                if m.excluded_from_last_message {
-                    fl |= flags::EXCLUDED_LAST;
-                }
-                if fl & (flags::FROM_SELF | flags::EXCLUDED_UNREAD) == 0 {
-                    fl |= flags::COUNTED;
-                }
-                if fl & flags::FROM_SELF == 0 && m.conv.conv_type == ConvType::Group {
-                    if at_me {
-                        fl |= flags::AT_ME;
-                    }
-                    if at_all {
-                        fl |= flags::AT_ALL;
-                    }
-                }
+                let fl = FlagSource::incoming(&m, &me).bits(&me);
                 if m.online_only {
                     report.online += 1;
                     w.changes.new_messages.push(stored(m, fl, false));
@@ -161,7 +137,6 @@ impl Engine {
                     super::receipts::settle_pending(tx, st.id, &m.msg_id)?;
                 }
                 w.new_keys.insert((hash, rowid));
-                let counts = w.type_counts(w.get(idx));
                 let msg = Received {
                     rowid,
                     pos,
@@ -169,9 +144,11 @@ impl Engine {
                     server_time: m.server_time,
                     msg_id: &m.msg_id,
                 };
-                let is_read = msg.apply(tx, w.get_mut(idx), counts)?;
-                log_received(&m, fl, counts, is_read, w.get(idx).unread);
-                w.changes.new_messages.push(stored(m, fl, is_read));
+                let verdict = msg.apply(tx, w.config, w.get_mut(idx))?;
+                log_received(&m, verdict, w.get(idx).unread);
+                w.changes
+                    .new_messages
+                    .push(stored(m, fl, verdict.is_read()));
             }
             Ok(report)
         });
@@ -248,16 +225,7 @@ impl Engine {
                 }
                 (ConvType::C2c, _) => st.position_for(now, 0),
             };
-            let mut fl = flags::FROM_SELF;
-            if msg.need_read_receipt {
-                fl |= flags::NEED_RECEIPT;
-            }
-            if msg.excluded_from_unread {
-                fl |= flags::EXCLUDED_UNREAD;
-            }
-            if msg.excluded_from_last_message {
-                fl |= flags::EXCLUDED_LAST;
-            }
+            let fl = FlagSource::outgoing(&msg).bits(&me);
             let id = st.id;
             let hash = msg_hash(msg_id);
             if w.find_message(msg_id)?.is_some() {
@@ -390,6 +358,62 @@ pub(crate) fn complete_send(
     Ok(())
 }
 
+/// What a message's `flags` bits are derived from, received or mine: the
+/// one derivation of the bits a message is stored with.
+struct FlagSource<'m> {
+    from_self: bool,
+    conv_type: ConvType,
+    need_read_receipt: bool,
+    excluded_from_unread: bool,
+    excluded_from_last_message: bool,
+    at_users: &'m [String],
+}
+
+impl<'m> FlagSource<'m> {
+    /// A received message: mine when it says so or its sender is me.
+    fn incoming(m: &'m IncomingMessage, me: &str) -> Self {
+        FlagSource {
+            from_self: m.from_self || m.sender == me,
+            conv_type: m.conv.conv_type,
+            need_read_receipt: m.need_read_receipt,
+            excluded_from_unread: m.excluded_from_unread,
+            excluded_from_last_message: m.excluded_from_last_message,
+            at_users: &m.at_users,
+        }
+    }
+
+    /// A message I send from this device.
+    fn outgoing(m: &'m OutgoingMessage) -> Self {
+        FlagSource {
+            from_self: true,
+            conv_type: m.conv.conv_type,
+            need_read_receipt: m.need_read_receipt,
+            excluded_from_unread: m.excluded_from_unread,
+            excluded_from_last_message: m.excluded_from_last_message,
+            at_users: &m.at_users,
+        }
+    }
+
+    /// The bits, the counting ones from the counting rule (`me`: my user
+    /// id, for @me).
+    fn bits(&self, me: &str) -> i64 {
+        let mut fl = 0;
+        for (set, bit) in [
+            (self.from_self, flags::FROM_SELF),
+            (self.need_read_receipt, flags::NEED_RECEIPT),
+            (self.excluded_from_unread, flags::EXCLUDED_UNREAD),
+            (self.excluded_from_last_message, flags::EXCLUDED_LAST),
+        ] {
+            if set {
+                fl |= bit;
+            }
+        }
+        let at_me = self.at_users.iter().any(|u| u == me);
+        let at_all = self.at_users.iter().any(|u| u == AT_ALL);
+        fl | counting::counted_bits(fl, self.conv_type, at_me, at_all)
+    }
+}
+
 /// One stored incoming message, as the receive rule needs it.
 pub(crate) struct Received<'m> {
     pub rowid: i64,
@@ -401,15 +425,15 @@ pub(crate) struct Received<'m> {
 
 impl Received<'_> {
     /// The receive rule: what this newly stored message does to its
-    /// conversation `st` (`counts`: whether its type counts unread). Also
-    /// replayed at open for messages whose conversation rows were not
-    /// written yet. Returns whether the message counts as read.
+    /// conversation `st`. Also replayed at open (and by `verify()`) for
+    /// messages whose conversation rows were not written yet. Returns what
+    /// the counting rule made of it.
     pub(crate) fn apply(
         &self,
         conn: &Connection,
+        config: &EngineConfig,
         st: &mut ConvState,
-        counts: bool,
-    ) -> Result<bool> {
+    ) -> Result<Verdict> {
         let (pos, fl) = (self.pos, self.flags);
         // A deleted conversation comes back with a message after what the
         // delete read; an older one (delivered late) leaves it deleted.
@@ -425,16 +449,7 @@ impl Received<'_> {
             st.visible = true;
         }
         st.max_pos = st.max_pos.max(pos);
-        let unread = counts && pos > st.read_pos;
-        if unread && fl & flags::COUNTED != 0 {
-            st.unread += 1;
-        }
-        if unread && fl & flags::AT_ME != 0 {
-            st.at_flags |= ST_AT_ME;
-        }
-        if unread && fl & flags::AT_ALL != 0 {
-            st.at_flags |= ST_AT_ALL;
-        }
+        let verdict = counting::add(config, st, pos, fl);
         // A message kept out of the preview (typing, control) does not move
         // the conversation in the list either.
         if fl & flags::EXCLUDED_LAST == 0 {
@@ -459,7 +474,7 @@ impl Received<'_> {
             }
             st.touch_activity(st.activity_time(self.server_time, pos));
         }
-        Ok(!unread || fl & flags::COUNTED == 0)
+        Ok(verdict)
     }
 }
 
@@ -475,21 +490,8 @@ fn deleted_upto(conn: &Connection, conv: i64) -> Result<(i64, bool)> {
 
 /// The debug line of one stored message: why it counts or not, and the
 /// conversation's count after it (the id, never the body).
-fn log_received(m: &IncomingMessage, fl: i64, counts: bool, is_read: bool, unread: u64) {
-    if !log::log_enabled!(log::Level::Debug) {
-        return;
-    }
-    let why = if fl & flags::FROM_SELF != 0 {
-        "not counted: from me"
-    } else if fl & flags::EXCLUDED_UNREAD != 0 {
-        "not counted: excluded from unread"
-    } else if !counts {
-        "not counted: this conversation type counts no unread"
-    } else if is_read {
-        "not counted: at or before the read position"
-    } else {
-        "counted"
-    };
+fn log_received(m: &IncomingMessage, verdict: Verdict, unread: u64) {
+    let why = verdict.reason();
     log::debug!(
         "receive {} in {} from {}: {why}; unread now {unread}",
         m.msg_id,
@@ -513,5 +515,41 @@ fn stored(m: IncomingMessage, fl: i64, is_read: bool) -> StoredMessage {
         peer_receipt: false,
         read_count: 0,
         unread_count: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::ConvKey;
+
+    #[test]
+    fn received_and_sent_messages_take_their_bits_from_one_derivation() {
+        let conv = ConvKey::group("g").unwrap();
+        let mut m = IncomingMessage::new("m1", conv.clone(), "bob", 100, 1);
+        m.need_read_receipt = true;
+        m.at_users = vec!["me".into(), AT_ALL.into()];
+        assert_eq!(
+            FlagSource::incoming(&m, "me").bits("me"),
+            flags::NEED_RECEIPT | flags::COUNTED | flags::AT_ME | flags::AT_ALL
+        );
+        // My message from another device (by sender): mine, never counted.
+        m.sender = "me".into();
+        assert_eq!(
+            FlagSource::incoming(&m, "me").bits("me"),
+            flags::FROM_SELF | flags::NEED_RECEIPT
+        );
+        let sent = OutgoingMessage {
+            conv,
+            need_read_receipt: false,
+            excluded_from_unread: true,
+            excluded_from_last_message: true,
+            at_users: vec!["me".into()],
+            body: "{}".into(),
+        };
+        assert_eq!(
+            FlagSource::outgoing(&sent).bits("me"),
+            flags::FROM_SELF | flags::EXCLUDED_UNREAD | flags::EXCLUDED_LAST
+        );
     }
 }

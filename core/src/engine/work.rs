@@ -191,11 +191,6 @@ impl<'a> Work<'a> {
         self.dirty.insert(idx);
     }
 
-    /// Whether the conversation type counts unread at all.
-    pub fn type_counts(&self, st: &ConvState) -> bool {
-        counts_unread(self.config, st)
-    }
-
     /// Reads every visible conversation of `types` that has anything after
     /// its read position up to its newest message, as `read_all` would one
     /// by one, with one set-based UPDATE when the operation finishes.
@@ -350,16 +345,5 @@ impl<'a> Work<'a> {
             changes: self.changes,
             group_updates: self.group_updates,
         })
-    }
-}
-
-/// Whether a conversation's type counts unread (C2C always; groups unless
-/// their type is configured as non-counting, e.g. AVChatRoom and Meeting).
-pub(crate) fn counts_unread(config: &EngineConfig, st: &ConvState) -> bool {
-    match st.key.conv_type {
-        ConvType::C2c => true,
-        ConvType::Group => st
-            .group_type
-            .is_none_or(|g| !config.non_counting_group_types.contains(&g)),
     }
 }

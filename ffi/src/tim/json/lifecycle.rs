@@ -4,7 +4,7 @@
 //! directions.
 
 use crate::boundary::{self, Reject};
-use crate::json::Obj;
+use crate::tim::json::Obj;
 use imcore::engine::{AppState, Inbound, InboundEdit, InboundRevoke, Outbound};
 use imcore::{AllReceiveOpt, ConvKey, ConvType, ReceiveOpt};
 use serde_json::{json, Value};
@@ -84,7 +84,7 @@ pub fn envelope_json(id: u64, item: &Outbound) -> Option<Value> {
     })
 }
 
-fn key_of(o: &Obj<'_>) -> boundary::Sync<ConvKey> {
+fn key_of(o: &Obj<'_>) -> boundary::Checked<ConvKey> {
     let id = o.str("conv_id")?;
     let id = o.require("conv_id", id)?;
     let t = o.i64("conv_type")?;
@@ -96,14 +96,14 @@ fn key_of(o: &Obj<'_>) -> boundary::Sync<ConvKey> {
     boundary::conv_key(id, t, &format!("{}.conv_id", o.ctx))
 }
 
-fn required_str(o: &Obj<'_>, key: &str) -> boundary::Sync<String> {
+fn required_str(o: &Obj<'_>, key: &str) -> boundary::Checked<String> {
     let v = o.str(key)?;
     Ok(o.require(key, v)?.to_owned())
 }
 
 /// Reads the global receive option's TIM keys from `o`: the level is
 /// required, the times default to 0.
-pub fn parse_all_receive_opt(o: &Obj<'_>) -> boundary::Sync<AllReceiveOpt> {
+pub fn parse_all_receive_opt(o: &Obj<'_>) -> boundary::Checked<AllReceiveOpt> {
     let level = o.i64("msg_all_recv_msg_opt_level")?;
     let level = o.require("msg_all_recv_msg_opt_level", level)?;
     let opt = ReceiveOpt::from_i64(level).map_err(|_| {
@@ -112,7 +112,7 @@ pub fn parse_all_receive_opt(o: &Obj<'_>) -> boundary::Sync<AllReceiveOpt> {
             o.ctx
         ))
     })?;
-    let small = |key: &str| -> boundary::Sync<u32> {
+    let small = |key: &str| -> boundary::Checked<u32> {
         match o.u64(key)? {
             None => Ok(0),
             Some(v) => u32::try_from(v)
@@ -130,8 +130,8 @@ pub fn parse_all_receive_opt(o: &Obj<'_>) -> boundary::Sync<AllReceiveOpt> {
 }
 
 /// Reads an inbound lifecycle envelope of `kind`; None for other kinds.
-pub fn parse_envelope(o: &Obj<'_>, kind: &str) -> Option<boundary::Sync<Inbound>> {
-    let parse = || -> boundary::Sync<Inbound> {
+pub fn parse_envelope(o: &Obj<'_>, kind: &str) -> Option<boundary::Checked<Inbound>> {
+    let parse = || -> boundary::Checked<Inbound> {
         Ok(match kind {
             "revoke" => Inbound::Revoke(InboundRevoke {
                 conv: key_of(o)?,

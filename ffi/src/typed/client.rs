@@ -13,6 +13,7 @@ use super::listeners::{
     OutboundTransport, ReceiptListener, Registry,
 };
 use super::types::*;
+use crate::notify::OwnSends;
 use imcore::engine::{InboundReceipt as CoreReceipt, RosterOp};
 use imcore::{CleanTarget, ConversationFilter as CoreFilter, Engine, EngineConfig};
 use std::path::Path;
@@ -27,9 +28,19 @@ struct State {
     /// `getTotalUnreadCount` of this login, as the C face's total listener
     /// (TIM's rule); false again after login / logout.
     total_listening: bool,
+    /// Messages sent from this device (never reported as new messages).
+    own_sends: OwnSends,
 }
 
 impl State {
+    /// Drains the engine's change batches into this face's events.
+    fn collect(&mut self, registry: &Registry) -> Vec<Event> {
+        match self.engine.as_mut() {
+            Some(engine) => collect(engine, registry, &self.own_sends),
+            None => Vec::new(),
+        }
+    }
+
     fn engine(&mut self) -> ApiResult<&mut Engine> {
         if self.dispatcher.is_none() {
             return Err(ImError::not_logged_in("the client is closed"));
@@ -84,9 +95,8 @@ impl ImClient {
     /// Runs one operation on the engine and queues its events.
     fn op<T>(&self, f: impl FnOnce(&mut Engine) -> ApiResult<T>) -> ApiResult<T> {
         let mut st = self.lock();
-        let engine = st.engine()?;
-        let out = f(engine);
-        let events = collect(engine, &self.registry);
+        let out = f(st.engine()?);
+        let events = st.collect(&self.registry);
         st.send(events);
         out
     }
@@ -144,6 +154,7 @@ impl ImClient {
                 engine: None,
                 dispatcher: Some(dispatcher),
                 total_listening: false,
+                own_sends: OwnSends::default(),
             }),
             registry,
         }))
@@ -717,14 +728,20 @@ impl ImClient {
             at_users: params.at_user_ids,
             body: body_of(params.body.as_deref(), params.text.as_deref()),
         };
-        self.op(|e| {
-            let status = if e.outbox_enabled() {
-                imcore::MsgStatus::Sending
-            } else {
-                imcore::MsgStatus::SendSucc
-            };
-            Ok(e.send_message(&msg_id, msg, status)?.into())
-        })
+        let mut st = self.lock();
+        let e = st.engine()?;
+        let status = if e.outbox_enabled() {
+            imcore::MsgStatus::Sending
+        } else {
+            imcore::MsgStatus::SendSucc
+        };
+        let out = e.send_message(&msg_id, msg, status);
+        if out.is_ok() {
+            st.own_sends.sent(&msg_id);
+        }
+        let events = st.collect(&self.registry);
+        st.send(events);
+        Ok(out?.into())
     }
 
     /// Sends a plain text message (see `sendMessage`).
@@ -896,7 +913,7 @@ impl ImClient {
             SyncPhase::Finished => imcore::SyncPhase::Finished,
             SyncPhase::Failed => imcore::SyncPhase::Failed,
         });
-        let mut events = collect(engine, &self.registry);
+        let mut events = st.collect(&self.registry);
         for e in &mut events {
             if let Event::SyncFailed(r) = e {
                 r.clone_from(&reason);

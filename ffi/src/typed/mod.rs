@@ -26,7 +26,7 @@ mod client;
 mod dispatcher;
 mod error;
 mod ids;
-mod lifecycle;
+pub(crate) mod lifecycle;
 mod listener_errors;
 mod listeners;
 mod log_listener;

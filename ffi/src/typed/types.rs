@@ -849,7 +849,7 @@ pub enum OutboundPayload {
     /// The global receive option (applied when the server accepts it).
     AllReceiveOption {
         /// The option.
-        option: crate::api::lifecycle::AllReceiveOption,
+        option: crate::typed::lifecycle::AllReceiveOption,
     },
     /// The app went to the background (with the badge number) or came back.
     AppState {
@@ -885,7 +885,7 @@ fn ids(keys: Vec<ConvKey>) -> Vec<String> {
 impl From<imcore::engine::OutboundEnvelope> for OutboundEnvelope {
     fn from(e: imcore::engine::OutboundEnvelope) -> Self {
         // One envelope shape on every face: the C ABI's.
-        let json = crate::transport::outbound_json(&e);
+        let json = crate::tim::json::envelope::outbound_json(&e);
         let kind = serde_json::from_str::<serde_json::Value>(&json)
             .ok()
             .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned))
@@ -952,7 +952,7 @@ impl From<imcore::engine::OutboundEnvelope> for OutboundEnvelope {
                     conversation_ids: ids(convs),
                 },
             },
-            other => crate::api::lifecycle::payload(other),
+            other => crate::typed::lifecycle::payload(other),
         };
         OutboundEnvelope {
             envelope_id: e.envelope_id,
