@@ -28,6 +28,12 @@ pub mod typed;
 
 uniffi::setup_scaffolding!();
 
+/// Locks a mutex, recovering it if a panic poisoned it (the engine changes
+/// memory only after a commit succeeded, so its state stays consistent).
+pub fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 // The C face's exports, flat as in C (the fuzz targets, the stress program
 // and the relay call them from Rust).
 pub use codes::*;

@@ -170,7 +170,7 @@ pub unsafe extern "C" fn TIMSetUserSigExpiredCallback(
 pub unsafe extern "C" fn TIMSetLogCallback(cb: TIMLogCallback, user_data: *const c_void) {
     guard_void("TIMSetLogCallback", || {
         set_slot(|l| &mut l.log, addr(cb), user_data as usize);
-        crate::logging::set_callback_registered(cb.is_some());
+        crate::logging::set_callback(cb.map(|_| runtime::log as fn(i32, &str)));
     });
 }
 

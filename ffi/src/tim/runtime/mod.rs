@@ -43,13 +43,9 @@ use once_cell::sync::Lazy;
 use std::collections::HashMap;
 use std::ffi::c_void;
 use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 
-/// Locks a mutex, recovering it if a panic poisoned it (the engine changes
-/// memory only after a commit succeeded, so its state stays consistent).
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
+pub use crate::lock;
 
 // ---------------------------------------------------------------- state --
 
@@ -85,7 +81,7 @@ pub struct Session {
     /// Subscribed filters, each with the JSON texts it was subscribed with.
     pub filter_subs: Vec<(ConversationFilter, Vec<String>)>,
     /// Message ids sent from this device (not echoed as new messages).
-    pub own_sends: crate::notify::OwnSends,
+    pub(crate) own_sends: crate::notify::OwnSends,
     /// Outbox envelope id → the send call waiting for its ack.
     pub pending_sends: HashMap<u64, PendingSend>,
 }
