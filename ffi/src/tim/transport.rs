@@ -185,10 +185,13 @@ pub unsafe extern "C" fn IMCoreOutboundAck(json_ack: *const c_char) -> i32 {
                                     ud: p.ud,
                                     code,
                                     desc: if code == 0 { String::new() } else { desc },
-                                    json: if code == 0 {
-                                        p.result.unwrap_or_default()
-                                    } else {
-                                        String::new()
+                                    json: match (&out.envelope.item, &out.message) {
+                                        _ if code != 0 => String::new(),
+                                        // An edit's result is the message as edited.
+                                        (Outbound::ModifyMessage { .. }, Some(m)) => {
+                                            json::message(m).to_string()
+                                        }
+                                        _ => p.result.unwrap_or_default(),
                                     },
                                 });
                             }

@@ -93,7 +93,12 @@ impl ImClient {
     }
 
     /// Runs one operation on the engine and queues its events.
-    fn op<T>(&self, f: impl FnOnce(&mut Engine) -> ApiResult<T>) -> ApiResult<T> {
+    /// The listener registry (for the face's other files).
+    pub(super) fn registry(&self) -> &Arc<Registry> {
+        &self.registry
+    }
+
+    pub(super) fn op<T>(&self, f: impl FnOnce(&mut Engine) -> ApiResult<T>) -> ApiResult<T> {
         let mut st = self.lock();
         let out = f(st.engine()?);
         let events = st.collect(&self.registry);

@@ -70,6 +70,12 @@ pub enum Cb {
     Log(i32, String),
     /// Experimental notification (key, data).
     Experimental(String, String),
+    /// Messages revoked (MessageLocator array).
+    Revoked(String),
+    /// Messages edited (Message array).
+    MsgUpdated(String),
+    /// The global receive option changed.
+    AllRecvOpt(String),
 }
 
 fn cstring(s: &str) -> CString {
@@ -208,6 +214,18 @@ fn deliver_one(cb: Cb) {
         Cb::Experimental(key, data) => {
             let (k, d) = (cstring(&key), cstring(&data));
             fire!(experimental, Two, |f, ud| f(k.as_ptr(), d.as_ptr(), ud));
+        }
+        Cb::Revoked(json) => {
+            let j = cstring(&json);
+            fire!(revoke, One, |f, ud| f(j.as_ptr(), ud));
+        }
+        Cb::MsgUpdated(json) => {
+            let j = cstring(&json);
+            fire!(msg_update, One, |f, ud| f(j.as_ptr(), ud));
+        }
+        Cb::AllRecvOpt(json) => {
+            let j = cstring(&json);
+            fire!(all_recv_opt, One, |f, ud| f(j.as_ptr(), ud));
         }
     }
 }

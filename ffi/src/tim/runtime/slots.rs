@@ -47,6 +47,12 @@ pub struct Listeners {
     pub experimental: Slot,
     /// `IMCoreSetOutboundCallback`.
     pub outbound: Slot,
+    /// `TIMSetMsgRevokeCallback`.
+    pub revoke: Slot,
+    /// `TIMSetMsgUpdateCallback`.
+    pub msg_update: Slot,
+    /// `TIMSetMsgAllMessageReceiveOptionCallback`.
+    pub all_recv_opt: Slot,
     /// Listeners imcore has no events for: stored, never called.
     pub unfired: HashMap<&'static str, (usize, usize)>,
     /// Listener calls in progress (a stack: a callback may deliver nested).
