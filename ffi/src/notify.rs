@@ -28,8 +28,8 @@
 
 use imcore::engine::OutboundEnvelope;
 use imcore::{
-    AllReceiveOpt, Changes, RevokedMessage, ConvKey, Conversation, ConversationFilter, ConversationGroup, Engine, GroupEvent,
-    ReceiptUpdate, StoredMessage, SyncPhase,
+    AllReceiveOpt, Changes, ConvKey, Conversation, ConversationFilter, ConversationGroup, Engine,
+    GroupEvent, ReceiptUpdate, RevokedMessage, StoredMessage, SyncPhase,
 };
 use std::collections::HashSet;
 

@@ -32,11 +32,13 @@ fn render(s: &Session, n: Notice, out: &mut Vec<Cb>) {
     out.push(match n {
         Notice::SyncStarted => Cb::ConvEvent(crate::kTIMConvEvent_Start, String::new()),
         Notice::NewMessages(ms) => Cb::NewMessages(json::messages(&ms)),
-        Notice::Revoked(rs) => Cb::Revoked(
-            Value::Array(rs.iter().map(json::lifecycle::locator).collect()).to_string(),
-        ),
+        Notice::Revoked(rs) => {
+            Cb::Revoked(Value::Array(rs.iter().map(json::lifecycle::locator).collect()).to_string())
+        }
         Notice::MessagesUpdated(ms) => Cb::MsgUpdated(json::messages(&ms)),
-        Notice::AllReceiveOpt(o) => Cb::AllRecvOpt(json::lifecycle::all_receive_opt_json(&o).to_string()),
+        Notice::AllReceiveOpt(o) => {
+            Cb::AllRecvOpt(json::lifecycle::all_receive_opt_json(&o).to_string())
+        }
         Notice::ConvAdded(cs) => Cb::ConvEvent(kTIMConvEvent_Add, json::conv_infos(&cs)),
         Notice::ConvChanged(cs) => Cb::ConvEvent(kTIMConvEvent_Update, json::conv_infos(&cs)),
         Notice::ConvDeleted(keys) => {

@@ -220,7 +220,10 @@ pub type TIMMsgRevokeCallback =
 /// Registers (NULL: unregisters) the listener for: Messages revoked by the server's word (the sender, an admin, another of my devices), a JSON array of MessageLocator (`message_locator_conv_id`, `_conv_type`, `_is_revoked` true, `_time`, `_seq`, `_is_self`, `_rand` 0, `_unique_id` 0, plus `message_locator_msg_id`, `message_revoker_user_id`, `message_revoke_reason`); once per message. A revoke from this device (`TIMMsgRevoke`) reports through its callback instead.
 /// `user_data` is passed back untouched.
 #[no_mangle]
-pub unsafe extern "C" fn TIMSetMsgRevokeCallback(cb: TIMMsgRevokeCallback, user_data: *const c_void) {
+pub unsafe extern "C" fn TIMSetMsgRevokeCallback(
+    cb: TIMMsgRevokeCallback,
+    user_data: *const c_void,
+) {
     guard_void("TIMSetMsgRevokeCallback", || {
         set_slot(|l| &mut l.revoke, addr(cb), user_data as usize)
     });
@@ -233,7 +236,10 @@ pub type TIMMsgUpdateCallback =
 /// Registers (NULL: unregisters) the listener for: Messages whose content was edited (`TIMMsgModifyMessage` here once applied, or a `message_update` envelope), a JSON array of Message as they are now.
 /// `user_data` is passed back untouched.
 #[no_mangle]
-pub unsafe extern "C" fn TIMSetMsgUpdateCallback(cb: TIMMsgUpdateCallback, user_data: *const c_void) {
+pub unsafe extern "C" fn TIMSetMsgUpdateCallback(
+    cb: TIMMsgUpdateCallback,
+    user_data: *const c_void,
+) {
     guard_void("TIMSetMsgUpdateCallback", || {
         set_slot(|l| &mut l.msg_update, addr(cb), user_data as usize)
     });

@@ -74,7 +74,10 @@ pub unsafe extern "C" fn TIMMsgListDelete(
     guard("TIMMsgListDelete", || {
         runtime::check_logged_in()?;
         let key = raw_key(arg_str!(conv_id, "conv_id")?, conv_type)?;
-        let v = json::parse(arg_str!(json_msg_array, "json_msg_array")?, "json_msg_array")?;
+        let v = json::parse(
+            arg_str!(json_msg_array, "json_msg_array")?,
+            "json_msg_array",
+        )?;
         let arr = json::array(&v, "json_msg_array")?;
         let ids = arr
             .iter()
@@ -131,7 +134,10 @@ pub unsafe extern "C" fn TIMMsgRevoke(
     guard("TIMMsgRevoke", || {
         runtime::check_logged_in()?;
         let key = raw_key(arg_str!(conv_id, "conv_id")?, conv_type)?;
-        let v = json::parse(arg_str!(json_msg_param, "json_msg_param")?, "json_msg_param")?;
+        let v = json::parse(
+            arg_str!(json_msg_param, "json_msg_param")?,
+            "json_msg_param",
+        )?;
         let id = msg_id_of(&v, "json_msg_param")?;
         let o = Obj::new(&v, "json_msg_param")?;
         let reason = o.str("message_revoke_reason")?.unwrap_or("").to_owned();
@@ -197,7 +203,9 @@ pub unsafe extern "C" fn TIMMsgSetAllReceiveMessageOpt(
     guard("TIMMsgSetAllReceiveMessageOpt", || {
         runtime::check_logged_in()?;
         let opt = ReceiveOpt::from_i64(i64::from(opt)).map_err(|_| {
-            Reject::param(format!("opt is {opt}; expected 0..=4 (TIMReceiveMessageOpt)"))
+            Reject::param(format!(
+                "opt is {opt}; expected 0..=4 (TIMReceiveMessageOpt)"
+            ))
         })?;
         let part = |v: i32, what: &str, max: i32| {
             if (0..=max).contains(&v) {
@@ -276,7 +284,10 @@ pub unsafe extern "C" fn TIMMsgDoForeground(cb: TIMCommCallback, user_data: *con
 /// or `{"state":"foreground","unread_count":0}`.
 /// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
 #[no_mangle]
-pub unsafe extern "C" fn IMCoreMsgGetAppState(cb: TIMCommCallback, user_data: *const c_void) -> i32 {
+pub unsafe extern "C" fn IMCoreMsgGetAppState(
+    cb: TIMCommCallback,
+    user_data: *const c_void,
+) -> i32 {
     guard("IMCoreMsgGetAppState", || {
         op(cb, user_data, |s| {
             Ok(match s.engine.app_state()? {

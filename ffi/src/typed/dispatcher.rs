@@ -195,7 +195,9 @@ fn deliver(r: &Registry, e: Event) {
             guarded("onMessagesModified", || l.on_messages_modified(v.clone()));
         }),
         Event::AllReceiveOption(o) => r.each_lifecycle(|l| {
-            guarded("onAllReceiveOptionChanged", || l.on_all_receive_option_changed(o));
+            guarded("onAllReceiveOptionChanged", || {
+                l.on_all_receive_option_changed(o)
+            });
         }),
         Event::Outbound(env) => {
             if let Some(t) = r.transport() {
