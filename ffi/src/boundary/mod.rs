@@ -9,6 +9,8 @@
 //! level (the log callback, the log file: see `logging`), with the name of
 //! the export.
 
+pub mod host;
+
 use crate::{IMCORE_ERR_INTERNAL, TIM_ERR_CONV, TIM_ERR_GROUP, TIM_ERR_PARAM};
 use imcore::{ConvKey, ConvType};
 use std::cell::RefCell;

@@ -9,15 +9,10 @@
 //! The setters of events imcore does not have are in `unfired`.
 
 use crate::boundary::guard_void;
+use crate::boundary::host::Registered;
 use crate::tim::runtime::{self, set_slot};
 use crate::*;
 use std::ffi::{c_char, c_void};
-
-pub(crate) fn addr<F: Copy>(f: Option<F>) -> Option<usize> {
-    // SAFETY: `F` is always an `extern "C"` function pointer type here (the
-    // callback typedefs); reading it as an address is how it is stored.
-    f.map(|f| unsafe { std::mem::transmute_copy::<F, usize>(&f) })
-}
 
 /// Registers (NULL: unregisters) the listener for: Conversation events: Add / Update / Del with a ConvInfo array (Del: ConvInfo with the id and type and empty values), Start / Finish with "" (from inbound "sync" envelopes).
 /// `user_data` is passed back untouched.
@@ -27,7 +22,10 @@ pub unsafe extern "C" fn TIMSetConvEventCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetConvEventCallback", || {
-        set_slot(|l| &mut l.conv_event, addr(cb), user_data as usize)
+        set_slot(
+            |l| &mut l.conv_event,
+            Registered::new(cb, user_data as usize),
+        )
     });
 }
 
@@ -39,7 +37,10 @@ pub unsafe extern "C" fn TIMSetConvTotalUnreadMessageCountChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetConvTotalUnreadMessageCountChangedCallback", || {
-        set_slot(|l| &mut l.total_unread, addr(cb), user_data as usize)
+        set_slot(
+            |l| &mut l.total_unread,
+            Registered::new(cb, user_data as usize),
+        )
     });
 }
 
@@ -52,7 +53,12 @@ pub unsafe extern "C" fn TIMSetConvUnreadMessageCountChangedByFilterCallback(
 ) {
     guard_void(
         "TIMSetConvUnreadMessageCountChangedByFilterCallback",
-        || set_slot(|l| &mut l.filter_unread, addr(cb), user_data as usize),
+        || {
+            set_slot(
+                |l| &mut l.filter_unread,
+                Registered::new(cb, user_data as usize),
+            )
+        },
     );
 }
 
@@ -64,7 +70,10 @@ pub unsafe extern "C" fn TIMSetConvConversationGroupCreatedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetConvConversationGroupCreatedCallback", || {
-        set_slot(|l| &mut l.group_created, addr(cb), user_data as usize)
+        set_slot(
+            |l| &mut l.group_created,
+            Registered::new(cb, user_data as usize),
+        )
     });
 }
 
@@ -76,7 +85,10 @@ pub unsafe extern "C" fn TIMSetConvConversationGroupDeletedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetConvConversationGroupDeletedCallback", || {
-        set_slot(|l| &mut l.group_deleted, addr(cb), user_data as usize)
+        set_slot(
+            |l| &mut l.group_deleted,
+            Registered::new(cb, user_data as usize),
+        )
     });
 }
 
@@ -88,7 +100,10 @@ pub unsafe extern "C" fn TIMSetConvConversationGroupNameChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetConvConversationGroupNameChangedCallback", || {
-        set_slot(|l| &mut l.group_renamed, addr(cb), user_data as usize)
+        set_slot(
+            |l| &mut l.group_renamed,
+            Registered::new(cb, user_data as usize),
+        )
     });
 }
 
@@ -100,7 +115,10 @@ pub unsafe extern "C" fn TIMSetConvConversationsAddedToGroupCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetConvConversationsAddedToGroupCallback", || {
-        set_slot(|l| &mut l.group_added, addr(cb), user_data as usize)
+        set_slot(
+            |l| &mut l.group_added,
+            Registered::new(cb, user_data as usize),
+        )
     });
 }
 
@@ -112,7 +130,10 @@ pub unsafe extern "C" fn TIMSetConvConversationsDeletedFromGroupCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetConvConversationsDeletedFromGroupCallback", || {
-        set_slot(|l| &mut l.group_removed, addr(cb), user_data as usize)
+        set_slot(
+            |l| &mut l.group_removed,
+            Registered::new(cb, user_data as usize),
+        )
     });
 }
 
@@ -124,7 +145,7 @@ pub unsafe extern "C" fn TIMSetMsgReadedReceiptCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgReadedReceiptCallback", || {
-        set_slot(|l| &mut l.receipt, addr(cb), user_data as usize)
+        set_slot(|l| &mut l.receipt, Registered::new(cb, user_data as usize))
     });
 }
 
@@ -136,7 +157,7 @@ pub unsafe extern "C" fn TIMSetNetworkStatusListenerCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetNetworkStatusListenerCallback", || {
-        set_slot(|l| &mut l.network, addr(cb), user_data as usize)
+        set_slot(|l| &mut l.network, Registered::new(cb, user_data as usize))
     });
 }
 
@@ -148,7 +169,7 @@ pub unsafe extern "C" fn TIMSetKickedOfflineCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetKickedOfflineCallback", || {
-        set_slot(|l| &mut l.kicked, addr(cb), user_data as usize)
+        set_slot(|l| &mut l.kicked, Registered::new(cb, user_data as usize))
     });
 }
 
@@ -160,7 +181,10 @@ pub unsafe extern "C" fn TIMSetUserSigExpiredCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetUserSigExpiredCallback", || {
-        set_slot(|l| &mut l.sig_expired, addr(cb), user_data as usize)
+        set_slot(
+            |l| &mut l.sig_expired,
+            Registered::new(cb, user_data as usize),
+        )
     });
 }
 
@@ -169,7 +193,7 @@ pub unsafe extern "C" fn TIMSetUserSigExpiredCallback(
 #[no_mangle]
 pub unsafe extern "C" fn TIMSetLogCallback(cb: TIMLogCallback, user_data: *const c_void) {
     guard_void("TIMSetLogCallback", || {
-        set_slot(|l| &mut l.log, addr(cb), user_data as usize);
+        set_slot(|l| &mut l.log, Registered::new(cb, user_data as usize));
         crate::logging::set_callback(cb.map(|_| runtime::log as fn(i32, &str)));
     });
 }
@@ -182,7 +206,10 @@ pub unsafe extern "C" fn TIMSetExperimentalNotifyCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetExperimentalNotifyCallback", || {
-        set_slot(|l| &mut l.experimental, addr(cb), user_data as usize)
+        set_slot(
+            |l| &mut l.experimental,
+            Registered::new(cb, user_data as usize),
+        )
     });
 }
 
@@ -196,8 +223,8 @@ pub unsafe extern "C" fn TIMAddRecvNewMsgCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMAddRecvNewMsgCallback", || {
-        if let Some(f) = addr(cb) {
-            runtime::add_new_msg(f, user_data as usize);
+        if let Some(r) = Registered::new(cb, user_data as usize) {
+            runtime::add_new_msg(r);
         }
     });
 }
@@ -207,7 +234,7 @@ pub unsafe extern "C" fn TIMAddRecvNewMsgCallback(
 #[no_mangle]
 pub unsafe extern "C" fn TIMRemoveRecvNewMsgCallback(cb: TIMRecvNewMsgCallback) {
     guard_void("TIMRemoveRecvNewMsgCallback", || {
-        if let Some(f) = addr(cb) {
+        if let Some(f) = cb {
             runtime::remove_new_msg(f);
         }
     });
@@ -225,7 +252,7 @@ pub unsafe extern "C" fn TIMSetMsgRevokeCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgRevokeCallback", || {
-        set_slot(|l| &mut l.revoke, addr(cb), user_data as usize)
+        set_slot(|l| &mut l.revoke, Registered::new(cb, user_data as usize))
     });
 }
 
@@ -241,7 +268,10 @@ pub unsafe extern "C" fn TIMSetMsgUpdateCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgUpdateCallback", || {
-        set_slot(|l| &mut l.msg_update, addr(cb), user_data as usize)
+        set_slot(
+            |l| &mut l.msg_update,
+            Registered::new(cb, user_data as usize),
+        )
     });
 }
 
@@ -258,6 +288,9 @@ pub unsafe extern "C" fn TIMSetMsgAllMessageReceiveOptionCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgAllMessageReceiveOptionCallback", || {
-        set_slot(|l| &mut l.all_recv_opt, addr(cb), user_data as usize)
+        set_slot(
+            |l| &mut l.all_recv_opt,
+            Registered::new(cb, user_data as usize),
+        )
     });
 }

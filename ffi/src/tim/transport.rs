@@ -96,8 +96,8 @@ pub unsafe extern "C" fn IMCoreSetOutboundCallback(
     user_data: *const c_void,
 ) {
     crate::boundary::guard_void("IMCoreSetOutboundCallback", || {
-        let f = cb.map(|f| f as usize);
-        runtime::set_slot(|l| &mut l.outbound, f, user_data as usize);
+        let f = crate::boundary::host::Registered::new(cb, user_data as usize);
+        runtime::set_slot(|l| &mut l.outbound, f);
         let mut core = lock(&CORE);
         if let Some(s) = core.session.as_mut() {
             s.engine.set_outbox_enabled(f.is_some());

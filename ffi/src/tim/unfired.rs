@@ -4,19 +4,18 @@
 //! C# layer written for the vendor's library can register and unregister
 //! them; each is stored (NULL removes it) and never called.
 
-use super::listeners::addr;
 use super::runtime::{lock, LISTENERS};
 use crate::boundary::guard_void;
 use crate::TIM_SUCC;
 use std::ffi::{c_char, c_void};
 
-fn unfired(name: &'static str, f: Option<usize>, ud: *const c_void) {
+fn unfired(name: &'static str, set: bool, ud: *const c_void) {
     let mut l = lock(&LISTENERS);
-    match f {
-        Some(f) => {
-            l.unfired.insert(name, (f, ud as usize));
+    match set {
+        true => {
+            l.unfired.insert(name, ud as usize);
         }
-        None => {
+        false => {
             l.unfired.remove(name);
         }
     }
@@ -46,7 +45,11 @@ pub unsafe extern "C" fn TIMSetMsgElemUploadProgressCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgElemUploadProgressCallback", || {
-        unfired("TIMSetMsgElemUploadProgressCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetMsgElemUploadProgressCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -63,7 +66,7 @@ pub unsafe extern "C" fn TIMSetMsgReactionsChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgReactionsChangedCallback", || {
-        unfired("TIMSetMsgReactionsChangedCallback", addr(cb), user_data)
+        unfired("TIMSetMsgReactionsChangedCallback", cb.is_some(), user_data)
     });
 }
 
@@ -84,7 +87,11 @@ pub unsafe extern "C" fn TIMSetMsgExtensionsChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgExtensionsChangedCallback", || {
-        unfired("TIMSetMsgExtensionsChangedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetMsgExtensionsChangedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -105,7 +112,11 @@ pub unsafe extern "C" fn TIMSetMsgExtensionsDeletedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgExtensionsDeletedCallback", || {
-        unfired("TIMSetMsgExtensionsDeletedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetMsgExtensionsDeletedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -130,7 +141,7 @@ pub unsafe extern "C" fn TIMSetMsgGroupPinnedMessageChangedCallback(
     guard_void("TIMSetMsgGroupPinnedMessageChangedCallback", || {
         unfired(
             "TIMSetMsgGroupPinnedMessageChangedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -148,7 +159,7 @@ pub unsafe extern "C" fn TIMSetGroupTipsEventCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetGroupTipsEventCallback", || {
-        unfired("TIMSetGroupTipsEventCallback", addr(cb), user_data)
+        unfired("TIMSetGroupTipsEventCallback", cb.is_some(), user_data)
     });
 }
 
@@ -169,7 +180,11 @@ pub unsafe extern "C" fn TIMSetGroupAttributeChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetGroupAttributeChangedCallback", || {
-        unfired("TIMSetGroupAttributeChangedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetGroupAttributeChangedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -191,7 +206,7 @@ pub unsafe extern "C" fn TIMSetGroupCounterChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetGroupCounterChangedCallback", || {
-        unfired("TIMSetGroupCounterChangedCallback", addr(cb), user_data)
+        unfired("TIMSetGroupCounterChangedCallback", cb.is_some(), user_data)
     });
 }
 
@@ -213,7 +228,7 @@ pub unsafe extern "C" fn TIMSetGroupTopicCreatedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetGroupTopicCreatedCallback", || {
-        unfired("TIMSetGroupTopicCreatedCallback", addr(cb), user_data)
+        unfired("TIMSetGroupTopicCreatedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -236,7 +251,7 @@ pub unsafe extern "C" fn TIMSetGroupTopicDeletedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetGroupTopicDeletedCallback", || {
-        unfired("TIMSetGroupTopicDeletedCallback", addr(cb), user_data)
+        unfired("TIMSetGroupTopicDeletedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -259,7 +274,7 @@ pub unsafe extern "C" fn TIMSetGroupTopicChangedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetGroupTopicChangedCallback", || {
-        unfired("TIMSetGroupTopicChangedCallback", addr(cb), user_data)
+        unfired("TIMSetGroupTopicChangedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -277,7 +292,7 @@ pub unsafe extern "C" fn TIMSetSelfInfoUpdatedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetSelfInfoUpdatedCallback", || {
-        unfired("TIMSetSelfInfoUpdatedCallback", addr(cb), user_data)
+        unfired("TIMSetSelfInfoUpdatedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -295,7 +310,7 @@ pub unsafe extern "C" fn TIMSetUserStatusChangedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetUserStatusChangedCallback", || {
-        unfired("TIMSetUserStatusChangedCallback", addr(cb), user_data)
+        unfired("TIMSetUserStatusChangedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -313,7 +328,7 @@ pub unsafe extern "C" fn TIMSetUserInfoChangedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetUserInfoChangedCallback", || {
-        unfired("TIMSetUserInfoChangedCallback", addr(cb), user_data)
+        unfired("TIMSetUserInfoChangedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -330,7 +345,7 @@ pub unsafe extern "C" fn TIMSetOnAddFriendCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetOnAddFriendCallback", || {
-        unfired("TIMSetOnAddFriendCallback", addr(cb), user_data)
+        unfired("TIMSetOnAddFriendCallback", cb.is_some(), user_data)
     });
 }
 
@@ -346,7 +361,7 @@ pub unsafe extern "C" fn TIMSetOnDeleteFriendCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetOnDeleteFriendCallback", || {
-        unfired("TIMSetOnDeleteFriendCallback", addr(cb), user_data)
+        unfired("TIMSetOnDeleteFriendCallback", cb.is_some(), user_data)
     });
 }
 
@@ -363,7 +378,7 @@ pub unsafe extern "C" fn TIMSetUpdateFriendProfileCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetUpdateFriendProfileCallback", || {
-        unfired("TIMSetUpdateFriendProfileCallback", addr(cb), user_data)
+        unfired("TIMSetUpdateFriendProfileCallback", cb.is_some(), user_data)
     });
 }
 
@@ -383,7 +398,7 @@ pub unsafe extern "C" fn TIMSetFriendAddRequestCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendAddRequestCallback", || {
-        unfired("TIMSetFriendAddRequestCallback", addr(cb), user_data)
+        unfired("TIMSetFriendAddRequestCallback", cb.is_some(), user_data)
     });
 }
 
@@ -401,7 +416,7 @@ pub unsafe extern "C" fn TIMSetFriendApplicationListDeletedCallback(
     guard_void("TIMSetFriendApplicationListDeletedCallback", || {
         unfired(
             "TIMSetFriendApplicationListDeletedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -421,7 +436,7 @@ pub unsafe extern "C" fn TIMSetFriendApplicationListReadCallback(
     guard_void("TIMSetFriendApplicationListReadCallback", || {
         unfired(
             "TIMSetFriendApplicationListReadCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -445,7 +460,7 @@ pub unsafe extern "C" fn TIMSetFriendApplicationListAddedCallback(
     guard_void("TIMSetFriendApplicationListAddedCallback", || {
         unfired(
             "TIMSetFriendApplicationListAddedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -464,7 +479,11 @@ pub unsafe extern "C" fn TIMSetFriendBlackListAddedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendBlackListAddedCallback", || {
-        unfired("TIMSetFriendBlackListAddedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetFriendBlackListAddedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -480,7 +499,11 @@ pub unsafe extern "C" fn TIMSetFriendBlackListDeletedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendBlackListDeletedCallback", || {
-        unfired("TIMSetFriendBlackListDeletedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetFriendBlackListDeletedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -501,7 +524,7 @@ pub unsafe extern "C" fn TIMSetFriendGroupCreatedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendGroupCreatedCallback", || {
-        unfired("TIMSetFriendGroupCreatedCallback", addr(cb), user_data)
+        unfired("TIMSetFriendGroupCreatedCallback", cb.is_some(), user_data)
     });
 }
 
@@ -517,7 +540,7 @@ pub unsafe extern "C" fn TIMSetFriendGroupDeletedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendGroupDeletedCallback", || {
-        unfired("TIMSetFriendGroupDeletedCallback", addr(cb), user_data)
+        unfired("TIMSetFriendGroupDeletedCallback", cb.is_some(), user_data)
     });
 }
 
@@ -538,7 +561,11 @@ pub unsafe extern "C" fn TIMSetFriendGroupNameChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendGroupNameChangedCallback", || {
-        unfired("TIMSetFriendGroupNameChangedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetFriendGroupNameChangedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -559,7 +586,7 @@ pub unsafe extern "C" fn TIMSetFriendsAddedToGroupCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendsAddedToGroupCallback", || {
-        unfired("TIMSetFriendsAddedToGroupCallback", addr(cb), user_data)
+        unfired("TIMSetFriendsAddedToGroupCallback", cb.is_some(), user_data)
     });
 }
 
@@ -580,7 +607,11 @@ pub unsafe extern "C" fn TIMSetFriendsDeletedFromGroupCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendsDeletedFromGroupCallback", || {
-        unfired("TIMSetFriendsDeletedFromGroupCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetFriendsDeletedFromGroupCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -601,7 +632,11 @@ pub unsafe extern "C" fn TIMSetMyFollowingListChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMyFollowingListChangedCallback", || {
-        unfired("TIMSetMyFollowingListChangedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetMyFollowingListChangedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -622,7 +657,11 @@ pub unsafe extern "C" fn TIMSetMyFollowersListChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMyFollowersListChangedCallback", || {
-        unfired("TIMSetMyFollowersListChangedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetMyFollowersListChangedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -645,7 +684,7 @@ pub unsafe extern "C" fn TIMSetMutualFollowersListChangedCallback(
     guard_void("TIMSetMutualFollowersListChangedCallback", || {
         unfired(
             "TIMSetMutualFollowersListChangedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -666,7 +705,7 @@ pub unsafe extern "C" fn TIMSetOfficialAccountSubscribedCallback(
     guard_void("TIMSetOfficialAccountSubscribedCallback", || {
         unfired(
             "TIMSetOfficialAccountSubscribedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -686,7 +725,7 @@ pub unsafe extern "C" fn TIMSetOfficialAccountUnsubscribedCallback(
     guard_void("TIMSetOfficialAccountUnsubscribedCallback", || {
         unfired(
             "TIMSetOfficialAccountUnsubscribedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -704,7 +743,11 @@ pub unsafe extern "C" fn TIMSetOfficialAccountDeletedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetOfficialAccountDeletedCallback", || {
-        unfired("TIMSetOfficialAccountDeletedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetOfficialAccountDeletedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -723,7 +766,7 @@ pub unsafe extern "C" fn TIMSetOfficialAccountInfoChangedCallback(
     guard_void("TIMSetOfficialAccountInfoChangedCallback", || {
         unfired(
             "TIMSetOfficialAccountInfoChangedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -751,7 +794,7 @@ pub unsafe extern "C" fn TIMSetSignalingReceiveNewInvitationCallback(
     guard_void("TIMSetSignalingReceiveNewInvitationCallback", || {
         unfired(
             "TIMSetSignalingReceiveNewInvitationCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -777,7 +820,7 @@ pub unsafe extern "C" fn TIMSetSignalingInviteeAcceptedCallback(
     guard_void("TIMSetSignalingInviteeAcceptedCallback", || {
         unfired(
             "TIMSetSignalingInviteeAcceptedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -803,7 +846,7 @@ pub unsafe extern "C" fn TIMSetSignalingInviteeRejectedCallback(
     guard_void("TIMSetSignalingInviteeRejectedCallback", || {
         unfired(
             "TIMSetSignalingInviteeRejectedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -829,7 +872,7 @@ pub unsafe extern "C" fn TIMSetSignalingInvitationCancelledCallback(
     guard_void("TIMSetSignalingInvitationCancelledCallback", || {
         unfired(
             "TIMSetSignalingInvitationCancelledCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -854,7 +897,7 @@ pub unsafe extern "C" fn TIMSetSignalingInvitationTimeoutCallback(
     guard_void("TIMSetSignalingInvitationTimeoutCallback", || {
         unfired(
             "TIMSetSignalingInvitationTimeoutCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -875,7 +918,7 @@ pub unsafe extern "C" fn TIMSetSignalingInvitationModifiedCallback(
     guard_void("TIMSetSignalingInvitationModifiedCallback", || {
         unfired(
             "TIMSetSignalingInvitationModifiedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -898,7 +941,11 @@ pub unsafe extern "C" fn TIMSetCommunityCreateTopicCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetCommunityCreateTopicCallback", || {
-        unfired("TIMSetCommunityCreateTopicCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetCommunityCreateTopicCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -919,7 +966,11 @@ pub unsafe extern "C" fn TIMSetCommunityDeleteTopicCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetCommunityDeleteTopicCallback", || {
-        unfired("TIMSetCommunityDeleteTopicCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetCommunityDeleteTopicCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -942,7 +993,7 @@ pub unsafe extern "C" fn TIMSetCommunityChangeTopicInfoCallback(
     guard_void("TIMSetCommunityChangeTopicInfoCallback", || {
         unfired(
             "TIMSetCommunityChangeTopicInfoCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -967,7 +1018,7 @@ pub unsafe extern "C" fn TIMSetCommunityReceiveTopicRESTCustomDataCallback(
     guard_void("TIMSetCommunityReceiveTopicRESTCustomDataCallback", || {
         unfired(
             "TIMSetCommunityReceiveTopicRESTCustomDataCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -992,7 +1043,7 @@ pub unsafe extern "C" fn TIMSetCommunityCreatePermissionGroupCallback(
     guard_void("TIMSetCommunityCreatePermissionGroupCallback", || {
         unfired(
             "TIMSetCommunityCreatePermissionGroupCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1017,7 +1068,7 @@ pub unsafe extern "C" fn TIMSetCommunityDeletePermissionGroupCallback(
     guard_void("TIMSetCommunityDeletePermissionGroupCallback", || {
         unfired(
             "TIMSetCommunityDeletePermissionGroupCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1042,7 +1093,7 @@ pub unsafe extern "C" fn TIMSetCommunityChangePermissionGroupInfoCallback(
     guard_void("TIMSetCommunityChangePermissionGroupInfoCallback", || {
         unfired(
             "TIMSetCommunityChangePermissionGroupInfoCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1067,7 +1118,7 @@ pub unsafe extern "C" fn TIMSetCommunityAddMembersToPermissionGroupCallback(
     guard_void("TIMSetCommunityAddMembersToPermissionGroupCallback", || {
         unfired(
             "TIMSetCommunityAddMembersToPermissionGroupCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1094,7 +1145,7 @@ pub unsafe extern "C" fn TIMSetCommunityRemoveMembersFromPermissionGroupCallback
         || {
             unfired(
                 "TIMSetCommunityRemoveMembersFromPermissionGroupCallback",
-                addr(cb),
+                cb.is_some(),
                 user_data,
             )
         },
@@ -1120,7 +1171,7 @@ pub unsafe extern "C" fn TIMSetCommunityAddTopicPermissionCallback(
     guard_void("TIMSetCommunityAddTopicPermissionCallback", || {
         unfired(
             "TIMSetCommunityAddTopicPermissionCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1145,7 +1196,7 @@ pub unsafe extern "C" fn TIMSetCommunityDeleteTopicPermissionCallback(
     guard_void("TIMSetCommunityDeleteTopicPermissionCallback", || {
         unfired(
             "TIMSetCommunityDeleteTopicPermissionCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1170,7 +1221,7 @@ pub unsafe extern "C" fn TIMSetCommunityModifyTopicPermissionCallback(
     guard_void("TIMSetCommunityModifyTopicPermissionCallback", || {
         unfired(
             "TIMSetCommunityModifyTopicPermissionCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });

@@ -23,14 +23,19 @@
 //! - No `async` exports: every call is synchronous.
 
 mod client;
+mod conv_groups;
+mod conversations;
 mod dispatcher;
 mod error;
 mod ids;
+mod inbound;
 pub(crate) mod lifecycle;
 mod listener_errors;
 mod listeners;
 mod log_listener;
+mod messages;
 mod types;
+mod unread;
 
 pub use client::ImClient;
 pub use error::{ApiResult, ImError};

@@ -3,8 +3,9 @@
 
 use super::lock;
 use super::slots::{Calling, Listeners, LISTENERS, NEW_MSG};
+use crate::boundary::host::{self, Registered};
 use crate::*;
-use std::ffi::{c_char, c_void, CString};
+use std::ffi::CString;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 // ------------------------------------------------------------ callbacks --
@@ -88,33 +89,17 @@ fn count(n: u64) -> i32 {
 
 /// Calls one callback. The listener is looked up now and its call recorded
 /// (see [`Calling`]); no lock is held during the call; every string lives
-/// until the call returns.
+/// until the call returns. The call itself is `boundary::host`'s.
 fn deliver_one(cb: Cb) {
     macro_rules! fire {
-        ($slot:ident, $ty:ty, |$f:ident, $ud:ident| $call:expr) => {
-            if let Some((addr, ud, _calling)) =
+        ($slot:ident, |$r:ident| $call:expr) => {
+            if let Some(($r, _calling)) =
                 Calling::begin(std::mem::offset_of!(Listeners, $slot), |l| l.$slot)
             {
-                // SAFETY: `addr` is a non-NULL function pointer of type `$ty`
-                // that the host registered through the matching setter
-                // (stored as an address); transmuting it back to the same
-                // type is sound.
-                let $f: $ty = unsafe { std::mem::transmute::<usize, $ty>(addr) };
-                let $ud = ud as *const c_void;
-                // SAFETY: calling the host's callback with valid, live
-                // NUL-terminated strings and its own user data.
-                unsafe { $call };
+                $call;
             }
         };
     }
-    type ConvEv = unsafe extern "C" fn(i32, *const c_char, *const c_void);
-    type Count = unsafe extern "C" fn(i32, *const c_void);
-    type FilterCount = unsafe extern "C" fn(*const c_char, i32, *const c_void);
-    type Two = unsafe extern "C" fn(*const c_char, *const c_char, *const c_void);
-    type One = unsafe extern "C" fn(*const c_char, *const c_void);
-    type Net = unsafe extern "C" fn(i32, i32, *const c_char, *const c_void);
-    type Bare = unsafe extern "C" fn(*const c_void);
-    type Log = unsafe extern "C" fn(i32, *const c_char, *const c_void);
     match cb {
         Cb::Comm {
             cb,
@@ -123,10 +108,8 @@ fn deliver_one(cb: Cb) {
             desc,
             json,
         } => {
-            if let Some(f) = cb {
-                let (d, j) = (cstring(&desc), cstring(&json));
-                // SAFETY: the host's callback with live strings and its user data.
-                unsafe { f(code, d.as_ptr(), j.as_ptr(), ud as *const c_void) };
+            if let Some(r) = Registered::new(cb, ud) {
+                host::comm(r, code, &cstring(&desc), &cstring(&json));
             }
         }
         Cb::ReadMembers {
@@ -136,96 +119,85 @@ fn deliver_one(cb: Cb) {
             next_seq,
             finished,
         } => {
-            if let Some(f) = cb {
-                let j = cstring(&json);
-                // SAFETY: the host's callback with a live string and its user data.
-                unsafe { f(j.as_ptr(), next_seq, finished, ud as *const c_void) };
+            if let Some(r) = Registered::new(cb, ud) {
+                host::read_members(r, &cstring(&json), next_seq, finished);
             }
         }
         Cb::ConvEvent(ev, json) => {
             let j = cstring(&json);
-            fire!(conv_event, ConvEv, |f, ud| f(ev, j.as_ptr(), ud));
+            fire!(conv_event, |r| host::int_str(r, ev, &j));
         }
-        Cb::TotalUnread(n) => fire!(total_unread, Count, |f, ud| f(count(n), ud)),
+        Cb::TotalUnread(n) => fire!(total_unread, |r| host::int(r, count(n))),
         Cb::FilterUnread(filter, n) => {
             let s = cstring(&filter);
-            fire!(filter_unread, FilterCount, |f, ud| f(
-                s.as_ptr(),
-                count(n),
-                ud
-            ));
+            fire!(filter_unread, |r| host::str_int(r, &s, count(n)));
         }
         Cb::GroupCreated(name, ids) => {
             let (a, b) = (cstring(&name), cstring(&ids));
-            fire!(group_created, Two, |f, ud| f(a.as_ptr(), b.as_ptr(), ud));
+            fire!(group_created, |r| host::str_str(r, &a, &b));
         }
         Cb::GroupDeleted(name) => {
             let a = cstring(&name);
-            fire!(group_deleted, One, |f, ud| f(a.as_ptr(), ud));
+            fire!(group_deleted, |r| host::str(r, &a));
         }
         Cb::GroupRenamed(old, new) => {
             let (a, b) = (cstring(&old), cstring(&new));
-            fire!(group_renamed, Two, |f, ud| f(a.as_ptr(), b.as_ptr(), ud));
+            fire!(group_renamed, |r| host::str_str(r, &a, &b));
         }
         Cb::GroupAdded(name, ids) => {
             let (a, b) = (cstring(&name), cstring(&ids));
-            fire!(group_added, Two, |f, ud| f(a.as_ptr(), b.as_ptr(), ud));
+            fire!(group_added, |r| host::str_str(r, &a, &b));
         }
         Cb::GroupRemoved(name, ids) => {
             let (a, b) = (cstring(&name), cstring(&ids));
-            fire!(group_removed, Two, |f, ud| f(a.as_ptr(), b.as_ptr(), ud));
+            fire!(group_removed, |r| host::str_str(r, &a, &b));
         }
         Cb::NewMessages(json) => {
             let j = cstring(&json);
-            let targets: Vec<usize> = lock(&LISTENERS).new_msg.iter().map(|t| t.0).collect();
+            let targets: Vec<usize> = lock(&LISTENERS).new_msg.iter().map(|t| t.addr()).collect();
             for f in targets {
                 // Each one looked up again: one removed meanwhile (by an
                 // earlier listener of this batch, or another thread) is skipped.
-                let Some((addr, ud, _calling)) =
-                    Calling::begin(NEW_MSG, |l| l.new_msg.iter().find(|t| t.0 == f).copied())
-                else {
-                    continue;
-                };
-                // SAFETY: a non-NULL `TIMRecvNewMsgCallback` registered by the
-                // host, stored as its address.
-                let f: One = unsafe { std::mem::transmute::<usize, One>(addr) };
-                // SAFETY: the host's callback with a live string and its user data.
-                unsafe { f(j.as_ptr(), ud as *const c_void) };
+                if let Some((r, _calling)) = Calling::begin(NEW_MSG, |l| {
+                    l.new_msg.iter().find(|t| t.addr() == f).copied()
+                }) {
+                    host::str(r, &j);
+                }
             }
         }
         Cb::Receipts(json) => {
             let j = cstring(&json);
-            fire!(receipt, One, |f, ud| f(j.as_ptr(), ud));
+            fire!(receipt, |r| host::str(r, &j));
         }
         Cb::Outbound(json) => {
             let j = cstring(&json);
-            fire!(outbound, One, |f, ud| f(j.as_ptr(), ud));
+            fire!(outbound, |r| host::str(r, &j));
         }
         Cb::Network(status, code, desc) => {
             let d = cstring(&desc);
-            fire!(network, Net, |f, ud| f(status, code, d.as_ptr(), ud));
+            fire!(network, |r| host::net(r, status, code, &d));
         }
-        Cb::Kicked => fire!(kicked, Bare, |f, ud| f(ud)),
-        Cb::SigExpired => fire!(sig_expired, Bare, |f, ud| f(ud)),
+        Cb::Kicked => fire!(kicked, |r| host::bare(r)),
+        Cb::SigExpired => fire!(sig_expired, |r| host::bare(r)),
         Cb::Log(level, text) => {
             let t = cstring(&text);
-            fire!(log, Log, |f, ud| f(level, t.as_ptr(), ud));
+            fire!(log, |r| host::int_str(r, level, &t));
         }
         Cb::Experimental(key, data) => {
             let (k, d) = (cstring(&key), cstring(&data));
-            fire!(experimental, Two, |f, ud| f(k.as_ptr(), d.as_ptr(), ud));
+            fire!(experimental, |r| host::str_str(r, &k, &d));
         }
         Cb::Revoked(json) => {
             let j = cstring(&json);
-            fire!(revoke, One, |f, ud| f(j.as_ptr(), ud));
+            fire!(revoke, |r| host::str(r, &j));
         }
         Cb::MsgUpdated(json) => {
             let j = cstring(&json);
-            fire!(msg_update, One, |f, ud| f(j.as_ptr(), ud));
+            fire!(msg_update, |r| host::str(r, &j));
         }
         Cb::AllRecvOpt(json) => {
             let j = cstring(&json);
-            fire!(all_recv_opt, One, |f, ud| f(j.as_ptr(), ud));
+            fire!(all_recv_opt, |r| host::str(r, &j));
         }
     }
 }

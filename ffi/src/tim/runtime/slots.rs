@@ -2,6 +2,9 @@
 //! runtime's module doc).
 
 use super::lock;
+use crate::boundary::host::{
+    BareFn, HostFn, IntFn, IntStrFn, NetFn, Registered, StrFn, StrIntFn, StrStrFn,
+};
 use once_cell::sync::Lazy;
 use std::collections::HashMap;
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -9,52 +12,53 @@ use std::thread::ThreadId;
 
 // ------------------------------------------------------------ listeners --
 
-/// A registered callback: the function (as an address) and its user data.
-pub type Slot = Option<(usize, usize)>;
+/// A registered callback of type `F` (see `boundary::host`), or none.
+pub type Slot<F> = Option<Registered<F>>;
 
 /// Every registered listener.
 #[derive(Default)]
 pub struct Listeners {
     /// `TIMSetConvEventCallback`.
-    pub conv_event: Slot,
+    pub conv_event: Slot<IntStrFn>,
     /// `TIMSetConvTotalUnreadMessageCountChangedCallback`.
-    pub total_unread: Slot,
+    pub total_unread: Slot<IntFn>,
     /// `TIMSetConvUnreadMessageCountChangedByFilterCallback`.
-    pub filter_unread: Slot,
+    pub filter_unread: Slot<StrIntFn>,
     /// Conversation-group callbacks.
-    pub group_created: Slot,
+    pub group_created: Slot<StrStrFn>,
     /// Group deleted.
-    pub group_deleted: Slot,
+    pub group_deleted: Slot<StrFn>,
     /// Group renamed.
-    pub group_renamed: Slot,
+    pub group_renamed: Slot<StrStrFn>,
     /// Conversations added to a group.
-    pub group_added: Slot,
+    pub group_added: Slot<StrStrFn>,
     /// Conversations removed from a group.
-    pub group_removed: Slot,
+    pub group_removed: Slot<StrStrFn>,
     /// `TIMAddRecvNewMsgCallback`: several, deduplicated by function.
-    pub new_msg: Vec<(usize, usize)>,
+    pub new_msg: Vec<Registered<StrFn>>,
     /// `TIMSetMsgReadedReceiptCallback`.
-    pub receipt: Slot,
+    pub receipt: Slot<StrFn>,
     /// `TIMSetNetworkStatusListenerCallback`.
-    pub network: Slot,
+    pub network: Slot<NetFn>,
     /// `TIMSetKickedOfflineCallback`.
-    pub kicked: Slot,
+    pub kicked: Slot<BareFn>,
     /// `TIMSetUserSigExpiredCallback`.
-    pub sig_expired: Slot,
+    pub sig_expired: Slot<BareFn>,
     /// `TIMSetLogCallback`.
-    pub log: Slot,
+    pub log: Slot<IntStrFn>,
     /// `TIMSetExperimentalNotifyCallback`.
-    pub experimental: Slot,
+    pub experimental: Slot<StrStrFn>,
     /// `IMCoreSetOutboundCallback`.
-    pub outbound: Slot,
+    pub outbound: Slot<StrFn>,
     /// `TIMSetMsgRevokeCallback`.
-    pub revoke: Slot,
+    pub revoke: Slot<StrFn>,
     /// `TIMSetMsgUpdateCallback`.
-    pub msg_update: Slot,
+    pub msg_update: Slot<StrFn>,
     /// `TIMSetMsgAllMessageReceiveOptionCallback`.
-    pub all_recv_opt: Slot,
-    /// Listeners imcore has no events for: stored, never called.
-    pub unfired: HashMap<&'static str, (usize, usize)>,
+    pub all_recv_opt: Slot<StrFn>,
+    /// Listeners imcore has no events for, by setter name, with their user
+    /// data: stored, never called.
+    pub unfired: HashMap<&'static str, usize>,
     /// Listener calls in progress (a stack: a callback may deliver nested).
     running: Vec<InCall>,
 }
@@ -98,12 +102,11 @@ fn wait_idle(mut l: MutexGuard<'_, Listeners>, slot: usize, addr: Option<usize>)
 /// listener it replaced is not running (unless the caller is that
 /// listener) and is never called again. Setting the same function and
 /// user data again replaces nothing and does not wait.
-pub fn set_slot(select: impl FnOnce(&mut Listeners) -> &mut Slot, f: Option<usize>, ud: usize) {
+pub fn set_slot<F: HostFn>(select: impl FnOnce(&mut Listeners) -> &mut Slot<F>, new: Slot<F>) {
     let mut l = lock(&LISTENERS);
     let base = &*l as *const Listeners as usize;
     let field = select(&mut l);
-    let slot = field as *const Slot as usize - base;
-    let new = f.map(|f| (f, ud));
+    let slot = field as *const Slot<F> as usize - base;
     if std::mem::replace(field, new) != new {
         wait_idle(l, slot, None);
     }
@@ -112,24 +115,24 @@ pub fn set_slot(select: impl FnOnce(&mut Listeners) -> &mut Slot, f: Option<usiz
 /// Adds a new-message listener, or replaces the user data of one added
 /// with the same function (waiting, as [`set_slot`], for a call of it in
 /// progress).
-pub fn add_new_msg(f: usize, ud: usize) {
+pub fn add_new_msg(r: Registered<StrFn>) {
     let mut l = lock(&LISTENERS);
-    match l.new_msg.iter_mut().find(|(g, _)| *g == f) {
+    match l.new_msg.iter_mut().find(|g| g.addr() == r.addr()) {
         Some(entry) => {
-            if std::mem::replace(&mut entry.1, ud) != ud {
-                wait_idle(l, NEW_MSG, Some(f));
+            if std::mem::replace(entry, r) != r {
+                wait_idle(l, NEW_MSG, Some(r.addr()));
             }
         }
-        None => l.new_msg.push((f, ud)),
+        None => l.new_msg.push(r),
     }
 }
 
 /// Removes a new-message listener; when it returns that listener is not
 /// running (unless the caller is that listener) and never called again.
-pub fn remove_new_msg(f: usize) {
+pub fn remove_new_msg(f: StrFn) {
     let mut l = lock(&LISTENERS);
-    l.new_msg.retain(|(g, _)| *g != f);
-    wait_idle(l, NEW_MSG, Some(f));
+    l.new_msg.retain(|g| g.addr() != f.addr());
+    wait_idle(l, NEW_MSG, Some(f.addr()));
 }
 
 /// Whether an outbound callback is registered.
@@ -143,19 +146,19 @@ pub(super) struct Calling(InCall);
 impl Calling {
     /// Looks the listener up and records its call, atomically: a setter
     /// that runs before sees it gone, one that runs after waits for it.
-    pub(super) fn begin(
+    pub(super) fn begin<F: HostFn>(
         slot: usize,
-        pick: impl FnOnce(&Listeners) -> Slot,
-    ) -> Option<(usize, usize, Self)> {
+        pick: impl FnOnce(&Listeners) -> Slot<F>,
+    ) -> Option<(Registered<F>, Self)> {
         let mut l = lock(&LISTENERS);
-        let (addr, ud) = pick(&l)?;
+        let r = pick(&l)?;
         let call = InCall {
             slot,
-            addr,
+            addr: r.addr(),
             thread: std::thread::current().id(),
         };
         l.running.push(call);
-        Some((addr, ud, Calling(call)))
+        Some((r, Calling(call)))
     }
 }
 
