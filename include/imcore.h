@@ -934,9 +934,9 @@ int32_t TIMMsgClearHistoryMessage(const char *conv_id,
 
 // Revokes a message (`json_msg_param`: the Message, with its
 // `message_msg_id`; an optional `message_revoke_reason`). It stays in
-// history with `message_status` 6 (revoked) and `message_revoker_user_id`;
-// an unread one stops counting. With a transport the server decides: a
-// refusal restores it (the callback gets the ack's code). Callback: code
+// history with `message_status` 6 (revoked); an unread one stops counting.
+// With a transport the server decides: a refusal restores it (the callback
+// gets the ack's code). Callback: code
 // 0, json ""; 6010 unknown message; 6017 not sent yet or revoked already.
 // Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
 // TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
@@ -1096,7 +1096,8 @@ int32_t TIMMsgGetGroupMessageReadMemberList(const char *json_msg,
 
 // Host → imcore: a JSON array of inbound envelopes (see docs/TRANSPORT.md),
 // each an object with "kind": "message", "receipt", "read_position",
-// "group_members", "sync" or "conversation".
+// "group_members", "sync", "conversation", "revoke", "message_delete",
+// "clear_history", "message_update" or "all_receive_opt".
 //
 // Every envelope is parsed and checked against every rule first: a
 // malformed one refuses the whole push (nothing applied) with TIM_ERR_JSON /

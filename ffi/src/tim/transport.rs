@@ -24,7 +24,8 @@ fn apply(s: &mut Session, envs: Vec<Inbound>) -> Result<Value, imcore::Error> {
 
 /// Host → imcore: a JSON array of inbound envelopes (see docs/TRANSPORT.md),
 /// each an object with "kind": "message", "receipt", "read_position",
-/// "group_members", "sync" or "conversation".
+/// "group_members", "sync", "conversation", "revoke", "message_delete",
+/// "clear_history", "message_update" or "all_receive_opt".
 ///
 /// Every envelope is parsed and checked against every rule first: a
 /// malformed one refuses the whole push (nothing applied) with TIM_ERR_JSON /
