@@ -1,7 +1,7 @@
 //! Conversation management: create, delete, pin, marks, drafts, extensions.
 
 use super::outbox::Outbound;
-use super::unread::failure;
+use super::readpos::{move_read_pos, ReadSource};
 use super::work::Work;
 use super::Engine;
 use crate::conversation::{Conversation, OperationFailure};
@@ -52,7 +52,7 @@ impl Engine {
             match self.visible_idx(k) {
                 Ok(i) if !found.contains(&i) => found.push(i),
                 Ok(_) => {}
-                Err(e) => failures.push(failure(k, &e)),
+                Err(e) => failures.push(OperationFailure::new(k, &e)),
             }
         }
         self.commit(|w| {
@@ -243,7 +243,7 @@ impl Engine {
         for k in keys {
             match self.visible_idx(k) {
                 Ok(i) => found.push(i),
-                Err(e) => failures.push(failure(k, &e)),
+                Err(e) => failures.push(OperationFailure::new(k, &e)),
             }
         }
         if found.is_empty() {
@@ -318,9 +318,9 @@ fn delete_one(w: &mut Work<'_>, idx: u32, clear_messages: bool) -> Result<()> {
          WHERE id = ?1",
     )?
     .execute(params![id, upto, clear_messages])?;
+    move_read_pos(w, idx, upto, ReadSource::Local)?;
     let st = w.get_mut(idx);
     st.visible = false;
-    st.read_pos = st.read_pos.max(st.newest_limit());
     st.unread = 0;
     st.at_flags = 0;
     st.pinned = false;

@@ -6,9 +6,10 @@
 use super::counting::recount;
 use super::state::ConvState;
 use super::work::Work;
-use crate::error::{invalid, Result};
+use crate::error::{invalid, Error, Result};
 use crate::message::MAX_TIME;
 use crate::types::{ConvKey, ConvType};
+use rusqlite::{params, Connection};
 
 /// The names a read position's two fields go by in one envelope kind.
 pub(crate) struct PositionKeys {
@@ -105,6 +106,7 @@ pub(crate) fn move_read_pos(
         return Ok(false);
     }
     w.get_mut(idx).read_pos = pos;
+    store(w, idx)?;
     recount(w, idx)?;
     let st = w.get(idx);
     log::info!(
@@ -116,6 +118,16 @@ pub(crate) fn move_read_pos(
     Ok(true)
 }
 
+/// Writes conversation `idx`'s read position to its row: the one place a
+/// single read position is stored (the operation writes the rest of the row,
+/// the derived unread and @-info with it, when it finishes).
+fn store(w: &Work<'_>, idx: u32) -> Result<()> {
+    let st = w.get(idx);
+    w.tx.prepare_cached("UPDATE conversation SET read_pos = ?2 WHERE id = ?1")?
+        .execute(params![st.id, st.read_pos])?;
+    Ok(())
+}
+
 /// What [`move_read_pos`] to `max_pos` makes of a state that has anything
 /// after its read position: nothing is stored after the newest message, so
 /// the recount is 0 unread and no @-info. For the set-based clean
@@ -124,4 +136,52 @@ pub(crate) fn read_to_newest(st: &mut ConvState) {
     st.read_pos = st.newest_limit();
     st.unread = 0;
     st.at_flags = 0;
+}
+
+/// The rows of [`Work::read_all_set`]: every visible conversation of
+/// `types` with anything after its read position, read up to its newest
+/// message ([`read_to_newest`]) by one set-based UPDATE, written once every
+/// other row of the operation is. `targets`: those conversations as memory
+/// has them.
+pub(crate) fn store_read_all(
+    tx: &Connection,
+    now: u64,
+    targets: &[u32],
+    types: &[ConvType],
+) -> Result<()> {
+    if targets.is_empty() {
+        return Ok(());
+    }
+    // 0 is no conversation type: a type not asked for matches nothing.
+    let kind = |t: ConvType| {
+        if types.contains(&t) {
+            t.as_i64()
+        } else {
+            0
+        }
+    };
+    let n = tx
+        .prepare_cached(
+            // `ConvState::newest_limit`: C2C reads the whole second.
+            "UPDATE conversation SET
+                 read_pos = CASE WHEN conv_type = 1 AND max_pos > 0
+                                 THEN max_pos | 1048575 ELSE max_pos END,
+                 unread = 0, at_flags = 0,
+                 update_time = ?1
+             WHERE visible = 1 AND read_pos < max_pos AND conv_type IN (?2, ?3)",
+        )?
+        .execute(params![
+            now as i64,
+            kind(ConvType::C2c),
+            kind(ConvType::Group)
+        ])?;
+    // The rows mirror memory; a difference means the store changed under
+    // the engine, and the operation must not go on.
+    if n != targets.len() {
+        return Err(Error::StoreUnusable(format!(
+            "reading all: {n} conversation rows had unread, memory has {}",
+            targets.len()
+        )));
+    }
+    Ok(())
 }

@@ -1,16 +1,14 @@
 //! Receiving and sending messages.
 
-use super::counting::{self, recount, Verdict};
+use super::counting::{self, Verdict};
+use super::message_rule::{self, deleted_upto, Received};
 use super::outbox::Outbound;
-use super::state::{ConvState, TIE_BITS};
-use super::work::Work;
 use super::Engine;
-use crate::config::EngineConfig;
 use crate::error::{Error, Result};
 use crate::message::{flags, IncomingMessage, MsgStatus, OutgoingMessage, StoredMessage, AT_ALL};
 use crate::store::msg_hash;
 use crate::types::ConvType;
-use rusqlite::{params, Connection};
+use rusqlite::params;
 
 /// What a receive call did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -180,7 +178,8 @@ impl Engine {
 
     /// Records a message I send from this device: it becomes the
     /// conversation's last message and moves it up, and never counts as
-    /// unread. `msg_id` must be unique; `status` is
+    /// unread. `msg_id` must be unique ([`Engine::new_message_id`] gives
+    /// one); `status` is
     /// [`MsgStatus::Sending`] until the server acknowledges it.
     pub fn send_message(
         &mut self,
@@ -300,7 +299,7 @@ impl Engine {
             )));
         }
         let (rowid, idx) = self.sent_message_row(msg_id)?;
-        self.commit(|w| complete_send(w, rowid, idx, ok, server_time, seq))?;
+        self.commit(|w| message_rule::complete_send(w, rowid, idx, ok, server_time, seq))?;
         self.message_by_id(msg_id)?
             .ok_or_else(|| Error::MessageNotFound(msg_id.to_owned()))
     }
@@ -321,41 +320,6 @@ impl Engine {
         }
         Ok((rowid, (conv - 1) as u32))
     }
-}
-
-/// Stamps (or fails) one of my sends inside an operation.
-pub(crate) fn complete_send(
-    w: &mut Work<'_>,
-    rowid: i64,
-    idx: u32,
-    ok: bool,
-    server_time: u64,
-    seq: u64,
-) -> Result<()> {
-    if ok {
-        let st = w.get(idx);
-        let time = if server_time > 0 { server_time } else { w.now };
-        let pos = match st.key.conv_type {
-            ConvType::Group if seq > 0 => seq as i64,
-            _ => st.position_for(time, seq),
-        };
-        w.tx.prepare_cached(
-            "UPDATE message SET status = 2, server_time = ?2, seq = ?3, pos = ?4 WHERE id = ?1",
-        )?
-        .execute(params![rowid, time as i64, seq as i64, pos])?;
-        let st = w.get_mut(idx);
-        st.max_pos = st.max_pos.max(pos);
-        if st.last_msg == Some(rowid) {
-            st.last_pos = pos;
-        }
-        st.touch_activity(time);
-        recount(w, idx)?;
-    } else {
-        w.tx.prepare_cached("UPDATE message SET status = 3 WHERE id = ?1")?
-            .execute([rowid])?;
-    }
-    w.mark_dirty(idx);
-    Ok(())
 }
 
 /// What a message's `flags` bits are derived from, received or mine: the
@@ -412,80 +376,6 @@ impl<'m> FlagSource<'m> {
         let at_all = self.at_users.iter().any(|u| u == AT_ALL);
         fl | counting::counted_bits(fl, self.conv_type, at_me, at_all)
     }
-}
-
-/// One stored incoming message, as the receive rule needs it.
-pub(crate) struct Received<'m> {
-    pub rowid: i64,
-    pub pos: i64,
-    pub flags: i64,
-    pub server_time: u64,
-    pub msg_id: &'m str,
-}
-
-impl Received<'_> {
-    /// The receive rule: what this newly stored message does to its
-    /// conversation `st`. Also replayed at open (and by `verify()`) for
-    /// messages whose conversation rows were not written yet. Returns what
-    /// the counting rule made of it.
-    pub(crate) fn apply(
-        &self,
-        conn: &Connection,
-        config: &EngineConfig,
-        st: &mut ConvState,
-    ) -> Result<Verdict> {
-        let (pos, fl) = (self.pos, self.flags);
-        // A deleted conversation comes back with a message after what the
-        // delete read; an older one (delivered late) leaves it deleted.
-        if !st.visible && (pos > st.read_pos || deleted_upto(conn, st.id)?.0 < pos) {
-            // A conversation this message shows (new, or deleted before)
-            // takes its place in the list from its messages' times, not from
-            // when its row was made: after a sync of old history the list is
-            // ordered by each conversation's newest message.
-            st.active_time = 0;
-            if !st.pinned {
-                st.order_key = st.unpinned_key();
-            }
-            st.visible = true;
-        }
-        st.max_pos = st.max_pos.max(pos);
-        let verdict = counting::add(config, st, pos, fl);
-        // A message kept out of the preview (typing, control) does not move
-        // the conversation in the list either.
-        if fl & flags::EXCLUDED_LAST == 0 {
-            let newer = match st.last_msg {
-                None => true,
-                // Two C2C messages of the same second: the greater id wins,
-                // so every device shows the same preview.
-                Some(last)
-                    if st.key.conv_type == ConvType::C2c
-                        && st.last_pos >> TIE_BITS == pos >> TIE_BITS =>
-                {
-                    let last_id: String = conn
-                        .prepare_cached("SELECT msg_id FROM message WHERE id = ?1")?
-                        .query_row([last], |r| r.get(0))?;
-                    self.msg_id > last_id.as_str()
-                }
-                Some(_) => pos >= st.last_pos,
-            };
-            if newer {
-                st.last_msg = Some(self.rowid);
-                st.last_pos = st.last_pos.max(pos);
-            }
-            st.touch_activity(st.activity_time(self.server_time, pos));
-        }
-        Ok(verdict)
-    }
-}
-
-/// `(p, clear)` where a conversation's last delete read up to `p` (0:
-/// never deleted) and `clear`: it took the messages. Read only for a
-/// message at or before the read position (a late one), which is rare.
-fn deleted_upto(conn: &Connection, conv: i64) -> Result<(i64, bool)> {
-    let (upto, clear): (i64, bool) = conn
-        .prepare_cached("SELECT deleted_upto, deleted_clear FROM conversation WHERE id = ?1")?
-        .query_row([conv], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok((upto, clear))
 }
 
 /// The debug line of one stored message: why it counts or not, and the

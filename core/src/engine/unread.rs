@@ -112,7 +112,7 @@ impl Engine {
         for k in keys {
             match self.visible_idx(k) {
                 Ok(i) => found.push(i),
-                Err(e) => failures.push(failure(k, &e)),
+                Err(e) => failures.push(OperationFailure::new(k, &e)),
             }
         }
         self.clean_indices(found)?;
@@ -293,13 +293,5 @@ fn position(conv: &ConvKey, mark: u64) -> ReadPosition {
         conv: conv.clone(),
         timestamp,
         sequence,
-    }
-}
-
-pub(crate) fn failure(key: &ConvKey, e: &Error) -> OperationFailure {
-    OperationFailure {
-        id: key.v2_id(),
-        code: e.code(),
-        message: e.to_string(),
     }
 }

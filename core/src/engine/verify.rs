@@ -113,7 +113,7 @@ impl Engine {
                     m.msg_id, m.conv
                 )));
             };
-            m.received().apply(&self.conn, &self.config, st)?;
+            super::message_rule::Received::replayed(m).apply(&self.conn, &self.config, st)?;
         }
         let replayed = tail.len();
         if replayed != self.lazy.tail_msgs() {

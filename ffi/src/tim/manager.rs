@@ -67,6 +67,7 @@ pub unsafe extern "C" fn TIMInit(sdk_app_id: u64, json_sdk_config: *const c_char
             sdk_app_id,
             data_dir: dir,
         });
+        core.publish();
         // Under the same lock as `init`: a TIMUninit racing this one sees
         // both or neither (runtime.rs).
         runtime::start();
@@ -94,6 +95,7 @@ pub unsafe extern "C" fn TIMUninit() -> i32 {
                 ));
             }
             let mut s = core.session.take();
+            core.publish();
             if let Some(s) = s.as_mut() {
                 runtime::send(end_session(s));
             }
@@ -255,6 +257,7 @@ pub unsafe extern "C" fn TIMLogin(
                         batch.extend(crate::tim::transport::redeliver(&mut s));
                     }
                     core.session = Some(s);
+                    core.publish();
                     runtime::send(batch);
                     Ok(String::new())
                 }
@@ -278,6 +281,7 @@ pub unsafe extern "C" fn TIMLogout(cb: TIMCommCallback, user_data: *const c_void
         let mut core = lock(&CORE);
         core.session()?;
         let mut s = core.session.take().expect("checked above");
+        core.publish();
         let mut batch = end_session(&mut s);
         drop(s);
         if cb.is_some() {

@@ -3,43 +3,18 @@
 //! callback (6004 unknown conversation, 6010 unknown message, 6017 invalid,
 //! 7013 receipts not supported for the group type, 7016 limits).
 
-use crate::boundary::{self, guard, Reject};
+use crate::boundary::{self, guard};
 use crate::boundary::{arg_opt_str, arg_str, out_buf, OutBuf};
 use crate::tim::conv::raw_key;
 use crate::tim::json::{self, Obj};
 use crate::tim::runtime::{self, comm, op, op_batch, PendingSend, Session};
 use crate::*;
 use imcore::{ConvKey, MsgStatus, OutgoingMessage};
-use serde_json::Value;
 use std::ffi::{c_char, c_void};
-use std::sync::atomic::{AtomicU64, Ordering};
-/// A fresh message id: `<user hash>-<seconds>-<random>`, the shape of TIM's.
-fn new_msg_id(user: &str, now: u64) -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() as u64)
-        .unwrap_or(0);
-    let mut x = nanos
-        ^ COUNTER
-            .fetch_add(1, Ordering::Relaxed)
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    // splitmix64
-    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    x ^= x >> 31;
-    let tiny = user.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    }) % 1_000_000_000_000_000;
-    format!("{tiny}-{now}-{}", x % 4_294_967_296)
-}
 
 /// What a send needs from its JSON.
 struct SendParam {
-    need_read_receipt: bool,
-    excluded_from_unread: bool,
-    excluded_from_last_message: bool,
-    at_users: Vec<String>,
+    flags: json::MessageFlags,
     body: String,
 }
 
@@ -47,26 +22,9 @@ fn send_param(text: &str) -> boundary::Checked<SendParam> {
     const W: &str = "json_msg_param";
     let v = json::parse(text, W)?;
     let o = Obj::new(&v, W)?;
-    match o.get("message_elem_array") {
-        Some(Value::Array(_)) => {}
-        Some(_) => {
-            return Err(Reject::json(format!(
-                "{W}.message_elem_array must be an array"
-            )))
-        }
-        None => return Err(Reject::json(format!("{W}.message_elem_array is missing"))),
-    }
+    json::check_elem_array(&o, true)?;
     Ok(SendParam {
-        need_read_receipt: o.bool("message_need_read_receipt")?.unwrap_or(false),
-        excluded_from_unread: o
-            .bool("message_is_excluded_from_unread_count")?
-            .unwrap_or(false),
-        excluded_from_last_message: o
-            .bool("message_excluded_from_last_message")?
-            .unwrap_or(false),
-        at_users: o
-            .strings("message_group_at_user_array")?
-            .unwrap_or_default(),
+        flags: json::MessageFlags::read(&o)?,
         body: v.to_string(),
     })
 }
@@ -128,7 +86,6 @@ fn send(
     let p = send_param(text)?;
     let ud = user_data as usize;
     op_batch(move |s| {
-        let now = s.engine.now();
         let status = if s.engine.outbox_enabled() {
             MsgStatus::Sending
         } else {
@@ -136,21 +93,16 @@ fn send(
         };
         let msg = OutgoingMessage {
             conv: key,
-            need_read_receipt: p.need_read_receipt,
-            excluded_from_unread: p.excluded_from_unread,
-            excluded_from_last_message: p.excluded_from_last_message,
-            at_users: p.at_users,
+            need_read_receipt: p.flags.need_read_receipt,
+            excluded_from_unread: p.flags.excluded_from_unread,
+            excluded_from_last_message: p.flags.excluded_from_last_message,
+            at_users: p.flags.at_users,
             body: p.body,
         };
-        let mut result = Err(imcore::Error::Storage("no attempt".into()));
-        for _ in 0..3 {
-            let id = new_msg_id(s.engine.user_id(), now);
-            result = s.engine.send_message(&id, msg.clone(), status);
-            match &result {
-                Err(imcore::Error::InvalidParam(m)) if m.contains("already used") => continue,
-                _ => break,
-            }
-        }
+        let result = s
+            .engine
+            .new_message_id()
+            .and_then(|id| s.engine.send_message(&id, msg, status));
         let id = result
             .as_ref()
             .map(|m| m.msg_id.clone())
@@ -297,15 +249,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn message_ids_look_like_tim_ids_and_differ() {
-        let a = new_msg_id("alice", 1_700_000_000);
-        let b = new_msg_id("alice", 1_700_000_000);
-        assert_ne!(a, b);
-        assert_eq!(a.split('-').count(), 3);
-        assert!(a.len() < 64);
-    }
-
-    #[test]
     fn send_params_need_an_element_array() {
         assert!(send_param(r#"{"message_elem_array":[]}"#).is_ok());
         let e = send_param(r#"{"message_elem_array":{}}"#).err().unwrap();
@@ -314,6 +257,6 @@ mod tests {
         let p = send_param(r#"{"message_elem_array":[],"message_need_read_receipt":true}"#)
             .ok()
             .unwrap();
-        assert!(p.need_read_receipt);
+        assert!(p.flags.need_read_receipt);
     }
 }

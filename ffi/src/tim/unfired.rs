@@ -3,6 +3,11 @@
 //! community, official accounts, follow lists…): they exist so that a TIM
 //! C# layer written for the vendor's library can register and unregister
 //! them; each is stored (NULL removes it) and never called.
+//!
+//! Why this file is long (about 1,200 lines): 57 setters, each with its own
+//! callback typedef and doc comment, because the header is generated from
+//! these declarations and cbindgen does not expand macros. Each body is one
+//! line.
 
 use super::runtime::{lock, LISTENERS};
 use crate::boundary::guard_void;

@@ -16,7 +16,6 @@ use super::types::*;
 use crate::notify::OwnSends;
 use imcore::{Engine, EngineConfig};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -73,17 +72,6 @@ pub struct ImClient {
     config: ClientConfig,
     state: Mutex<State>,
     pub(super) registry: Arc<Registry>,
-}
-
-static MESSAGE_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-pub(super) fn new_message_id() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let n = MESSAGE_COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("imcore-{nanos:x}-{:x}-{n:x}", std::process::id())
 }
 
 impl ImClient {

@@ -1,7 +1,7 @@
 //! Messages and receipts: send, receive, history; my messages' receipts
 //! and the read receipts I send.
 
-use super::client::{new_message_id, ImClient};
+use super::client::ImClient;
 use super::error::{ApiResult, ImError};
 use super::types::*;
 use imcore::engine::InboundReceipt as CoreReceipt;
@@ -18,7 +18,6 @@ impl ImClient {
         params: SendMessageParams,
     ) -> ApiResult<MessageInfo> {
         let key = conv_key(&conversation_id)?;
-        let msg_id = params.message_id.clone().unwrap_or_else(new_message_id);
         let msg = imcore::OutgoingMessage {
             conv: key,
             need_read_receipt: params.need_read_receipt,
@@ -33,6 +32,10 @@ impl ImClient {
             imcore::MsgStatus::Sending
         } else {
             imcore::MsgStatus::SendSucc
+        };
+        let msg_id = match params.message_id {
+            Some(id) => id,
+            None => e.new_message_id()?,
         };
         let out = e.send_message(&msg_id, msg, status);
         if out.is_ok() {

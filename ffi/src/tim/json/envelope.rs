@@ -29,13 +29,8 @@ fn parse_message(v: &Value, ctx: &str) -> boundary::Checked<IncomingMessage> {
     let sender = o.require("message_sender", sender)?.to_owned();
     let server_time = o.u64("message_server_time")?;
     let server_time = o.require("message_server_time", server_time)?;
-    if let Some(elems) = o.get("message_elem_array") {
-        if !elems.is_array() {
-            return Err(Reject::json(format!(
-                "{ctx}.message_elem_array must be an array"
-            )));
-        }
-    }
+    json::check_elem_array(&o, false)?;
+    let flags = json::MessageFlags::read(&o)?;
     let m = IncomingMessage {
         msg_id,
         conv,
@@ -43,16 +38,10 @@ fn parse_message(v: &Value, ctx: &str) -> boundary::Checked<IncomingMessage> {
         server_time,
         seq: o.u64("message_seq")?.unwrap_or(0),
         from_self: o.bool("message_is_from_self")?.unwrap_or(false),
-        need_read_receipt: o.bool("message_need_read_receipt")?.unwrap_or(false),
-        excluded_from_unread: o
-            .bool("message_is_excluded_from_unread_count")?
-            .unwrap_or(false),
-        excluded_from_last_message: o
-            .bool("message_excluded_from_last_message")?
-            .unwrap_or(false),
-        at_users: o
-            .strings("message_group_at_user_array")?
-            .unwrap_or_default(),
+        need_read_receipt: flags.need_read_receipt,
+        excluded_from_unread: flags.excluded_from_unread,
+        excluded_from_last_message: flags.excluded_from_last_message,
+        at_users: flags.at_users,
         online_only: o.bool("message_is_online_msg")?.unwrap_or(false),
         body: v.to_string(),
     };

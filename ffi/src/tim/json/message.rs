@@ -1,7 +1,59 @@
 //! Message and MessageReceipt.
 
+use super::Obj;
+use crate::boundary::{Checked, Reject};
 use imcore::{ReceiptUpdate, StoredMessage};
 use serde_json::{json, Map, Value};
+
+/// The keys of a message JSON that change how it counts and shows, read the
+/// same way for a message sent (`TIMMsgSendMessage`) and one received (an
+/// inbound `message` envelope's tree reading; its typed fast path in
+/// `envelope.rs` mirrors these keys).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessageFlags {
+    /// `message_need_read_receipt`.
+    pub need_read_receipt: bool,
+    /// `message_is_excluded_from_unread_count`.
+    pub excluded_from_unread: bool,
+    /// `message_excluded_from_last_message`.
+    pub excluded_from_last_message: bool,
+    /// `message_group_at_user_array`.
+    pub at_users: Vec<String>,
+}
+
+impl MessageFlags {
+    /// Reads the flag keys of a message object (absent = false / empty).
+    pub fn read(o: &Obj<'_>) -> Checked<Self> {
+        Ok(MessageFlags {
+            need_read_receipt: o.bool("message_need_read_receipt")?.unwrap_or(false),
+            excluded_from_unread: o
+                .bool("message_is_excluded_from_unread_count")?
+                .unwrap_or(false),
+            excluded_from_last_message: o
+                .bool("message_excluded_from_last_message")?
+                .unwrap_or(false),
+            at_users: o
+                .strings("message_group_at_user_array")?
+                .unwrap_or_default(),
+        })
+    }
+}
+
+/// `message_elem_array` must be an array; `required`: also present (a send).
+pub fn check_elem_array(o: &Obj<'_>, required: bool) -> Checked<()> {
+    match o.get("message_elem_array") {
+        Some(Value::Array(_)) => Ok(()),
+        None if !required => Ok(()),
+        None => Err(Reject::json(format!(
+            "{}.message_elem_array is missing",
+            o.ctx
+        ))),
+        Some(_) => Err(Reject::json(format!(
+            "{}.message_elem_array must be an array",
+            o.ctx
+        ))),
+    }
+}
 
 /// The Message JSON of a stored message: its body with the authoritative
 /// keys of the store laid over it.

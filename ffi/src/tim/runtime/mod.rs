@@ -43,6 +43,7 @@ use once_cell::sync::Lazy;
 use std::collections::HashMap;
 use std::ffi::c_void;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Mutex;
 
 pub use crate::lock;
@@ -99,6 +100,17 @@ pub struct Core {
 pub static CORE: Lazy<Mutex<Core>> = Lazy::new(|| Mutex::new(Core::default()));
 
 impl Core {
+    /// Publishes the state for [`check_init`] / [`check_logged_in`]; called
+    /// after every change of `init` or `session`, with the lock held.
+    pub fn publish(&self) {
+        let stage = match (&self.init, &self.session) {
+            (None, _) => 0,
+            (Some(_), None) => 1,
+            (Some(_), Some(_)) => 2,
+        };
+        STAGE.store(stage, Ordering::Release);
+    }
+
     /// The session, or the refusal for "not initialised" / "not logged in".
     pub fn session(&mut self) -> boundary::Checked<&mut Session> {
         if self.init.is_none() {
@@ -113,9 +125,27 @@ impl Core {
     }
 }
 
-/// Refuses unless initialised and logged in (a quick check before parsing).
+/// Refuses unless initialised and logged in: a quick check before an
+/// export parses its arguments, without taking [`CORE`] (it reads
+/// [`STAGE`]); the operation checks again under the lock.
 pub fn check_logged_in() -> boundary::Checked<()> {
-    lock(&CORE).session().map(|_| ())
+    match STAGE.load(Ordering::Acquire) {
+        0 => Err(not_init()),
+        1 => Err(boundary::Reject::new(
+            TIM_ERR_NOTLOGIN,
+            "no user is logged in",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// What [`CORE`] holds, for checks that do not take it: 0 not initialised,
+/// 1 initialised, 2 logged in. Written by [`Core::publish`] with the lock
+/// held after every change of `init` or `session`.
+static STAGE: AtomicU8 = AtomicU8::new(0);
+
+fn not_init() -> boundary::Reject {
+    boundary::Reject::new(TIM_ERR_SDKUNINIT, "TIMInit has not been called")
 }
 
 /// Test and fuzzing hook, not part of the C ABI (the reliability tests and
@@ -145,15 +175,13 @@ pub fn debug_state() -> Option<String> {
     })
 }
 
-/// Refuses unless initialised.
+/// Refuses unless initialised (without taking [`CORE`], as
+/// [`check_logged_in`]).
 pub fn check_init() -> boundary::Checked<()> {
-    if lock(&CORE).init.is_none() {
-        return Err(boundary::Reject::new(
-            TIM_ERR_SDKUNINIT,
-            "TIMInit has not been called",
-        ));
+    match STAGE.load(Ordering::Acquire) {
+        0 => Err(not_init()),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// The result of an engine operation: JSON text, or an engine error that is
