@@ -42,8 +42,8 @@ pub use error::{ApiResult, ImError};
 pub use ids::*;
 pub use lifecycle::*;
 pub use listeners::{
-    ConversationGroupListener, ConversationListener, ListenerHandle, MessageListener,
-    OutboundTransport, ReceiptListener,
+    ConversationGroupListener, ConversationListener, ListenerHandle, MessageLifecycleListener,
+    MessageListener, OutboundTransport, ReceiptListener,
 };
 pub use log_listener::{
     clear_log_listener, flush_log, set_log_file, set_log_listener, LogLevel, LogListener,
