@@ -1,7 +1,7 @@
 //! Conversation filters: for lists, for unread totals and for subscriptions;
 //! and which conversations a filter (or the total) takes in.
 
-use crate::engine::ConvState;
+use crate::engine::state::ConvState;
 use crate::types::ConvType;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

@@ -238,14 +238,7 @@ impl Engine {
         mut f: impl FnMut(&mut Work<'_>, u32) -> Result<()>,
         announce: impl FnOnce(Vec<ConvKey>) -> Outbound,
     ) -> Result<Vec<OperationFailure>> {
-        let mut failures = Vec::new();
-        let mut found = Vec::new();
-        for k in keys {
-            match self.visible_idx(k) {
-                Ok(i) => found.push(i),
-                Err(e) => failures.push(OperationFailure::new(k, &e)),
-            }
-        }
+        let (found, failures) = self.visible_indices(keys);
         if found.is_empty() {
             return Ok(failures);
         }

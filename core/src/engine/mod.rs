@@ -19,12 +19,12 @@ mod lifecycle;
 mod manage;
 mod message_id;
 mod message_rule;
-mod outbox;
+pub(crate) mod outbox;
 mod query;
 mod readpos;
 mod receipts;
 mod receive;
-mod state;
+pub(crate) mod state;
 mod sync;
 mod unread;
 mod verify;
@@ -39,6 +39,7 @@ pub use sync::ConversationSync;
 pub use unread::CleanTarget;
 
 use crate::config::EngineConfig;
+use crate::conversation::OperationFailure;
 use crate::error::{Error, Result};
 use crate::events::Changes;
 use crate::store;
@@ -332,6 +333,20 @@ impl Engine {
         self.idx_of(key)
             .filter(|&i| self.convs[i as usize].visible)
             .ok_or_else(|| crate::Error::ConversationNotFound(key.to_string()))
+    }
+
+    /// The indices of the visible conversations among `keys`, and the
+    /// per-id failures of the others.
+    fn visible_indices(&self, keys: &[ConvKey]) -> (Vec<u32>, Vec<OperationFailure>) {
+        let mut found = Vec::new();
+        let mut failures = Vec::new();
+        for k in keys {
+            match self.visible_idx(k) {
+                Ok(i) => found.push(i),
+                Err(e) => failures.push(OperationFailure::new(k, &e)),
+            }
+        }
+        (found, failures)
     }
 }
 

@@ -107,14 +107,7 @@ impl Engine {
     /// failures (unknown ids) while clearing the others.
     pub fn clear_unread_by_ids(&mut self, keys: &[ConvKey]) -> Result<Vec<OperationFailure>> {
         self.check_batch(keys.len())?;
-        let mut failures = Vec::new();
-        let mut found = Vec::new();
-        for k in keys {
-            match self.visible_idx(k) {
-                Ok(i) => found.push(i),
-                Err(e) => failures.push(OperationFailure::new(k, &e)),
-            }
-        }
+        let (found, failures) = self.visible_indices(keys);
         self.clean_indices(found)?;
         Ok(failures)
     }
