@@ -158,6 +158,8 @@ static void test_revoke_and_disorder(uint64_t now) {
     CHECK_EQ(unread_of("rita"), 1);
     char *m = find_message("r1");
     CHECK(m && jint(jget(m, "message_status")) == 6);
+    CHECK(m && jstreq(jget(m, "message_revoker_user_id"), "rita"));
+    CHECK(m && jstreq(jget(m, "message_revoke_reason"), "typo"));
     free(m);
     pthread_mutex_lock(&lk);
     CHECK_EQ(revoke_calls, 0); /* nothing was shown revoked */

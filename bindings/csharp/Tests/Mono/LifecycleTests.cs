@@ -97,6 +97,8 @@ namespace IMCore.Unity.Tests.Mono
                 }
                 var found = env.Call<List<Message>>("MsgFindMessages", cb => TencentIMSDK.MsgFindMessages(new List<string> { "r2" }, cb));
                 Check.Equal(TIMMsgStatus.kTIMMsg_Revoked, found.Single().message_status, "status 6");
+                Check.Equal("bob", found.Single().message_revoker_user_id, "who revoked it");
+                Check.Equal("typo", found.Single().message_revoke_reason, "why");
 
                 // My revoke with a transport: refused, the message counts again.
                 var envelopes = new List<JObject>();

@@ -198,3 +198,23 @@ pub fn locator(r: &imcore::RevokedMessage) -> Value {
         "message_revoke_reason": r.reason,
     })
 }
+
+/// A JSON array of Message, each revoked one with who revoked it and why
+/// (`message_revoker_user_id`, `message_revoke_reason`, TIM 7.4+), read from
+/// the engine.
+pub fn messages_with_revokers(engine: &imcore::Engine, ms: &[imcore::StoredMessage]) -> String {
+    let arr: Vec<Value> = ms
+        .iter()
+        .map(|m| {
+            let mut v = super::message(m);
+            if m.is_revoked() {
+                if let Ok(Some(r)) = engine.revocation(&m.msg_id) {
+                    v["message_revoker_user_id"] = json!(r.revoker);
+                    v["message_revoke_reason"] = json!(r.reason);
+                }
+            }
+            v
+        })
+        .collect();
+    Value::Array(arr).to_string()
+}
