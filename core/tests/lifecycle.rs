@@ -789,3 +789,54 @@ proptest! {
         prop_assert_eq!(counts, model(&ops));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// My revokes against the server's answers and its own revokes, in any
+    /// interleaving: each message ends revoked exactly when the server
+    /// revoked it (one of my revokes accepted, or its own revoke), whatever
+    /// the refusals, and the count is the messages it did not revoke.
+    #[test]
+    fn my_revokes_end_on_the_servers_word(
+        ops in proptest::collection::vec((0u8..3, 0u8..6, any::<bool>()), 1..40),
+    ) {
+        let mut e = engine("me");
+        e.receive((0..6).map(|i| in_group(&format!("g{i}"), "team", "bob", i + 1)).collect())
+            .unwrap();
+        e.set_outbox_enabled(true);
+        let mut server = [false; 6];
+        let mut pending: Vec<(u64, usize)> = Vec::new();
+        for (kind, n, accept) in ops {
+            let n = n as usize;
+            match kind {
+                0 => {
+                    if e.revoke_message(&group("team"), &format!("g{n}"), "").is_ok() {
+                        let id = outbound(&mut e).last().unwrap().envelope_id;
+                        pending.push((id, n));
+                    }
+                }
+                1 if !pending.is_empty() => {
+                    let (id, m) = pending.remove(n % pending.len());
+                    e.ack_outbound(id, if accept { 0 } else { 10031 }, 0, 0).unwrap();
+                    server[m] |= accept;
+                }
+                _ => {
+                    e.apply_inbound(vec![revoke(group("team"), &format!("g{n}"), "admin")])
+                        .unwrap();
+                    server[n] = true;
+                }
+            }
+            e.verify().unwrap();
+        }
+        for (id, _) in pending {
+            e.ack_outbound(id, 10031, 0, 0).unwrap();
+        }
+        e.verify().unwrap();
+        for (i, revoked) in server.iter().enumerate() {
+            let m = e.message_by_id(&format!("g{i}")).unwrap().unwrap();
+            prop_assert_eq!(m.is_revoked(), *revoked, "g{}", i);
+        }
+        let left = server.iter().filter(|r| !**r).count() as u64;
+        prop_assert_eq!(e.unread_of(&group("team")).unwrap(), left);
+    }
+}
