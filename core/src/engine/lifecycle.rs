@@ -206,8 +206,12 @@ fn delete_row(w: &mut Work<'_>, idx: u32, row: &Row) -> Result<()> {
     let fl = lifecycle_bits(w.config, row.flags | flags::DELETED, true) & !flags::REVOKE_PENDING;
     w.tx.prepare_cached("UPDATE message SET flags = ?2, body = '{}' WHERE id = ?1")?
         .execute(params![row.rowid, fl])?;
-    w.tx.prepare_cached("DELETE FROM message_op WHERE msg_id = (SELECT msg_id FROM message WHERE id = ?1) AND pending = 0")?
-        .execute([row.rowid])?;
+    // Who revoked it and its edit version: nothing to keep of a deleted message.
+    w.tx.prepare_cached(
+        "DELETE FROM message_op
+         WHERE msg_id = (SELECT msg_id FROM message WHERE id = ?1) AND pending = 0",
+    )?
+    .execute([row.rowid])?;
     if row.pos > w.get(idx).read_pos && row.flags & COUNTING != 0 {
         recount(w, idx)?;
     }
