@@ -52,13 +52,8 @@ fn has(lines: &Lines, level: LogLevel, needle: &str) -> bool {
 
 fn msg(id: &str, conv: &str, sender: &str, time: u64, seq: u64) -> IncomingMessage {
     IncomingMessage {
-        message_id: id.into(),
-        conversation_id: conv.into(),
-        sender_id: sender.into(),
-        server_time: time,
-        seq,
         text: Some(BODY.into()),
-        ..Default::default()
+        ..super::tests::msg(id, conv, sender, time, seq)
     }
 }
 

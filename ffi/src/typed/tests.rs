@@ -42,7 +42,7 @@ fn client(dir: &TempDir, user: &str) -> Arc<ImClient> {
     c
 }
 
-fn msg(id: &str, conv: &str, sender: &str, time: u64, seq: u64) -> IncomingMessage {
+pub(super) fn msg(id: &str, conv: &str, sender: &str, time: u64, seq: u64) -> IncomingMessage {
     IncomingMessage {
         message_id: id.into(),
         conversation_id: conv.into(),
@@ -231,6 +231,17 @@ impl OutboundTransport for Capture {
     }
 }
 
+/// Attaches a [`Capture`] transport; returns what it records.
+fn capture(c: &ImClient, panic: bool) -> Arc<Mutex<Vec<OutboundEnvelope>>> {
+    let got = Arc::new(Mutex::new(Vec::new()));
+    c.set_outbound_transport(Box::new(Capture {
+        got: got.clone(),
+        panic,
+    }))
+    .unwrap();
+    got
+}
+
 #[test]
 fn envelopes_go_to_the_transport_until_acked_and_come_back_after_login() {
     let dir = tempdir();
@@ -242,12 +253,7 @@ fn envelopes_go_to_the_transport_until_acked_and_come_back_after_login() {
     assert_eq!(m.status, MessageStatus::Succeeded);
     assert!(c.get_pending_outbound().unwrap().is_empty());
 
-    let got = Arc::new(Mutex::new(Vec::new()));
-    c.set_outbound_transport(Box::new(Capture {
-        got: got.clone(),
-        panic: true,
-    }))
-    .unwrap();
+    let got = capture(&c, true);
     let m = c
         .send_text_message("c2c_bob".into(), "two".into(), true)
         .unwrap();
@@ -485,12 +491,7 @@ fn a_refused_envelope_undoes_its_change_and_reports_it() {
     let c = client(&dir, "me");
     c.receive_messages(vec![msg("m1", "c2c_bob", "bob", 100, 0)])
         .unwrap();
-    let got = Arc::new(Mutex::new(Vec::new()));
-    c.set_outbound_transport(Box::new(Capture {
-        got: got.clone(),
-        panic: false,
-    }))
-    .unwrap();
+    let got = capture(&c, false);
     let rec = Arc::new(Rec::default());
     let _h = c.add_conversation_listener(Box::new(RecListener(rec.clone())));
     c.stick_top_conversation("c2c_bob".into(), true).unwrap();
@@ -520,12 +521,7 @@ fn outbound_json_has_the_documented_shape_on_the_typed_face() {
         msg("m2", "group_team", "bob", 100, 3),
     ])
     .unwrap();
-    let got = Arc::new(Mutex::new(Vec::new()));
-    c.set_outbound_transport(Box::new(Capture {
-        got: got.clone(),
-        panic: false,
-    }))
-    .unwrap();
+    let got = capture(&c, false);
     c.clean_conversation_unread_message_count("c2c_bob".into(), 0, 0)
         .unwrap();
     c.stick_top_conversation("c2c_bob".into(), true).unwrap();
@@ -622,12 +618,7 @@ fn an_acks_update_time_orders_it_against_older_snapshots() {
     let c = client(&dir, "me");
     c.receive_messages(vec![msg("m1", "c2c_bob", "bob", 100, 0)])
         .unwrap();
-    let got = Arc::new(Mutex::new(Vec::new()));
-    c.set_outbound_transport(Box::new(Capture {
-        got: got.clone(),
-        panic: false,
-    }))
-    .unwrap();
+    capture(&c, false);
     c.stick_top_conversation("c2c_bob".into(), true).unwrap();
     let env = c.get_pending_outbound().unwrap().remove(0);
     c.ack_outbound_versioned(env.envelope_id, 0, 0, 0, 6)
