@@ -343,7 +343,7 @@ let tests: [(String, () throws -> Void)] = [
             _ = try c.getMessage(messageId: "missing")
         }
         _ = try throwsError("GroupNotFound", { if case .GroupNotFound = $0 { return true }; return false }) {
-            try c.clearUnreadCountByGroupId(groupId: "nope")
+            try c.clearUnreadCountByGroupId(groupName: "nope")
         }
         _ = try c.createConversationGroup(name: "work", serverExtension: nil, conversationIds: [])
         _ = try throwsError("GroupExists", { if case .GroupExists = $0 { return true }; return false }) {
@@ -381,7 +381,7 @@ let tests: [(String, () throws -> Void)] = [
         let listed = try c.getConversationListByOption(offset: 0, limit: 10,
                                                        option: ConversationOption(conversationGroupIds: ["friends"]))
         try eq(Set(listed.conversationList.map { $0.conversationId }), ["c2c_bob", "c2c_carol"])
-        try c.clearUnreadCountByGroupId(groupId: "friends")
+        try c.clearUnreadCountByGroupId(groupName: "friends")
         try eq(try c.getTotalUnreadCount(), 5)
         try c.renameConversationGroup(oldName: "friends", newName: "pals")
         try eq(try c.getConversation(conversationId: "c2c_bob").groupIds, ["pals"])
