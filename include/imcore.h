@@ -190,6 +190,16 @@ typedef void (*TIMExperimentalNotifyCallback)(const char *key,
 // New messages: a JSON array of Message.
 typedef void (*TIMRecvNewMsgCallback)(const char *json_msg_array, const void *user_data);
 
+// Callback type of `TIMSetMsgRevokeCallback`: a JSON array of MessageLocator.
+typedef void (*TIMMsgRevokeCallback)(const char *json_msg_locator_array, const void *user_data);
+
+// Callback type of `TIMSetMsgUpdateCallback`: a JSON array of Message.
+typedef void (*TIMMsgUpdateCallback)(const char *json_msg_array, const void *user_data);
+
+// Callback type of `TIMSetMsgAllMessageReceiveOptionCallback`.
+typedef void (*TIMMsgAllMessageReceiveOptionCallback)(const char *json_receive_message_opt_info,
+                                                      const void *user_data);
+
 // One page of a group message's read (or unread) members.
 typedef void (*TIMMsgGroupMessageReadMemberListCallback)(const char *json_group_member_array,
                                                          uint64_t next_seq,
@@ -198,12 +208,6 @@ typedef void (*TIMMsgGroupMessageReadMemberListCallback)(const char *json_group_
 
 // imcore → host: one outbound envelope (JSON object) to deliver to the server.
 typedef void (*IMCoreOutboundCallback)(const char *json_envelope, const void *user_data);
-
-// Callback type of TIMSetMsgRevokeCallback (never called by imcore).
-typedef void (*TIMMsgRevokeCallback)(const char *json_msg_locator_array, const void *user_data);
-
-// Callback type of TIMSetMsgUpdateCallback (never called by imcore).
-typedef void (*TIMMsgUpdateCallback)(const char *json_msg_array, const void *user_data);
 
 // Callback type of TIMSetMsgElemUploadProgressCallback (never called by imcore).
 typedef void (*TIMMsgElemUploadProgressCallback)(const char *json_msg,
@@ -215,10 +219,6 @@ typedef void (*TIMMsgElemUploadProgressCallback)(const char *json_msg,
 // Callback type of TIMSetMsgReactionsChangedCallback (never called by imcore).
 typedef void (*TIMMsgReactionsChangedCallback)(const char *json_reaction_change_info_array,
                                                const void *user_data);
-
-// Callback type of TIMSetMsgAllMessageReceiveOptionCallback (never called by imcore).
-typedef void (*TIMMsgAllMessageReceiveOptionCallback)(const char *json_receive_message_opt_info,
-                                                      const void *user_data);
 
 // Callback type of TIMSetMsgExtensionsChangedCallback (never called by imcore).
 typedef void (*TIMMsgExtensionsChangedCallback)(const char *message_id,
@@ -742,6 +742,21 @@ void TIMAddRecvNewMsgCallback(TIMRecvNewMsgCallback cb, const void *user_data);
 // (unknown or NULL: no-op).
 void TIMRemoveRecvNewMsgCallback(TIMRecvNewMsgCallback cb);
 
+// Registers (NULL: unregisters) the listener for: Messages revoked by the server's word (the sender, an admin, another of my devices), a JSON array of MessageLocator (`message_locator_conv_id`, `_conv_type`, `_is_revoked` true, `_time`, `_seq`, `_is_self`, `_rand` 0, `_unique_id` 0, plus `message_locator_msg_id`, `message_revoker_user_id`, `message_revoke_reason`); once per message. A revoke from this device (`TIMMsgRevoke`) reports through its callback instead.
+// `user_data` is passed back untouched.
+void TIMSetMsgRevokeCallback(TIMMsgRevokeCallback cb,
+                             const void *user_data);
+
+// Registers (NULL: unregisters) the listener for: Messages whose content was edited (`TIMMsgModifyMessage` here once applied, or a `message_update` envelope), a JSON array of Message as they are now.
+// `user_data` is passed back untouched.
+void TIMSetMsgUpdateCallback(TIMMsgUpdateCallback cb,
+                             const void *user_data);
+
+// Registers (NULL: unregisters) the listener for: The global receive option changed (set here and applied, or an `all_receive_opt` envelope), with the keys of `TIMMsgGetAllReceiveMessageOpt`.
+// `user_data` is passed back untouched.
+void TIMSetMsgAllMessageReceiveOptionCallback(TIMMsgAllMessageReceiveOptionCallback cb,
+                                              const void *user_data);
+
 // Initialises imcore and starts the dispatcher thread (in thread mode).
 //
 // `json_sdk_config` (may be NULL or ""): `{"sdk_config_config_file_path":
@@ -878,6 +893,125 @@ int32_t TIMMsgFindMessages(const char *json_message_id_array,
                            TIMCommCallback cb,
                            const void *user_data);
 
+// Deletes one message of a conversation (`json_msgdel_param`:
+// `{"msg_delete_param_msg": Message, "msg_delete_param_is_ramble": bool}`;
+// the Message needs its `message_msg_id`; `is_ramble` true also deletes the
+// server's copy, relayed to my other devices, default false: this device
+// only). An unread message lowers the unread count; the preview moves to
+// the newest message left. Callback: code 0, json ""; 6010 when the message
+// is not in the conversation.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t TIMMsgDelete(const char *conv_id,
+                     int32_t conv_type,
+                     const char *json_msgdel_param,
+                     TIMCommCallback cb,
+                     const void *user_data);
+
+// Deletes messages of a conversation, here and on the server
+// (`json_msg_array`: 1..=100 Message objects with their `message_msg_id`).
+// All or nothing: an id not in the conversation fails the call (6010,
+// naming `[index]`) and deletes nothing. Callback: code 0, json "".
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t TIMMsgListDelete(const char *conv_id,
+                         int32_t conv_type,
+                         const char *json_msg_array,
+                         TIMCommCallback cb,
+                         const void *user_data);
+
+// Deletes every message of a conversation, here and on the server (a
+// `clear_history` envelope): the conversation stays, with nothing unread
+// and no last message; a message arriving later at or before what was
+// cleared is a repeat, a newer one counts. Callback: code 0, json "";
+// 6004 when the conversation does not exist.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t TIMMsgClearHistoryMessage(const char *conv_id,
+                                  int32_t conv_type,
+                                  TIMCommCallback cb,
+                                  const void *user_data);
+
+// Revokes a message (`json_msg_param`: the Message, with its
+// `message_msg_id`; an optional `message_revoke_reason`). It stays in
+// history with `message_status` 6 (revoked); an unread one stops counting.
+// With a transport the server decides: a refusal restores it (the callback
+// gets the ack's code). Callback: code
+// 0, json ""; 6010 unknown message; 6017 not sent yet or revoked already.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t TIMMsgRevoke(const char *conv_id,
+                     int32_t conv_type,
+                     const char *json_msg_param,
+                     TIMCommCallback cb,
+                     const void *user_data);
+
+// Edits a message (`json_msg_param`: the whole Message as it should be now,
+// with `message_msg_id`, `message_conv_id`, `message_conv_type`; it
+// replaces the stored Message JSON, the store's own keys laid over it as
+// always). Without a transport it applies at once; with one it applies
+// when the server accepts it (a refusal changes nothing). The message-update
+// listener fires when it applies. Callback: code 0 with the Message as it
+// is after the edit; 6010 unknown message; 6017 revoked; 7016 too large.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t TIMMsgModifyMessage(const char *json_msg_param, TIMCommCallback cb, const void *user_data);
+
+// Sets the global receive option (do-not-disturb for every conversation):
+// `opt` 0..=4 (`TIMReceiveMessageOpt`), a daily quiet period from
+// `start_hour`:`start_minute`:`start_second` lasting `duration` seconds (0:
+// for ever). It shapes the server's offline pushes; unread counts do not
+// change. Without a transport it applies at once, with one when the server
+// accepts it; the option's listener fires when it changes. Callback: code 0, json "".
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM (opt
+// or a time out of range).
+int32_t TIMMsgSetAllReceiveMessageOpt(int32_t opt,
+                                      int32_t start_hour,
+                                      int32_t start_minute,
+                                      int32_t start_second,
+                                      uint32_t duration,
+                                      TIMCommCallback cb,
+                                      const void *user_data);
+
+// The global receive option. Callback json:
+// `{"msg_all_recv_msg_opt_level":n,"msg_all_recv_msg_opt_start_hour":h,
+// "msg_all_recv_msg_opt_start_minute":m,"msg_all_recv_msg_opt_start_second":s,
+// "msg_all_recv_msg_opt_start_time_stamp":t,"msg_all_recv_msg_duration":d}`.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
+int32_t TIMMsgGetAllReceiveMessageOpt(TIMCommCallback cb, const void *user_data);
+
+// The app went to the background: `unread_count` is the number the push
+// service shows on the app icon (the host's push layer reads it back with
+// `IMCoreMsgGetAppState`; with a transport it is handed over as an
+// `app_state` envelope). Callback: code 0, json "".
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
+int32_t TIMMsgDoBackground(uint32_t unread_count, TIMCommCallback cb, const void *user_data);
+
+// The app came back to the foreground (an `app_state` envelope with a
+// transport). Callback: code 0, json "".
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
+int32_t TIMMsgDoForeground(TIMCommCallback cb, const void *user_data);
+
+// imcore extension: the app state last recorded by `TIMMsgDoBackground` /
+// `TIMMsgDoForeground`. Callback json: `{"state":"background","unread_count":N}`
+// or `{"state":"foreground","unread_count":0}`.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
+int32_t IMCoreMsgGetAppState(TIMCommCallback cb, const void *user_data);
+
+// imcore extension: private read receipts (`enabled` non-zero: on;
+// persisted per user). While on, reading still clears my counts and syncs
+// my read position to my other devices (`read_position` envelopes carry
+// `"private":true`: the server turns them into no receipt for others), and
+// `TIMMsgSendMessageReadReceipts` sends nothing (it succeeds and marks
+// nothing). Callback: code 0, json "".
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
+int32_t IMCoreMsgSetPrivateReadReceipts(uint8_t enabled, TIMCommCallback cb, const void *user_data);
+
+// imcore extension: whether read receipts are private. Callback json:
+// `{"private_read_receipts":true|false}`.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
+int32_t IMCoreMsgGetPrivateReadReceipts(TIMCommCallback cb, const void *user_data);
+
 // Sets the receive option (`opt` 0..=4: receive, not receive, no notify,
 // no notify except @, not receive except @) of C2C conversations
 // (`json_identifier_array`: 1..=30 user ids; unknown ones are remembered
@@ -962,7 +1096,8 @@ int32_t TIMMsgGetGroupMessageReadMemberList(const char *json_msg,
 
 // Host → imcore: a JSON array of inbound envelopes (see docs/TRANSPORT.md),
 // each an object with "kind": "message", "receipt", "read_position",
-// "group_members", "sync" or "conversation".
+// "group_members", "sync", "conversation", "revoke", "message_delete",
+// "clear_history", "message_update" or "all_receive_opt".
 //
 // Every envelope is parsed and checked against every rule first: a
 // malformed one refuses the whole push (nothing applied) with TIM_ERR_JSON /
@@ -1016,14 +1151,6 @@ void IMCoreSetOutboundCallback(IMCoreOutboundCallback cb, const void *user_data)
 // TIM_ERR_JSON.
 int32_t IMCoreOutboundAck(const char *json_ack);
 
-// Registers (NULL: unregisters) a listener for message revoke. imcore has no such
-// events: it is stored and never called.
-void TIMSetMsgRevokeCallback(TIMMsgRevokeCallback cb, const void *user_data);
-
-// Registers (NULL: unregisters) a listener for message update. imcore has no such
-// events: it is stored and never called.
-void TIMSetMsgUpdateCallback(TIMMsgUpdateCallback cb, const void *user_data);
-
 // Registers (NULL: unregisters) a listener for upload progress. imcore has no such
 // events: it is stored and never called.
 void TIMSetMsgElemUploadProgressCallback(TIMMsgElemUploadProgressCallback cb,
@@ -1032,11 +1159,6 @@ void TIMSetMsgElemUploadProgressCallback(TIMMsgElemUploadProgressCallback cb,
 // Registers (NULL: unregisters) a listener for reactions. imcore has no such
 // events: it is stored and never called.
 void TIMSetMsgReactionsChangedCallback(TIMMsgReactionsChangedCallback cb, const void *user_data);
-
-// Registers (NULL: unregisters) a listener for global receive option. imcore has no such
-// events: it is stored and never called.
-void TIMSetMsgAllMessageReceiveOptionCallback(TIMMsgAllMessageReceiveOptionCallback cb,
-                                              const void *user_data);
 
 // Registers (NULL: unregisters) a listener for message extensions. imcore has no such
 // events: it is stored and never called.

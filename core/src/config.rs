@@ -67,6 +67,21 @@ pub struct EngineConfig {
     /// message that never arrives must not be kept for ever. The oldest go
     /// first.
     pub pending_receipts_max: usize,
+    /// Whether a revoked message that was unread still counts (default
+    /// false: revoking an unread message lowers the count, as Matrix does
+    /// for redactions; NetEase's `shouldConsiderRevokedMessageUnreadCount`
+    /// is the opposite default). Applied when the revoke is applied.
+    pub revoked_messages_count: bool,
+    /// Revokes, deletes and edits kept per conversation for messages not
+    /// stored yet (default 1,000; the oldest go first): one may arrive
+    /// before its message.
+    pub pending_message_ops_max: usize,
+    /// Private read receipts (default false; changed at run time with
+    /// [`crate::Engine::set_private_read_receipts`], which persists it):
+    /// reading still clears my counts and syncs my read position to my other
+    /// devices, but the server is told not to turn it into a receipt for
+    /// others, and no message receipt leaves the device.
+    pub private_read_receipts: bool,
     /// Count a conversation carrying Tencent's "unread" mark bit as 1 in
     /// the totals when its badge is 0 (default false: the bit is a dot that
     /// never changes a count). Not with count preference "none".
@@ -96,6 +111,9 @@ impl Default for EngineConfig {
             future_time_tolerance: 60,
             message_max_bytes: 32 * 1024,
             pending_receipts_max: 1_000,
+            revoked_messages_count: false,
+            pending_message_ops_max: 1_000,
+            private_read_receipts: false,
             count_marked_unread_as_one: false,
             clock: Arc::new(|| {
                 std::time::SystemTime::now()

@@ -50,6 +50,46 @@ pub struct ReceiptUpdate {
     pub unread_count: u64,
 }
 
+/// A message revoked by the server's word (another device, the sender, an
+/// admin): the revoke listener's locator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevokedMessage {
+    /// The conversation.
+    pub conv: ConvKey,
+    /// The message id.
+    pub msg_id: String,
+    /// Its server time.
+    pub server_time: u64,
+    /// Its group sequence (0 for C2C).
+    pub seq: u64,
+    /// Sent by me.
+    pub from_self: bool,
+    /// Who revoked it.
+    pub revoker: String,
+    /// Why (may be empty).
+    pub reason: String,
+}
+
+/// The global receive option (do-not-disturb for every conversation; TIM's
+/// `TIMMsgSetAllReceiveMessageOpt`). It shapes the server's offline pushes,
+/// not unread counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllReceiveOpt {
+    /// The option (`TIMReceiveMessageOpt`: 0 receive, 1 not receive, 2
+    /// receive without notifying, 3 not notify except @, 4 not receive except @).
+    pub opt: crate::types::ReceiveOpt,
+    /// Start of the daily quiet period: hour (0..24).
+    pub start_hour: u32,
+    /// Minute (0..60).
+    pub start_minute: u32,
+    /// Second (0..60).
+    pub start_second: u32,
+    /// Start as a UTC timestamp (seconds; 0 = daily from the hour above).
+    pub start_time_stamp: u64,
+    /// Length in seconds (0 = for ever).
+    pub duration: u32,
+}
+
 /// Everything one committed operation changed, each item once, in a
 /// deterministic order (the order in which the operation first touched it).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +126,12 @@ pub struct Changes {
     pub groups: Vec<GroupEvent>,
     /// Envelopes queued for the server (only with a transport attached).
     pub outbound: Vec<OutboundEnvelope>,
+    /// Messages revoked by the server's word (the revoke listener).
+    pub revoked: Vec<RevokedMessage>,
+    /// Messages whose content changed (the message-update listener).
+    pub messages_updated: Vec<StoredMessage>,
+    /// The global receive option, when it changed.
+    pub all_receive_opt: Option<AllReceiveOpt>,
 }
 
 impl Changes {

@@ -29,7 +29,7 @@ pub use conversation::{
 };
 pub use engine::{CleanTarget, Engine, ReceiveReport};
 pub use error::{Error, Result};
-pub use events::{Changes, GroupEvent, ReceiptUpdate, SyncPhase};
+pub use events::{AllReceiveOpt, Changes, GroupEvent, ReceiptUpdate, RevokedMessage, SyncPhase};
 pub use explain::UnreadExplanation;
 pub use filter::ConversationFilter;
 pub use message::{IncomingMessage, MsgStatus, OutgoingMessage, StoredMessage};

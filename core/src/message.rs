@@ -109,6 +109,14 @@ pub mod flags {
     pub const AT_ALL: i64 = 64;
     /// I sent my read receipt for this message.
     pub const RECEIPT_SENT: i64 = 128;
+    /// Revoked (by its sender or an admin); see `engine/lifecycle.rs`.
+    pub const REVOKED: i64 = 256;
+    /// Deleted: the row stays (so the id stays a duplicate) but no query
+    /// returns it, and it never counts.
+    pub const DELETED: i64 = 512;
+    /// Revoked on this device, the server's answer not in yet: a refusal
+    /// restores the message unless the server's own revoke came meanwhile.
+    pub const REVOKE_PENDING: i64 = 1024;
 }
 
 /// Delivery state of a message (`TIMMsgStatus`).
@@ -185,6 +193,11 @@ impl StoredMessage {
     /// Excluded from the last message.
     pub fn excluded_from_last_message(&self) -> bool {
         self.flags & flags::EXCLUDED_LAST != 0
+    }
+    /// Revoked (TIM shows it with status 6); who revoked it and why:
+    /// [`crate::Engine::revocation`].
+    pub fn is_revoked(&self) -> bool {
+        self.flags & flags::REVOKED != 0
     }
 }
 

@@ -523,6 +523,15 @@ impl World {
                 return;
             }
             Outbound::Receipts { .. } | Outbound::Group { .. } => return,
+            // The message lifecycle has its own tests (core/tests/lifecycle.rs);
+            // these scenarios make none of it.
+            Outbound::PrivateReadPositions { .. }
+            | Outbound::MessageDelete { .. }
+            | Outbound::ClearHistory { .. }
+            | Outbound::Revoke { .. }
+            | Outbound::ModifyMessage { .. }
+            | Outbound::AllReceiveOpt { .. }
+            | Outbound::AppState { .. } => return,
             Outbound::Pin { conv, pinned } => {
                 let i = self.server.conv(conv);
                 self.server.convs[i].pinned = *pinned;

@@ -425,3 +425,36 @@ fn the_total_is_provisional_until_the_first_sync_finishes() {
         .unwrap();
     assert!(e.drain_changes()[0].total_synced);
 }
+
+#[test]
+fn a_revoked_message_is_explained_and_a_deleted_one_is_gone() {
+    let mut e = team_engine();
+    e.apply_revokes(vec![imcore::engine::InboundRevoke {
+        conv: team(),
+        msg_id: "t2".into(),
+        revoker: "bob".into(),
+        reason: String::new(),
+        time: 0,
+    }])
+    .unwrap();
+    assert_eq!(
+        (
+            e.unread_of(&team()).unwrap(),
+            e.mentions_of(&team()).unwrap()
+        ),
+        (2, 1)
+    );
+    e.apply_message_deletes(&team(), &["t3".to_string()])
+        .unwrap();
+    let x = e.explain_unread(&team()).unwrap();
+    assert_eq!(x.unread, 1);
+    assert_eq!(x.counted.len(), 1);
+    let revoked = x.not_counted.iter().find(|m| m.msg_id == "t2").unwrap();
+    assert_eq!(revoked.reason, Some(NotCountedReason::Revoked));
+    assert!(x.not_counted.iter().all(|m| m.msg_id != "t3"));
+    assert!(matches!(
+        e.mark_unread_from(&team(), "t3"),
+        Err(Error::MessageNotFound(_))
+    ));
+    e.verify().unwrap();
+}

@@ -41,6 +41,7 @@ pub use tim::conv::*;
 pub use tim::listeners::*;
 pub use tim::manager::*;
 pub use tim::msg::*;
+pub use tim::msg_lifecycle::*;
 pub use tim::transport::*;
 pub use tim::unfired::*;
 pub use tim::*;

@@ -3,10 +3,12 @@
 //! the typed face (`typed::dispatcher`) only render them.
 //!
 //! The decisions both faces share:
-//! - **Order** per batch: sync start, new messages, conversations added,
+//! - **Order** per batch: sync start, new messages, messages revoked,
+//!   messages edited, conversations added,
 //!   changed, deleted, read positions moved by another device,
 //!   conversation-group events, receipts, the total, the subscribed
-//!   filters, sync finish (or failure), outbound envelopes. A sync's finish
+//!   filters, the global receive option, sync finish (or failure), outbound
+//!   envelopes. A sync's finish
 //!   comes after the changes it brought.
 //! - **Own sends**: a message this device sent is never reported as a new
 //!   message (its send call reports it); one I sent from another device is.
@@ -26,8 +28,8 @@
 
 use imcore::engine::OutboundEnvelope;
 use imcore::{
-    Changes, ConvKey, Conversation, ConversationFilter, ConversationGroup, Engine, GroupEvent,
-    ReceiptUpdate, StoredMessage, SyncPhase,
+    AllReceiveOpt, Changes, ConvKey, Conversation, ConversationFilter, ConversationGroup, Engine,
+    GroupEvent, ReceiptUpdate, RevokedMessage, StoredMessage, SyncPhase,
 };
 use std::collections::HashSet;
 
@@ -38,6 +40,12 @@ pub(crate) enum Notice {
     SyncStarted,
     /// Messages stored or received online (never this device's own sends).
     NewMessages(Vec<StoredMessage>),
+    /// Messages revoked by the server's word (not by this device's own call).
+    Revoked(Vec<RevokedMessage>),
+    /// Messages whose content changed, as they are now.
+    MessagesUpdated(Vec<StoredMessage>),
+    /// The global receive option changed.
+    AllReceiveOpt(AllReceiveOpt),
     /// Conversations that appeared, in the order the operation added them.
     ConvAdded(Vec<Conversation>),
     /// Conversations whose state changed.
@@ -98,6 +106,8 @@ pub(crate) struct Wants {
     pub receipts: bool,
     /// Conversation-group events.
     pub groups: bool,
+    /// Message-lifecycle events (revokes, edits, the global receive option).
+    pub lifecycle: bool,
 }
 
 impl Wants {
@@ -108,6 +118,7 @@ impl Wants {
         messages: true,
         receipts: true,
         groups: true,
+        lifecycle: true,
     };
 }
 
@@ -165,6 +176,14 @@ fn one_batch(engine: &Engine, ch: Changes, own: &OwnSends, wants: Wants, out: &m
             out.push(Notice::NewMessages(fresh));
         }
     }
+    if wants.lifecycle {
+        if !ch.revoked.is_empty() {
+            out.push(Notice::Revoked(ch.revoked));
+        }
+        if !ch.messages_updated.is_empty() {
+            out.push(Notice::MessagesUpdated(ch.messages_updated));
+        }
+    }
     if convs {
         if !ch.added.is_empty() {
             if let Ok((list, _)) = engine.conversations(&ch.added) {
@@ -207,6 +226,11 @@ fn one_batch(engine: &Engine, ch: Changes, own: &OwnSends, wants: Wants, out: &m
     }
     if wants.receipts && !ch.receipts.is_empty() {
         out.push(Notice::Receipts(ch.receipts));
+    }
+    if wants.lifecycle {
+        if let Some(o) = ch.all_receive_opt {
+            out.push(Notice::AllReceiveOpt(o));
+        }
     }
     if convs {
         if let Some(total) = ch.total_unread {

@@ -30,7 +30,7 @@ command -v gcc >/dev/null 2>&1 || {
 
 OUT="$ROOT/target/c-tests"
 mkdir -p "$OUT"
-TESTS=(test_api test_seeds test_threads test_paths test_disorder test_lifecycle test_log test_unread_extras)
+TESTS=(test_api test_seeds test_threads test_paths test_disorder test_lifecycle test_msg_lifecycle test_log test_unread_extras)
 for t in "${TESTS[@]}"; do
   # shellcheck disable=SC2086 # pkg-config output is a list of flags
   gcc -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O0 $CFLAGS_IMCORE \

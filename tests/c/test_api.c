@@ -264,11 +264,8 @@ static void test_listeners(void) {
 #define NEVER(setter, type) \
     setter(ANY(type), "x");  \
     setter(NULL, "")
-    NEVER(TIMSetMsgRevokeCallback, TIMMsgRevokeCallback);
-    NEVER(TIMSetMsgUpdateCallback, TIMMsgUpdateCallback);
     NEVER(TIMSetMsgElemUploadProgressCallback, TIMMsgElemUploadProgressCallback);
     NEVER(TIMSetMsgReactionsChangedCallback, TIMMsgReactionsChangedCallback);
-    NEVER(TIMSetMsgAllMessageReceiveOptionCallback, TIMMsgAllMessageReceiveOptionCallback);
     NEVER(TIMSetMsgExtensionsChangedCallback, TIMMsgExtensionsChangedCallback);
     NEVER(TIMSetMsgExtensionsDeletedCallback, TIMMsgExtensionsDeletedCallback);
     NEVER(TIMSetMsgGroupPinnedMessageChangedCallback, TIMMsgGroupPinnedMessageChangedCallback);
@@ -327,7 +324,6 @@ static void test_listeners(void) {
     NEVER(TIMSetCommunityDeleteTopicPermissionCallback, TIMCommunityDeleteTopicPermissionCallback);
     NEVER(TIMSetCommunityModifyTopicPermissionCallback, TIMCommunityModifyTopicPermissionCallback);
     /* Left registered on purpose: must never be called during the rest. */
-    TIMSetMsgRevokeCallback(ANY(TIMMsgRevokeCallback), NULL);
     TIMSetGroupTipsEventCallback(ANY(TIMGroupTipsEventCallback), NULL);
     CHECK(1);
 }
@@ -948,7 +944,6 @@ int main(void) {
     TIMSetKickedOfflineCallback(NULL, "");
     TIMSetUserSigExpiredCallback(NULL, "");
     TIMSetExperimentalNotifyCallback(NULL, "");
-    TIMSetMsgRevokeCallback(NULL, "");
     TIMSetGroupTipsEventCallback(NULL, "");
     for (int i = 0; i < 5; i++) free(last_conv_json[i]);
     free(new_msgs);

@@ -102,6 +102,30 @@ namespace IMCore.Unity
             return SetMsgReadedReceiptCallback(callback);
         }
 
+        /// <summary>
+        /// Messages revoked by the server's word (the sender, an admin, another of my devices), once each, as
+        /// MessageLocator objects. A revoke from this device reports through its own callback.
+        /// </summary>
+        public static TIMResult SetMsgRevokeCallback(MsgRevokeCallback callback)
+        {
+            return SetListener(() => Listeners.MsgRevoke = callback, () => Listeners.MsgRevoke,
+                current => NativeMethods.TIMSetMsgRevokeCallback(current == null ? null : NativeThunks.MsgRevoke, UserDataFor(current)));
+        }
+
+        /// <summary>Messages whose content was edited (<see cref="MsgModifyMessage"/> once applied, or another device's edit).</summary>
+        public static TIMResult SetMsgUpdateCallback(MsgUpdateCallback callback)
+        {
+            return SetListener(() => Listeners.MsgUpdate = callback, () => Listeners.MsgUpdate,
+                current => NativeMethods.TIMSetMsgUpdateCallback(current == null ? null : NativeThunks.MsgUpdate, UserDataFor(current)));
+        }
+
+        /// <summary>The global receive option changed (set here and applied, or set on another device).</summary>
+        public static TIMResult SetMsgAllMessageReceiveOptionCallback(MsgAllMessageReceiveOptionCallback callback)
+        {
+            return SetListener(() => Listeners.AllRecvOpt = callback, () => Listeners.AllRecvOpt,
+                current => NativeMethods.TIMSetMsgAllMessageReceiveOptionCallback(current == null ? null : NativeThunks.AllRecvOpt, UserDataFor(current)));
+        }
+
         /// <summary>Connection state changes.</summary>
         public static TIMResult SetNetworkStatusListenerCallback(NetworkStatusListenerCallback callback)
         {
@@ -160,6 +184,9 @@ namespace IMCore.Unity
             NativeMethods.TIMSetConvConversationsDeletedFromGroupCallback(null, IntPtr.Zero);
             NativeMethods.TIMRemoveRecvNewMsgCallback(NativeThunks.RecvNewMsg);
             NativeMethods.TIMSetMsgReadedReceiptCallback(null, IntPtr.Zero);
+            NativeMethods.TIMSetMsgRevokeCallback(null, IntPtr.Zero);
+            NativeMethods.TIMSetMsgUpdateCallback(null, IntPtr.Zero);
+            NativeMethods.TIMSetMsgAllMessageReceiveOptionCallback(null, IntPtr.Zero);
             NativeMethods.TIMSetNetworkStatusListenerCallback(null, IntPtr.Zero);
             NativeMethods.TIMSetKickedOfflineCallback(null, IntPtr.Zero);
             NativeMethods.TIMSetUserSigExpiredCallback(null, IntPtr.Zero);

@@ -585,6 +585,8 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_add_conversations_to_group() != 10689:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_add_message_lifecycle_listener() != 45775:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_add_message_listener() != 38026:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_add_receipt_listener() != 3736:
@@ -592,6 +594,8 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_imcore_checksum_method_imclient_add_unread_status_listener() != 22596:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_clean_conversation_unread_message_count() != 3459:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_clear_history_messages() != 13705:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_clear_outbound_transport() != 38960:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -615,9 +619,15 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_delete_conversation_list_by_ids() != 55661:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_delete_messages() != 55135:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_explain_unread() != 18745:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_flush_events() != 39444:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_get_all_receive_option() != 12985:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_get_app_state() != 51859:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_get_conversation() != 54899:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -649,7 +659,11 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_get_pending_outbound() != 46654:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_get_private_read_receipts() != 40778:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_get_receive_message_option() != 28083:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_get_revocation() != 29030:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list() != 40123:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -675,7 +689,17 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_mark_conversation_unread_from() != 62808:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_modify_message() != 30707:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_receive_all_receive_option() != 22281:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_receive_clear_history() != 41712:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_receive_conversation_sync() != 40971:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_receive_message_deletes() != 55925:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_receive_message_edits() != 60196:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_receive_messages() != 56376:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -685,17 +709,27 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_receive_receipts() != 6:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_receive_revokes() != 55887:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_receive_sync_phase() != 31979:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_remove_conversations_from_group() != 33284:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_rename_conversation_group() != 47022:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_revoke_message() != 55839:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_send_message() != 62052:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_send_message_receipts() != 15429:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_send_text_message() != 26600:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_set_all_receive_option() != 10192:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_set_app_background() != 12689:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_set_app_foreground() != 52205:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_set_conversation_custom_data() != 21847:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -706,6 +740,8 @@ def _uniffi_check_api_checksums(lib):
     if lib.uniffi_imcore_checksum_method_imclient_set_group_members() != 13132:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_set_outbound_transport() != 21453:
+        raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    if lib.uniffi_imcore_checksum_method_imclient_set_private_read_receipts() != 28368:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_set_receive_message_option() != 15615:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -803,6 +839,9 @@ _UniffiLib.uniffi_imcore_checksum_method_imclient_add_conversation_listener.rest
 _UniffiLib.uniffi_imcore_checksum_method_imclient_add_conversations_to_group.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_add_conversations_to_group.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_add_message_lifecycle_listener.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_add_message_lifecycle_listener.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_add_message_listener.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_add_message_listener.restype = ctypes.c_uint16
@@ -815,6 +854,9 @@ _UniffiLib.uniffi_imcore_checksum_method_imclient_add_unread_status_listener.res
 _UniffiLib.uniffi_imcore_checksum_method_imclient_clean_conversation_unread_message_count.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_clean_conversation_unread_message_count.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_clear_history_messages.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_clear_history_messages.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_clear_outbound_transport.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_clear_outbound_transport.restype = ctypes.c_uint16
@@ -848,12 +890,21 @@ _UniffiLib.uniffi_imcore_checksum_method_imclient_delete_conversation_group.rest
 _UniffiLib.uniffi_imcore_checksum_method_imclient_delete_conversation_list_by_ids.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_delete_conversation_list_by_ids.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_delete_messages.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_delete_messages.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_explain_unread.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_explain_unread.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_flush_events.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_flush_events.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_get_all_receive_option.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_get_all_receive_option.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_get_app_state.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_get_app_state.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_get_conversation.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_get_conversation.restype = ctypes.c_uint16
@@ -899,9 +950,15 @@ _UniffiLib.uniffi_imcore_checksum_method_imclient_get_message_receipts.restype =
 _UniffiLib.uniffi_imcore_checksum_method_imclient_get_pending_outbound.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_get_pending_outbound.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_get_private_read_receipts.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_get_private_read_receipts.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_get_receive_message_option.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_get_receive_message_option.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_get_revocation.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_get_revocation.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list.restype = ctypes.c_uint16
@@ -938,9 +995,24 @@ _UniffiLib.uniffi_imcore_checksum_method_imclient_mark_conversation_read.restype
 _UniffiLib.uniffi_imcore_checksum_method_imclient_mark_conversation_unread_from.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_mark_conversation_unread_from.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_modify_message.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_modify_message.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_receive_all_receive_option.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_receive_all_receive_option.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_receive_clear_history.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_receive_clear_history.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_conversation_sync.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_conversation_sync.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_receive_message_deletes.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_receive_message_deletes.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_receive_message_edits.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_receive_message_edits.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_messages.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_messages.restype = ctypes.c_uint16
@@ -953,6 +1025,9 @@ _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_read_position_versione
 _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_receipts.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_receipts.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_receive_revokes.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_receive_revokes.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_sync_phase.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_receive_sync_phase.restype = ctypes.c_uint16
@@ -962,6 +1037,9 @@ _UniffiLib.uniffi_imcore_checksum_method_imclient_remove_conversations_from_grou
 _UniffiLib.uniffi_imcore_checksum_method_imclient_rename_conversation_group.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_rename_conversation_group.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_revoke_message.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_revoke_message.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_send_message.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_send_message.restype = ctypes.c_uint16
@@ -971,6 +1049,15 @@ _UniffiLib.uniffi_imcore_checksum_method_imclient_send_message_receipts.restype 
 _UniffiLib.uniffi_imcore_checksum_method_imclient_send_text_message.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_send_text_message.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_set_all_receive_option.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_set_all_receive_option.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_set_app_background.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_set_app_background.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_set_app_foreground.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_set_app_foreground.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_set_conversation_custom_data.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_set_conversation_custom_data.restype = ctypes.c_uint16
@@ -986,6 +1073,9 @@ _UniffiLib.uniffi_imcore_checksum_method_imclient_set_group_members.restype = ct
 _UniffiLib.uniffi_imcore_checksum_method_imclient_set_outbound_transport.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_set_outbound_transport.restype = ctypes.c_uint16
+_UniffiLib.uniffi_imcore_checksum_method_imclient_set_private_read_receipts.argtypes = (
+)
+_UniffiLib.uniffi_imcore_checksum_method_imclient_set_private_read_receipts.restype = ctypes.c_uint16
 _UniffiLib.uniffi_imcore_checksum_method_imclient_set_receive_message_option.argtypes = (
 )
 _UniffiLib.uniffi_imcore_checksum_method_imclient_set_receive_message_option.restype = ctypes.c_uint16
@@ -1108,6 +1198,12 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_add_conversations_to_group.argtypes 
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_add_conversations_to_group.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_imcore_fn_method_imclient_add_message_lifecycle_listener.argtypes = (
+    ctypes.c_uint64,
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_add_message_lifecycle_listener.restype = ctypes.c_uint64
 _UniffiLib.uniffi_imcore_fn_method_imclient_add_message_listener.argtypes = (
     ctypes.c_uint64,
     ctypes.c_uint64,
@@ -1134,6 +1230,12 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_clean_conversation_unread_message_co
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_clean_conversation_unread_message_count.restype = None
+_UniffiLib.uniffi_imcore_fn_method_imclient_clear_history_messages.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_clear_history_messages.restype = None
 _UniffiLib.uniffi_imcore_fn_method_imclient_clear_outbound_transport.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1201,6 +1303,14 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_delete_conversation_list_by_ids.argt
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_delete_conversation_list_by_ids.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_imcore_fn_method_imclient_delete_messages.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.c_int8,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_delete_messages.restype = None
 _UniffiLib.uniffi_imcore_fn_method_imclient_explain_unread.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1213,6 +1323,16 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_flush_events.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_flush_events.restype = ctypes.c_int8
+_UniffiLib.uniffi_imcore_fn_method_imclient_get_all_receive_option.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_get_all_receive_option.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_imcore_fn_method_imclient_get_app_state.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_get_app_state.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_imcore_fn_method_imclient_get_conversation.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1310,12 +1430,23 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_get_pending_outbound.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_get_pending_outbound.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_imcore_fn_method_imclient_get_private_read_receipts.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_get_private_read_receipts.restype = ctypes.c_int8
 _UniffiLib.uniffi_imcore_fn_method_imclient_get_receive_message_option.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_get_receive_message_option.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_imcore_fn_method_imclient_get_revocation.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_get_revocation.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_imcore_fn_method_imclient_get_stick_top_conversation_list.argtypes = (
     ctypes.c_uint64,
     ctypes.POINTER(_UniffiRustCallStatus),
@@ -1386,12 +1517,48 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_mark_conversation_unread_from.argtyp
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_mark_conversation_unread_from.restype = ctypes.c_uint64
+_UniffiLib.uniffi_imcore_fn_method_imclient_modify_message.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_modify_message.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_imcore_fn_method_imclient_receive_all_receive_option.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_receive_all_receive_option.restype = None
+_UniffiLib.uniffi_imcore_fn_method_imclient_receive_clear_history.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.c_uint64,
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_receive_clear_history.restype = None
 _UniffiLib.uniffi_imcore_fn_method_imclient_receive_conversation_sync.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_receive_conversation_sync.restype = None
+_UniffiLib.uniffi_imcore_fn_method_imclient_receive_message_deletes.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_receive_message_deletes.restype = None
+_UniffiLib.uniffi_imcore_fn_method_imclient_receive_message_edits.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_receive_message_edits.restype = None
 _UniffiLib.uniffi_imcore_fn_method_imclient_receive_messages.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1421,6 +1588,12 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_receive_receipts.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_receive_receipts.restype = ctypes.c_uint64
+_UniffiLib.uniffi_imcore_fn_method_imclient_receive_revokes.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_receive_revokes.restype = None
 _UniffiLib.uniffi_imcore_fn_method_imclient_receive_sync_phase.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1442,6 +1615,14 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_rename_conversation_group.argtypes =
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_rename_conversation_group.restype = None
+_UniffiLib.uniffi_imcore_fn_method_imclient_revoke_message.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_revoke_message.restype = _UniffiRustBuffer
 _UniffiLib.uniffi_imcore_fn_method_imclient_send_message.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1463,6 +1644,23 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_send_text_message.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_send_text_message.restype = _UniffiRustBuffer
+_UniffiLib.uniffi_imcore_fn_method_imclient_set_all_receive_option.argtypes = (
+    ctypes.c_uint64,
+    _UniffiRustBuffer,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_set_all_receive_option.restype = None
+_UniffiLib.uniffi_imcore_fn_method_imclient_set_app_background.argtypes = (
+    ctypes.c_uint64,
+    ctypes.c_uint32,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_set_app_background.restype = None
+_UniffiLib.uniffi_imcore_fn_method_imclient_set_app_foreground.argtypes = (
+    ctypes.c_uint64,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_set_app_foreground.restype = None
 _UniffiLib.uniffi_imcore_fn_method_imclient_set_conversation_custom_data.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1499,6 +1697,12 @@ _UniffiLib.uniffi_imcore_fn_method_imclient_set_outbound_transport.argtypes = (
     ctypes.POINTER(_UniffiRustCallStatus),
 )
 _UniffiLib.uniffi_imcore_fn_method_imclient_set_outbound_transport.restype = None
+_UniffiLib.uniffi_imcore_fn_method_imclient_set_private_read_receipts.argtypes = (
+    ctypes.c_uint64,
+    ctypes.c_int8,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UniffiLib.uniffi_imcore_fn_method_imclient_set_private_read_receipts.restype = None
 _UniffiLib.uniffi_imcore_fn_method_imclient_set_receive_message_option.argtypes = (
     ctypes.c_uint64,
     _UniffiRustBuffer,
@@ -1685,6 +1889,31 @@ _UniffiLib.uniffi_imcore_fn_init_callback_vtable_loglistener.argtypes = (
     ctypes.POINTER(_UniffiVTableCallbackInterfaceImcoreLogListener),
 )
 _UniffiLib.uniffi_imcore_fn_init_callback_vtable_loglistener.restype = None
+_UNIFFI_CALLBACK_INTERFACE_IMCORE_MESSAGE_LIFECYCLE_LISTENER_METHOD0 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,_UniffiRustBuffer,ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UNIFFI_CALLBACK_INTERFACE_IMCORE_MESSAGE_LIFECYCLE_LISTENER_METHOD1 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,_UniffiRustBuffer,ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UNIFFI_CALLBACK_INTERFACE_IMCORE_MESSAGE_LIFECYCLE_LISTENER_METHOD2 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,_UniffiRustBuffer,ctypes.c_void_p,
+    ctypes.POINTER(_UniffiRustCallStatus),
+)
+_UNIFFI_CALLBACK_INTERFACE_CLONE_IMCORE_MESSAGE_LIFECYCLE_LISTENER = ctypes.CFUNCTYPE(ctypes.c_uint64,ctypes.c_uint64,
+)
+_UNIFFI_CALLBACK_INTERFACE_FREE_IMCORE_MESSAGE_LIFECYCLE_LISTENER = ctypes.CFUNCTYPE(None,ctypes.c_uint64,
+)
+class _UniffiVTableCallbackInterfaceImcoreMessageLifecycleListener(ctypes.Structure):
+    _fields_ = [
+        ("uniffi_free", _UNIFFI_CALLBACK_INTERFACE_FREE_IMCORE_MESSAGE_LIFECYCLE_LISTENER),
+        ("uniffi_clone", _UNIFFI_CALLBACK_INTERFACE_CLONE_IMCORE_MESSAGE_LIFECYCLE_LISTENER),
+        ("on_messages_revoked", _UNIFFI_CALLBACK_INTERFACE_IMCORE_MESSAGE_LIFECYCLE_LISTENER_METHOD0),
+        ("on_messages_modified", _UNIFFI_CALLBACK_INTERFACE_IMCORE_MESSAGE_LIFECYCLE_LISTENER_METHOD1),
+        ("on_all_receive_option_changed", _UNIFFI_CALLBACK_INTERFACE_IMCORE_MESSAGE_LIFECYCLE_LISTENER_METHOD2),
+    ]
+_UniffiLib.uniffi_imcore_fn_init_callback_vtable_messagelifecyclelistener.argtypes = (
+    ctypes.POINTER(_UniffiVTableCallbackInterfaceImcoreMessageLifecycleListener),
+)
+_UniffiLib.uniffi_imcore_fn_init_callback_vtable_messagelifecyclelistener.restype = None
 _UNIFFI_CALLBACK_INTERFACE_IMCORE_MESSAGE_LISTENER_METHOD0 = ctypes.CFUNCTYPE(None,ctypes.c_uint64,_UniffiRustBuffer,ctypes.c_void_p,
     ctypes.POINTER(_UniffiRustCallStatus),
 )
@@ -1935,7 +2164,7 @@ class MessageInfo:
     """
     A message as stored.
 """
-    def __init__(self, *, message_id:str, conversation_id:str, sender_id:str, server_time:int, seq:int, status:MessageStatus, body:str, text:typing.Optional[str], is_self:bool, need_read_receipt:bool, receipt_sent:bool, excluded_from_unread:bool, excluded_from_last_message:bool, is_read:bool, is_peer_read:bool, read_count:int, unread_count:int):
+    def __init__(self, *, message_id:str, conversation_id:str, sender_id:str, server_time:int, seq:int, status:MessageStatus, body:str, text:typing.Optional[str], is_self:bool, need_read_receipt:bool, receipt_sent:bool, excluded_from_unread:bool, excluded_from_last_message:bool, is_read:bool, is_peer_read:bool, read_count:int, unread_count:int, is_revoked:bool):
         self.message_id = message_id
         self.conversation_id = conversation_id
         self.sender_id = sender_id
@@ -1953,12 +2182,13 @@ class MessageInfo:
         self.is_peer_read = is_peer_read
         self.read_count = read_count
         self.unread_count = unread_count
+        self.is_revoked = is_revoked
         
         
 
     
     def __str__(self):
-        return "MessageInfo(message_id={}, conversation_id={}, sender_id={}, server_time={}, seq={}, status={}, body={}, text={}, is_self={}, need_read_receipt={}, receipt_sent={}, excluded_from_unread={}, excluded_from_last_message={}, is_read={}, is_peer_read={}, read_count={}, unread_count={})".format(self.message_id, self.conversation_id, self.sender_id, self.server_time, self.seq, self.status, self.body, self.text, self.is_self, self.need_read_receipt, self.receipt_sent, self.excluded_from_unread, self.excluded_from_last_message, self.is_read, self.is_peer_read, self.read_count, self.unread_count)
+        return "MessageInfo(message_id={}, conversation_id={}, sender_id={}, server_time={}, seq={}, status={}, body={}, text={}, is_self={}, need_read_receipt={}, receipt_sent={}, excluded_from_unread={}, excluded_from_last_message={}, is_read={}, is_peer_read={}, read_count={}, unread_count={}, is_revoked={})".format(self.message_id, self.conversation_id, self.sender_id, self.server_time, self.seq, self.status, self.body, self.text, self.is_self, self.need_read_receipt, self.receipt_sent, self.excluded_from_unread, self.excluded_from_last_message, self.is_read, self.is_peer_read, self.read_count, self.unread_count, self.is_revoked)
     def __eq__(self, other):
         if self.message_id != other.message_id:
             return False
@@ -1994,6 +2224,8 @@ class MessageInfo:
             return False
         if self.unread_count != other.unread_count:
             return False
+        if self.is_revoked != other.is_revoked:
+            return False
         return True
 
 class _UniffiFfiConverterTypeMessageInfo(_UniffiConverterRustBuffer):
@@ -2017,6 +2249,7 @@ class _UniffiFfiConverterTypeMessageInfo(_UniffiConverterRustBuffer):
             is_peer_read=_UniffiFfiConverterBoolean.read(buf),
             read_count=_UniffiFfiConverterUInt64.read(buf),
             unread_count=_UniffiFfiConverterUInt64.read(buf),
+            is_revoked=_UniffiFfiConverterBoolean.read(buf),
         )
 
     @staticmethod
@@ -2038,6 +2271,7 @@ class _UniffiFfiConverterTypeMessageInfo(_UniffiConverterRustBuffer):
         _UniffiFfiConverterBoolean.check_lower(value.is_peer_read)
         _UniffiFfiConverterUInt64.check_lower(value.read_count)
         _UniffiFfiConverterUInt64.check_lower(value.unread_count)
+        _UniffiFfiConverterBoolean.check_lower(value.is_revoked)
 
     @staticmethod
     def write(value, buf):
@@ -2058,6 +2292,7 @@ class _UniffiFfiConverterTypeMessageInfo(_UniffiConverterRustBuffer):
         _UniffiFfiConverterBoolean.write(value.is_peer_read, buf)
         _UniffiFfiConverterUInt64.write(value.read_count, buf)
         _UniffiFfiConverterUInt64.write(value.unread_count, buf)
+        _UniffiFfiConverterBoolean.write(value.is_revoked, buf)
 
 class _UniffiFfiConverterOptionalTypeMessageInfo(_UniffiConverterRustBuffer):
     @classmethod
@@ -2128,6 +2363,206 @@ class _UniffiFfiConverterTypeAckResult(_UniffiConverterRustBuffer):
         _UniffiFfiConverterUInt64.write(value.envelope_id, buf)
         _UniffiFfiConverterInt32.write(value.code, buf)
         _UniffiFfiConverterOptionalTypeMessageInfo.write(value.message, buf)
+
+
+
+
+
+
+class ReceiveOption(enum.Enum):
+    """
+    A conversation's receive option (Tencent `V2TIMReceiveMessageOpt`).
+    `NotReceive`, `NotNotify` and `NotNotifyExceptAt` mute the conversation:
+    its unread stays on the conversation but leaves the total.
+"""
+    
+    RECEIVE = 0
+    """
+    Receive and notify (default).
+"""
+    
+    NOT_RECEIVE = 1
+    """
+    Do not receive (muted).
+"""
+    
+    NOT_NOTIFY = 2
+    """
+    Receive without notifying (muted).
+"""
+    
+    NOT_NOTIFY_EXCEPT_AT = 3
+    """
+    Notify only for @-mentions (muted).
+"""
+    
+    NOT_RECEIVE_EXCEPT_AT = 4
+    """
+    Do not receive except @-mentions.
+"""
+    
+
+
+class _UniffiFfiConverterTypeReceiveOption(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        variant = buf.read_i32()
+        if variant == 1:
+            return ReceiveOption.RECEIVE
+        if variant == 2:
+            return ReceiveOption.NOT_RECEIVE
+        if variant == 3:
+            return ReceiveOption.NOT_NOTIFY
+        if variant == 4:
+            return ReceiveOption.NOT_NOTIFY_EXCEPT_AT
+        if variant == 5:
+            return ReceiveOption.NOT_RECEIVE_EXCEPT_AT
+        raise InternalError("Raw enum value doesn't match any cases")
+
+    @staticmethod
+    def check_lower(value):
+        if value == ReceiveOption.RECEIVE:
+            return
+        if value == ReceiveOption.NOT_RECEIVE:
+            return
+        if value == ReceiveOption.NOT_NOTIFY:
+            return
+        if value == ReceiveOption.NOT_NOTIFY_EXCEPT_AT:
+            return
+        if value == ReceiveOption.NOT_RECEIVE_EXCEPT_AT:
+            return
+        raise ValueError(value)
+
+    @staticmethod
+    def write(value, buf):
+        if value == ReceiveOption.RECEIVE:
+            buf.write_i32(1)
+        if value == ReceiveOption.NOT_RECEIVE:
+            buf.write_i32(2)
+        if value == ReceiveOption.NOT_NOTIFY:
+            buf.write_i32(3)
+        if value == ReceiveOption.NOT_NOTIFY_EXCEPT_AT:
+            buf.write_i32(4)
+        if value == ReceiveOption.NOT_RECEIVE_EXCEPT_AT:
+            buf.write_i32(5)
+
+
+
+class _UniffiFfiConverterUInt32(_UniffiConverterPrimitiveInt):
+    CLASS_NAME = "u32"
+    VALUE_MIN = 0
+    VALUE_MAX = 2**32
+
+    @staticmethod
+    def read(buf):
+        return buf.read_u32()
+
+    @staticmethod
+    def write(value, buf):
+        buf.write_u32(value)
+
+@dataclass
+class AllReceiveOption:
+    """
+    The global receive option (do-not-disturb for every conversation). It
+    shapes the server's offline pushes; unread counts do not change.
+"""
+    def __init__(self, *, option:ReceiveOption, start_hour:int, start_minute:int, start_second:int, start_time_stamp:int, duration:int):
+        self.option = option
+        self.start_hour = start_hour
+        self.start_minute = start_minute
+        self.start_second = start_second
+        self.start_time_stamp = start_time_stamp
+        self.duration = duration
+        
+        
+
+    
+    def __str__(self):
+        return "AllReceiveOption(option={}, start_hour={}, start_minute={}, start_second={}, start_time_stamp={}, duration={})".format(self.option, self.start_hour, self.start_minute, self.start_second, self.start_time_stamp, self.duration)
+    def __eq__(self, other):
+        if self.option != other.option:
+            return False
+        if self.start_hour != other.start_hour:
+            return False
+        if self.start_minute != other.start_minute:
+            return False
+        if self.start_second != other.start_second:
+            return False
+        if self.start_time_stamp != other.start_time_stamp:
+            return False
+        if self.duration != other.duration:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeAllReceiveOption(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return AllReceiveOption(
+            option=_UniffiFfiConverterTypeReceiveOption.read(buf),
+            start_hour=_UniffiFfiConverterUInt32.read(buf),
+            start_minute=_UniffiFfiConverterUInt32.read(buf),
+            start_second=_UniffiFfiConverterUInt32.read(buf),
+            start_time_stamp=_UniffiFfiConverterUInt64.read(buf),
+            duration=_UniffiFfiConverterUInt32.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterTypeReceiveOption.check_lower(value.option)
+        _UniffiFfiConverterUInt32.check_lower(value.start_hour)
+        _UniffiFfiConverterUInt32.check_lower(value.start_minute)
+        _UniffiFfiConverterUInt32.check_lower(value.start_second)
+        _UniffiFfiConverterUInt64.check_lower(value.start_time_stamp)
+        _UniffiFfiConverterUInt32.check_lower(value.duration)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterTypeReceiveOption.write(value.option, buf)
+        _UniffiFfiConverterUInt32.write(value.start_hour, buf)
+        _UniffiFfiConverterUInt32.write(value.start_minute, buf)
+        _UniffiFfiConverterUInt32.write(value.start_second, buf)
+        _UniffiFfiConverterUInt64.write(value.start_time_stamp, buf)
+        _UniffiFfiConverterUInt32.write(value.duration, buf)
+
+@dataclass
+class AppStateInfo:
+    """
+    The app state recorded for the push service.
+"""
+    def __init__(self, *, background:bool, unread_count:int):
+        self.background = background
+        self.unread_count = unread_count
+        
+        
+
+    
+    def __str__(self):
+        return "AppStateInfo(background={}, unread_count={})".format(self.background, self.unread_count)
+    def __eq__(self, other):
+        if self.background != other.background:
+            return False
+        if self.unread_count != other.unread_count:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeAppStateInfo(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return AppStateInfo(
+            background=_UniffiFfiConverterBoolean.read(buf),
+            unread_count=_UniffiFfiConverterUInt32.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterBoolean.check_lower(value.background)
+        _UniffiFfiConverterUInt32.check_lower(value.unread_count)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterBoolean.write(value.background, buf)
+        _UniffiFfiConverterUInt32.write(value.unread_count, buf)
 
 class _UniffiFfiConverterUInt8(_UniffiConverterPrimitiveInt):
     CLASS_NAME = "u8"
@@ -2447,90 +2882,6 @@ class _UniffiFfiConverterTypeCountPreference(_UniffiConverterRustBuffer):
             buf.write_i32(2)
         if value == CountPreference.OFF:
             buf.write_i32(3)
-
-
-
-
-
-
-
-
-class ReceiveOption(enum.Enum):
-    """
-    A conversation's receive option (Tencent `V2TIMReceiveMessageOpt`).
-    `NotReceive`, `NotNotify` and `NotNotifyExceptAt` mute the conversation:
-    its unread stays on the conversation but leaves the total.
-"""
-    
-    RECEIVE = 0
-    """
-    Receive and notify (default).
-"""
-    
-    NOT_RECEIVE = 1
-    """
-    Do not receive (muted).
-"""
-    
-    NOT_NOTIFY = 2
-    """
-    Receive without notifying (muted).
-"""
-    
-    NOT_NOTIFY_EXCEPT_AT = 3
-    """
-    Notify only for @-mentions (muted).
-"""
-    
-    NOT_RECEIVE_EXCEPT_AT = 4
-    """
-    Do not receive except @-mentions.
-"""
-    
-
-
-class _UniffiFfiConverterTypeReceiveOption(_UniffiConverterRustBuffer):
-    @staticmethod
-    def read(buf):
-        variant = buf.read_i32()
-        if variant == 1:
-            return ReceiveOption.RECEIVE
-        if variant == 2:
-            return ReceiveOption.NOT_RECEIVE
-        if variant == 3:
-            return ReceiveOption.NOT_NOTIFY
-        if variant == 4:
-            return ReceiveOption.NOT_NOTIFY_EXCEPT_AT
-        if variant == 5:
-            return ReceiveOption.NOT_RECEIVE_EXCEPT_AT
-        raise InternalError("Raw enum value doesn't match any cases")
-
-    @staticmethod
-    def check_lower(value):
-        if value == ReceiveOption.RECEIVE:
-            return
-        if value == ReceiveOption.NOT_RECEIVE:
-            return
-        if value == ReceiveOption.NOT_NOTIFY:
-            return
-        if value == ReceiveOption.NOT_NOTIFY_EXCEPT_AT:
-            return
-        if value == ReceiveOption.NOT_RECEIVE_EXCEPT_AT:
-            return
-        raise ValueError(value)
-
-    @staticmethod
-    def write(value, buf):
-        if value == ReceiveOption.RECEIVE:
-            buf.write_i32(1)
-        if value == ReceiveOption.NOT_RECEIVE:
-            buf.write_i32(2)
-        if value == ReceiveOption.NOT_NOTIFY:
-            buf.write_i32(3)
-        if value == ReceiveOption.NOT_NOTIFY_EXCEPT_AT:
-            buf.write_i32(4)
-        if value == ReceiveOption.NOT_RECEIVE_EXCEPT_AT:
-            buf.write_i32(5)
 
 
 
@@ -3710,6 +4061,57 @@ class _UniffiFfiConverterTypeGroupMessageReadMembers(_UniffiConverterRustBuffer)
         _UniffiFfiConverterBoolean.write(value.finished, buf)
 
 @dataclass
+class InboundMessageEdit:
+    """
+    An edit the server sent (for `receiveMessageEdits`).
+"""
+    def __init__(self, *, conversation_id:str, message_id:str, message_json:str, version:int):
+        self.conversation_id = conversation_id
+        self.message_id = message_id
+        self.message_json = message_json
+        self.version = version
+        
+        
+
+    
+    def __str__(self):
+        return "InboundMessageEdit(conversation_id={}, message_id={}, message_json={}, version={})".format(self.conversation_id, self.message_id, self.message_json, self.version)
+    def __eq__(self, other):
+        if self.conversation_id != other.conversation_id:
+            return False
+        if self.message_id != other.message_id:
+            return False
+        if self.message_json != other.message_json:
+            return False
+        if self.version != other.version:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeInboundMessageEdit(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return InboundMessageEdit(
+            conversation_id=_UniffiFfiConverterString.read(buf),
+            message_id=_UniffiFfiConverterString.read(buf),
+            message_json=_UniffiFfiConverterString.read(buf),
+            version=_UniffiFfiConverterUInt64.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.conversation_id)
+        _UniffiFfiConverterString.check_lower(value.message_id)
+        _UniffiFfiConverterString.check_lower(value.message_json)
+        _UniffiFfiConverterUInt64.check_lower(value.version)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.conversation_id, buf)
+        _UniffiFfiConverterString.write(value.message_id, buf)
+        _UniffiFfiConverterString.write(value.message_json, buf)
+        _UniffiFfiConverterUInt64.write(value.version, buf)
+
+@dataclass
 class InboundReceipt:
     """
     A receipt that arrived for one of my messages.
@@ -3759,6 +4161,63 @@ class _UniffiFfiConverterTypeInboundReceipt(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.write(value.message_id, buf)
         _UniffiFfiConverterString.write(value.reader_id, buf)
         _UniffiFfiConverterUInt64.write(value.timestamp, buf)
+
+@dataclass
+class InboundRevoke:
+    """
+    A revoke the server sent (for `receiveRevokes`).
+"""
+    def __init__(self, *, conversation_id:str, message_id:str, revoker:str, reason:str, time:int):
+        self.conversation_id = conversation_id
+        self.message_id = message_id
+        self.revoker = revoker
+        self.reason = reason
+        self.time = time
+        
+        
+
+    
+    def __str__(self):
+        return "InboundRevoke(conversation_id={}, message_id={}, revoker={}, reason={}, time={})".format(self.conversation_id, self.message_id, self.revoker, self.reason, self.time)
+    def __eq__(self, other):
+        if self.conversation_id != other.conversation_id:
+            return False
+        if self.message_id != other.message_id:
+            return False
+        if self.revoker != other.revoker:
+            return False
+        if self.reason != other.reason:
+            return False
+        if self.time != other.time:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeInboundRevoke(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return InboundRevoke(
+            conversation_id=_UniffiFfiConverterString.read(buf),
+            message_id=_UniffiFfiConverterString.read(buf),
+            revoker=_UniffiFfiConverterString.read(buf),
+            reason=_UniffiFfiConverterString.read(buf),
+            time=_UniffiFfiConverterUInt64.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.conversation_id)
+        _UniffiFfiConverterString.check_lower(value.message_id)
+        _UniffiFfiConverterString.check_lower(value.revoker)
+        _UniffiFfiConverterString.check_lower(value.reason)
+        _UniffiFfiConverterUInt64.check_lower(value.time)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.conversation_id, buf)
+        _UniffiFfiConverterString.write(value.message_id, buf)
+        _UniffiFfiConverterString.write(value.revoker, buf)
+        _UniffiFfiConverterString.write(value.reason, buf)
+        _UniffiFfiConverterUInt64.write(value.time, buf)
 
 @dataclass
 class IncomingMessage:
@@ -4581,6 +5040,281 @@ class OutboundPayload:
                 return False
             return True
 
+    @dataclass
+    class PRIVATE_READ_POSITIONS:
+        """
+        Read positions I moved while read receipts are private: for my other
+        devices only; the server sends no receipt to others.
+"""
+        
+        def __init__(self, positions:typing.List[ReadPosition]):
+            self.positions = positions
+            
+            """
+        One per conversation.
+"""
+        
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "OutboundPayload.PRIVATE_READ_POSITIONS(positions={})".format(self.positions)
+        def __eq__(self, other):
+            if not isinstance(other, OutboundPayload):
+                return NotImplemented
+            if not other.is_PRIVATE_READ_POSITIONS():
+                return False
+            if self.positions != other.positions:
+                return False
+            return True
+
+    @dataclass
+    class MESSAGE_DELETE:
+        """
+        Messages deleted with the server's copy.
+"""
+        
+        def __init__(self, conversation_id:str, message_ids:typing.List[str]):
+            self.conversation_id = conversation_id
+            
+            """
+        The conversation.
+"""
+        
+            self.message_ids = message_ids
+            
+            """
+        The messages.
+"""
+        
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "OutboundPayload.MESSAGE_DELETE(conversation_id={}, message_ids={})".format(self.conversation_id, self.message_ids)
+        def __eq__(self, other):
+            if not isinstance(other, OutboundPayload):
+                return NotImplemented
+            if not other.is_MESSAGE_DELETE():
+                return False
+            if self.conversation_id != other.conversation_id:
+                return False
+            if self.message_ids != other.message_ids:
+                return False
+            return True
+
+    @dataclass
+    class CLEAR_HISTORY:
+        """
+        A conversation's history cleared up to a position.
+"""
+        
+        def __init__(self, conversation_id:str, timestamp:int, sequence:int):
+            self.conversation_id = conversation_id
+            
+            """
+        The conversation.
+"""
+        
+            self.timestamp = timestamp
+            
+            """
+        C2C: up to this time (seconds); 0 for groups.
+"""
+        
+            self.sequence = sequence
+            
+            """
+        Group: up to this sequence; 0 for C2C.
+"""
+        
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "OutboundPayload.CLEAR_HISTORY(conversation_id={}, timestamp={}, sequence={})".format(self.conversation_id, self.timestamp, self.sequence)
+        def __eq__(self, other):
+            if not isinstance(other, OutboundPayload):
+                return NotImplemented
+            if not other.is_CLEAR_HISTORY():
+                return False
+            if self.conversation_id != other.conversation_id:
+                return False
+            if self.timestamp != other.timestamp:
+                return False
+            if self.sequence != other.sequence:
+                return False
+            return True
+
+    @dataclass
+    class REVOKE:
+        """
+        A message revoked.
+"""
+        
+        def __init__(self, conversation_id:str, message_id:str, reason:str):
+            self.conversation_id = conversation_id
+            
+            """
+        The conversation.
+"""
+        
+            self.message_id = message_id
+            
+            """
+        The message.
+"""
+        
+            self.reason = reason
+            
+            """
+        Why (may be empty).
+"""
+        
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "OutboundPayload.REVOKE(conversation_id={}, message_id={}, reason={})".format(self.conversation_id, self.message_id, self.reason)
+        def __eq__(self, other):
+            if not isinstance(other, OutboundPayload):
+                return NotImplemented
+            if not other.is_REVOKE():
+                return False
+            if self.conversation_id != other.conversation_id:
+                return False
+            if self.message_id != other.message_id:
+                return False
+            if self.reason != other.reason:
+                return False
+            return True
+
+    @dataclass
+    class MODIFY_MESSAGE:
+        """
+        A message's content edited (applied when the server accepts it).
+"""
+        
+        def __init__(self, conversation_id:str, message_id:str, message_json:str):
+            self.conversation_id = conversation_id
+            
+            """
+        The conversation.
+"""
+        
+            self.message_id = message_id
+            
+            """
+        The message.
+"""
+        
+            self.message_json = message_json
+            
+            """
+        The new message JSON.
+"""
+        
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "OutboundPayload.MODIFY_MESSAGE(conversation_id={}, message_id={}, message_json={})".format(self.conversation_id, self.message_id, self.message_json)
+        def __eq__(self, other):
+            if not isinstance(other, OutboundPayload):
+                return NotImplemented
+            if not other.is_MODIFY_MESSAGE():
+                return False
+            if self.conversation_id != other.conversation_id:
+                return False
+            if self.message_id != other.message_id:
+                return False
+            if self.message_json != other.message_json:
+                return False
+            return True
+
+    @dataclass
+    class ALL_RECEIVE_OPTION:
+        """
+        The global receive option (applied when the server accepts it).
+"""
+        
+        def __init__(self, option:AllReceiveOption):
+            self.option = option
+            
+            """
+        The option.
+"""
+        
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "OutboundPayload.ALL_RECEIVE_OPTION(option={})".format(self.option)
+        def __eq__(self, other):
+            if not isinstance(other, OutboundPayload):
+                return NotImplemented
+            if not other.is_ALL_RECEIVE_OPTION():
+                return False
+            if self.option != other.option:
+                return False
+            return True
+
+    @dataclass
+    class APP_STATE:
+        """
+        The app went to the background (with the badge number) or came back.
+"""
+        
+        def __init__(self, background:bool, unread_count:int):
+            self.background = background
+            
+            """
+        In the background.
+"""
+        
+            self.unread_count = unread_count
+            
+            """
+        The badge number (0 in the foreground).
+"""
+        
+            pass
+
+    
+            
+            
+    
+        def __str__(self):
+            return "OutboundPayload.APP_STATE(background={}, unread_count={})".format(self.background, self.unread_count)
+        def __eq__(self, other):
+            if not isinstance(other, OutboundPayload):
+                return NotImplemented
+            if not other.is_APP_STATE():
+                return False
+            if self.background != other.background:
+                return False
+            if self.unread_count != other.unread_count:
+                return False
+            return True
+
     
 
     # For each variant, we have `is_NAME` and `is_name` methods for easily checking
@@ -4645,6 +5379,34 @@ class OutboundPayload:
         return isinstance(self, OutboundPayload.GROUP_REMOVE)
     def is_group_remove(self) -> bool:
         return isinstance(self, OutboundPayload.GROUP_REMOVE)
+    def is_PRIVATE_READ_POSITIONS(self) -> bool:
+        return isinstance(self, OutboundPayload.PRIVATE_READ_POSITIONS)
+    def is_private_read_positions(self) -> bool:
+        return isinstance(self, OutboundPayload.PRIVATE_READ_POSITIONS)
+    def is_MESSAGE_DELETE(self) -> bool:
+        return isinstance(self, OutboundPayload.MESSAGE_DELETE)
+    def is_message_delete(self) -> bool:
+        return isinstance(self, OutboundPayload.MESSAGE_DELETE)
+    def is_CLEAR_HISTORY(self) -> bool:
+        return isinstance(self, OutboundPayload.CLEAR_HISTORY)
+    def is_clear_history(self) -> bool:
+        return isinstance(self, OutboundPayload.CLEAR_HISTORY)
+    def is_REVOKE(self) -> bool:
+        return isinstance(self, OutboundPayload.REVOKE)
+    def is_revoke(self) -> bool:
+        return isinstance(self, OutboundPayload.REVOKE)
+    def is_MODIFY_MESSAGE(self) -> bool:
+        return isinstance(self, OutboundPayload.MODIFY_MESSAGE)
+    def is_modify_message(self) -> bool:
+        return isinstance(self, OutboundPayload.MODIFY_MESSAGE)
+    def is_ALL_RECEIVE_OPTION(self) -> bool:
+        return isinstance(self, OutboundPayload.ALL_RECEIVE_OPTION)
+    def is_all_receive_option(self) -> bool:
+        return isinstance(self, OutboundPayload.ALL_RECEIVE_OPTION)
+    def is_APP_STATE(self) -> bool:
+        return isinstance(self, OutboundPayload.APP_STATE)
+    def is_app_state(self) -> bool:
+        return isinstance(self, OutboundPayload.APP_STATE)
     
 
 # Now, a little trick - we make each nested variant class be a subclass of the main
@@ -4665,6 +5427,13 @@ OutboundPayload.GROUP_DELETE = type("OutboundPayload.GROUP_DELETE", (OutboundPay
 OutboundPayload.GROUP_RENAME = type("OutboundPayload.GROUP_RENAME", (OutboundPayload.GROUP_RENAME, OutboundPayload,), {})  # type: ignore
 OutboundPayload.GROUP_ADD = type("OutboundPayload.GROUP_ADD", (OutboundPayload.GROUP_ADD, OutboundPayload,), {})  # type: ignore
 OutboundPayload.GROUP_REMOVE = type("OutboundPayload.GROUP_REMOVE", (OutboundPayload.GROUP_REMOVE, OutboundPayload,), {})  # type: ignore
+OutboundPayload.PRIVATE_READ_POSITIONS = type("OutboundPayload.PRIVATE_READ_POSITIONS", (OutboundPayload.PRIVATE_READ_POSITIONS, OutboundPayload,), {})  # type: ignore
+OutboundPayload.MESSAGE_DELETE = type("OutboundPayload.MESSAGE_DELETE", (OutboundPayload.MESSAGE_DELETE, OutboundPayload,), {})  # type: ignore
+OutboundPayload.CLEAR_HISTORY = type("OutboundPayload.CLEAR_HISTORY", (OutboundPayload.CLEAR_HISTORY, OutboundPayload,), {})  # type: ignore
+OutboundPayload.REVOKE = type("OutboundPayload.REVOKE", (OutboundPayload.REVOKE, OutboundPayload,), {})  # type: ignore
+OutboundPayload.MODIFY_MESSAGE = type("OutboundPayload.MODIFY_MESSAGE", (OutboundPayload.MODIFY_MESSAGE, OutboundPayload,), {})  # type: ignore
+OutboundPayload.ALL_RECEIVE_OPTION = type("OutboundPayload.ALL_RECEIVE_OPTION", (OutboundPayload.ALL_RECEIVE_OPTION, OutboundPayload,), {})  # type: ignore
+OutboundPayload.APP_STATE = type("OutboundPayload.APP_STATE", (OutboundPayload.APP_STATE, OutboundPayload,), {})  # type: ignore
 
 
 
@@ -4746,6 +5515,42 @@ class _UniffiFfiConverterTypeOutboundPayload(_UniffiConverterRustBuffer):
                 _UniffiFfiConverterString.read(buf),
                 _UniffiFfiConverterSequenceString.read(buf),
             )
+        if variant == 16:
+            return OutboundPayload.PRIVATE_READ_POSITIONS(
+                _UniffiFfiConverterSequenceTypeReadPosition.read(buf),
+            )
+        if variant == 17:
+            return OutboundPayload.MESSAGE_DELETE(
+                _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterSequenceString.read(buf),
+            )
+        if variant == 18:
+            return OutboundPayload.CLEAR_HISTORY(
+                _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterUInt64.read(buf),
+                _UniffiFfiConverterUInt64.read(buf),
+            )
+        if variant == 19:
+            return OutboundPayload.REVOKE(
+                _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterString.read(buf),
+            )
+        if variant == 20:
+            return OutboundPayload.MODIFY_MESSAGE(
+                _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterString.read(buf),
+                _UniffiFfiConverterString.read(buf),
+            )
+        if variant == 21:
+            return OutboundPayload.ALL_RECEIVE_OPTION(
+                _UniffiFfiConverterTypeAllReceiveOption.read(buf),
+            )
+        if variant == 22:
+            return OutboundPayload.APP_STATE(
+                _UniffiFfiConverterBoolean.read(buf),
+                _UniffiFfiConverterUInt32.read(buf),
+            )
         raise InternalError("Raw enum value doesn't match any cases")
 
     @staticmethod
@@ -4807,6 +5612,35 @@ class _UniffiFfiConverterTypeOutboundPayload(_UniffiConverterRustBuffer):
         if value.is_GROUP_REMOVE():
             _UniffiFfiConverterString.check_lower(value.name)
             _UniffiFfiConverterSequenceString.check_lower(value.conversation_ids)
+            return
+        if value.is_PRIVATE_READ_POSITIONS():
+            _UniffiFfiConverterSequenceTypeReadPosition.check_lower(value.positions)
+            return
+        if value.is_MESSAGE_DELETE():
+            _UniffiFfiConverterString.check_lower(value.conversation_id)
+            _UniffiFfiConverterSequenceString.check_lower(value.message_ids)
+            return
+        if value.is_CLEAR_HISTORY():
+            _UniffiFfiConverterString.check_lower(value.conversation_id)
+            _UniffiFfiConverterUInt64.check_lower(value.timestamp)
+            _UniffiFfiConverterUInt64.check_lower(value.sequence)
+            return
+        if value.is_REVOKE():
+            _UniffiFfiConverterString.check_lower(value.conversation_id)
+            _UniffiFfiConverterString.check_lower(value.message_id)
+            _UniffiFfiConverterString.check_lower(value.reason)
+            return
+        if value.is_MODIFY_MESSAGE():
+            _UniffiFfiConverterString.check_lower(value.conversation_id)
+            _UniffiFfiConverterString.check_lower(value.message_id)
+            _UniffiFfiConverterString.check_lower(value.message_json)
+            return
+        if value.is_ALL_RECEIVE_OPTION():
+            _UniffiFfiConverterTypeAllReceiveOption.check_lower(value.option)
+            return
+        if value.is_APP_STATE():
+            _UniffiFfiConverterBoolean.check_lower(value.background)
+            _UniffiFfiConverterUInt32.check_lower(value.unread_count)
             return
         raise ValueError(value)
 
@@ -4870,6 +5704,35 @@ class _UniffiFfiConverterTypeOutboundPayload(_UniffiConverterRustBuffer):
             buf.write_i32(15)
             _UniffiFfiConverterString.write(value.name, buf)
             _UniffiFfiConverterSequenceString.write(value.conversation_ids, buf)
+        if value.is_PRIVATE_READ_POSITIONS():
+            buf.write_i32(16)
+            _UniffiFfiConverterSequenceTypeReadPosition.write(value.positions, buf)
+        if value.is_MESSAGE_DELETE():
+            buf.write_i32(17)
+            _UniffiFfiConverterString.write(value.conversation_id, buf)
+            _UniffiFfiConverterSequenceString.write(value.message_ids, buf)
+        if value.is_CLEAR_HISTORY():
+            buf.write_i32(18)
+            _UniffiFfiConverterString.write(value.conversation_id, buf)
+            _UniffiFfiConverterUInt64.write(value.timestamp, buf)
+            _UniffiFfiConverterUInt64.write(value.sequence, buf)
+        if value.is_REVOKE():
+            buf.write_i32(19)
+            _UniffiFfiConverterString.write(value.conversation_id, buf)
+            _UniffiFfiConverterString.write(value.message_id, buf)
+            _UniffiFfiConverterString.write(value.reason, buf)
+        if value.is_MODIFY_MESSAGE():
+            buf.write_i32(20)
+            _UniffiFfiConverterString.write(value.conversation_id, buf)
+            _UniffiFfiConverterString.write(value.message_id, buf)
+            _UniffiFfiConverterString.write(value.message_json, buf)
+        if value.is_ALL_RECEIVE_OPTION():
+            buf.write_i32(21)
+            _UniffiFfiConverterTypeAllReceiveOption.write(value.option, buf)
+        if value.is_APP_STATE():
+            buf.write_i32(22)
+            _UniffiFfiConverterBoolean.write(value.background, buf)
+            _UniffiFfiConverterUInt32.write(value.unread_count, buf)
 
 
 
@@ -5114,6 +5977,120 @@ class _UniffiFfiConverterTypeReceiveReport(_UniffiConverterRustBuffer):
         _UniffiFfiConverterUInt64.write(value.stored, buf)
         _UniffiFfiConverterUInt64.write(value.duplicates, buf)
         _UniffiFfiConverterUInt64.write(value.online, buf)
+
+@dataclass
+class RevocationInfo:
+    """
+    Who revoked a message, why and when.
+"""
+    def __init__(self, *, revoker:str, reason:str, time:int):
+        self.revoker = revoker
+        self.reason = reason
+        self.time = time
+        
+        
+
+    
+    def __str__(self):
+        return "RevocationInfo(revoker={}, reason={}, time={})".format(self.revoker, self.reason, self.time)
+    def __eq__(self, other):
+        if self.revoker != other.revoker:
+            return False
+        if self.reason != other.reason:
+            return False
+        if self.time != other.time:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeRevocationInfo(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return RevocationInfo(
+            revoker=_UniffiFfiConverterString.read(buf),
+            reason=_UniffiFfiConverterString.read(buf),
+            time=_UniffiFfiConverterUInt64.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.revoker)
+        _UniffiFfiConverterString.check_lower(value.reason)
+        _UniffiFfiConverterUInt64.check_lower(value.time)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.revoker, buf)
+        _UniffiFfiConverterString.write(value.reason, buf)
+        _UniffiFfiConverterUInt64.write(value.time, buf)
+
+@dataclass
+class RevokedMessageInfo:
+    """
+    A message revoked by the server's word.
+"""
+    def __init__(self, *, conversation_id:str, message_id:str, server_time:int, seq:int, is_self:bool, revoker:str, reason:str):
+        self.conversation_id = conversation_id
+        self.message_id = message_id
+        self.server_time = server_time
+        self.seq = seq
+        self.is_self = is_self
+        self.revoker = revoker
+        self.reason = reason
+        
+        
+
+    
+    def __str__(self):
+        return "RevokedMessageInfo(conversation_id={}, message_id={}, server_time={}, seq={}, is_self={}, revoker={}, reason={})".format(self.conversation_id, self.message_id, self.server_time, self.seq, self.is_self, self.revoker, self.reason)
+    def __eq__(self, other):
+        if self.conversation_id != other.conversation_id:
+            return False
+        if self.message_id != other.message_id:
+            return False
+        if self.server_time != other.server_time:
+            return False
+        if self.seq != other.seq:
+            return False
+        if self.is_self != other.is_self:
+            return False
+        if self.revoker != other.revoker:
+            return False
+        if self.reason != other.reason:
+            return False
+        return True
+
+class _UniffiFfiConverterTypeRevokedMessageInfo(_UniffiConverterRustBuffer):
+    @staticmethod
+    def read(buf):
+        return RevokedMessageInfo(
+            conversation_id=_UniffiFfiConverterString.read(buf),
+            message_id=_UniffiFfiConverterString.read(buf),
+            server_time=_UniffiFfiConverterUInt64.read(buf),
+            seq=_UniffiFfiConverterUInt64.read(buf),
+            is_self=_UniffiFfiConverterBoolean.read(buf),
+            revoker=_UniffiFfiConverterString.read(buf),
+            reason=_UniffiFfiConverterString.read(buf),
+        )
+
+    @staticmethod
+    def check_lower(value):
+        _UniffiFfiConverterString.check_lower(value.conversation_id)
+        _UniffiFfiConverterString.check_lower(value.message_id)
+        _UniffiFfiConverterUInt64.check_lower(value.server_time)
+        _UniffiFfiConverterUInt64.check_lower(value.seq)
+        _UniffiFfiConverterBoolean.check_lower(value.is_self)
+        _UniffiFfiConverterString.check_lower(value.revoker)
+        _UniffiFfiConverterString.check_lower(value.reason)
+
+    @staticmethod
+    def write(value, buf):
+        _UniffiFfiConverterString.write(value.conversation_id, buf)
+        _UniffiFfiConverterString.write(value.message_id, buf)
+        _UniffiFfiConverterUInt64.write(value.server_time, buf)
+        _UniffiFfiConverterUInt64.write(value.seq, buf)
+        _UniffiFfiConverterBoolean.write(value.is_self, buf)
+        _UniffiFfiConverterString.write(value.revoker, buf)
+        _UniffiFfiConverterString.write(value.reason, buf)
 
 @dataclass
 class SendMessageParams:
@@ -6497,6 +7474,29 @@ class _UniffiTraitImplConversationListenerImpl:
 # The _UniffiConverter which transforms the Callbacks in to Handles to pass to Rust.
 _UniffiFfiConverterTypeConversationListener = _UniffiCallbackInterfaceFfiConverter()
 
+class _UniffiFfiConverterSequenceTypeRevokedMessageInfo(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeRevokedMessageInfo.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeRevokedMessageInfo.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeRevokedMessageInfo.read(buf) for i in range(count)
+        ]
+
 class _UniffiFfiConverterSequenceTypeMessageInfo(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -6519,6 +7519,114 @@ class _UniffiFfiConverterSequenceTypeMessageInfo(_UniffiConverterRustBuffer):
         return [
             _UniffiFfiConverterTypeMessageInfo.read(buf) for i in range(count)
         ]
+
+
+
+
+class MessageLifecycleListener(typing.Protocol):
+    """
+    Message-lifecycle events: revokes, edits, the global receive option.
+"""
+    
+    def on_messages_revoked(self, revoked: typing.List[RevokedMessageInfo]) -> None:
+        """
+        Messages revoked by the server's word (the sender, an admin, another
+        of my devices; not this device's own `revokeMessage`), once each.
+"""
+        raise NotImplementedError
+    def on_messages_modified(self, messages: typing.List[MessageInfo]) -> None:
+        """
+        Messages whose content was edited, as they are now.
+"""
+        raise NotImplementedError
+    def on_all_receive_option_changed(self, option: AllReceiveOption) -> None:
+        """
+        The global receive option changed.
+"""
+        raise NotImplementedError
+# Put all the bits inside a class to keep the top-level namespace clean
+class _UniffiTraitImplMessageLifecycleListenerImpl:
+    # For each method, generate a callback function to pass to Rust
+
+    @_UNIFFI_CALLBACK_INTERFACE_IMCORE_MESSAGE_LIFECYCLE_LISTENER_METHOD0
+    def on_messages_revoked(
+            uniffi_handle,
+            revoked,
+            uniffi_out_return,
+            uniffi_call_status_ptr,
+        ):
+        uniffi_obj = _UniffiFfiConverterTypeMessageLifecycleListener._handle_map.get(uniffi_handle)
+        def make_call():
+            uniffi_args = (_UniffiFfiConverterSequenceTypeRevokedMessageInfo.lift(revoked), )
+            uniffi_method = uniffi_obj.on_messages_revoked
+            return uniffi_method(*uniffi_args)
+        write_return_value = lambda v: None
+        _uniffi_trait_interface_call(
+                uniffi_call_status_ptr.contents,
+                make_call,
+                write_return_value,
+        )
+
+    @_UNIFFI_CALLBACK_INTERFACE_IMCORE_MESSAGE_LIFECYCLE_LISTENER_METHOD1
+    def on_messages_modified(
+            uniffi_handle,
+            messages,
+            uniffi_out_return,
+            uniffi_call_status_ptr,
+        ):
+        uniffi_obj = _UniffiFfiConverterTypeMessageLifecycleListener._handle_map.get(uniffi_handle)
+        def make_call():
+            uniffi_args = (_UniffiFfiConverterSequenceTypeMessageInfo.lift(messages), )
+            uniffi_method = uniffi_obj.on_messages_modified
+            return uniffi_method(*uniffi_args)
+        write_return_value = lambda v: None
+        _uniffi_trait_interface_call(
+                uniffi_call_status_ptr.contents,
+                make_call,
+                write_return_value,
+        )
+
+    @_UNIFFI_CALLBACK_INTERFACE_IMCORE_MESSAGE_LIFECYCLE_LISTENER_METHOD2
+    def on_all_receive_option_changed(
+            uniffi_handle,
+            option,
+            uniffi_out_return,
+            uniffi_call_status_ptr,
+        ):
+        uniffi_obj = _UniffiFfiConverterTypeMessageLifecycleListener._handle_map.get(uniffi_handle)
+        def make_call():
+            uniffi_args = (_UniffiFfiConverterTypeAllReceiveOption.lift(option), )
+            uniffi_method = uniffi_obj.on_all_receive_option_changed
+            return uniffi_method(*uniffi_args)
+        write_return_value = lambda v: None
+        _uniffi_trait_interface_call(
+                uniffi_call_status_ptr.contents,
+                make_call,
+                write_return_value,
+        )
+
+    @_UNIFFI_CALLBACK_INTERFACE_FREE_IMCORE_MESSAGE_LIFECYCLE_LISTENER
+    def _uniffi_free(uniffi_handle):
+        _UniffiFfiConverterTypeMessageLifecycleListener._handle_map.remove(uniffi_handle)
+
+    @_UNIFFI_CALLBACK_INTERFACE_CLONE_IMCORE_MESSAGE_LIFECYCLE_LISTENER
+    def _uniffi_clone(uniffi_handle):
+        return _UniffiFfiConverterTypeMessageLifecycleListener._handle_map.clone(uniffi_handle)
+
+    # Generate the FFI VTable.  This has a field for each callback interface method.
+    _uniffi_vtable = _UniffiVTableCallbackInterfaceImcoreMessageLifecycleListener(
+        _uniffi_free,
+        _uniffi_clone,
+        on_messages_revoked,
+        on_messages_modified,
+        on_all_receive_option_changed,
+    )
+    # Send Rust a pointer to the VTable.  Note: this means we need to keep the struct alive forever,
+    # or else bad things will happen when Rust tries to access it.
+    _UniffiLib.uniffi_imcore_fn_init_callback_vtable_messagelifecyclelistener(ctypes.byref(_uniffi_vtable))
+
+# The _UniffiConverter which transforms the Callbacks in to Handles to pass to Rust.
+_UniffiFfiConverterTypeMessageLifecycleListener = _UniffiCallbackInterfaceFfiConverter()
 
 
 
@@ -6746,19 +7854,6 @@ class _UniffiTraitImplUnreadStatusListenerImpl:
 # The _UniffiConverter which transforms the Callbacks in to Handles to pass to Rust.
 _UniffiFfiConverterTypeUnreadStatusListener = _UniffiCallbackInterfaceFfiConverter()
 
-class _UniffiFfiConverterUInt32(_UniffiConverterPrimitiveInt):
-    CLASS_NAME = "u32"
-    VALUE_MIN = 0
-    VALUE_MAX = 2**32
-
-    @staticmethod
-    def read(buf):
-        return buf.read_u32()
-
-    @staticmethod
-    def write(value, buf):
-        buf.write_u32(value)
-
 class _UniffiFfiConverterSequenceTypeConversationGroup(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -6805,6 +7900,31 @@ class _UniffiFfiConverterSequenceTypeOutboundEnvelope(_UniffiConverterRustBuffer
             _UniffiFfiConverterTypeOutboundEnvelope.read(buf) for i in range(count)
         ]
 
+class _UniffiFfiConverterOptionalTypeRevocationInfo(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        if value is not None:
+            _UniffiFfiConverterTypeRevocationInfo.check_lower(value)
+
+    @classmethod
+    def write(cls, value, buf):
+        if value is None:
+            buf.write_u8(0)
+            return
+
+        buf.write_u8(1)
+        _UniffiFfiConverterTypeRevocationInfo.write(value, buf)
+
+    @classmethod
+    def read(cls, buf):
+        flag = buf.read_u8()
+        if flag == 0:
+            return None
+        elif flag == 1:
+            return _UniffiFfiConverterTypeRevocationInfo.read(buf)
+        else:
+            raise InternalError("Unexpected flag byte for optional type")
+
 class _UniffiFfiConverterSequenceTypeConversationSyncState(_UniffiConverterRustBuffer):
     @classmethod
     def check_lower(cls, value):
@@ -6826,6 +7946,29 @@ class _UniffiFfiConverterSequenceTypeConversationSyncState(_UniffiConverterRustB
 
         return [
             _UniffiFfiConverterTypeConversationSyncState.read(buf) for i in range(count)
+        ]
+
+class _UniffiFfiConverterSequenceTypeInboundMessageEdit(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeInboundMessageEdit.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeInboundMessageEdit.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeInboundMessageEdit.read(buf) for i in range(count)
         ]
 
 class _UniffiFfiConverterSequenceTypeIncomingMessage(_UniffiConverterRustBuffer):
@@ -6872,6 +8015,29 @@ class _UniffiFfiConverterSequenceTypeInboundReceipt(_UniffiConverterRustBuffer):
 
         return [
             _UniffiFfiConverterTypeInboundReceipt.read(buf) for i in range(count)
+        ]
+
+class _UniffiFfiConverterSequenceTypeInboundRevoke(_UniffiConverterRustBuffer):
+    @classmethod
+    def check_lower(cls, value):
+        for item in value:
+            _UniffiFfiConverterTypeInboundRevoke.check_lower(item)
+
+    @classmethod
+    def write(cls, value, buf):
+        items = len(value)
+        buf.write_i32(items)
+        for item in value:
+            _UniffiFfiConverterTypeInboundRevoke.write(item, buf)
+
+    @classmethod
+    def read(cls, buf):
+        count = buf.read_i32()
+        if count < 0:
+            raise InternalError("Unexpected negative sequence length")
+
+        return [
+            _UniffiFfiConverterTypeInboundRevoke.read(buf) for i in range(count)
         ]
 
 
@@ -6989,6 +8155,12 @@ class ImClientProtocol(typing.Protocol):
         Adds conversations to a group; returns the per-id failures.
 """
         raise NotImplementedError
+    def add_message_lifecycle_listener(self, listener: MessageLifecycleListener) -> ListenerHandle:
+        """
+        Registers a message-lifecycle listener (revokes, edits, the global
+        receive option); see `addConversationListener` for the handle.
+"""
+        raise NotImplementedError
     def add_message_listener(self, listener: MessageListener) -> ListenerHandle:
         """
         Registers a message listener (see `addConversationListener`).
@@ -7011,6 +8183,12 @@ class ImClientProtocol(typing.Protocol):
         `cleanTimestamp` (seconds, 0 = all), `group_<id>` up to
         `cleanSequence` (0 = all), or every conversation of a kind with
         `"c2c"`, `"group"`, or `""` (all; timestamp and sequence ignored).
+"""
+        raise NotImplementedError
+    def clear_history_messages(self, conversation_id: str) -> None:
+        """
+        Deletes every message of a conversation, here and on the server (a
+        `clear_history` envelope); the conversation stays, read.
 """
         raise NotImplementedError
     def clear_outbound_transport(self, ) -> None:
@@ -7077,6 +8255,14 @@ class ImClientProtocol(typing.Protocol):
         Deletes several conversations; returns the per-id failures.
 """
         raise NotImplementedError
+    def delete_messages(self, conversation_id: str,message_ids: typing.List[str],on_server: bool) -> None:
+        """
+        Deletes messages of a conversation (all or nothing: an unknown id
+        fails the call). Unread ones lower the count; the preview moves to
+        the newest message left. `onServer` also deletes the server's copy (a
+        `message_delete` envelope); otherwise only this device forgets them.
+"""
+        raise NotImplementedError
     def explain_unread(self, conversation_id: str) -> UnreadExplanation:
         """
         Explains one conversation's badge (see [`UnreadExplanation`]).
@@ -7088,6 +8274,16 @@ class ImClientProtocol(typing.Protocol):
         has returned, at most `timeoutMs`. Returns `false` on timeout, when
         the client is closed, or when called from a listener (the dispatcher
         thread cannot wait for itself).
+"""
+        raise NotImplementedError
+    def get_all_receive_option(self, ) -> AllReceiveOption:
+        """
+        The global receive option in force.
+"""
+        raise NotImplementedError
+    def get_app_state(self, ) -> AppStateInfo:
+        """
+        The app state last recorded.
 """
         raise NotImplementedError
     def get_conversation(self, conversation_id: str) -> Conversation:
@@ -7169,9 +8365,19 @@ class ImClientProtocol(typing.Protocol):
         Every envelope not acknowledged yet, oldest first.
 """
         raise NotImplementedError
+    def get_private_read_receipts(self, ) -> bool:
+        """
+        Whether read receipts are private.
+"""
+        raise NotImplementedError
     def get_receive_message_option(self, conversation_id: str) -> ReceiveOption:
         """
         A conversation's receive option (the default for unknown ones).
+"""
+        raise NotImplementedError
+    def get_revocation(self, message_id: str) -> typing.Optional[RevocationInfo]:
+        """
+        Who revoked a message, why and when (None: not revoked).
 """
         raise NotImplementedError
     def get_stick_top_conversation_list(self, ) -> typing.List[Conversation]:
@@ -7252,12 +8458,40 @@ class ImClientProtocol(typing.Protocol):
         bit is not touched.
 """
         raise NotImplementedError
+    def modify_message(self, conversation_id: str,message_id: str,message_json: str) -> MessageInfo:
+        """
+        Edits a message's JSON. Without a transport it applies at once; with
+        one when the server accepts it. Returns the message as it is now.
+"""
+        raise NotImplementedError
+    def receive_all_receive_option(self, option: AllReceiveOption,update_time: int) -> None:
+        """
+        The global receive option set on another device, at the server's
+        version `updateTime` (the greater wins).
+"""
+        raise NotImplementedError
+    def receive_clear_history(self, conversation_id: str,timestamp: int,sequence: int) -> None:
+        """
+        A history clear from another of my devices: C2C up to `timestamp`,
+        groups up to `sequence` (the other field 0).
+"""
+        raise NotImplementedError
     def receive_conversation_sync(self, states: typing.List[ConversationSyncState]) -> None:
         """
         Merges conversation states from a server sync in one transaction
         (pins, marks, groups, receive options, extensions, read positions;
         see `ConversationSyncState`). Read positions that move fire
         `onConversationReadTimeUpdated`; changes fire the usual events.
+"""
+        raise NotImplementedError
+    def receive_message_deletes(self, conversation_id: str,message_ids: typing.List[str]) -> None:
+        """
+        Messages another of my devices deleted with the server's copy.
+"""
+        raise NotImplementedError
+    def receive_message_edits(self, edits: typing.List[InboundMessageEdit]) -> None:
+        """
+        Edits the server sent (the greater version wins).
 """
         raise NotImplementedError
     def receive_messages(self, messages: typing.List[IncomingMessage]) -> ReceiveReport:
@@ -7291,6 +8525,13 @@ class ImClientProtocol(typing.Protocol):
         `onReceiveReceipts`.
 """
         raise NotImplementedError
+    def receive_revokes(self, revokes: typing.List[InboundRevoke]) -> None:
+        """
+        Revokes the server sent (one transaction): a stored message is
+        revoked (once; `onMessagesRevoked`), one not stored yet is revoked
+        when it arrives; repeats and other conversations' ids change nothing.
+"""
+        raise NotImplementedError
     def receive_sync_phase(self, phase: SyncPhase,reason: str) -> None:
         """
         The host's server sync lifecycle: fires `onSyncStarted`,
@@ -7306,6 +8547,12 @@ class ImClientProtocol(typing.Protocol):
     def rename_conversation_group(self, old_name: str,new_name: str) -> None:
         """
         Renames a group.
+"""
+        raise NotImplementedError
+    def revoke_message(self, conversation_id: str,message_id: str,reason: str) -> MessageInfo:
+        """
+        Revokes a message: it stays in history, revoked, and stops counting
+        as unread. With a transport a refusal restores it.
 """
         raise NotImplementedError
     def send_message(self, conversation_id: str,params: SendMessageParams) -> MessageInfo:
@@ -7327,6 +8574,23 @@ class ImClientProtocol(typing.Protocol):
     def send_text_message(self, conversation_id: str,text: str,need_read_receipt: bool) -> MessageInfo:
         """
         Sends a plain text message (see `sendMessage`).
+"""
+        raise NotImplementedError
+    def set_all_receive_option(self, option: AllReceiveOption) -> None:
+        """
+        Sets the global receive option (without a transport at once, with one
+        when the server accepts it). Unread counts do not change.
+"""
+        raise NotImplementedError
+    def set_app_background(self, unread_count: int) -> None:
+        """
+        The app went to the background: `unreadCount` is the badge the push
+        service shows (kept, and handed to the transport).
+"""
+        raise NotImplementedError
+    def set_app_foreground(self, ) -> None:
+        """
+        The app came back to the foreground.
 """
         raise NotImplementedError
     def set_conversation_custom_data(self, conversation_ids: typing.List[str],custom_data: str) -> typing.List[OperationFailure]:
@@ -7358,6 +8622,13 @@ class ImClientProtocol(typing.Protocol):
         `transport.send` on the dispatcher thread; sent messages stay
         `Sending` until acked. Without a transport the client runs in
         loopback mode: sends succeed locally at once and nothing goes out.
+"""
+        raise NotImplementedError
+    def set_private_read_receipts(self, enabled: bool) -> None:
+        """
+        Private read receipts (persisted): reading still clears my counts and
+        syncs my read position to my other devices, but sends no receipt to
+        others (`sendMessageReceipts` then sends nothing and returns []).
 """
         raise NotImplementedError
     def set_receive_message_option(self, conversation_id: str,option: ReceiveOption) -> None:
@@ -7583,6 +8854,25 @@ class ImClient(ImClientProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
+    def add_message_lifecycle_listener(self, listener: MessageLifecycleListener) -> ListenerHandle:
+        """
+        Registers a message-lifecycle listener (revokes, edits, the global
+        receive option); see `addConversationListener` for the handle.
+"""
+        
+        _UniffiFfiConverterTypeMessageLifecycleListener.check_lower(listener)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterTypeMessageLifecycleListener.lower(listener),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeListenerHandle.lift
+        _uniffi_error_converter = None
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_add_message_lifecycle_listener,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
     def add_message_listener(self, listener: MessageListener) -> ListenerHandle:
         """
         Registers a message listener (see `addConversationListener`).
@@ -7662,6 +8952,25 @@ class ImClient(ImClientProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_imcore_fn_method_imclient_clean_conversation_unread_message_count,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def clear_history_messages(self, conversation_id: str) -> None:
+        """
+        Deletes every message of a conversation, here and on the server (a
+        `clear_history` envelope); the conversation stays, read.
+"""
+        
+        _UniffiFfiConverterString.check_lower(conversation_id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(conversation_id),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_clear_history_messages,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -7875,6 +9184,33 @@ class ImClient(ImClientProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
+    def delete_messages(self, conversation_id: str,message_ids: typing.List[str],on_server: bool) -> None:
+        """
+        Deletes messages of a conversation (all or nothing: an unknown id
+        fails the call). Unread ones lower the count; the preview moves to
+        the newest message left. `onServer` also deletes the server's copy (a
+        `message_delete` envelope); otherwise only this device forgets them.
+"""
+        
+        _UniffiFfiConverterString.check_lower(conversation_id)
+
+        _UniffiFfiConverterSequenceString.check_lower(message_ids)
+
+        _UniffiFfiConverterBoolean.check_lower(on_server)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(conversation_id),
+            _UniffiFfiConverterSequenceString.lower(message_ids),
+            _UniffiFfiConverterBoolean.lower(on_server),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_delete_messages,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
     def explain_unread(self, conversation_id: str) -> UnreadExplanation:
         """
         Explains one conversation's badge (see [`UnreadExplanation`]).
@@ -7911,6 +9247,36 @@ class ImClient(ImClientProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_imcore_fn_method_imclient_flush_events,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def get_all_receive_option(self, ) -> AllReceiveOption:
+        """
+        The global receive option in force.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeAllReceiveOption.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_get_all_receive_option,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def get_app_state(self, ) -> AppStateInfo:
+        """
+        The app state last recorded.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeAppStateInfo.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_get_app_state,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -8209,6 +9575,21 @@ class ImClient(ImClientProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
+    def get_private_read_receipts(self, ) -> bool:
+        """
+        Whether read receipts are private.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterBoolean.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_get_private_read_receipts,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
     def get_receive_message_option(self, conversation_id: str) -> ReceiveOption:
         """
         A conversation's receive option (the default for unknown ones).
@@ -8224,6 +9605,24 @@ class ImClient(ImClientProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_imcore_fn_method_imclient_get_receive_message_option,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def get_revocation(self, message_id: str) -> typing.Optional[RevocationInfo]:
+        """
+        Who revoked a message, why and when (None: not revoked).
+"""
+        
+        _UniffiFfiConverterString.check_lower(message_id)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(message_id),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterOptionalTypeRevocationInfo.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_get_revocation,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -8455,6 +9854,78 @@ class ImClient(ImClientProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
+    def modify_message(self, conversation_id: str,message_id: str,message_json: str) -> MessageInfo:
+        """
+        Edits a message's JSON. Without a transport it applies at once; with
+        one when the server accepts it. Returns the message as it is now.
+"""
+        
+        _UniffiFfiConverterString.check_lower(conversation_id)
+
+        _UniffiFfiConverterString.check_lower(message_id)
+
+        _UniffiFfiConverterString.check_lower(message_json)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(conversation_id),
+            _UniffiFfiConverterString.lower(message_id),
+            _UniffiFfiConverterString.lower(message_json),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeMessageInfo.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_modify_message,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def receive_all_receive_option(self, option: AllReceiveOption,update_time: int) -> None:
+        """
+        The global receive option set on another device, at the server's
+        version `updateTime` (the greater wins).
+"""
+        
+        _UniffiFfiConverterTypeAllReceiveOption.check_lower(option)
+
+        _UniffiFfiConverterUInt64.check_lower(update_time)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterTypeAllReceiveOption.lower(option),
+            _UniffiFfiConverterUInt64.lower(update_time),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_receive_all_receive_option,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def receive_clear_history(self, conversation_id: str,timestamp: int,sequence: int) -> None:
+        """
+        A history clear from another of my devices: C2C up to `timestamp`,
+        groups up to `sequence` (the other field 0).
+"""
+        
+        _UniffiFfiConverterString.check_lower(conversation_id)
+
+        _UniffiFfiConverterUInt64.check_lower(timestamp)
+
+        _UniffiFfiConverterUInt64.check_lower(sequence)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(conversation_id),
+            _UniffiFfiConverterUInt64.lower(timestamp),
+            _UniffiFfiConverterUInt64.lower(sequence),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_receive_clear_history,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
     def receive_conversation_sync(self, states: typing.List[ConversationSyncState]) -> None:
         """
         Merges conversation states from a server sync in one transaction
@@ -8473,6 +9944,45 @@ class ImClient(ImClientProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_imcore_fn_method_imclient_receive_conversation_sync,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def receive_message_deletes(self, conversation_id: str,message_ids: typing.List[str]) -> None:
+        """
+        Messages another of my devices deleted with the server's copy.
+"""
+        
+        _UniffiFfiConverterString.check_lower(conversation_id)
+
+        _UniffiFfiConverterSequenceString.check_lower(message_ids)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(conversation_id),
+            _UniffiFfiConverterSequenceString.lower(message_ids),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_receive_message_deletes,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def receive_message_edits(self, edits: typing.List[InboundMessageEdit]) -> None:
+        """
+        Edits the server sent (the greater version wins).
+"""
+        
+        _UniffiFfiConverterSequenceTypeInboundMessageEdit.check_lower(edits)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterSequenceTypeInboundMessageEdit.lower(edits),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_receive_message_edits,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -8574,6 +10084,26 @@ class ImClient(ImClientProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
+    def receive_revokes(self, revokes: typing.List[InboundRevoke]) -> None:
+        """
+        Revokes the server sent (one transaction): a stored message is
+        revoked (once; `onMessagesRevoked`), one not stored yet is revoked
+        when it arrives; repeats and other conversations' ids change nothing.
+"""
+        
+        _UniffiFfiConverterSequenceTypeInboundRevoke.check_lower(revokes)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterSequenceTypeInboundRevoke.lower(revokes),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_receive_revokes,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
     def receive_sync_phase(self, phase: SyncPhase,reason: str) -> None:
         """
         The host's server sync lifecycle: fires `onSyncStarted`,
@@ -8636,6 +10166,31 @@ class ImClient(ImClientProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_imcore_fn_method_imclient_rename_conversation_group,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def revoke_message(self, conversation_id: str,message_id: str,reason: str) -> MessageInfo:
+        """
+        Revokes a message: it stays in history, revoked, and stops counting
+        as unread. With a transport a refusal restores it.
+"""
+        
+        _UniffiFfiConverterString.check_lower(conversation_id)
+
+        _UniffiFfiConverterString.check_lower(message_id)
+
+        _UniffiFfiConverterString.check_lower(reason)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterString.lower(conversation_id),
+            _UniffiFfiConverterString.lower(message_id),
+            _UniffiFfiConverterString.lower(reason),
+        )
+        _uniffi_lift_return = _UniffiFfiConverterTypeMessageInfo.lift
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_revoke_message,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -8705,6 +10260,59 @@ class ImClient(ImClientProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_imcore_fn_method_imclient_send_text_message,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def set_all_receive_option(self, option: AllReceiveOption) -> None:
+        """
+        Sets the global receive option (without a transport at once, with one
+        when the server accepts it). Unread counts do not change.
+"""
+        
+        _UniffiFfiConverterTypeAllReceiveOption.check_lower(option)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterTypeAllReceiveOption.lower(option),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_set_all_receive_option,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def set_app_background(self, unread_count: int) -> None:
+        """
+        The app went to the background: `unreadCount` is the badge the push
+        service shows (kept, and handed to the transport).
+"""
+        
+        _UniffiFfiConverterUInt32.check_lower(unread_count)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterUInt32.lower(unread_count),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_set_app_background,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def set_app_foreground(self, ) -> None:
+        """
+        The app came back to the foreground.
+"""
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_set_app_foreground,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -8819,6 +10427,26 @@ class ImClient(ImClientProtocol):
         _uniffi_ffi_result = _uniffi_rust_call_with_error(
             _uniffi_error_converter,
             _UniffiLib.uniffi_imcore_fn_method_imclient_set_outbound_transport,
+            *_uniffi_lowered_args,
+        )
+        return _uniffi_lift_return(_uniffi_ffi_result)
+    def set_private_read_receipts(self, enabled: bool) -> None:
+        """
+        Private read receipts (persisted): reading still clears my counts and
+        syncs my read position to my other devices, but sends no receipt to
+        others (`sendMessageReceipts` then sends nothing and returns []).
+"""
+        
+        _UniffiFfiConverterBoolean.check_lower(enabled)
+        _uniffi_lowered_args = (
+            self._uniffi_clone_handle(),
+            _UniffiFfiConverterBoolean.lower(enabled),
+        )
+        _uniffi_lift_return = lambda val: None
+        _uniffi_error_converter = _UniffiFfiConverterTypeImError
+        _uniffi_ffi_result = _uniffi_rust_call_with_error(
+            _uniffi_error_converter,
+            _UniffiLib.uniffi_imcore_fn_method_imclient_set_private_read_receipts,
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
@@ -9252,10 +10880,10 @@ def set_log_listener(listener: LogListener,level: LogLevel) -> None:
 __all__ = [
     "InternalError",
     "MessageStatus",
+    "ReceiveOption",
     "ConversationType",
     "GroupType",
     "CountPreference",
-    "ReceiveOption",
     "NotCountedReason",
     "OutboundPayload",
     "ReadMoveSource",
@@ -9266,6 +10894,8 @@ __all__ = [
     "SyncPhase",
     "MessageInfo",
     "AckResult",
+    "AllReceiveOption",
+    "AppStateInfo",
     "AtInfo",
     "ClientConfig",
     "Conversation",
@@ -9279,13 +10909,17 @@ __all__ = [
     "ConversationUpdate",
     "ExplainedMessage",
     "GroupMessageReadMembers",
+    "InboundMessageEdit",
     "InboundReceipt",
+    "InboundRevoke",
     "IncomingMessage",
     "MessageReceipt",
     "ReadPosition",
     "OutboundEnvelope",
     "ReadMove",
     "ReceiveReport",
+    "RevocationInfo",
+    "RevokedMessageInfo",
     "SendMessageParams",
     "UnreadExplanation",
     "UnreadStatus",
@@ -9305,6 +10939,7 @@ __all__ = [
     "ImClientProtocol",
     "ConversationGroupListener",
     "ConversationListener",
+    "MessageLifecycleListener",
     "MessageListener",
     "ReceiptListener",
     "UnreadStatusListener",

@@ -79,6 +79,24 @@ class MessageRecorder:
         self.messages.extend(messages)
 
 
+class LifecycleRecorder:
+    """A MessageLifecycleListener that records what it hears."""
+
+    def __init__(self):
+        self.revoked = []
+        self.modified = []
+        self.options = []
+
+    def on_messages_revoked(self, revoked):
+        self.revoked.extend(revoked)
+
+    def on_messages_modified(self, messages):
+        self.modified.extend(messages)
+
+    def on_all_receive_option_changed(self, option):
+        self.options.append(option)
+
+
 def incoming(msg_id, conv, sender, time, seq=0, **kw):
     return imcore.IncomingMessage(
         message_id=msg_id,
@@ -172,6 +190,24 @@ class LoopbackServer:
                         conversation_id=conv, message_id=mid, reader_id=sender, timestamp=self.time
                     )
                     for mid in p.message_ids
+                ])
+        elif isinstance(p, imcore.OutboundPayload.REVOKE):
+            # A revoke reaches the other side of the conversation (and my
+            # other devices, which this server does not model).
+            kind = imcore.parse_conversation_type(p.conversation_id)
+            target = imcore.parse_conversation_target_id(p.conversation_id)
+            if kind == imcore.ConversationType.GROUP:
+                receivers = [u for u in self.clients if u != sender]
+                conv = p.conversation_id
+            else:
+                receivers = [target] if target in self.clients else []
+                conv = imcore.c2c_conversation_id(sender)
+            for r in receivers:
+                self.clients[r].receive_revokes([
+                    imcore.InboundRevoke(
+                        conversation_id=conv, message_id=p.message_id, revoker=sender,
+                        reason=p.reason, time=self.time,
+                    )
                 ])
         self.clients[sender].ack_outbound(env.envelope_id, 0, self.time, seq)
 

@@ -891,6 +891,111 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     func setGroupMembers(groupId: String, groupType: GroupType?, op: GroupMemberOp, members: [String]) throws 
     
     /**
+     * Registers a message-lifecycle listener (revokes, edits, the global
+     * receive option); see `addConversationListener` for the handle.
+     */
+    func addMessageLifecycleListener(listener: MessageLifecycleListener)  -> ListenerHandle
+    
+    /**
+     * Deletes every message of a conversation, here and on the server (a
+     * `clear_history` envelope); the conversation stays, read.
+     */
+    func clearHistoryMessages(conversationId: String) throws 
+    
+    /**
+     * Deletes messages of a conversation (all or nothing: an unknown id
+     * fails the call). Unread ones lower the count; the preview moves to
+     * the newest message left. `onServer` also deletes the server's copy (a
+     * `message_delete` envelope); otherwise only this device forgets them.
+     */
+    func deleteMessages(conversationId: String, messageIds: [String], onServer: Bool) throws 
+    
+    /**
+     * The global receive option in force.
+     */
+    func getAllReceiveOption() throws  -> AllReceiveOption
+    
+    /**
+     * The app state last recorded.
+     */
+    func getAppState() throws  -> AppStateInfo
+    
+    /**
+     * Whether read receipts are private.
+     */
+    func getPrivateReadReceipts() throws  -> Bool
+    
+    /**
+     * Who revoked a message, why and when (None: not revoked).
+     */
+    func getRevocation(messageId: String) throws  -> RevocationInfo?
+    
+    /**
+     * Edits a message's JSON. Without a transport it applies at once; with
+     * one when the server accepts it. Returns the message as it is now.
+     */
+    func modifyMessage(conversationId: String, messageId: String, messageJson: String) throws  -> MessageInfo
+    
+    /**
+     * The global receive option set on another device, at the server's
+     * version `updateTime` (the greater wins).
+     */
+    func receiveAllReceiveOption(option: AllReceiveOption, updateTime: UInt64) throws 
+    
+    /**
+     * A history clear from another of my devices: C2C up to `timestamp`,
+     * groups up to `sequence` (the other field 0).
+     */
+    func receiveClearHistory(conversationId: String, timestamp: UInt64, sequence: UInt64) throws 
+    
+    /**
+     * Messages another of my devices deleted with the server's copy.
+     */
+    func receiveMessageDeletes(conversationId: String, messageIds: [String]) throws 
+    
+    /**
+     * Edits the server sent (the greater version wins).
+     */
+    func receiveMessageEdits(edits: [InboundMessageEdit]) throws 
+    
+    /**
+     * Revokes the server sent (one transaction): a stored message is
+     * revoked (once; `onMessagesRevoked`), one not stored yet is revoked
+     * when it arrives; repeats and other conversations' ids change nothing.
+     */
+    func receiveRevokes(revokes: [InboundRevoke]) throws 
+    
+    /**
+     * Revokes a message: it stays in history, revoked, and stops counting
+     * as unread. With a transport a refusal restores it.
+     */
+    func revokeMessage(conversationId: String, messageId: String, reason: String) throws  -> MessageInfo
+    
+    /**
+     * Sets the global receive option (without a transport at once, with one
+     * when the server accepts it). Unread counts do not change.
+     */
+    func setAllReceiveOption(option: AllReceiveOption) throws 
+    
+    /**
+     * The app went to the background: `unreadCount` is the badge the push
+     * service shows (kept, and handed to the transport).
+     */
+    func setAppBackground(unreadCount: UInt32) throws 
+    
+    /**
+     * The app came back to the foreground.
+     */
+    func setAppForeground() throws 
+    
+    /**
+     * Private read receipts (persisted): reading still clears my counts and
+     * syncs my read position to my other devices, but sends no receipt to
+     * others (`sendMessageReceipts` then sends nothing and returns []).
+     */
+    func setPrivateReadReceipts(enabled: Bool) throws 
+    
+    /**
      * A page of the members who have (`read`) or have not read one of my
      * group messages; `cursor` 0 first, then `nextCursor`; `count` 1..=100.
      */
@@ -1789,6 +1894,250 @@ open func setGroupMembers(groupId: String, groupType: GroupType?, op: GroupMembe
 }
     
     /**
+     * Registers a message-lifecycle listener (revokes, edits, the global
+     * receive option); see `addConversationListener` for the handle.
+     */
+open func addMessageLifecycleListener(listener: MessageLifecycleListener) -> ListenerHandle  {
+    return try!  FfiConverterTypeListenerHandle_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_add_message_lifecycle_listener(
+            self.uniffiCloneHandle(),
+        FfiConverterCallbackInterfaceMessageLifecycleListener_lower(listener),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Deletes every message of a conversation, here and on the server (a
+     * `clear_history` envelope); the conversation stays, read.
+     */
+open func clearHistoryMessages(conversationId: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_clear_history_messages(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Deletes messages of a conversation (all or nothing: an unknown id
+     * fails the call). Unread ones lower the count; the preview moves to
+     * the newest message left. `onServer` also deletes the server's copy (a
+     * `message_delete` envelope); otherwise only this device forgets them.
+     */
+open func deleteMessages(conversationId: String, messageIds: [String], onServer: Bool)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_delete_messages(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),
+        FfiConverterSequenceString.lower(messageIds),
+        FfiConverterBool.lower(onServer),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The global receive option in force.
+     */
+open func getAllReceiveOption()throws  -> AllReceiveOption  {
+    return try  FfiConverterTypeAllReceiveOption_lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_get_all_receive_option(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The app state last recorded.
+     */
+open func getAppState()throws  -> AppStateInfo  {
+    return try  FfiConverterTypeAppStateInfo_lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_get_app_state(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether read receipts are private.
+     */
+open func getPrivateReadReceipts()throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_get_private_read_receipts(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Who revoked a message, why and when (None: not revoked).
+     */
+open func getRevocation(messageId: String)throws  -> RevocationInfo?  {
+    return try  FfiConverterOptionTypeRevocationInfo.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_get_revocation(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(messageId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Edits a message's JSON. Without a transport it applies at once; with
+     * one when the server accepts it. Returns the message as it is now.
+     */
+open func modifyMessage(conversationId: String, messageId: String, messageJson: String)throws  -> MessageInfo  {
+    return try  FfiConverterTypeMessageInfo_lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_modify_message(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),
+        FfiConverterString.lower(messageId),
+        FfiConverterString.lower(messageJson),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The global receive option set on another device, at the server's
+     * version `updateTime` (the greater wins).
+     */
+open func receiveAllReceiveOption(option: AllReceiveOption, updateTime: UInt64)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_receive_all_receive_option(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeAllReceiveOption_lower(option),
+        FfiConverterUInt64.lower(updateTime),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * A history clear from another of my devices: C2C up to `timestamp`,
+     * groups up to `sequence` (the other field 0).
+     */
+open func receiveClearHistory(conversationId: String, timestamp: UInt64, sequence: UInt64)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_receive_clear_history(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),
+        FfiConverterUInt64.lower(timestamp),
+        FfiConverterUInt64.lower(sequence),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Messages another of my devices deleted with the server's copy.
+     */
+open func receiveMessageDeletes(conversationId: String, messageIds: [String])throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_receive_message_deletes(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),
+        FfiConverterSequenceString.lower(messageIds),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Edits the server sent (the greater version wins).
+     */
+open func receiveMessageEdits(edits: [InboundMessageEdit])throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_receive_message_edits(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceTypeInboundMessageEdit.lower(edits),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Revokes the server sent (one transaction): a stored message is
+     * revoked (once; `onMessagesRevoked`), one not stored yet is revoked
+     * when it arrives; repeats and other conversations' ids change nothing.
+     */
+open func receiveRevokes(revokes: [InboundRevoke])throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_receive_revokes(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceTypeInboundRevoke.lower(revokes),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Revokes a message: it stays in history, revoked, and stops counting
+     * as unread. With a transport a refusal restores it.
+     */
+open func revokeMessage(conversationId: String, messageId: String, reason: String)throws  -> MessageInfo  {
+    return try  FfiConverterTypeMessageInfo_lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_revoke_message(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),
+        FfiConverterString.lower(messageId),
+        FfiConverterString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Sets the global receive option (without a transport at once, with one
+     * when the server accepts it). Unread counts do not change.
+     */
+open func setAllReceiveOption(option: AllReceiveOption)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_set_all_receive_option(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeAllReceiveOption_lower(option),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The app went to the background: `unreadCount` is the badge the push
+     * service shows (kept, and handed to the transport).
+     */
+open func setAppBackground(unreadCount: UInt32)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_set_app_background(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt32.lower(unreadCount),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The app came back to the foreground.
+     */
+open func setAppForeground()throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_set_app_foreground(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Private read receipts (persisted): reading still clears my counts and
+     * syncs my read position to my other devices, but sends no receipt to
+     * others (`sendMessageReceipts` then sends nothing and returns []).
+     */
+open func setPrivateReadReceipts(enabled: Bool)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_set_private_read_receipts(
+            self.uniffiCloneHandle(),
+        FfiConverterBool.lower(enabled),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * A page of the members who have (`read`) or have not read one of my
      * group messages; `cursor` 0 first, then `nextCursor`; `count` 1..=100.
      */
@@ -2488,6 +2837,185 @@ public func FfiConverterTypeAckResult_lift(_ buf: RustBuffer) throws -> AckResul
 #endif
 public func FfiConverterTypeAckResult_lower(_ value: AckResult) -> RustBuffer {
     return FfiConverterTypeAckResult.lower(value)
+}
+
+
+/**
+ * The global receive option (do-not-disturb for every conversation). It
+ * shapes the server's offline pushes; unread counts do not change.
+ */
+public struct AllReceiveOption: Equatable, Hashable {
+    /**
+     * The option.
+     */
+    public var option: ReceiveOption
+    /**
+     * Start of the daily quiet period: hour (0..=23).
+     */
+    public var startHour: UInt32
+    /**
+     * Minute (0..=59).
+     */
+    public var startMinute: UInt32
+    /**
+     * Second (0..=59).
+     */
+    public var startSecond: UInt32
+    /**
+     * Start as a UTC timestamp in seconds (0 = daily from the hour above).
+     */
+    public var startTimeStamp: UInt64
+    /**
+     * Length in seconds (0 = for ever).
+     */
+    public var duration: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The option.
+         */option: ReceiveOption, 
+        /**
+         * Start of the daily quiet period: hour (0..=23).
+         */startHour: UInt32, 
+        /**
+         * Minute (0..=59).
+         */startMinute: UInt32, 
+        /**
+         * Second (0..=59).
+         */startSecond: UInt32, 
+        /**
+         * Start as a UTC timestamp in seconds (0 = daily from the hour above).
+         */startTimeStamp: UInt64, 
+        /**
+         * Length in seconds (0 = for ever).
+         */duration: UInt32) {
+        self.option = option
+        self.startHour = startHour
+        self.startMinute = startMinute
+        self.startSecond = startSecond
+        self.startTimeStamp = startTimeStamp
+        self.duration = duration
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AllReceiveOption: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAllReceiveOption: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AllReceiveOption {
+        return
+            try AllReceiveOption(
+                option: FfiConverterTypeReceiveOption.read(from: &buf), 
+                startHour: FfiConverterUInt32.read(from: &buf), 
+                startMinute: FfiConverterUInt32.read(from: &buf), 
+                startSecond: FfiConverterUInt32.read(from: &buf), 
+                startTimeStamp: FfiConverterUInt64.read(from: &buf), 
+                duration: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AllReceiveOption, into buf: inout [UInt8]) {
+        FfiConverterTypeReceiveOption.write(value.option, into: &buf)
+        FfiConverterUInt32.write(value.startHour, into: &buf)
+        FfiConverterUInt32.write(value.startMinute, into: &buf)
+        FfiConverterUInt32.write(value.startSecond, into: &buf)
+        FfiConverterUInt64.write(value.startTimeStamp, into: &buf)
+        FfiConverterUInt32.write(value.duration, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAllReceiveOption_lift(_ buf: RustBuffer) throws -> AllReceiveOption {
+    return try FfiConverterTypeAllReceiveOption.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAllReceiveOption_lower(_ value: AllReceiveOption) -> RustBuffer {
+    return FfiConverterTypeAllReceiveOption.lower(value)
+}
+
+
+/**
+ * The app state recorded for the push service.
+ */
+public struct AppStateInfo: Equatable, Hashable {
+    /**
+     * In the background.
+     */
+    public var background: Bool
+    /**
+     * The badge number shown while in the background (0 in the foreground).
+     */
+    public var unreadCount: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * In the background.
+         */background: Bool, 
+        /**
+         * The badge number shown while in the background (0 in the foreground).
+         */unreadCount: UInt32) {
+        self.background = background
+        self.unreadCount = unreadCount
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AppStateInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAppStateInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AppStateInfo {
+        return
+            try AppStateInfo(
+                background: FfiConverterBool.read(from: &buf), 
+                unreadCount: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AppStateInfo, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.background, into: &buf)
+        FfiConverterUInt32.write(value.unreadCount, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppStateInfo_lift(_ buf: RustBuffer) throws -> AppStateInfo {
+    return try FfiConverterTypeAppStateInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppStateInfo_lower(_ value: AppStateInfo) -> RustBuffer {
+    return FfiConverterTypeAppStateInfo.lower(value)
 }
 
 
@@ -3861,6 +4389,95 @@ public func FfiConverterTypeGroupMessageReadMembers_lower(_ value: GroupMessageR
 
 
 /**
+ * An edit the server sent (for `receiveMessageEdits`).
+ */
+public struct InboundMessageEdit: Equatable, Hashable {
+    /**
+     * The message's conversation.
+     */
+    public var conversationId: String
+    /**
+     * The message.
+     */
+    public var messageId: String
+    /**
+     * The new message JSON.
+     */
+    public var messageJson: String
+    /**
+     * The server's version (greater wins; 0 = unversioned).
+     */
+    public var version: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The message's conversation.
+         */conversationId: String, 
+        /**
+         * The message.
+         */messageId: String, 
+        /**
+         * The new message JSON.
+         */messageJson: String, 
+        /**
+         * The server's version (greater wins; 0 = unversioned).
+         */version: UInt64) {
+        self.conversationId = conversationId
+        self.messageId = messageId
+        self.messageJson = messageJson
+        self.version = version
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InboundMessageEdit: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInboundMessageEdit: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InboundMessageEdit {
+        return
+            try InboundMessageEdit(
+                conversationId: FfiConverterString.read(from: &buf), 
+                messageId: FfiConverterString.read(from: &buf), 
+                messageJson: FfiConverterString.read(from: &buf), 
+                version: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InboundMessageEdit, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.conversationId, into: &buf)
+        FfiConverterString.write(value.messageId, into: &buf)
+        FfiConverterString.write(value.messageJson, into: &buf)
+        FfiConverterUInt64.write(value.version, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundMessageEdit_lift(_ buf: RustBuffer) throws -> InboundMessageEdit {
+    return try FfiConverterTypeInboundMessageEdit.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundMessageEdit_lower(_ value: InboundMessageEdit) -> RustBuffer {
+    return FfiConverterTypeInboundMessageEdit.lower(value)
+}
+
+
+/**
  * A receipt that arrived for one of my messages.
  */
 public struct InboundReceipt: Equatable, Hashable {
@@ -3948,6 +4565,105 @@ public func FfiConverterTypeInboundReceipt_lift(_ buf: RustBuffer) throws -> Inb
 #endif
 public func FfiConverterTypeInboundReceipt_lower(_ value: InboundReceipt) -> RustBuffer {
     return FfiConverterTypeInboundReceipt.lower(value)
+}
+
+
+/**
+ * A revoke the server sent (for `receiveRevokes`).
+ */
+public struct InboundRevoke: Equatable, Hashable {
+    /**
+     * The message's conversation.
+     */
+    public var conversationId: String
+    /**
+     * The message.
+     */
+    public var messageId: String
+    /**
+     * Who revoked it.
+     */
+    public var revoker: String
+    /**
+     * Why (may be empty).
+     */
+    public var reason: String
+    /**
+     * When (seconds; 0 = now).
+     */
+    public var time: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The message's conversation.
+         */conversationId: String, 
+        /**
+         * The message.
+         */messageId: String, 
+        /**
+         * Who revoked it.
+         */revoker: String, 
+        /**
+         * Why (may be empty).
+         */reason: String, 
+        /**
+         * When (seconds; 0 = now).
+         */time: UInt64) {
+        self.conversationId = conversationId
+        self.messageId = messageId
+        self.revoker = revoker
+        self.reason = reason
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InboundRevoke: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInboundRevoke: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InboundRevoke {
+        return
+            try InboundRevoke(
+                conversationId: FfiConverterString.read(from: &buf), 
+                messageId: FfiConverterString.read(from: &buf), 
+                revoker: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                time: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InboundRevoke, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.conversationId, into: &buf)
+        FfiConverterString.write(value.messageId, into: &buf)
+        FfiConverterString.write(value.revoker, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterUInt64.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundRevoke_lift(_ buf: RustBuffer) throws -> InboundRevoke {
+    return try FfiConverterTypeInboundRevoke.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInboundRevoke_lower(_ value: InboundRevoke) -> RustBuffer {
+    return FfiConverterTypeInboundRevoke.lower(value)
 }
 
 
@@ -4202,6 +4918,10 @@ public struct MessageInfo: Equatable, Hashable {
      * Group, my message: members who have not.
      */
     public var unreadCount: UInt64
+    /**
+     * Revoked (who and why: `getRevocation`).
+     */
+    public var isRevoked: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4256,7 +4976,10 @@ public struct MessageInfo: Equatable, Hashable {
          */readCount: UInt64, 
         /**
          * Group, my message: members who have not.
-         */unreadCount: UInt64) {
+         */unreadCount: UInt64, 
+        /**
+         * Revoked (who and why: `getRevocation`).
+         */isRevoked: Bool) {
         self.messageId = messageId
         self.conversationId = conversationId
         self.senderId = senderId
@@ -4274,6 +4997,7 @@ public struct MessageInfo: Equatable, Hashable {
         self.isPeerRead = isPeerRead
         self.readCount = readCount
         self.unreadCount = unreadCount
+        self.isRevoked = isRevoked
     }
 
     
@@ -4308,7 +5032,8 @@ public struct FfiConverterTypeMessageInfo: FfiConverterRustBuffer {
                 isRead: FfiConverterBool.read(from: &buf), 
                 isPeerRead: FfiConverterBool.read(from: &buf), 
                 readCount: FfiConverterUInt64.read(from: &buf), 
-                unreadCount: FfiConverterUInt64.read(from: &buf)
+                unreadCount: FfiConverterUInt64.read(from: &buf), 
+                isRevoked: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -4330,6 +5055,7 @@ public struct FfiConverterTypeMessageInfo: FfiConverterRustBuffer {
         FfiConverterBool.write(value.isPeerRead, into: &buf)
         FfiConverterUInt64.write(value.readCount, into: &buf)
         FfiConverterUInt64.write(value.unreadCount, into: &buf)
+        FfiConverterBool.write(value.isRevoked, into: &buf)
     }
 }
 
@@ -4913,6 +5639,204 @@ public func FfiConverterTypeReceiveReport_lift(_ buf: RustBuffer) throws -> Rece
 #endif
 public func FfiConverterTypeReceiveReport_lower(_ value: ReceiveReport) -> RustBuffer {
     return FfiConverterTypeReceiveReport.lower(value)
+}
+
+
+/**
+ * Who revoked a message, why and when.
+ */
+public struct RevocationInfo: Equatable, Hashable {
+    /**
+     * The revoker's user id.
+     */
+    public var revoker: String
+    /**
+     * The reason (may be empty).
+     */
+    public var reason: String
+    /**
+     * When (seconds).
+     */
+    public var time: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The revoker's user id.
+         */revoker: String, 
+        /**
+         * The reason (may be empty).
+         */reason: String, 
+        /**
+         * When (seconds).
+         */time: UInt64) {
+        self.revoker = revoker
+        self.reason = reason
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RevocationInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRevocationInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RevocationInfo {
+        return
+            try RevocationInfo(
+                revoker: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                time: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RevocationInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.revoker, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterUInt64.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRevocationInfo_lift(_ buf: RustBuffer) throws -> RevocationInfo {
+    return try FfiConverterTypeRevocationInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRevocationInfo_lower(_ value: RevocationInfo) -> RustBuffer {
+    return FfiConverterTypeRevocationInfo.lower(value)
+}
+
+
+/**
+ * A message revoked by the server's word.
+ */
+public struct RevokedMessageInfo: Equatable, Hashable {
+    /**
+     * Its conversation (`c2c_<peer>` / `group_<group>`).
+     */
+    public var conversationId: String
+    /**
+     * The message id.
+     */
+    public var messageId: String
+    /**
+     * Its server time.
+     */
+    public var serverTime: UInt64
+    /**
+     * Its group sequence (0 for C2C).
+     */
+    public var seq: UInt64
+    /**
+     * Sent by me.
+     */
+    public var isSelf: Bool
+    /**
+     * Who revoked it.
+     */
+    public var revoker: String
+    /**
+     * Why (may be empty).
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its conversation (`c2c_<peer>` / `group_<group>`).
+         */conversationId: String, 
+        /**
+         * The message id.
+         */messageId: String, 
+        /**
+         * Its server time.
+         */serverTime: UInt64, 
+        /**
+         * Its group sequence (0 for C2C).
+         */seq: UInt64, 
+        /**
+         * Sent by me.
+         */isSelf: Bool, 
+        /**
+         * Who revoked it.
+         */revoker: String, 
+        /**
+         * Why (may be empty).
+         */reason: String) {
+        self.conversationId = conversationId
+        self.messageId = messageId
+        self.serverTime = serverTime
+        self.seq = seq
+        self.isSelf = isSelf
+        self.revoker = revoker
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RevokedMessageInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRevokedMessageInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RevokedMessageInfo {
+        return
+            try RevokedMessageInfo(
+                conversationId: FfiConverterString.read(from: &buf), 
+                messageId: FfiConverterString.read(from: &buf), 
+                serverTime: FfiConverterUInt64.read(from: &buf), 
+                seq: FfiConverterUInt64.read(from: &buf), 
+                isSelf: FfiConverterBool.read(from: &buf), 
+                revoker: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RevokedMessageInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.conversationId, into: &buf)
+        FfiConverterString.write(value.messageId, into: &buf)
+        FfiConverterUInt64.write(value.serverTime, into: &buf)
+        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterBool.write(value.isSelf, into: &buf)
+        FfiConverterString.write(value.revoker, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRevokedMessageInfo_lift(_ buf: RustBuffer) throws -> RevokedMessageInfo {
+    return try FfiConverterTypeRevokedMessageInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRevokedMessageInfo_lower(_ value: RevokedMessageInfo) -> RustBuffer {
+    return FfiConverterTypeRevokedMessageInfo.lower(value)
 }
 
 
@@ -6395,6 +7319,87 @@ public enum OutboundPayload: Equatable, Hashable {
          * Conversations.
          */conversationIds: [String]
     )
+    /**
+     * Read positions I moved while read receipts are private: for my other
+     * devices only; the server sends no receipt to others.
+     */
+    case privateReadPositions(
+        /**
+         * One per conversation.
+         */positions: [ReadPosition]
+    )
+    /**
+     * Messages deleted with the server's copy.
+     */
+    case messageDelete(
+        /**
+         * The conversation.
+         */conversationId: String, 
+        /**
+         * The messages.
+         */messageIds: [String]
+    )
+    /**
+     * A conversation's history cleared up to a position.
+     */
+    case clearHistory(
+        /**
+         * The conversation.
+         */conversationId: String, 
+        /**
+         * C2C: up to this time (seconds); 0 for groups.
+         */timestamp: UInt64, 
+        /**
+         * Group: up to this sequence; 0 for C2C.
+         */sequence: UInt64
+    )
+    /**
+     * A message revoked.
+     */
+    case revoke(
+        /**
+         * The conversation.
+         */conversationId: String, 
+        /**
+         * The message.
+         */messageId: String, 
+        /**
+         * Why (may be empty).
+         */reason: String
+    )
+    /**
+     * A message's content edited (applied when the server accepts it).
+     */
+    case modifyMessage(
+        /**
+         * The conversation.
+         */conversationId: String, 
+        /**
+         * The message.
+         */messageId: String, 
+        /**
+         * The new message JSON.
+         */messageJson: String
+    )
+    /**
+     * The global receive option (applied when the server accepts it).
+     */
+    case allReceiveOption(
+        /**
+         * The option.
+         */option: AllReceiveOption
+    )
+    /**
+     * The app went to the background (with the badge number) or came back.
+     */
+    case appState(
+        /**
+         * In the background.
+         */background: Bool, 
+        /**
+         * The badge number (0 in the foreground).
+         */unreadCount: UInt32
+    )
 
 
 
@@ -6459,6 +7464,27 @@ public struct FfiConverterTypeOutboundPayload: FfiConverterRustBuffer {
         )
         
         case 15: return .groupRemove(name: try FfiConverterString.read(from: &buf), conversationIds: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        case 16: return .privateReadPositions(positions: try FfiConverterSequenceTypeReadPosition.read(from: &buf)
+        )
+        
+        case 17: return .messageDelete(conversationId: try FfiConverterString.read(from: &buf), messageIds: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        case 18: return .clearHistory(conversationId: try FfiConverterString.read(from: &buf), timestamp: try FfiConverterUInt64.read(from: &buf), sequence: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 19: return .revoke(conversationId: try FfiConverterString.read(from: &buf), messageId: try FfiConverterString.read(from: &buf), reason: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 20: return .modifyMessage(conversationId: try FfiConverterString.read(from: &buf), messageId: try FfiConverterString.read(from: &buf), messageJson: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 21: return .allReceiveOption(option: try FfiConverterTypeAllReceiveOption.read(from: &buf)
+        )
+        
+        case 22: return .appState(background: try FfiConverterBool.read(from: &buf), unreadCount: try FfiConverterUInt32.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -6555,6 +7581,49 @@ public struct FfiConverterTypeOutboundPayload: FfiConverterRustBuffer {
             writeInt(&buf, Int32(15))
             FfiConverterString.write(name, into: &buf)
             FfiConverterSequenceString.write(conversationIds, into: &buf)
+            
+        
+        case let .privateReadPositions(positions):
+            writeInt(&buf, Int32(16))
+            FfiConverterSequenceTypeReadPosition.write(positions, into: &buf)
+            
+        
+        case let .messageDelete(conversationId,messageIds):
+            writeInt(&buf, Int32(17))
+            FfiConverterString.write(conversationId, into: &buf)
+            FfiConverterSequenceString.write(messageIds, into: &buf)
+            
+        
+        case let .clearHistory(conversationId,timestamp,sequence):
+            writeInt(&buf, Int32(18))
+            FfiConverterString.write(conversationId, into: &buf)
+            FfiConverterUInt64.write(timestamp, into: &buf)
+            FfiConverterUInt64.write(sequence, into: &buf)
+            
+        
+        case let .revoke(conversationId,messageId,reason):
+            writeInt(&buf, Int32(19))
+            FfiConverterString.write(conversationId, into: &buf)
+            FfiConverterString.write(messageId, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .modifyMessage(conversationId,messageId,messageJson):
+            writeInt(&buf, Int32(20))
+            FfiConverterString.write(conversationId, into: &buf)
+            FfiConverterString.write(messageId, into: &buf)
+            FfiConverterString.write(messageJson, into: &buf)
+            
+        
+        case let .allReceiveOption(option):
+            writeInt(&buf, Int32(21))
+            FfiConverterTypeAllReceiveOption.write(option, into: &buf)
+            
+        
+        case let .appState(background,unreadCount):
+            writeInt(&buf, Int32(22))
+            FfiConverterBool.write(background, into: &buf)
+            FfiConverterUInt32.write(unreadCount, into: &buf)
             
         }
     }
@@ -7775,6 +8844,206 @@ public func FfiConverterCallbackInterfaceLogListener_lower(_ v: LogListener) -> 
 
 
 /**
+ * Message-lifecycle events: revokes, edits, the global receive option.
+ */
+public protocol MessageLifecycleListener: AnyObject, Sendable {
+    
+    /**
+     * Messages revoked by the server's word (the sender, an admin, another
+     * of my devices; not this device's own `revokeMessage`), once each.
+     */
+    func onMessagesRevoked(revoked: [RevokedMessageInfo]) 
+    
+    /**
+     * Messages whose content was edited, as they are now.
+     */
+    func onMessagesModified(messages: [MessageInfo]) 
+    
+    /**
+     * The global receive option changed.
+     */
+    func onAllReceiveOptionChanged(option: AllReceiveOption) 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceMessageLifecycleListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceMessageLifecycleListener = UniffiVTableCallbackInterfaceMessageLifecycleListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceMessageLifecycleListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface MessageLifecycleListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceMessageLifecycleListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface MessageLifecycleListener: handle missing in uniffiClone")
+            }
+        },
+        onMessagesRevoked: { (
+            uniffiHandle: UInt64,
+            revoked: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceMessageLifecycleListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onMessagesRevoked(
+                     revoked: try FfiConverterSequenceTypeRevokedMessageInfo.lift(revoked)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        onMessagesModified: { (
+            uniffiHandle: UInt64,
+            messages: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceMessageLifecycleListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onMessagesModified(
+                     messages: try FfiConverterSequenceTypeMessageInfo.lift(messages)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        },
+        onAllReceiveOptionChanged: { (
+            uniffiHandle: UInt64,
+            option: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceMessageLifecycleListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onAllReceiveOptionChanged(
+                     option: try FfiConverterTypeAllReceiveOption_lift(option)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceMessageLifecycleListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceMessageLifecycleListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitMessageLifecycleListener() {
+    uniffi_imcore_fn_init_callback_vtable_messagelifecyclelistener(UniffiCallbackInterfaceMessageLifecycleListener.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceMessageLifecycleListener {
+    fileprivate static let handleMap = UniffiHandleMap<MessageLifecycleListener>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceMessageLifecycleListener : FfiConverter {
+    typealias SwiftType = MessageLifecycleListener
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceMessageLifecycleListener_lift(_ handle: UInt64) throws -> MessageLifecycleListener {
+    return try FfiConverterCallbackInterfaceMessageLifecycleListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceMessageLifecycleListener_lower(_ v: MessageLifecycleListener) -> UInt64 {
+    return FfiConverterCallbackInterfaceMessageLifecycleListener.lower(v)
+}
+
+
+
+
+/**
  * New messages (NIM `V2NIMMessageListener.onReceiveMessages`).
  */
 public protocol MessageListener: AnyObject, Sendable {
@@ -8500,6 +9769,30 @@ fileprivate struct FfiConverterOptionTypeReadMove: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeRevocationInfo: FfiConverterRustBuffer {
+    typealias SwiftType = RevocationInfo?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRevocationInfo.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRevocationInfo.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeCountPreference: FfiConverterRustBuffer {
     typealias SwiftType = CountPreference?
 
@@ -8770,6 +10063,31 @@ fileprivate struct FfiConverterSequenceTypeExplainedMessage: FfiConverterRustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeInboundMessageEdit: FfiConverterRustBuffer {
+    typealias SwiftType = [InboundMessageEdit]
+
+    public static func write(_ value: [InboundMessageEdit], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeInboundMessageEdit.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [InboundMessageEdit] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [InboundMessageEdit]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeInboundMessageEdit.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeInboundReceipt: FfiConverterRustBuffer {
     typealias SwiftType = [InboundReceipt]
 
@@ -8787,6 +10105,31 @@ fileprivate struct FfiConverterSequenceTypeInboundReceipt: FfiConverterRustBuffe
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeInboundReceipt.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeInboundRevoke: FfiConverterRustBuffer {
+    typealias SwiftType = [InboundRevoke]
+
+    public static func write(_ value: [InboundRevoke], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeInboundRevoke.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [InboundRevoke] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [InboundRevoke]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeInboundRevoke.read(from: &buf))
         }
         return seq
     }
@@ -8962,6 +10305,31 @@ fileprivate struct FfiConverterSequenceTypeReadPosition: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeReadPosition.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRevokedMessageInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [RevokedMessageInfo]
+
+    public static func write(_ value: [RevokedMessageInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRevokedMessageInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RevokedMessageInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RevokedMessageInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRevokedMessageInfo.read(from: &buf))
         }
         return seq
     }
@@ -9285,6 +10653,60 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_imclient_set_group_members() != 13132) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_imcore_checksum_method_imclient_add_message_lifecycle_listener() != 45775) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_clear_history_messages() != 13705) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_delete_messages() != 55135) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_get_all_receive_option() != 12985) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_get_app_state() != 51859) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_get_private_read_receipts() != 40778) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_get_revocation() != 29030) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_modify_message() != 30707) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_receive_all_receive_option() != 22281) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_receive_clear_history() != 41712) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_receive_message_deletes() != 55925) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_receive_message_edits() != 60196) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_receive_revokes() != 55887) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_revoke_message() != 55839) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_set_all_receive_option() != 10192) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_set_app_background() != 12689) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_set_app_foreground() != 52205) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_imclient_set_private_read_receipts() != 28368) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_imcore_checksum_method_imclient_get_group_message_read_member_list() != 42115) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -9423,6 +10845,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_read_time_updated() != 50672) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_imcore_checksum_method_messagelifecyclelistener_on_messages_revoked() != 2988) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_messagelifecyclelistener_on_messages_modified() != 39718) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_imcore_checksum_method_messagelifecyclelistener_on_all_receive_option_changed() != 17851) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_imcore_checksum_method_messagelistener_on_receive_messages() != 18471) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -9445,6 +10876,7 @@ private let initializationResult: InitializationResult = {
     uniffiCallbackInitConversationGroupListener()
     uniffiCallbackInitConversationListener()
     uniffiCallbackInitLogListener()
+    uniffiCallbackInitMessageLifecycleListener()
     uniffiCallbackInitMessageListener()
     uniffiCallbackInitOutboundTransport()
     uniffiCallbackInitReceiptListener()

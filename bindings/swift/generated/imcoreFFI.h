@@ -341,6 +341,27 @@ typedef void (*UniffiCallbackInterfaceConversationListenerMethod8)(uint64_t, Rus
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_MESSAGE_LIFECYCLE_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_MESSAGE_LIFECYCLE_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceMessageLifecycleListenerMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_MESSAGE_LIFECYCLE_LISTENER_METHOD1
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_MESSAGE_LIFECYCLE_LISTENER_METHOD1
+typedef void (*UniffiCallbackInterfaceMessageLifecycleListenerMethod1)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_MESSAGE_LIFECYCLE_LISTENER_METHOD2
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_MESSAGE_LIFECYCLE_LISTENER_METHOD2
+typedef void (*UniffiCallbackInterfaceMessageLifecycleListenerMethod2)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_MESSAGE_LISTENER_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_MESSAGE_LISTENER_METHOD0
 typedef void (*UniffiCallbackInterfaceMessageListenerMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
@@ -411,6 +432,17 @@ typedef struct UniffiVTableCallbackInterfaceConversationListener {
     UniffiCallbackInterfaceConversationListenerMethod7 _Nonnull onUnreadCountChangedByFilter;
     UniffiCallbackInterfaceConversationListenerMethod8 _Nonnull onConversationReadTimeUpdated;
 } UniffiVTableCallbackInterfaceConversationListener;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_MESSAGE_LIFECYCLE_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_MESSAGE_LIFECYCLE_LISTENER
+typedef struct UniffiVTableCallbackInterfaceMessageLifecycleListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceMessageLifecycleListenerMethod0 _Nonnull onMessagesRevoked;
+    UniffiCallbackInterfaceMessageLifecycleListenerMethod1 _Nonnull onMessagesModified;
+    UniffiCallbackInterfaceMessageLifecycleListenerMethod2 _Nonnull onAllReceiveOptionChanged;
+} UniffiVTableCallbackInterfaceMessageLifecycleListener;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_MESSAGE_LISTENER
@@ -699,6 +731,96 @@ void uniffi_imcore_fn_method_imclient_receive_sync_phase(uint64_t ptr, RustBuffe
 void uniffi_imcore_fn_method_imclient_set_group_members(uint64_t ptr, RustBuffer group_id, RustBuffer group_type, RustBuffer op, RustBuffer members, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_ADD_MESSAGE_LIFECYCLE_LISTENER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_ADD_MESSAGE_LIFECYCLE_LISTENER
+uint64_t uniffi_imcore_fn_method_imclient_add_message_lifecycle_listener(uint64_t ptr, uint64_t listener, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_CLEAR_HISTORY_MESSAGES
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_CLEAR_HISTORY_MESSAGES
+void uniffi_imcore_fn_method_imclient_clear_history_messages(uint64_t ptr, RustBuffer conversation_id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_DELETE_MESSAGES
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_DELETE_MESSAGES
+void uniffi_imcore_fn_method_imclient_delete_messages(uint64_t ptr, RustBuffer conversation_id, RustBuffer message_ids, int8_t on_server, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_GET_ALL_RECEIVE_OPTION
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_GET_ALL_RECEIVE_OPTION
+RustBuffer uniffi_imcore_fn_method_imclient_get_all_receive_option(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_GET_APP_STATE
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_GET_APP_STATE
+RustBuffer uniffi_imcore_fn_method_imclient_get_app_state(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_GET_PRIVATE_READ_RECEIPTS
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_GET_PRIVATE_READ_RECEIPTS
+int8_t uniffi_imcore_fn_method_imclient_get_private_read_receipts(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_GET_REVOCATION
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_GET_REVOCATION
+RustBuffer uniffi_imcore_fn_method_imclient_get_revocation(uint64_t ptr, RustBuffer message_id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_MODIFY_MESSAGE
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_MODIFY_MESSAGE
+RustBuffer uniffi_imcore_fn_method_imclient_modify_message(uint64_t ptr, RustBuffer conversation_id, RustBuffer message_id, RustBuffer message_json, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_RECEIVE_ALL_RECEIVE_OPTION
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_RECEIVE_ALL_RECEIVE_OPTION
+void uniffi_imcore_fn_method_imclient_receive_all_receive_option(uint64_t ptr, RustBuffer option, uint64_t update_time, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_RECEIVE_CLEAR_HISTORY
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_RECEIVE_CLEAR_HISTORY
+void uniffi_imcore_fn_method_imclient_receive_clear_history(uint64_t ptr, RustBuffer conversation_id, uint64_t timestamp, uint64_t sequence, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_RECEIVE_MESSAGE_DELETES
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_RECEIVE_MESSAGE_DELETES
+void uniffi_imcore_fn_method_imclient_receive_message_deletes(uint64_t ptr, RustBuffer conversation_id, RustBuffer message_ids, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_RECEIVE_MESSAGE_EDITS
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_RECEIVE_MESSAGE_EDITS
+void uniffi_imcore_fn_method_imclient_receive_message_edits(uint64_t ptr, RustBuffer edits, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_RECEIVE_REVOKES
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_RECEIVE_REVOKES
+void uniffi_imcore_fn_method_imclient_receive_revokes(uint64_t ptr, RustBuffer revokes, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_REVOKE_MESSAGE
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_REVOKE_MESSAGE
+RustBuffer uniffi_imcore_fn_method_imclient_revoke_message(uint64_t ptr, RustBuffer conversation_id, RustBuffer message_id, RustBuffer reason, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_SET_ALL_RECEIVE_OPTION
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_SET_ALL_RECEIVE_OPTION
+void uniffi_imcore_fn_method_imclient_set_all_receive_option(uint64_t ptr, RustBuffer option, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_SET_APP_BACKGROUND
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_SET_APP_BACKGROUND
+void uniffi_imcore_fn_method_imclient_set_app_background(uint64_t ptr, uint32_t unread_count, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_SET_APP_FOREGROUND
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_SET_APP_FOREGROUND
+void uniffi_imcore_fn_method_imclient_set_app_foreground(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_SET_PRIVATE_READ_RECEIPTS
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_SET_PRIVATE_READ_RECEIPTS
+void uniffi_imcore_fn_method_imclient_set_private_read_receipts(uint64_t ptr, int8_t enabled, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_GET_GROUP_MESSAGE_READ_MEMBER_LIST
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_METHOD_IMCLIENT_GET_GROUP_MESSAGE_READ_MEMBER_LIST
 RustBuffer uniffi_imcore_fn_method_imclient_get_group_message_read_member_list(uint64_t ptr, RustBuffer message_id, int8_t read, uint64_t cursor, uint32_t count, RustCallStatus *_Nonnull out_status
@@ -872,6 +994,11 @@ void uniffi_imcore_fn_init_callback_vtable_conversationgrouplistener(const Uniff
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_INIT_CALLBACK_VTABLE_CONVERSATIONLISTENER
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_INIT_CALLBACK_VTABLE_CONVERSATIONLISTENER
 void uniffi_imcore_fn_init_callback_vtable_conversationlistener(const UniffiVTableCallbackInterfaceConversationListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_INIT_CALLBACK_VTABLE_MESSAGELIFECYCLELISTENER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_INIT_CALLBACK_VTABLE_MESSAGELIFECYCLELISTENER
+void uniffi_imcore_fn_init_callback_vtable_messagelifecyclelistener(const UniffiVTableCallbackInterfaceMessageLifecycleListener* _Nonnull vtable
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_FN_INIT_CALLBACK_VTABLE_MESSAGELISTENER
@@ -1541,6 +1668,114 @@ uint16_t uniffi_imcore_checksum_method_imclient_set_group_members(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_ADD_MESSAGE_LIFECYCLE_LISTENER
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_ADD_MESSAGE_LIFECYCLE_LISTENER
+uint16_t uniffi_imcore_checksum_method_imclient_add_message_lifecycle_listener(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_CLEAR_HISTORY_MESSAGES
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_CLEAR_HISTORY_MESSAGES
+uint16_t uniffi_imcore_checksum_method_imclient_clear_history_messages(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_DELETE_MESSAGES
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_DELETE_MESSAGES
+uint16_t uniffi_imcore_checksum_method_imclient_delete_messages(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_GET_ALL_RECEIVE_OPTION
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_GET_ALL_RECEIVE_OPTION
+uint16_t uniffi_imcore_checksum_method_imclient_get_all_receive_option(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_GET_APP_STATE
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_GET_APP_STATE
+uint16_t uniffi_imcore_checksum_method_imclient_get_app_state(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_GET_PRIVATE_READ_RECEIPTS
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_GET_PRIVATE_READ_RECEIPTS
+uint16_t uniffi_imcore_checksum_method_imclient_get_private_read_receipts(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_GET_REVOCATION
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_GET_REVOCATION
+uint16_t uniffi_imcore_checksum_method_imclient_get_revocation(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_MODIFY_MESSAGE
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_MODIFY_MESSAGE
+uint16_t uniffi_imcore_checksum_method_imclient_modify_message(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_RECEIVE_ALL_RECEIVE_OPTION
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_RECEIVE_ALL_RECEIVE_OPTION
+uint16_t uniffi_imcore_checksum_method_imclient_receive_all_receive_option(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_RECEIVE_CLEAR_HISTORY
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_RECEIVE_CLEAR_HISTORY
+uint16_t uniffi_imcore_checksum_method_imclient_receive_clear_history(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_RECEIVE_MESSAGE_DELETES
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_RECEIVE_MESSAGE_DELETES
+uint16_t uniffi_imcore_checksum_method_imclient_receive_message_deletes(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_RECEIVE_MESSAGE_EDITS
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_RECEIVE_MESSAGE_EDITS
+uint16_t uniffi_imcore_checksum_method_imclient_receive_message_edits(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_RECEIVE_REVOKES
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_RECEIVE_REVOKES
+uint16_t uniffi_imcore_checksum_method_imclient_receive_revokes(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_REVOKE_MESSAGE
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_REVOKE_MESSAGE
+uint16_t uniffi_imcore_checksum_method_imclient_revoke_message(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_SET_ALL_RECEIVE_OPTION
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_SET_ALL_RECEIVE_OPTION
+uint16_t uniffi_imcore_checksum_method_imclient_set_all_receive_option(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_SET_APP_BACKGROUND
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_SET_APP_BACKGROUND
+uint16_t uniffi_imcore_checksum_method_imclient_set_app_background(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_SET_APP_FOREGROUND
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_SET_APP_FOREGROUND
+uint16_t uniffi_imcore_checksum_method_imclient_set_app_foreground(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_SET_PRIVATE_READ_RECEIPTS
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_SET_PRIVATE_READ_RECEIPTS
+uint16_t uniffi_imcore_checksum_method_imclient_set_private_read_receipts(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_GET_GROUP_MESSAGE_READ_MEMBER_LIST
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_IMCLIENT_GET_GROUP_MESSAGE_READ_MEMBER_LIST
 uint16_t uniffi_imcore_checksum_method_imclient_get_group_message_read_member_list(void
@@ -1814,6 +2049,24 @@ uint16_t uniffi_imcore_checksum_method_conversationlistener_on_unread_count_chan
 #ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_CONVERSATIONLISTENER_ON_CONVERSATION_READ_TIME_UPDATED
 #define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_CONVERSATIONLISTENER_ON_CONVERSATION_READ_TIME_UPDATED
 uint16_t uniffi_imcore_checksum_method_conversationlistener_on_conversation_read_time_updated(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_MESSAGELIFECYCLELISTENER_ON_MESSAGES_REVOKED
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_MESSAGELIFECYCLELISTENER_ON_MESSAGES_REVOKED
+uint16_t uniffi_imcore_checksum_method_messagelifecyclelistener_on_messages_revoked(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_MESSAGELIFECYCLELISTENER_ON_MESSAGES_MODIFIED
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_MESSAGELIFECYCLELISTENER_ON_MESSAGES_MODIFIED
+uint16_t uniffi_imcore_checksum_method_messagelifecyclelistener_on_messages_modified(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_MESSAGELIFECYCLELISTENER_ON_ALL_RECEIVE_OPTION_CHANGED
+#define UNIFFI_FFIDEF_UNIFFI_IMCORE_CHECKSUM_METHOD_MESSAGELIFECYCLELISTENER_ON_ALL_RECEIVE_OPTION_CHANGED
+uint16_t uniffi_imcore_checksum_method_messagelifecyclelistener_on_all_receive_option_changed(void
     
 );
 #endif

@@ -12,7 +12,10 @@
 //! - its conversation's type counts unread ([`type_counts`]): C2C always,
 //!   groups unless their type is configured as non-counting (AVChatRoom,
 //!   Meeting);
-//! - it lies after the conversation's read position.
+//! - it lies after the conversation's read position;
+//! - it was not deleted, nor revoked unless
+//!   [`EngineConfig::revoked_messages_count`] keeps revoked messages counted:
+//!   a delete or revoke takes its counting bits away ([`lifecycle_bits`]).
 //!
 //! The @-info follows the same rule with the `AT_ME` / `AT_ALL` bits, which
 //! only others' group messages carry (an excluded one still shows its @).
@@ -71,6 +74,19 @@ pub(crate) fn counted_bits(fl: i64, conv_type: ConvType, at_me: bool, at_all: bo
         }
     }
     bits
+}
+
+/// A message's bits after a delete (`deleted`) or a revoke: a deleted
+/// message never counts nor mentions; a revoked one neither, unless
+/// `config.revoked_messages_count`. (engine/lifecycle.rs sets the
+/// `DELETED` / `REVOKED` bits themselves.)
+pub(crate) fn lifecycle_bits(config: &EngineConfig, fl: i64, deleted: bool) -> i64 {
+    let counting = flags::COUNTED | flags::AT_ME | flags::AT_ALL;
+    if deleted || !config.revoked_messages_count {
+        fl & !counting
+    } else {
+        fl
+    }
 }
 
 /// What the counting rule made of one newly stored message.
@@ -253,6 +269,9 @@ pub(crate) fn not_counted_reason(fl: i64, counts: bool) -> Option<NotCountedReas
     } else if fl & flags::EXCLUDED_UNREAD != 0 {
         Some(NotCountedReason::ExcludedFromUnread)
     } else if fl & flags::COUNTED == 0 {
+        // A revoke takes the counting bits away (`lifecycle_bits`); a
+        // deleted message is listed nowhere.
+        debug_assert!(fl & flags::REVOKED != 0, "flags {fl:#x}");
         Some(NotCountedReason::Revoked)
     } else if !counts {
         Some(NotCountedReason::GroupTypeNeverCounts)

@@ -34,9 +34,10 @@ impl Engine {
         let mut not_counted_more = 0u64;
         let mut stmt = self.conn.prepare_cached(
             "SELECT msg_id, sender, server_time, seq, flags FROM message
-             WHERE conv = ?1 AND pos > ?2 ORDER BY pos, id",
+             WHERE conv = ?1 AND pos > ?2 AND flags & ?3 = 0 ORDER BY pos, id",
         )?;
-        let mut rows = stmt.query(params![st.id, st.read_pos])?;
+        // Deleted messages are gone for every query (engine/lifecycle.rs).
+        let mut rows = stmt.query(params![st.id, st.read_pos, flags::DELETED])?;
         while let Some(r) = rows.next()? {
             let fl: i64 = r.get(4)?;
             let reason = counting::not_counted_reason(fl, counts);
@@ -54,12 +55,16 @@ impl Engine {
             .conn
             .prepare_cached(
                 "SELECT msg_id, sender, server_time, seq, flags FROM message
-                 WHERE conv = ?1 AND pos <= ?2 ORDER BY pos DESC, id DESC LIMIT ?3",
+                 WHERE conv = ?1 AND pos <= ?2 AND flags & ?4 = 0
+                 ORDER BY pos DESC, id DESC LIMIT ?3",
             )?
-            .query_map(params![st.id, st.read_pos, EXPLAIN_READ_MAX as i64], |r| {
-                let fl: i64 = r.get(4)?;
-                explained(r, fl, Some(NotCountedReason::BeforeReadPosition))
-            })?
+            .query_map(
+                params![st.id, st.read_pos, EXPLAIN_READ_MAX as i64, flags::DELETED],
+                |r| {
+                    let fl: i64 = r.get(4)?;
+                    explained(r, fl, Some(NotCountedReason::BeforeReadPosition))
+                },
+            )?
             .collect::<rusqlite::Result<_>>()?;
         read.reverse();
         not_counted.extend(read);

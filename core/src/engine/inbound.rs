@@ -2,10 +2,14 @@
 //! together. Every item is checked against every rule before the first one
 //! is applied, so a push with one bad item changes nothing.
 
+use super::lifecycle::{check_all_receive_opt, CLEAR_KEYS};
 use super::readpos::{check_position, READ_POSITION_KEYS};
 use super::receipts::check_roster;
-use super::{ConversationSync, Engine, InboundReceipt, ReceiveReport, RosterOp};
+use super::{
+    ConversationSync, Engine, InboundEdit, InboundReceipt, InboundRevoke, ReceiveReport, RosterOp,
+};
 use crate::error::{invalid, Error, Result};
+use crate::events::AllReceiveOpt;
 use crate::events::SyncPhase;
 use crate::message::{IncomingMessage, MAX_TIME};
 use crate::types::{ConvKey, GroupType};
@@ -50,6 +54,33 @@ pub enum Inbound {
     },
     /// The server's state of one conversation (see [`Engine::merge_conversations`]).
     Conversation(ConversationSync),
+    /// A message revoked (see [`Engine::apply_revokes`]).
+    Revoke(InboundRevoke),
+    /// Messages deleted with the server's copy (see [`Engine::apply_message_deletes`]).
+    MessageDelete {
+        /// The conversation.
+        conv: ConvKey,
+        /// The messages.
+        msg_ids: Vec<String>,
+    },
+    /// A conversation's history cleared (see [`Engine::apply_clear_history`]).
+    ClearHistory {
+        /// The conversation.
+        conv: ConvKey,
+        /// C2C: cleared up to this time (seconds); 0 for groups.
+        timestamp: u64,
+        /// Group: cleared up to this sequence; 0 for C2C.
+        sequence: u64,
+    },
+    /// A message's content edited (see [`Engine::apply_edits`]).
+    Edit(InboundEdit),
+    /// The global receive option (see [`Engine::apply_all_receive_opt`]).
+    AllReceiveOpt {
+        /// The option.
+        opt: AllReceiveOpt,
+        /// The server's version of it.
+        update_time: u64,
+    },
 }
 
 impl Inbound {
@@ -62,6 +93,11 @@ impl Inbound {
             Inbound::Members { .. } => "group_members",
             Inbound::Sync { .. } => "sync",
             Inbound::Conversation(_) => "conversation",
+            Inbound::Revoke(_) => "revoke",
+            Inbound::MessageDelete { .. } => "message_delete",
+            Inbound::ClearHistory { .. } => "clear_history",
+            Inbound::Edit(_) => "message_update",
+            Inbound::AllReceiveOpt { .. } => "all_receive_opt",
         }
     }
 
@@ -79,6 +115,12 @@ impl Inbound {
                 .key
                 .as_ref()
                 .map_or_else(|| "(no id)".to_owned(), ToString::to_string),
+            Inbound::Revoke(r) => format!("{:?} in {}", r.msg_id, r.conv),
+            Inbound::Edit(e) => format!("{:?} in {}", e.msg_id, e.conv),
+            Inbound::MessageDelete { conv, .. } | Inbound::ClearHistory { conv, .. } => {
+                conv.to_string()
+            }
+            Inbound::AllReceiveOpt { .. } => "(global)".to_owned(),
         }
     }
 }
@@ -144,6 +186,42 @@ impl Engine {
             ))),
             Inbound::Sync { .. } => Ok(()),
             Inbound::Conversation(c) => c.validate(&self.config),
+            Inbound::Revoke(r) => r.validate(&self.config),
+            Inbound::MessageDelete { conv, msg_ids } => {
+                crate::types::check_id("conv_id", &conv.peer)?;
+                if msg_ids.is_empty() || msg_ids.len() > self.config.batch_ids_max {
+                    return Err(invalid(format!(
+                        "msg_id_array has {} ids; 1..={} are allowed",
+                        msg_ids.len(),
+                        self.config.batch_ids_max
+                    )));
+                }
+                for (i, id) in msg_ids.iter().enumerate() {
+                    crate::types::check_id(&format!("msg_id_array[{i}]"), id)?;
+                }
+                Ok(())
+            }
+            Inbound::ClearHistory {
+                conv,
+                timestamp,
+                sequence,
+            } => check_position(conv, *timestamp, *sequence, &CLEAR_KEYS, true),
+            Inbound::Edit(e) => {
+                crate::types::check_id("conv_id", &e.conv.peer)?;
+                crate::types::check_id("msg_id", &e.msg_id)?;
+                if e.version > i64::MAX as u64 {
+                    return Err(invalid(format!("version {} is out of range", e.version)));
+                }
+                self.check_body(&e.msg_id, &e.body)
+            }
+            Inbound::AllReceiveOpt { opt, update_time } => {
+                if *update_time > i64::MAX as u64 {
+                    return Err(invalid(format!(
+                        "update_time {update_time} is out of range"
+                    )));
+                }
+                check_all_receive_opt(opt)
+            }
         }
     }
 
@@ -188,7 +266,22 @@ impl Engine {
                     self.observe_server_time(server_time);
                     self.sync_phase(phase);
                 }
-                Run::One(_) => unreachable!("runs() batches messages, receipts and states"),
+                Run::Revokes(batch) => self.apply_revokes(batch)?,
+                Run::Edits(batch) => self.apply_edits(batch)?,
+                Run::One(Inbound::MessageDelete { conv, msg_ids }) => {
+                    self.apply_message_deletes(&conv, &msg_ids)?
+                }
+                Run::One(Inbound::ClearHistory {
+                    conv,
+                    timestamp,
+                    sequence,
+                }) => self.apply_clear_history(&conv, timestamp, sequence)?,
+                Run::One(Inbound::AllReceiveOpt { opt, update_time }) => {
+                    self.apply_all_receive_opt(opt, update_time)?
+                }
+                Run::One(_) => {
+                    unreachable!("runs() batches messages, receipts, states, revokes and edits")
+                }
             }
         }
         Ok(report)
@@ -200,6 +293,8 @@ enum Run {
     Messages(Vec<IncomingMessage>),
     Receipts(Vec<InboundReceipt>),
     Conversations(Vec<ConversationSync>),
+    Revokes(Vec<InboundRevoke>),
+    Edits(Vec<InboundEdit>),
     One(Inbound),
 }
 
@@ -215,6 +310,10 @@ fn runs(items: Vec<Inbound>) -> Vec<Run> {
             (_, Inbound::Message(m)) => runs.push(Run::Messages(vec![m])),
             (_, Inbound::Receipt(r)) => runs.push(Run::Receipts(vec![r])),
             (_, Inbound::Conversation(c)) => runs.push(Run::Conversations(vec![c])),
+            (Some(Run::Revokes(v)), Inbound::Revoke(r)) => v.push(r),
+            (_, Inbound::Revoke(r)) => runs.push(Run::Revokes(vec![r])),
+            (Some(Run::Edits(v)), Inbound::Edit(e)) => v.push(e),
+            (_, Inbound::Edit(e)) => runs.push(Run::Edits(vec![e])),
             (_, other) => runs.push(Run::One(other)),
         }
     }

@@ -30,10 +30,14 @@ impl Engine {
         let rowid = self
             .find_message(msg_id)?
             .ok_or_else(|| Error::MessageNotFound(msg_id.to_owned()))?;
-        let (conv, pos): (i64, i64) = self
+        let (conv, pos, fl): (i64, i64, i64) = self
             .conn
-            .prepare_cached("SELECT conv, pos FROM message WHERE id = ?1")?
-            .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            .prepare_cached("SELECT conv, pos, flags FROM message WHERE id = ?1")?
+            .query_row([rowid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        // A deleted message is gone (its row only keeps its id a repeat).
+        if fl & crate::message::flags::DELETED != 0 {
+            return Err(Error::MessageNotFound(msg_id.to_owned()));
+        }
         if conv != self.convs[idx as usize].id {
             return Err(invalid(format!("message {msg_id:?} is not in {key}")));
         }

@@ -18,6 +18,7 @@ mod history;
 mod inbound;
 mod index;
 mod lazy_rows;
+mod lifecycle;
 mod manage;
 mod mark_unread;
 mod message_id;
@@ -34,6 +35,7 @@ mod verify;
 mod work;
 
 pub use inbound::{Inbound, InboundReport};
+pub use lifecycle::{AppState, InboundEdit, InboundRevoke, Revocation};
 pub use outbox::{AckOutcome, GroupChange, Outbound, OutboundEnvelope, ReadPosition};
 pub use receipts::{InboundReceipt, MemberPage, RosterOp};
 pub use receive::ReceiveReport;
@@ -74,6 +76,9 @@ pub struct Engine {
     lazy: lazy_rows::LazyRows,
     /// Server time minus the device clock, learned from the server (seconds).
     clock_offset: i64,
+    /// Hashes of the message ids with a pending revoke, delete or edit
+    /// (`lifecycle.rs`): a receive reads `message_op` only for these.
+    msg_ops: std::collections::HashSet<i64>,
     /// Messages of this login never stored (online-only, repeats), for
     /// [`Engine::explain_unread`].
     skipped: history::SkippedLog,
@@ -119,6 +124,7 @@ impl Engine {
             outbox: false,
             lazy: lazy_rows::LazyRows::default(),
             clock_offset: 0,
+            msg_ops: Default::default(),
             skipped: history::SkippedLog::default(),
             first_sync_done: false,
         };
@@ -183,6 +189,7 @@ impl Engine {
         let loaded = self.load_convs();
         store::set_cache_size(&self.conn, &self.config)?;
         loaded?;
+        self.load_lifecycle()?;
         // After a crash: the receives the rows do not reflect yet.
         self.replay_tail()?;
         // What the scan left in SQLite's page cache; pages come back on demand.

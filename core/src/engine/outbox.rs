@@ -143,6 +143,53 @@ pub enum Outbound {
         /// The change.
         change: GroupChange,
     },
+    /// Read positions I moved while read receipts are private: like
+    /// `ReadPositions` for my other devices, but the server turns them into
+    /// no receipt for others.
+    PrivateReadPositions {
+        /// One per conversation.
+        positions: Vec<ReadPosition>,
+    },
+    /// Messages deleted with the server's copy.
+    MessageDelete {
+        /// The conversation.
+        conv: ConvKey,
+        /// The messages.
+        msg_ids: Vec<String>,
+    },
+    /// A conversation's history cleared up to a position.
+    ClearHistory {
+        /// The conversation and the position (time for C2C, sequence for groups).
+        position: ReadPosition,
+    },
+    /// A message revoked.
+    Revoke {
+        /// The conversation.
+        conv: ConvKey,
+        /// The message.
+        msg_id: String,
+        /// Why (may be empty).
+        reason: String,
+    },
+    /// A message's content edited (applied when the server accepts it).
+    ModifyMessage {
+        /// The conversation.
+        conv: ConvKey,
+        /// The message.
+        msg_id: String,
+        /// The new message JSON.
+        body: String,
+    },
+    /// The global receive option (applied when the server accepts it).
+    AllReceiveOpt {
+        /// The option.
+        opt: crate::events::AllReceiveOpt,
+    },
+    /// The app went to the background (with the badge number) or came back.
+    AppState {
+        /// The state.
+        state: super::lifecycle::AppState,
+    },
 }
 
 /// What to restore when the server refuses an envelope: the values the
@@ -203,6 +250,13 @@ impl Work<'_> {
         if !self.outbox {
             return Ok(());
         }
+        // Private read receipts: my other devices still learn the positions.
+        let item = match item {
+            Outbound::ReadPositions { positions } if self.config.private_read_receipts => {
+                Outbound::PrivateReadPositions { positions }
+            }
+            item => item,
+        };
         self.confirm_before(&item)?;
         let envelope_id = self.enqueue(&item)?;
         self.changes
@@ -298,7 +352,11 @@ impl Work<'_> {
 fn retried_after_refusal(item: &Outbound) -> bool {
     matches!(
         item,
-        Outbound::ReadPositions { .. } | Outbound::Delete { .. }
+        Outbound::ReadPositions { .. }
+            | Outbound::PrivateReadPositions { .. }
+            | Outbound::Delete { .. }
+            | Outbound::MessageDelete { .. }
+            | Outbound::ClearHistory { .. }
     )
 }
 
@@ -784,7 +842,8 @@ impl Engine {
             None => None,
         };
         let undone = undo.is_some();
-        self.commit(|w| {
+        let queued = self.pending.len();
+        let edited = self.commit(|w| {
             w.tx.prepare_cached("DELETE FROM outbox WHERE id = ?1")?
                 .execute([envelope_id as i64])?;
             if let Some((rowid, idx)) = lookup {
@@ -797,9 +856,18 @@ impl Engine {
             if code != 0 && retried_after_refusal(&envelope.item) {
                 w.enqueue(&envelope.item)?;
             }
-            Ok(())
+            super::lifecycle::settle(w, &envelope.item, code == 0, update_time)
         })?;
         log_ack(envelope_id, &envelope.item, code, server_time, seq, undone);
+        let sent = sent.or_else(|| match &envelope.item {
+            Outbound::Revoke { msg_id, .. } | Outbound::ModifyMessage { msg_id, .. } => {
+                Some(msg_id.clone())
+            }
+            _ => None,
+        });
+        if edited {
+            self.queue_updates(queued, sent.as_slice())?;
+        }
         let message = match sent {
             Some(id) => self.message_by_id(&id)?,
             None => None,
@@ -836,6 +904,13 @@ fn log_ack(envelope_id: u64, item: &Outbound, code: i32, server_time: u64, seq: 
         Outbound::ServerExtension { .. } => "server_extension",
         Outbound::Delete { .. } => "delete",
         Outbound::Group { .. } => "conversation_group",
+        Outbound::PrivateReadPositions { .. } => "read_position (private)",
+        Outbound::MessageDelete { .. } => "message_delete",
+        Outbound::ClearHistory { .. } => "clear_history",
+        Outbound::Revoke { .. } => "revoke",
+        Outbound::ModifyMessage { .. } => "modify_message",
+        Outbound::AllReceiveOpt { .. } => "all_receive_opt",
+        Outbound::AppState { .. } => "app_state",
     };
     if code == 0 {
         log::info!(

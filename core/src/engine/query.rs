@@ -237,7 +237,10 @@ impl Engine {
             .conn
             .prepare_cached(&sql)?
             .query_row([rowid], raw_message)
-            .optional()?;
+            .optional()?
+            // A deleted message is gone for every query (its row stays as the
+            // record that its id was seen).
+            .filter(|r| r.flags & flags::DELETED == 0);
         row.map(|r| self.finish_message(r)).transpose()
     }
 
@@ -271,7 +274,9 @@ impl Engine {
         let sql = format!(
             "SELECT {MESSAGE_COLUMNS} FROM message m
              WHERE m.conv = ?1 AND (m.pos < ?2 OR (m.pos = ?2 AND m.id < ?3))
-             ORDER BY m.pos DESC, m.id DESC LIMIT ?4"
+                 AND m.flags & {deleted} = 0
+             ORDER BY m.pos DESC, m.id DESC LIMIT ?4",
+            deleted = flags::DELETED
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(params![id, pos, rowid, count], raw_message)?;

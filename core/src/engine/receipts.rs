@@ -126,8 +126,15 @@ impl Engine {
     /// receiver's side): marks them "receipt sent" and, with a transport,
     /// queues one receipts envelope. Messages whose receipt was sent already
     /// are skipped; unread counts do not change. Returns the newly marked ids.
+    ///
+    /// With private read receipts ([`crate::EngineConfig::private_read_receipts`])
+    /// no receipt leaves the device: the messages are checked, nothing is
+    /// marked or queued, and the result is empty.
     pub fn send_receipts(&mut self, msg_ids: &[String]) -> Result<Vec<String>> {
         let msgs = self.receipt_messages(msg_ids, false)?;
+        if self.config.private_read_receipts {
+            return Ok(Vec::new());
+        }
         let conv = msgs[0].conv.clone();
         let fresh: Vec<String> = msgs
             .iter()
@@ -172,7 +179,9 @@ impl Engine {
             let mut applied = 0;
             // (conversation, message id, its row, my message's sender) of
             // each message whose read state changed, once.
-            let mut touched: Vec<(ConvKey, String, i64, String)> = Vec::new();
+            // The reader's read time goes with it (Tencent 8.1: a C2C receipt
+            // carries when the peer read it); 0 = not given: now.
+            let mut touched: Vec<(ConvKey, String, i64, String, u64)> = Vec::new();
             let mut pending_in: Vec<i64> = Vec::new();
             for r in receipts {
                 if r.reader == me {
@@ -232,7 +241,8 @@ impl Engine {
                     Some(sender) => {
                         applied += 1;
                         if !touched.iter().any(|t| t.0 == r.conv && t.1 == r.msg_id) {
-                            touched.push((r.conv.clone(), r.msg_id.clone(), id, sender));
+                            let time = if r.timestamp > 0 { r.timestamp } else { w.now };
+                            touched.push((r.conv.clone(), r.msg_id.clone(), id, sender, time));
                         }
                     }
                 }
@@ -240,12 +250,12 @@ impl Engine {
             for conv in pending_in {
                 prune_pending(tx, conv, pending_max)?;
             }
-            for (conv, msg_id, st_id, sender) in touched {
+            for (conv, msg_id, st_id, sender, time) in touched {
                 let update = match conv.conv_type {
                     ConvType::C2c => ReceiptUpdate {
                         conv: conv.clone(),
                         msg_id,
-                        timestamp: w.now,
+                        timestamp: time,
                         is_peer_read: true,
                         read_count: 0,
                         unread_count: 0,
@@ -255,7 +265,7 @@ impl Engine {
                         ReceiptUpdate {
                             conv: conv.clone(),
                             msg_id,
-                            timestamp: w.now,
+                            timestamp: time,
                             is_peer_read: false,
                             read_count: read,
                             unread_count: unread,

@@ -64,7 +64,9 @@ impl Engine {
             seq: m.seq,
             reason,
         };
-        let report = self.commit(|w| {
+        let ops = self.begin_arrivals();
+        let mut settled = Vec::new();
+        let result = self.commit(|w| {
             w.defer_rows = defer;
             let tx = w.tx;
             let mut report = ReceiveReport::default();
@@ -110,6 +112,28 @@ impl Engine {
                         continue;
                     }
                 }
+                // A revoke, delete or edit the server sent before it.
+                let arrival = super::lifecycle::on_arrival(
+                    tx,
+                    w.config,
+                    &ops,
+                    &mut settled,
+                    &m.msg_id,
+                    st.id,
+                    fl,
+                )?;
+                let fl = match arrival {
+                    super::lifecycle::Arrival::Drop => {
+                        report.duplicates += 1;
+                        continue;
+                    }
+                    super::lifecycle::Arrival::Store(fl, body) => {
+                        if let Some(body) = body {
+                            m.body = body;
+                        }
+                        fl
+                    }
+                };
                 insert.execute(params![
                     st.id,
                     pos,
@@ -141,7 +165,9 @@ impl Engine {
                     .push(stored(m, fl, verdict.is_read()));
             }
             Ok(report)
-        })?;
+        });
+        self.end_arrivals(ops, settled)?;
+        let report = result?;
         for s in skipped {
             self.skipped.push(s);
         }
@@ -159,7 +185,7 @@ impl Engine {
     /// refused: it would be carried by every list and history call.
     ///
     /// [`EngineConfig::message_max_bytes`]: crate::EngineConfig::message_max_bytes
-    fn check_body(&self, msg_id: &str, body: &str) -> Result<()> {
+    pub(super) fn check_body(&self, msg_id: &str, body: &str) -> Result<()> {
         let max = self.config.message_max_bytes;
         if body.len() > max {
             return Err(Error::LimitExceeded(format!(

@@ -185,7 +185,28 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE conversation ADD COLUMN confirmed TEXT;
     ALTER TABLE conversation ADD COLUMN deleted_upto INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE conversation ADD COLUMN deleted_clear INTEGER NOT NULL DEFAULT 0;",
-    // 8: unread mentions, count preferences, versioned read positions and
+    // 8: message lifecycle (engine/lifecycle.rs). One row per revoke, delete
+    // or edit the engine must remember apart from the message row: who
+    // revoked a message and why (`op` 1), the version of its last edit
+    // (`op` 3), and with `pending = 1` an operation for a message not
+    // stored yet (1 revoke, 2 delete, 3 edit with the new body in `data`),
+    // applied when it arrives; at most `pending_message_ops_max` pending per
+    // conversation.
+    "CREATE TABLE message_op (
+        msg_id   TEXT    NOT NULL,
+        op       INTEGER NOT NULL,
+        msg_hash INTEGER NOT NULL,
+        conv     INTEGER NOT NULL REFERENCES conversation (id),
+        by_user  TEXT    NOT NULL DEFAULT '',
+        reason   TEXT    NOT NULL DEFAULT '',
+        data     TEXT,
+        version  INTEGER NOT NULL DEFAULT 0,
+        time     INTEGER NOT NULL,
+        pending  INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (msg_id, op)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX message_op_pending ON message_op (conv, time) WHERE pending = 1;",
+    // 9: unread mentions, count preferences, versioned read positions and
     // their history (docs/ENGINE.md, "Mentions, preferences, moving back").
     // `mentions`: the counted @me / @all messages after the read position
     // (derived like `unread`; filled here from the messages the rows

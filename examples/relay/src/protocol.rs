@@ -105,8 +105,12 @@ fn apply(
         "message" => message(tx, user, env, now, woken),
         "read_position" => read_positions(tx, user, env, woken),
         "receipt" => receipts(tx, user, env, now, woken),
+        "revoke" | "modify_message" => to_conversation(tx, user, env, now, woken),
+        "message_delete" | "clear_history" | "all_receive_opt" => {
+            to_my_devices(tx, user, env, now, woken)
+        }
         "pin" | "mark" | "receive_opt" | "custom_data" | "server_extension" | "delete"
-        | "conversation_group" => Ok(Ok((0, 0))),
+        | "conversation_group" | "app_state" => Ok(Ok((0, 0))),
         other => Ok(Err(format!("unknown envelope kind {other:?}"))),
     }
 }
@@ -195,7 +199,9 @@ fn read_positions(
         }
         tx.append(user, &mine.to_string())?;
         woken.push(user.to_owned());
-        if kind == 1 && time > 0 {
+        // A private read position (private read receipts) reaches my devices only.
+        let private = env.get("private").and_then(Value::as_bool).unwrap_or(false);
+        if kind == 1 && time > 0 && !private {
             let receipt = json!({"kind": "receipt", "receipt": {
                 "msg_receipt_conv_id": user, "msg_receipt_conv_type": 1, "msg_receipt_msg_id": "",
                 "msg_receipt_time_stamp": time, "msg_receipt_user_id": user}});
@@ -203,6 +209,87 @@ fn read_positions(
             woken.push(conv.to_owned());
         }
     }
+    Ok(Ok((0, 0)))
+}
+
+/// A revoke or an edit of a message this relay carried: to everyone in its
+/// conversation (the peer and my own devices for C2C, every member for a
+/// group), each with the conversation id of their side, as `revoke` /
+/// `message_update` envelopes. The relay's clock is the edit's version.
+fn to_conversation(
+    tx: &Tx<'_>,
+    user: &str,
+    env: &Value,
+    now: u64,
+    woken: &mut Vec<String>,
+) -> rusqlite::Result<Applied> {
+    let msg_id = match str_of(env, "msg_id") {
+        Ok(id) => id.to_owned(),
+        Err(e) => return Ok(Err(e)),
+    };
+    let Some((sender, kind, conv)) = tx.message_of(&msg_id)? else {
+        return Ok(Ok((0, 0))); // not carried here: nobody to tell
+    };
+    let revoke = env.get("kind").and_then(Value::as_str) == Some("revoke");
+    let out = |conv_id: &str| {
+        if revoke {
+            json!({"kind": "revoke", "conv_id": conv_id, "conv_type": kind, "msg_id": msg_id,
+                   "revoker": user, "reason": env.get("reason").cloned().unwrap_or(json!("")),
+                   "time": now})
+        } else {
+            json!({"kind": "message_update", "conv_id": conv_id, "conv_type": kind,
+                   "msg_id": msg_id, "message": env.get("message").cloned().unwrap_or(json!({})),
+                   "update_time": now})
+        }
+    };
+    if kind == 1 {
+        // The message's two sides: its sender and the peer it went to.
+        let peer = if sender == user {
+            conv.clone()
+        } else {
+            sender.clone()
+        };
+        let me_side = if sender == user {
+            conv.clone()
+        } else {
+            sender.clone()
+        };
+        tx.append(&peer, &out(user).to_string())?;
+        tx.append(user, &out(&me_side).to_string())?;
+        woken.push(peer);
+        woken.push(user.to_owned());
+    } else {
+        let mut members = tx.members(&conv)?;
+        if !members.iter().any(|m| m == user) {
+            members.push(user.to_owned());
+        }
+        for m in members {
+            tx.append(&m, &out(&conv).to_string())?;
+            woken.push(m);
+        }
+    }
+    Ok(Ok((0, 0)))
+}
+
+/// A delete, a history clear or the global receive option: to every device
+/// of mine (the originator included), as the same envelope without its id
+/// (the option with the relay's clock as its version).
+fn to_my_devices(
+    tx: &Tx<'_>,
+    user: &str,
+    env: &Value,
+    now: u64,
+    woken: &mut Vec<String>,
+) -> rusqlite::Result<Applied> {
+    let mut out = env.clone();
+    if let Some(o) = out.as_object_mut() {
+        o.remove("envelope_id");
+        if o.get("kind").and_then(Value::as_str) == Some("all_receive_opt") {
+            o.insert("update_time".into(), json!(now));
+        }
+    }
+    tx.append(user, &out.to_string())?;
+    woken.push(user.to_owned());
     Ok(Ok((0, 0)))
 }
 
@@ -315,6 +402,51 @@ mod tests {
         let last = alice.last().unwrap();
         assert_eq!(last["receipt"]["msg_receipt_msg_id"], "g1");
         assert_eq!(last["receipt"]["msg_receipt_user_id"], "bob");
+    }
+
+    #[test]
+    fn a_revoke_reaches_the_peer_and_my_devices_and_a_private_position_no_peer() {
+        let (mut s, _d) = store();
+        let m = json!({"envelope_id": 1, "kind": "message", "message": {
+            "message_msg_id": "m1", "message_conv_id": "bob", "message_conv_type": 1}});
+        handle(&mut s, "alice", "phone", &m, 100).unwrap();
+        let rv = json!({"envelope_id": 2, "kind": "revoke", "conv_id": "bob", "conv_type": 1,
+                        "msg_id": "m1", "reason": "oops"});
+        let out = handle(&mut s, "alice", "phone", &rv, 110).unwrap();
+        assert_eq!(out.ack["code"], 0);
+        let bob = envelopes(&s, "bob");
+        let r = bob.last().unwrap();
+        assert_eq!(
+            (r["kind"].as_str(), r["conv_id"].as_str()),
+            (Some("revoke"), Some("alice"))
+        );
+        assert_eq!(r["revoker"], "alice");
+        assert_eq!(r["reason"], "oops");
+        let mine = envelopes(&s, "alice");
+        assert_eq!(mine.last().unwrap()["conv_id"], "bob");
+        // A delete with the server's copy goes to my devices only.
+        let del = json!({"envelope_id": 3, "kind": "message_delete", "conv_id": "bob",
+                         "conv_type": 1, "msg_id_array": ["m1"]});
+        handle(&mut s, "alice", "phone", &del, 120).unwrap();
+        let last = envelopes(&s, "alice").pop().unwrap();
+        assert_eq!(last["kind"], "message_delete");
+        assert!(last.get("envelope_id").is_none());
+        assert_eq!(envelopes(&s, "bob").len(), bob.len());
+        // A private read position: my devices, no receipt for bob.
+        let pos = json!({"envelope_id": 4, "kind": "read_position", "private": true, "positions": [
+            {"conv_id": "bob", "conv_type": 1, "timestamp": 150, "sequence": 0}]});
+        handle(&mut s, "alice", "phone", &pos, 200).unwrap();
+        assert_eq!(
+            envelopes(&s, "alice").pop().unwrap()["kind"],
+            "read_position"
+        );
+        assert_eq!(envelopes(&s, "bob").len(), bob.len());
+        let app = json!({"envelope_id": 5, "kind": "app_state", "state": "background",
+                         "unread_count": 3});
+        assert_eq!(
+            handle(&mut s, "alice", "phone", &app, 201).unwrap().ack["code"],
+            0
+        );
     }
 
     #[test]

@@ -31,7 +31,18 @@ pub fn convert_all(s: &mut Session, batches: Vec<Changes>) -> Vec<Cb> {
 fn render(s: &Session, n: Notice, out: &mut Vec<Cb>) {
     out.push(match n {
         Notice::SyncStarted => Cb::ConvEvent(crate::kTIMConvEvent_Start, String::new()),
-        Notice::NewMessages(ms) => Cb::NewMessages(json::messages(&ms)),
+        Notice::NewMessages(ms) => {
+            Cb::NewMessages(json::lifecycle::messages_with_revokers(&s.engine, &ms))
+        }
+        Notice::Revoked(rs) => {
+            Cb::Revoked(Value::Array(rs.iter().map(json::lifecycle::locator).collect()).to_string())
+        }
+        Notice::MessagesUpdated(ms) => {
+            Cb::MsgUpdated(json::lifecycle::messages_with_revokers(&s.engine, &ms))
+        }
+        Notice::AllReceiveOpt(o) => {
+            Cb::AllRecvOpt(json::lifecycle::all_receive_opt_json(&o).to_string())
+        }
         Notice::ConvAdded(cs) => Cb::ConvEvent(kTIMConvEvent_Add, json::conv_infos(&cs)),
         Notice::ConvChanged(cs) => Cb::ConvEvent(kTIMConvEvent_Update, json::conv_infos(&cs)),
         Notice::ConvDeleted(keys) => {

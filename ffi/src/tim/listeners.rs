@@ -12,7 +12,7 @@ use crate::boundary::guard_void;
 use crate::boundary::host::Registered;
 use crate::tim::runtime::{self, set_slot};
 use crate::*;
-use std::ffi::c_void;
+use std::ffi::{c_char, c_void};
 
 /// Registers (NULL: unregisters) the listener for: Conversation events: Add / Update / Del with a ConvInfo array (Del: ConvInfo with the id and type and empty values), Start / Finish with "" (from inbound "sync" envelopes).
 /// `user_data` is passed back untouched.
@@ -237,5 +237,60 @@ pub unsafe extern "C" fn TIMRemoveRecvNewMsgCallback(cb: TIMRecvNewMsgCallback) 
         if let Some(f) = cb {
             runtime::remove_new_msg(f);
         }
+    });
+}
+
+/// Callback type of `TIMSetMsgRevokeCallback`: a JSON array of MessageLocator.
+pub type TIMMsgRevokeCallback =
+    Option<unsafe extern "C" fn(json_msg_locator_array: *const c_char, user_data: *const c_void)>;
+
+/// Registers (NULL: unregisters) the listener for: Messages revoked by the server's word (the sender, an admin, another of my devices), a JSON array of MessageLocator (`message_locator_conv_id`, `_conv_type`, `_is_revoked` true, `_time`, `_seq`, `_is_self`, `_rand` 0, `_unique_id` 0, plus `message_locator_msg_id`, `message_revoker_user_id`, `message_revoke_reason`); once per message. A revoke from this device (`TIMMsgRevoke`) reports through its callback instead.
+/// `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetMsgRevokeCallback(
+    cb: TIMMsgRevokeCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetMsgRevokeCallback", || {
+        set_slot(|l| &mut l.revoke, Registered::new(cb, user_data as usize))
+    });
+}
+
+/// Callback type of `TIMSetMsgUpdateCallback`: a JSON array of Message.
+pub type TIMMsgUpdateCallback =
+    Option<unsafe extern "C" fn(json_msg_array: *const c_char, user_data: *const c_void)>;
+
+/// Registers (NULL: unregisters) the listener for: Messages whose content was edited (`TIMMsgModifyMessage` here once applied, or a `message_update` envelope), a JSON array of Message as they are now.
+/// `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetMsgUpdateCallback(
+    cb: TIMMsgUpdateCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetMsgUpdateCallback", || {
+        set_slot(
+            |l| &mut l.msg_update,
+            Registered::new(cb, user_data as usize),
+        )
+    });
+}
+
+/// Callback type of `TIMSetMsgAllMessageReceiveOptionCallback`.
+pub type TIMMsgAllMessageReceiveOptionCallback = Option<
+    unsafe extern "C" fn(json_receive_message_opt_info: *const c_char, user_data: *const c_void),
+>;
+
+/// Registers (NULL: unregisters) the listener for: The global receive option changed (set here and applied, or an `all_receive_opt` envelope), with the keys of `TIMMsgGetAllReceiveMessageOpt`.
+/// `user_data` is passed back untouched.
+#[no_mangle]
+pub unsafe extern "C" fn TIMSetMsgAllMessageReceiveOptionCallback(
+    cb: TIMMsgAllMessageReceiveOptionCallback,
+    user_data: *const c_void,
+) {
+    guard_void("TIMSetMsgAllMessageReceiveOptionCallback", || {
+        set_slot(
+            |l| &mut l.all_recv_opt,
+            Registered::new(cb, user_data as usize),
+        )
     });
 }

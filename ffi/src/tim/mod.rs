@@ -24,6 +24,7 @@ pub mod json;
 pub mod listeners;
 pub mod manager;
 pub mod msg;
+pub mod msg_lifecycle;
 pub mod msg_opt;
 pub mod msg_read;
 pub mod runtime;

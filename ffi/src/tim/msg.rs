@@ -179,7 +179,7 @@ pub unsafe extern "C" fn TIMMsgGetMsgList(
             } else {
                 s.engine.messages(&key, anchor.as_deref(), count)?
             };
-            Ok(json::messages(&list))
+            Ok(json::lifecycle::messages_with_revokers(&s.engine, &list))
         })
     })
 }
@@ -239,7 +239,7 @@ pub unsafe extern "C" fn TIMMsgFindMessages(
                     found.push(m);
                 }
             }
-            Ok(json::messages(&found))
+            Ok(json::lifecycle::messages_with_revokers(&s.engine, &found))
         })
     })
 }

@@ -24,7 +24,8 @@ fn apply(s: &mut Session, envs: Vec<Inbound>) -> Result<Value, imcore::Error> {
 
 /// Host → imcore: a JSON array of inbound envelopes (see docs/TRANSPORT.md),
 /// each an object with "kind": "message", "receipt", "read_position",
-/// "group_members", "sync" or "conversation".
+/// "group_members", "sync", "conversation", "revoke", "message_delete",
+/// "clear_history", "message_update" or "all_receive_opt".
 ///
 /// Every envelope is parsed and checked against every rule first: a
 /// malformed one refuses the whole push (nothing applied) with TIM_ERR_JSON /
@@ -185,10 +186,13 @@ pub unsafe extern "C" fn IMCoreOutboundAck(json_ack: *const c_char) -> i32 {
                                     ud: p.ud,
                                     code,
                                     desc: if code == 0 { String::new() } else { desc },
-                                    json: if code == 0 {
-                                        p.result.unwrap_or_default()
-                                    } else {
-                                        String::new()
+                                    json: match (&out.envelope.item, &out.message) {
+                                        _ if code != 0 => String::new(),
+                                        // An edit's result is the message as edited.
+                                        (Outbound::ModifyMessage { .. }, Some(m)) => {
+                                            json::message(m).to_string()
+                                        }
+                                        _ => p.result.unwrap_or_default(),
                                     },
                                 });
                             }

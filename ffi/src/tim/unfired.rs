@@ -31,38 +31,6 @@ pub fn unfired_registered(name: &str) -> bool {
     lock(&LISTENERS).unfired.contains_key(name)
 }
 
-/// Callback type of TIMSetMsgRevokeCallback (never called by imcore).
-pub type TIMMsgRevokeCallback =
-    Option<unsafe extern "C" fn(json_msg_locator_array: *const c_char, user_data: *const c_void)>;
-
-/// Registers (NULL: unregisters) a listener for message revoke. imcore has no such
-/// events: it is stored and never called.
-#[no_mangle]
-pub unsafe extern "C" fn TIMSetMsgRevokeCallback(
-    cb: TIMMsgRevokeCallback,
-    user_data: *const c_void,
-) {
-    guard_void("TIMSetMsgRevokeCallback", || {
-        unfired("TIMSetMsgRevokeCallback", cb.is_some(), user_data)
-    });
-}
-
-/// Callback type of TIMSetMsgUpdateCallback (never called by imcore).
-pub type TIMMsgUpdateCallback =
-    Option<unsafe extern "C" fn(json_msg_array: *const c_char, user_data: *const c_void)>;
-
-/// Registers (NULL: unregisters) a listener for message update. imcore has no such
-/// events: it is stored and never called.
-#[no_mangle]
-pub unsafe extern "C" fn TIMSetMsgUpdateCallback(
-    cb: TIMMsgUpdateCallback,
-    user_data: *const c_void,
-) {
-    guard_void("TIMSetMsgUpdateCallback", || {
-        unfired("TIMSetMsgUpdateCallback", cb.is_some(), user_data)
-    });
-}
-
 /// Callback type of TIMSetMsgElemUploadProgressCallback (never called by imcore).
 pub type TIMMsgElemUploadProgressCallback = Option<
     unsafe extern "C" fn(
@@ -104,27 +72,6 @@ pub unsafe extern "C" fn TIMSetMsgReactionsChangedCallback(
 ) {
     guard_void("TIMSetMsgReactionsChangedCallback", || {
         unfired("TIMSetMsgReactionsChangedCallback", cb.is_some(), user_data)
-    });
-}
-
-/// Callback type of TIMSetMsgAllMessageReceiveOptionCallback (never called by imcore).
-pub type TIMMsgAllMessageReceiveOptionCallback = Option<
-    unsafe extern "C" fn(json_receive_message_opt_info: *const c_char, user_data: *const c_void),
->;
-
-/// Registers (NULL: unregisters) a listener for global receive option. imcore has no such
-/// events: it is stored and never called.
-#[no_mangle]
-pub unsafe extern "C" fn TIMSetMsgAllMessageReceiveOptionCallback(
-    cb: TIMMsgAllMessageReceiveOptionCallback,
-    user_data: *const c_void,
-) {
-    guard_void("TIMSetMsgAllMessageReceiveOptionCallback", || {
-        unfired(
-            "TIMSetMsgAllMessageReceiveOptionCallback",
-            cb.is_some(),
-            user_data,
-        )
     });
 }
 

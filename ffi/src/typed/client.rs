@@ -80,6 +80,11 @@ impl ImClient {
     }
 
     /// Runs one operation on the engine and queues its events.
+    /// The listener registry (for the face's other files).
+    pub(super) fn registry(&self) -> &Arc<Registry> {
+        &self.registry
+    }
+
     pub(super) fn op<T>(&self, f: impl FnOnce(&mut Engine) -> ApiResult<T>) -> ApiResult<T> {
         let mut st = self.lock();
         let out = f(st.engine()?);

@@ -35,6 +35,9 @@ pub(crate) enum Event {
     GroupAdded(String, Vec<String>),
     GroupRemoved(String, Vec<String>),
     Outbound(OutboundEnvelope),
+    Revoked(Vec<super::lifecycle::RevokedMessageInfo>),
+    Modified(Vec<MessageInfo>),
+    AllReceiveOption(super::lifecycle::AllReceiveOption),
 }
 
 enum Job {
@@ -198,6 +201,17 @@ fn deliver(r: &Registry, e: Event) {
                 l.on_conversations_removed_from_group(name.clone(), ids.clone())
             });
         }),
+        Event::Revoked(v) => r.each_lifecycle(|l| {
+            guarded("onMessagesRevoked", || l.on_messages_revoked(v.clone()));
+        }),
+        Event::Modified(v) => r.each_lifecycle(|l| {
+            guarded("onMessagesModified", || l.on_messages_modified(v.clone()));
+        }),
+        Event::AllReceiveOption(o) => r.each_lifecycle(|l| {
+            guarded("onAllReceiveOptionChanged", || {
+                l.on_all_receive_option_changed(o)
+            });
+        }),
         Event::Outbound(env) => {
             if let Some(t) = r.transport() {
                 guarded("OutboundTransport.send", || t.send(env));
@@ -223,6 +237,7 @@ pub(crate) fn collect(
         messages: registry.has(Kind::Message),
         receipts: registry.has(Kind::Receipt),
         groups: registry.has(Kind::Group),
+        lifecycle: registry.has(Kind::Lifecycle),
     };
     let mut out = Vec::new();
     for n in notify::notices(engine, batches, own, wants) {
@@ -272,5 +287,8 @@ fn render(n: Notice, out: &mut Vec<Event>) {
         Notice::GroupAdded(name, keys) => Event::GroupAdded(name, ids(keys)),
         Notice::GroupRemoved(name, keys) => Event::GroupRemoved(name, ids(keys)),
         Notice::Outbound(env) => Event::Outbound(env.into()),
+        Notice::Revoked(v) => Event::Revoked(v.into_iter().map(Into::into).collect()),
+        Notice::MessagesUpdated(v) => Event::Modified(v.into_iter().map(Into::into).collect()),
+        Notice::AllReceiveOpt(o) => Event::AllReceiveOption(o.into()),
     });
 }

@@ -103,6 +103,18 @@ pub trait OutboundTransport: Send + Sync {
     fn send(&self, envelope: OutboundEnvelope);
 }
 
+/// Message-lifecycle events: revokes, edits, the global receive option.
+#[uniffi::export(callback_interface)]
+pub trait MessageLifecycleListener: Send + Sync {
+    /// Messages revoked by the server's word (the sender, an admin, another
+    /// of my devices; not this device's own `revokeMessage`), once each.
+    fn on_messages_revoked(&self, revoked: Vec<super::lifecycle::RevokedMessageInfo>);
+    /// Messages whose content was edited, as they are now.
+    fn on_messages_modified(&self, messages: Vec<MessageInfo>);
+    /// The global receive option changed.
+    fn on_all_receive_option_changed(&self, option: super::lifecycle::AllReceiveOption);
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
     Conversation,
@@ -110,6 +122,7 @@ pub(crate) enum Kind {
     Message,
     Receipt,
     UnreadStatus,
+    Lifecycle,
 }
 
 /// The listeners of one client. The dispatcher looks each listener up just
@@ -133,6 +146,7 @@ struct Lists {
     message: Vec<(u64, Arc<dyn MessageListener>)>,
     receipt: Vec<(u64, Arc<dyn ReceiptListener>)>,
     unread_status: Vec<(u64, Arc<dyn UnreadStatusListener>)>,
+    lifecycle: Vec<(u64, Arc<dyn MessageLifecycleListener>)>,
     transport: Option<Arc<dyn OutboundTransport>>,
     /// Listener calls in progress: kind, id, thread.
     running: Vec<(Kind, u64, ThreadId)>,
@@ -203,6 +217,13 @@ impl Registry {
         id
     }
 
+    pub fn add_lifecycle(&self, x: Arc<dyn MessageLifecycleListener>) -> u64 {
+        let mut l = self.lists();
+        let id = Self::next(&mut l);
+        l.lifecycle.push((id, x));
+        id
+    }
+
     /// Removes a listener; returns whether it was registered. When it
     /// returns, a call of that listener in progress on another thread has
     /// returned (one on this thread is the caller itself: not waited for).
@@ -219,6 +240,7 @@ impl Registry {
             Kind::Message => drop_id(&mut l.message, id),
             Kind::Receipt => drop_id(&mut l.receipt, id),
             Kind::UnreadStatus => drop_id(&mut l.unread_status, id),
+            Kind::Lifecycle => drop_id(&mut l.lifecycle, id),
         };
         let me = std::thread::current().id();
         while l
@@ -283,6 +305,11 @@ impl Registry {
         self.each(Kind::UnreadStatus, |l| &l.unread_status, f);
     }
 
+    /// Calls `f` with each message-lifecycle listener.
+    pub fn each_lifecycle(&self, f: impl FnMut(&Arc<dyn MessageLifecycleListener>)) {
+        self.each(Kind::Lifecycle, |l| &l.lifecycle, f);
+    }
+
     /// Drops every listener and the transport (on close).
     pub fn clear(&self) {
         *self.lists() = Lists::default();
@@ -296,6 +323,7 @@ impl Registry {
             Kind::Message => !l.message.is_empty(),
             Kind::Receipt => !l.receipt.is_empty(),
             Kind::UnreadStatus => !l.unread_status.is_empty(),
+            Kind::Lifecycle => !l.lifecycle.is_empty(),
         }
     }
 
@@ -351,6 +379,7 @@ impl ListenerHandle {
                 Kind::Message => l.message.iter().any(|x| x.0 == id),
                 Kind::Receipt => l.receipt.iter().any(|x| x.0 == id),
                 Kind::UnreadStatus => l.unread_status.iter().any(|x| x.0 == id),
+                Kind::Lifecycle => l.lifecycle.iter().any(|x| x.0 == id),
             }
         })
     }

@@ -29,6 +29,7 @@ mod dispatcher;
 mod error;
 mod ids;
 mod inbound;
+pub(crate) mod lifecycle;
 mod listener_errors;
 mod listeners;
 mod log_listener;
@@ -40,9 +41,10 @@ mod unread_extras;
 pub use client::ImClient;
 pub use error::{ApiResult, ImError};
 pub use ids::*;
+pub use lifecycle::*;
 pub use listeners::{
-    ConversationGroupListener, ConversationListener, ListenerHandle, MessageListener,
-    OutboundTransport, ReceiptListener, UnreadStatusListener,
+    ConversationGroupListener, ConversationListener, ListenerHandle, MessageLifecycleListener,
+    MessageListener, OutboundTransport, ReceiptListener, UnreadStatusListener,
 };
 pub use log_listener::{
     clear_log_listener, flush_log, set_log_file, set_log_listener, LogLevel, LogListener,

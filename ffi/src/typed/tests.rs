@@ -644,6 +644,143 @@ fn an_acks_update_time_orders_it_against_older_snapshots() {
     assert!(c.get_conversation("c2c_bob".into()).unwrap().stick_top);
 }
 
+/// Records message-lifecycle events.
+#[derive(Default)]
+struct LifeRec(Mutex<Vec<String>>);
+
+struct LifeListener(Arc<LifeRec>);
+
+impl MessageLifecycleListener for LifeListener {
+    fn on_messages_revoked(&self, revoked: Vec<RevokedMessageInfo>) {
+        for r in revoked {
+            self.0 .0.lock().unwrap().push(format!(
+                "revoked {} {} by {}",
+                r.conversation_id, r.message_id, r.revoker
+            ));
+        }
+    }
+    fn on_messages_modified(&self, messages: Vec<MessageInfo>) {
+        for m in messages {
+            self.0
+                 .0
+                .lock()
+                .unwrap()
+                .push(format!("modified {}", m.message_id));
+        }
+    }
+    fn on_all_receive_option_changed(&self, option: AllReceiveOption) {
+        self.0
+             .0
+            .lock()
+            .unwrap()
+            .push(format!("option {:?}", option.option));
+    }
+}
+
+/// The message lifecycle on the typed face: counts follow deletes, clears
+/// and revokes (also a revoke before its message, repeated); a refused revoke
+/// restores; the envelopes' payloads and JSON; the lifecycle listener hears
+/// each event once, and never after its handle closed.
+#[test]
+fn the_message_lifecycle_moves_counts_and_reaches_its_listener() {
+    let dir = tempdir();
+    let c = client(&dir, "me");
+    let rec = Arc::new(LifeRec::default());
+    let h = c.add_message_lifecycle_listener(Box::new(LifeListener(rec.clone())));
+    let revoke = |id: &str| InboundRevoke {
+        conversation_id: "c2c_bob".into(),
+        message_id: id.into(),
+        revoker: "bob".into(),
+        reason: String::new(),
+        time: 0,
+    };
+    c.receive_revokes(vec![revoke("m1")]).unwrap();
+    c.receive_messages(vec![
+        msg("m1", "c2c_bob", "bob", 100, 0),
+        msg("m2", "c2c_bob", "bob", 101, 0),
+        msg("m3", "c2c_bob", "bob", 102, 0),
+    ])
+    .unwrap();
+    assert_eq!(c.get_total_unread_count().unwrap(), 2);
+    c.receive_revokes(vec![revoke("m2"), revoke("m2")]).unwrap();
+    assert_eq!(c.get_total_unread_count().unwrap(), 1);
+    c.delete_messages("c2c_bob".into(), vec!["m3".into()], false)
+        .unwrap();
+    assert_eq!(c.get_total_unread_count().unwrap(), 0);
+    assert!(matches!(
+        c.delete_messages("c2c_bob".into(), vec!["nope".into()], false),
+        Err(ImError::MessageNotFound(_))
+    ));
+    c.set_all_receive_option(AllReceiveOption {
+        option: ReceiveOption::NotNotify,
+        start_hour: 22,
+        start_minute: 0,
+        start_second: 0,
+        start_time_stamp: 0,
+        duration: 3600,
+    })
+    .unwrap();
+    assert!(c.flush_events(5000));
+    assert_eq!(
+        *rec.0.lock().unwrap(),
+        ["revoked c2c_bob m2 by bob", "option NotNotify"]
+    );
+
+    // With a transport: my revoke goes out, a refusal restores the count.
+    c.receive_messages(vec![msg("m4", "c2c_bob", "bob", 103, 0)])
+        .unwrap();
+    let got = Arc::new(Mutex::new(Vec::new()));
+    c.set_outbound_transport(Box::new(Capture {
+        got: got.clone(),
+        panic: false,
+    }))
+    .unwrap();
+    assert!(
+        c.revoke_message("c2c_bob".into(), "m4".into(), "spam".into())
+            .unwrap()
+            .is_revoked
+    );
+    assert_eq!(c.get_total_unread_count().unwrap(), 0);
+    assert!(c.flush_events(5000));
+    let env = got.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(env.kind, "revoke");
+    assert!(matches!(
+        &env.payload,
+        OutboundPayload::Revoke { message_id, reason, .. } if message_id == "m4" && reason == "spam"
+    ));
+    let v: serde_json::Value = serde_json::from_str(&env.json).unwrap();
+    assert_eq!(v["msg_id"], "m4");
+    c.ack_outbound(env.envelope_id, 10031, 0, 0).unwrap();
+    assert_eq!(c.get_total_unread_count().unwrap(), 1);
+    assert!(!c.get_message("m4".into()).unwrap().is_revoked);
+    c.clear_history_messages("c2c_bob".into()).unwrap();
+    assert_eq!(c.get_total_unread_count().unwrap(), 0);
+    assert!(c.flush_events(5000));
+    assert_eq!(got.lock().unwrap().last().unwrap().kind, "clear_history");
+    h.close();
+    c.receive_revokes(vec![InboundRevoke {
+        conversation_id: "c2c_eve".into(),
+        message_id: "e1".into(),
+        revoker: "eve".into(),
+        reason: String::new(),
+        time: 0,
+    }])
+    .unwrap();
+    c.receive_messages(vec![msg("e2", "c2c_eve", "eve", 104, 0)])
+        .unwrap();
+    c.receive_revokes(vec![InboundRevoke {
+        conversation_id: "c2c_eve".into(),
+        message_id: "e2".into(),
+        revoker: "eve".into(),
+        reason: String::new(),
+        time: 0,
+    }])
+    .unwrap();
+    assert!(c.flush_events(5000));
+    assert_eq!(rec.0.lock().unwrap().len(), 2, "nothing after close");
+    c.verify().unwrap();
+}
+
 // ------------------------------------------------ unread extensions (issue 15)
 
 /// Records unread statuses and filter mention totals.

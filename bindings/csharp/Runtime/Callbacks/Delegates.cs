@@ -47,6 +47,15 @@ namespace IMCore.Unity.Callbacks
     /// <summary>Peers read my messages (C2C conversation-level or message-level receipts, group receipt counts).</summary>
     public delegate void MsgReadedReceiptCallback(List<MessageReceipt> message_receipt, string user_data);
 
+    /// <summary>Messages were revoked by the server's word (the sender, an admin, another of my devices).</summary>
+    public delegate void MsgRevokeCallback(List<MessageLocator> msg_locator, string user_data);
+
+    /// <summary>Messages were edited (their content as it is now).</summary>
+    public delegate void MsgUpdateCallback(List<Message> message_list, string user_data);
+
+    /// <summary>The global receive option changed.</summary>
+    public delegate void MsgAllMessageReceiveOptionCallback(ReceiveMessageOptInfo info, string user_data);
+
     /// <summary>The connection state changed.</summary>
     public delegate void NetworkStatusListenerCallback(TIMNetworkStatus status, int code, string desc, string user_data);
 

@@ -28,6 +28,9 @@ namespace IMCore.Unity.Callbacks
         internal static volatile LogCallback Log;
         internal static volatile Action<string> Outbound;
         internal static volatile ExperimentalNotifyCallback ExperimentalNotify;
+        internal static volatile MsgRevokeCallback MsgRevoke;
+        internal static volatile MsgUpdateCallback MsgUpdate;
+        internal static volatile MsgAllMessageReceiveOptionCallback AllRecvOpt;
 
         private static readonly object RecvGate = new object();
         private static volatile RecvNewMsgCallback[] recvNewMsg = new RecvNewMsgCallback[0];
@@ -91,6 +94,9 @@ namespace IMCore.Unity.Callbacks
             Log = null;
             Outbound = null;
             ExperimentalNotify = null;
+            MsgRevoke = null;
+            MsgUpdate = null;
+            AllRecvOpt = null;
             RemoveRecvNewMsg(null);
         }
 
@@ -204,6 +210,36 @@ namespace IMCore.Unity.Callbacks
             }
         }
 
+        internal static void DeliverMsgRevoke(string json)
+        {
+            MsgRevokeCallback callback = MsgRevoke;
+            List<MessageLocator> locators;
+            if (callback != null && TryParse(ListenerNames.MsgRevoke, json, ParseList<MessageLocator>, out locators))
+            {
+                callback(locators, ListenerNames.MsgRevoke);
+            }
+        }
+
+        internal static void DeliverMsgUpdate(string json)
+        {
+            MsgUpdateCallback callback = MsgUpdate;
+            List<Message> messages;
+            if (callback != null && TryParse(ListenerNames.MsgUpdate, json, ParseList<Message>, out messages))
+            {
+                callback(messages, ListenerNames.MsgUpdate);
+            }
+        }
+
+        internal static void DeliverAllRecvOpt(string json)
+        {
+            MsgAllMessageReceiveOptionCallback callback = AllRecvOpt;
+            ReceiveMessageOptInfo info;
+            if (callback != null && TryParse(ListenerNames.AllRecvOpt, json, TIMJson.Parse<ReceiveMessageOptInfo>, out info))
+            {
+                callback(info, ListenerNames.AllRecvOpt);
+            }
+        }
+
         internal static void DeliverNetworkStatus(TIMNetworkStatus status, int code, string desc)
         {
             NetworkStatusListenerCallback callback = NetworkStatus;
@@ -298,5 +334,8 @@ namespace IMCore.Unity.Callbacks
         internal const string Log = "SetLogCallback";
         internal const string Outbound = "IMCoreSetOutboundCallback";
         internal const string ExperimentalNotify = "SetExperimentalNotifyCallback";
+        internal const string MsgRevoke = "SetMsgRevokeCallback";
+        internal const string MsgUpdate = "SetMsgUpdateCallback";
+        internal const string AllRecvOpt = "SetMsgAllMessageReceiveOptionCallback";
     }
 }

@@ -29,6 +29,9 @@ namespace IMCore.Unity.Callbacks
         internal static readonly TIMConvConversationGroupConversationsCallback DeletedFromGroup = OnDeletedFromGroup;
         internal static readonly TIMJsonCallback RecvNewMsg = OnRecvNewMsg;
         internal static readonly TIMJsonCallback ReadReceipt = OnReadReceipt;
+        internal static readonly TIMJsonCallback MsgRevoke = OnMsgRevoke;
+        internal static readonly TIMJsonCallback MsgUpdate = OnMsgUpdate;
+        internal static readonly TIMJsonCallback AllRecvOpt = OnAllRecvOpt;
         internal static readonly TIMNetworkStatusListenerCallback NetworkStatus = OnNetworkStatus;
         internal static readonly TIMUserDataCallback KickedOffline = OnKickedOffline;
         internal static readonly TIMUserDataCallback UserSigExpired = OnUserSigExpired;
@@ -236,6 +239,48 @@ namespace IMCore.Unity.Callbacks
             catch (Exception e)
             {
                 BindingLog.Error("read-receipt thunk: " + e);
+            }
+        }
+
+        [MonoPInvokeCallback(typeof(TIMJsonCallback))]
+        private static void OnMsgRevoke(IntPtr json_msg_locator_array, IntPtr user_data)
+        {
+            try
+            {
+                string json = Utf8.FromNative(json_msg_locator_array);
+                CallbackDispatcher.Post(() => Listeners.DeliverMsgRevoke(json));
+            }
+            catch (Exception e)
+            {
+                BindingLog.Error("revoke thunk: " + e);
+            }
+        }
+
+        [MonoPInvokeCallback(typeof(TIMJsonCallback))]
+        private static void OnMsgUpdate(IntPtr json_msg_array, IntPtr user_data)
+        {
+            try
+            {
+                string json = Utf8.FromNative(json_msg_array);
+                CallbackDispatcher.Post(() => Listeners.DeliverMsgUpdate(json));
+            }
+            catch (Exception e)
+            {
+                BindingLog.Error("message-update thunk: " + e);
+            }
+        }
+
+        [MonoPInvokeCallback(typeof(TIMJsonCallback))]
+        private static void OnAllRecvOpt(IntPtr json_receive_message_opt_info, IntPtr user_data)
+        {
+            try
+            {
+                string json = Utf8.FromNative(json_receive_message_opt_info);
+                CallbackDispatcher.Post(() => Listeners.DeliverAllRecvOpt(json));
+            }
+            catch (Exception e)
+            {
+                BindingLog.Error("receive-option thunk: " + e);
             }
         }
 

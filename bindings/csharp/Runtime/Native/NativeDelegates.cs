@@ -40,7 +40,8 @@ namespace IMCore.Unity.Native
 
     /// <summary>
     /// <c>(const char* json, const void* user_data)</c>: <c>TIMRecvNewMsgCallback</c>,
-    /// <c>TIMMsgReadedReceiptCallback</c> and <c>IMCoreOutboundCallback</c>.
+    /// <c>TIMMsgReadedReceiptCallback</c>, <c>IMCoreOutboundCallback</c>, <c>TIMMsgRevokeCallback</c>,
+    /// <c>TIMMsgUpdateCallback</c> and <c>TIMMsgAllMessageReceiveOptionCallback</c>.
     /// </summary>
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     internal delegate void TIMJsonCallback(IntPtr json, IntPtr user_data);

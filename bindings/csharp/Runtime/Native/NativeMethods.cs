@@ -198,6 +198,52 @@ namespace IMCore.Unity.Native
         [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int TIMMsgGetMessageReadReceipts(byte[] json_msg_array, TIMCommCallback cb, IntPtr user_data);
 
+        // ------------------------------------------------------------------ message lifecycle
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int TIMMsgDelete(byte[] conv_id, int conv_type, byte[] json_msgdel_param, TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int TIMMsgListDelete(byte[] conv_id, int conv_type, byte[] json_msg_array, TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int TIMMsgClearHistoryMessage(byte[] conv_id, int conv_type, TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int TIMMsgRevoke(byte[] conv_id, int conv_type, byte[] json_msg_param, TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int TIMMsgModifyMessage(byte[] json_msg_param, TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int TIMMsgSetAllReceiveMessageOpt(int opt, int start_hour, int start_minute, int start_second, uint duration, TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int TIMMsgGetAllReceiveMessageOpt(TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int TIMMsgDoBackground(uint unread_count, TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int TIMMsgDoForeground(TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int IMCoreMsgGetAppState(TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int IMCoreMsgSetPrivateReadReceipts(byte enabled, TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int IMCoreMsgGetPrivateReadReceipts(TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void TIMSetMsgRevokeCallback(TIMJsonCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void TIMSetMsgUpdateCallback(TIMJsonCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void TIMSetMsgAllMessageReceiveOptionCallback(TIMJsonCallback cb, IntPtr user_data);
+
         [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int TIMMsgGetGroupMessageReadMemberList(byte[] json_msg, int filter, ulong next_seq, uint count, TIMMsgGroupMessageReadMemberListCallback cb, IntPtr user_data);
 

@@ -45,6 +45,10 @@ namespace IMCore.Unity.Types
         public int? message_group_receipt_unread_count;
         /// <summary>Status of the message.</summary>
         public TIMMsgStatus? message_status;
+        /// <summary>Read-only: who revoked it (status <c>kTIMMsg_Revoked</c>).</summary>
+        public string message_revoker_user_id;
+        /// <summary>Read-only: why it was revoked; on <c>MsgRevoke</c>, the reason to give.</summary>
+        public string message_revoke_reason;
         /// <summary>Numeric unique id (prefer <see cref="message_msg_id"/>).</summary>
         public ulong? message_unique_id;
         /// <summary>Message id (unique).</summary>

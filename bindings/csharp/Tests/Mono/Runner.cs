@@ -38,6 +38,7 @@ namespace IMCore.Unity.Tests.Mono
             TextTests.Register(tests);
             CallbackTests.Register(tests);
             ExtensionTests.Register(tests);
+            LifecycleTests.Register(tests);
             UnreadExtrasTests.Register(tests);
             return tests;
         }

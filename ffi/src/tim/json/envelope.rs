@@ -292,12 +292,16 @@ fn parse_envelope(v: &Value, ctx: &str) -> boundary::Checked<Inbound> {
                 deleted: o.bool("deleted")?.unwrap_or(false),
             })
         }
-        other => {
-            return Err(Reject::param(format!(
-                "{ctx}.kind {other:?} is not one of message, receipt, read_position, \
-                 group_members, sync, conversation"
-            )))
-        }
+        other => match super::lifecycle::parse_envelope(&o, other) {
+            Some(parsed) => parsed?,
+            None => {
+                return Err(Reject::param(format!(
+                    "{ctx}.kind {other:?} is not one of message, receipt, read_position, \
+                     group_members, sync, conversation, {}",
+                    super::lifecycle::INBOUND_KINDS
+                )))
+            }
+        },
     })
 }
 
@@ -393,6 +397,8 @@ pub fn outbound_json(e: &OutboundEnvelope) -> String {
             }
             o
         }
+        other => super::lifecycle::envelope_json(id, other)
+            .expect("every other kind is a lifecycle envelope"),
     };
     v.to_string()
 }

@@ -100,7 +100,9 @@ pub fn message(m: &StoredMessage) -> Value {
         "message_has_sent_receipt",
         json!(m.receipt_sent()),
     );
-    set(&mut obj, "message_status", json!(m.status as i64));
+    // TIMMsgStatus 6: revoked.
+    let status = if m.is_revoked() { 6 } else { m.status as i64 };
+    set(&mut obj, "message_status", json!(status));
     set(
         &mut obj,
         "message_group_receipt_read_count",

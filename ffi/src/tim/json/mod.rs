@@ -160,6 +160,7 @@ pub fn v2_id_array(keys: &[ConvKey]) -> String {
 
 mod conv;
 pub mod envelope;
+pub mod lifecycle;
 mod message;
 
 pub use conv::*;

@@ -75,6 +75,12 @@ pub enum Cb {
     Log(i32, String),
     /// Experimental notification (key, data).
     Experimental(String, String),
+    /// Messages revoked (MessageLocator array).
+    Revoked(String),
+    /// Messages edited (Message array).
+    MsgUpdated(String),
+    /// The global receive option changed.
+    AllRecvOpt(String),
 }
 
 fn cstring(s: &str) -> CString {
@@ -189,6 +195,18 @@ fn deliver_one(cb: Cb) {
         Cb::Experimental(key, data) => {
             let (k, d) = (cstring(&key), cstring(&data));
             fire!(experimental, |r| host::str_str(r, &k, &d));
+        }
+        Cb::Revoked(json) => {
+            let j = cstring(&json);
+            fire!(revoke, |r| host::str(r, &j));
+        }
+        Cb::MsgUpdated(json) => {
+            let j = cstring(&json);
+            fire!(msg_update, |r| host::str(r, &j));
+        }
+        Cb::AllRecvOpt(json) => {
+            let j = cstring(&json);
+            fire!(all_recv_opt, |r| host::str(r, &j));
         }
     }
 }

@@ -54,6 +54,12 @@ pub struct Listeners {
     pub experimental: Slot<StrStrFn>,
     /// `IMCoreSetOutboundCallback`.
     pub outbound: Slot<StrFn>,
+    /// `TIMSetMsgRevokeCallback`.
+    pub revoke: Slot<StrFn>,
+    /// `TIMSetMsgUpdateCallback`.
+    pub msg_update: Slot<StrFn>,
+    /// `TIMSetMsgAllMessageReceiveOptionCallback`.
+    pub all_recv_opt: Slot<StrFn>,
     /// Listeners imcore has no events for, by setter name, with their user
     /// data: stored, never called.
     pub unfired: HashMap<&'static str, usize>,

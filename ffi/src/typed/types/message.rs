@@ -116,6 +116,8 @@ pub struct MessageInfo {
     pub read_count: u64,
     /// Group, my message: members who have not.
     pub unread_count: u64,
+    /// Revoked (who and why: `getRevocation`).
+    pub is_revoked: bool,
 }
 
 impl From<imcore::StoredMessage> for MessageInfo {
@@ -127,6 +129,7 @@ impl From<imcore::StoredMessage> for MessageInfo {
             receipt_sent: m.receipt_sent(),
             excluded_from_unread: m.excluded_from_unread(),
             excluded_from_last_message: m.excluded_from_last_message(),
+            is_revoked: m.is_revoked(),
             message_id: m.msg_id,
             conversation_id: m.conv.v2_id(),
             sender_id: m.sender,

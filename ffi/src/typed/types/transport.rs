@@ -147,6 +147,58 @@ pub enum OutboundPayload {
         /// Conversations.
         conversation_ids: Vec<String>,
     },
+    /// Read positions I moved while read receipts are private: for my other
+    /// devices only; the server sends no receipt to others.
+    PrivateReadPositions {
+        /// One per conversation.
+        positions: Vec<ReadPosition>,
+    },
+    /// Messages deleted with the server's copy.
+    MessageDelete {
+        /// The conversation.
+        conversation_id: String,
+        /// The messages.
+        message_ids: Vec<String>,
+    },
+    /// A conversation's history cleared up to a position.
+    ClearHistory {
+        /// The conversation.
+        conversation_id: String,
+        /// C2C: up to this time (seconds); 0 for groups.
+        timestamp: u64,
+        /// Group: up to this sequence; 0 for C2C.
+        sequence: u64,
+    },
+    /// A message revoked.
+    Revoke {
+        /// The conversation.
+        conversation_id: String,
+        /// The message.
+        message_id: String,
+        /// Why (may be empty).
+        reason: String,
+    },
+    /// A message's content edited (applied when the server accepts it).
+    ModifyMessage {
+        /// The conversation.
+        conversation_id: String,
+        /// The message.
+        message_id: String,
+        /// The new message JSON.
+        message_json: String,
+    },
+    /// The global receive option (applied when the server accepts it).
+    AllReceiveOption {
+        /// The option.
+        option: crate::typed::lifecycle::AllReceiveOption,
+    },
+    /// The app went to the background (with the badge number) or came back.
+    AppState {
+        /// In the background.
+        background: bool,
+        /// The badge number (0 in the foreground).
+        unread_count: u32,
+    },
 }
 
 /// One envelope the host must deliver to its server, then answer with
@@ -245,6 +297,7 @@ impl From<imcore::engine::OutboundEnvelope> for OutboundEnvelope {
                     conversation_ids: ids(convs),
                 },
             },
+            other => crate::typed::lifecycle::payload(other),
         };
         OutboundEnvelope {
             envelope_id: e.envelope_id,

@@ -692,6 +692,15 @@ internal interface UniffiCallbackInterfaceConversationListenerMethod7 : com.sun.
 internal interface UniffiCallbackInterfaceConversationListenerMethod8 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`conversationId`: RustBuffer.ByValue,`readTime`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
+internal interface UniffiCallbackInterfaceMessageLifecycleListenerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`revoked`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceMessageLifecycleListenerMethod1 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`messages`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+internal interface UniffiCallbackInterfaceMessageLifecycleListenerMethod2 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`option`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
 internal interface UniffiCallbackInterfaceMessageListenerMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`messages`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
@@ -781,6 +790,31 @@ internal open class UniffiVTableCallbackInterfaceConversationListener(
         `onTotalUnreadCountChanged` = other.`onTotalUnreadCountChanged`
         `onUnreadCountChangedByFilter` = other.`onUnreadCountChangedByFilter`
         `onConversationReadTimeUpdated` = other.`onConversationReadTimeUpdated`
+    }
+
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onMessagesRevoked", "onMessagesModified", "onAllReceiveOptionChanged")
+internal open class UniffiVTableCallbackInterfaceMessageLifecycleListener(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onMessagesRevoked`: UniffiCallbackInterfaceMessageLifecycleListenerMethod0? = null,
+    @JvmField internal var `onMessagesModified`: UniffiCallbackInterfaceMessageLifecycleListenerMethod1? = null,
+    @JvmField internal var `onAllReceiveOptionChanged`: UniffiCallbackInterfaceMessageLifecycleListenerMethod2? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onMessagesRevoked`: UniffiCallbackInterfaceMessageLifecycleListenerMethod0? = null,
+        `onMessagesModified`: UniffiCallbackInterfaceMessageLifecycleListenerMethod1? = null,
+        `onAllReceiveOptionChanged`: UniffiCallbackInterfaceMessageLifecycleListenerMethod2? = null,
+    ): UniffiVTableCallbackInterfaceMessageLifecycleListener(`uniffiFree`,`uniffiClone`,`onMessagesRevoked`,`onMessagesModified`,`onAllReceiveOptionChanged`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceMessageLifecycleListener) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onMessagesRevoked` = other.`onMessagesRevoked`
+        `onMessagesModified` = other.`onMessagesModified`
+        `onAllReceiveOptionChanged` = other.`onAllReceiveOptionChanged`
     }
 
 }
@@ -1016,6 +1050,42 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_set_group_members(
     ): Int
+    external fun uniffi_imcore_checksum_method_imclient_add_message_lifecycle_listener(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_clear_history_messages(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_delete_messages(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_get_all_receive_option(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_get_app_state(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_get_private_read_receipts(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_get_revocation(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_modify_message(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_receive_all_receive_option(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_receive_clear_history(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_receive_message_deletes(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_receive_message_edits(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_receive_revokes(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_revoke_message(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_set_all_receive_option(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_set_app_background(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_set_app_foreground(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_set_private_read_receipts(
+    ): Int
     external fun uniffi_imcore_checksum_method_imclient_get_group_message_read_member_list(
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_get_message(
@@ -1108,6 +1178,12 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_imcore_checksum_method_conversationlistener_on_conversation_read_time_updated(
     ): Int
+    external fun uniffi_imcore_checksum_method_messagelifecyclelistener_on_messages_revoked(
+    ): Int
+    external fun uniffi_imcore_checksum_method_messagelifecyclelistener_on_messages_modified(
+    ): Int
+    external fun uniffi_imcore_checksum_method_messagelifecyclelistener_on_all_receive_option_changed(
+    ): Int
     external fun uniffi_imcore_checksum_method_messagelistener_on_receive_messages(
     ): Int
     external fun uniffi_imcore_checksum_method_outboundtransport_send(
@@ -1139,6 +1215,7 @@ internal object UniffiLib {
         uniffiCallbackInterfaceConversationGroupListener.register(this)
         uniffiCallbackInterfaceConversationListener.register(this)
         uniffiCallbackInterfaceLogListener.register(this)
+        uniffiCallbackInterfaceMessageLifecycleListener.register(this)
         uniffiCallbackInterfaceMessageListener.register(this)
         uniffiCallbackInterfaceOutboundTransport.register(this)
         uniffiCallbackInterfaceReceiptListener.register(this)
@@ -1243,6 +1320,42 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_imcore_fn_method_imclient_set_group_members(`ptr`: Long,`groupId`: RustBuffer.ByValue,`groupType`: RustBuffer.ByValue,`op`: RustBuffer.ByValue,`members`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_imcore_fn_method_imclient_add_message_lifecycle_listener(`ptr`: Long,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_imcore_fn_method_imclient_clear_history_messages(`ptr`: Long,`conversationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_delete_messages(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`messageIds`: RustBuffer.ByValue,`onServer`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_get_all_receive_option(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_get_app_state(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_get_private_read_receipts(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_imcore_fn_method_imclient_get_revocation(`ptr`: Long,`messageId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_modify_message(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`messageId`: RustBuffer.ByValue,`messageJson`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_receive_all_receive_option(`ptr`: Long,`option`: RustBuffer.ByValue,`updateTime`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_receive_clear_history(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`timestamp`: Long,`sequence`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_receive_message_deletes(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`messageIds`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_receive_message_edits(`ptr`: Long,`edits`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_receive_revokes(`ptr`: Long,`revokes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_revoke_message(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`messageId`: RustBuffer.ByValue,`reason`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_set_all_receive_option(`ptr`: Long,`option`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_set_app_background(`ptr`: Long,`unreadCount`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_set_app_foreground(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_set_private_read_receipts(`ptr`: Long,`enabled`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_imcore_fn_method_imclient_get_group_message_read_member_list(`ptr`: Long,`messageId`: RustBuffer.ByValue,`read`: Byte,`cursor`: Long,`count`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_method_imclient_get_message(`ptr`: Long,`messageId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1312,6 +1425,8 @@ internal object UniffiLib {
     external fun uniffi_imcore_fn_init_callback_vtable_conversationgrouplistener(`vtable`: UniffiVTableCallbackInterfaceConversationGroupListener,
     ): Unit
     external fun uniffi_imcore_fn_init_callback_vtable_conversationlistener(`vtable`: UniffiVTableCallbackInterfaceConversationListener,
+    ): Unit
+    external fun uniffi_imcore_fn_init_callback_vtable_messagelifecyclelistener(`vtable`: UniffiVTableCallbackInterfaceMessageLifecycleListener,
     ): Unit
     external fun uniffi_imcore_fn_init_callback_vtable_messagelistener(`vtable`: UniffiVTableCallbackInterfaceMessageListener,
     ): Unit
@@ -2203,6 +2318,111 @@ public interface ImClientInterface {
      * `group_…`) that group receipts count against, and optionally its type.
      */
     fun `setGroupMembers`(`groupId`: kotlin.String, `groupType`: GroupType?, `op`: GroupMemberOp, `members`: List<kotlin.String>)
+    
+    /**
+     * Registers a message-lifecycle listener (revokes, edits, the global
+     * receive option); see `addConversationListener` for the handle.
+     */
+    fun `addMessageLifecycleListener`(`listener`: MessageLifecycleListener): ListenerHandle
+    
+    /**
+     * Deletes every message of a conversation, here and on the server (a
+     * `clear_history` envelope); the conversation stays, read.
+     */
+    fun `clearHistoryMessages`(`conversationId`: kotlin.String)
+    
+    /**
+     * Deletes messages of a conversation (all or nothing: an unknown id
+     * fails the call). Unread ones lower the count; the preview moves to
+     * the newest message left. `onServer` also deletes the server's copy (a
+     * `message_delete` envelope); otherwise only this device forgets them.
+     */
+    fun `deleteMessages`(`conversationId`: kotlin.String, `messageIds`: List<kotlin.String>, `onServer`: kotlin.Boolean)
+    
+    /**
+     * The global receive option in force.
+     */
+    fun `getAllReceiveOption`(): AllReceiveOption
+    
+    /**
+     * The app state last recorded.
+     */
+    fun `getAppState`(): AppStateInfo
+    
+    /**
+     * Whether read receipts are private.
+     */
+    fun `getPrivateReadReceipts`(): kotlin.Boolean
+    
+    /**
+     * Who revoked a message, why and when (None: not revoked).
+     */
+    fun `getRevocation`(`messageId`: kotlin.String): RevocationInfo?
+    
+    /**
+     * Edits a message's JSON. Without a transport it applies at once; with
+     * one when the server accepts it. Returns the message as it is now.
+     */
+    fun `modifyMessage`(`conversationId`: kotlin.String, `messageId`: kotlin.String, `messageJson`: kotlin.String): MessageInfo
+    
+    /**
+     * The global receive option set on another device, at the server's
+     * version `updateTime` (the greater wins).
+     */
+    fun `receiveAllReceiveOption`(`option`: AllReceiveOption, `updateTime`: kotlin.ULong)
+    
+    /**
+     * A history clear from another of my devices: C2C up to `timestamp`,
+     * groups up to `sequence` (the other field 0).
+     */
+    fun `receiveClearHistory`(`conversationId`: kotlin.String, `timestamp`: kotlin.ULong, `sequence`: kotlin.ULong)
+    
+    /**
+     * Messages another of my devices deleted with the server's copy.
+     */
+    fun `receiveMessageDeletes`(`conversationId`: kotlin.String, `messageIds`: List<kotlin.String>)
+    
+    /**
+     * Edits the server sent (the greater version wins).
+     */
+    fun `receiveMessageEdits`(`edits`: List<InboundMessageEdit>)
+    
+    /**
+     * Revokes the server sent (one transaction): a stored message is
+     * revoked (once; `onMessagesRevoked`), one not stored yet is revoked
+     * when it arrives; repeats and other conversations' ids change nothing.
+     */
+    fun `receiveRevokes`(`revokes`: List<InboundRevoke>)
+    
+    /**
+     * Revokes a message: it stays in history, revoked, and stops counting
+     * as unread. With a transport a refusal restores it.
+     */
+    fun `revokeMessage`(`conversationId`: kotlin.String, `messageId`: kotlin.String, `reason`: kotlin.String): MessageInfo
+    
+    /**
+     * Sets the global receive option (without a transport at once, with one
+     * when the server accepts it). Unread counts do not change.
+     */
+    fun `setAllReceiveOption`(`option`: AllReceiveOption)
+    
+    /**
+     * The app went to the background: `unreadCount` is the badge the push
+     * service shows (kept, and handed to the transport).
+     */
+    fun `setAppBackground`(`unreadCount`: kotlin.UInt)
+    
+    /**
+     * The app came back to the foreground.
+     */
+    fun `setAppForeground`()
+    
+    /**
+     * Private read receipts (persisted): reading still clears my counts and
+     * syncs my read position to my other devices, but sends no receipt to
+     * others (`sendMessageReceipts` then sends nothing and returns []).
+     */
+    fun `setPrivateReadReceipts`(`enabled`: kotlin.Boolean)
     
     /**
      * A page of the members who have (`read`) or have not read one of my
@@ -3370,6 +3590,339 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
+     * Registers a message-lifecycle listener (revokes, edits, the global
+     * receive option); see `addConversationListener` for the handle.
+     */override fun `addMessageLifecycleListener`(`listener`: MessageLifecycleListener): ListenerHandle {
+            return FfiConverterTypeListenerHandle.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_add_message_lifecycle_listener(
+        it,
+        
+        FfiConverterTypeMessageLifecycleListener.lower(`listener`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Deletes every message of a conversation, here and on the server (a
+     * `clear_history` envelope); the conversation stays, read.
+     */
+    @Throws(ImException::class)override fun `clearHistoryMessages`(`conversationId`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_clear_history_messages(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Deletes messages of a conversation (all or nothing: an unknown id
+     * fails the call). Unread ones lower the count; the preview moves to
+     * the newest message left. `onServer` also deletes the server's copy (a
+     * `message_delete` envelope); otherwise only this device forgets them.
+     */
+    @Throws(ImException::class)override fun `deleteMessages`(`conversationId`: kotlin.String, `messageIds`: List<kotlin.String>, `onServer`: kotlin.Boolean)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_delete_messages(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),
+        FfiConverterSequenceString.lower(`messageIds`),
+        FfiConverterBoolean.lower(`onServer`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The global receive option in force.
+     */
+    @Throws(ImException::class)override fun `getAllReceiveOption`(): AllReceiveOption {
+            return FfiConverterTypeAllReceiveOption.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_get_all_receive_option(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The app state last recorded.
+     */
+    @Throws(ImException::class)override fun `getAppState`(): AppStateInfo {
+            return FfiConverterTypeAppStateInfo.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_get_app_state(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Whether read receipts are private.
+     */
+    @Throws(ImException::class)override fun `getPrivateReadReceipts`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_get_private_read_receipts(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Who revoked a message, why and when (None: not revoked).
+     */
+    @Throws(ImException::class)override fun `getRevocation`(`messageId`: kotlin.String): RevocationInfo? {
+            return FfiConverterOptionalTypeRevocationInfo.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_get_revocation(
+        it,
+        
+        FfiConverterString.lower(`messageId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Edits a message's JSON. Without a transport it applies at once; with
+     * one when the server accepts it. Returns the message as it is now.
+     */
+    @Throws(ImException::class)override fun `modifyMessage`(`conversationId`: kotlin.String, `messageId`: kotlin.String, `messageJson`: kotlin.String): MessageInfo {
+            return FfiConverterTypeMessageInfo.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_modify_message(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),
+        FfiConverterString.lower(`messageId`),
+        FfiConverterString.lower(`messageJson`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The global receive option set on another device, at the server's
+     * version `updateTime` (the greater wins).
+     */
+    @Throws(ImException::class)override fun `receiveAllReceiveOption`(`option`: AllReceiveOption, `updateTime`: kotlin.ULong)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_receive_all_receive_option(
+        it,
+        
+        FfiConverterTypeAllReceiveOption.lower(`option`),
+        FfiConverterULong.lower(`updateTime`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * A history clear from another of my devices: C2C up to `timestamp`,
+     * groups up to `sequence` (the other field 0).
+     */
+    @Throws(ImException::class)override fun `receiveClearHistory`(`conversationId`: kotlin.String, `timestamp`: kotlin.ULong, `sequence`: kotlin.ULong)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_receive_clear_history(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),
+        FfiConverterULong.lower(`timestamp`),
+        FfiConverterULong.lower(`sequence`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Messages another of my devices deleted with the server's copy.
+     */
+    @Throws(ImException::class)override fun `receiveMessageDeletes`(`conversationId`: kotlin.String, `messageIds`: List<kotlin.String>)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_receive_message_deletes(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),
+        FfiConverterSequenceString.lower(`messageIds`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Edits the server sent (the greater version wins).
+     */
+    @Throws(ImException::class)override fun `receiveMessageEdits`(`edits`: List<InboundMessageEdit>)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_receive_message_edits(
+        it,
+        
+        FfiConverterSequenceTypeInboundMessageEdit.lower(`edits`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Revokes the server sent (one transaction): a stored message is
+     * revoked (once; `onMessagesRevoked`), one not stored yet is revoked
+     * when it arrives; repeats and other conversations' ids change nothing.
+     */
+    @Throws(ImException::class)override fun `receiveRevokes`(`revokes`: List<InboundRevoke>)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_receive_revokes(
+        it,
+        
+        FfiConverterSequenceTypeInboundRevoke.lower(`revokes`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Revokes a message: it stays in history, revoked, and stops counting
+     * as unread. With a transport a refusal restores it.
+     */
+    @Throws(ImException::class)override fun `revokeMessage`(`conversationId`: kotlin.String, `messageId`: kotlin.String, `reason`: kotlin.String): MessageInfo {
+            return FfiConverterTypeMessageInfo.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_revoke_message(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),
+        FfiConverterString.lower(`messageId`),
+        FfiConverterString.lower(`reason`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Sets the global receive option (without a transport at once, with one
+     * when the server accepts it). Unread counts do not change.
+     */
+    @Throws(ImException::class)override fun `setAllReceiveOption`(`option`: AllReceiveOption)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_set_all_receive_option(
+        it,
+        
+        FfiConverterTypeAllReceiveOption.lower(`option`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The app went to the background: `unreadCount` is the badge the push
+     * service shows (kept, and handed to the transport).
+     */
+    @Throws(ImException::class)override fun `setAppBackground`(`unreadCount`: kotlin.UInt)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_set_app_background(
+        it,
+        
+        FfiConverterUInt.lower(`unreadCount`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The app came back to the foreground.
+     */
+    @Throws(ImException::class)override fun `setAppForeground`()
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_set_app_foreground(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Private read receipts (persisted): reading still clears my counts and
+     * syncs my read position to my other devices, but sends no receipt to
+     * others (`sendMessageReceipts` then sends nothing and returns []).
+     */
+    @Throws(ImException::class)override fun `setPrivateReadReceipts`(`enabled`: kotlin.Boolean)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_set_private_read_receipts(
+        it,
+        
+        FfiConverterBoolean.lower(`enabled`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * A page of the members who have (`read`) or have not read one of my
      * group messages; `cursor` 0 first, then `nextCursor`; `count` 1..=100.
      */
@@ -4319,6 +4872,133 @@ public object FfiConverterTypeAckResult: FfiConverterRustBuffer<AckResult> {
             FfiConverterULong.write(value.`envelopeId`, buf)
             FfiConverterInt.write(value.`code`, buf)
             FfiConverterOptionalTypeMessageInfo.write(value.`message`, buf)
+    }
+}
+
+
+
+/**
+ * The global receive option (do-not-disturb for every conversation). It
+ * shapes the server's offline pushes; unread counts do not change.
+ */
+data class AllReceiveOption (
+    /**
+     * The option.
+     */
+    var `option`: ReceiveOption
+    , 
+    /**
+     * Start of the daily quiet period: hour (0..=23).
+     */
+    var `startHour`: kotlin.UInt
+    , 
+    /**
+     * Minute (0..=59).
+     */
+    var `startMinute`: kotlin.UInt
+    , 
+    /**
+     * Second (0..=59).
+     */
+    var `startSecond`: kotlin.UInt
+    , 
+    /**
+     * Start as a UTC timestamp in seconds (0 = daily from the hour above).
+     */
+    var `startTimeStamp`: kotlin.ULong
+    , 
+    /**
+     * Length in seconds (0 = for ever).
+     */
+    var `duration`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAllReceiveOption: FfiConverterRustBuffer<AllReceiveOption> {
+    override fun read(buf: ByteBuffer): AllReceiveOption {
+        return AllReceiveOption(
+            FfiConverterTypeReceiveOption.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AllReceiveOption) = (
+            FfiConverterTypeReceiveOption.allocationSize(value.`option`) +
+            FfiConverterUInt.allocationSize(value.`startHour`) +
+            FfiConverterUInt.allocationSize(value.`startMinute`) +
+            FfiConverterUInt.allocationSize(value.`startSecond`) +
+            FfiConverterULong.allocationSize(value.`startTimeStamp`) +
+            FfiConverterUInt.allocationSize(value.`duration`)
+    )
+
+    override fun write(value: AllReceiveOption, buf: ByteBuffer) {
+            FfiConverterTypeReceiveOption.write(value.`option`, buf)
+            FfiConverterUInt.write(value.`startHour`, buf)
+            FfiConverterUInt.write(value.`startMinute`, buf)
+            FfiConverterUInt.write(value.`startSecond`, buf)
+            FfiConverterULong.write(value.`startTimeStamp`, buf)
+            FfiConverterUInt.write(value.`duration`, buf)
+    }
+}
+
+
+
+/**
+ * The app state recorded for the push service.
+ */
+data class AppStateInfo (
+    /**
+     * In the background.
+     */
+    var `background`: kotlin.Boolean
+    , 
+    /**
+     * The badge number shown while in the background (0 in the foreground).
+     */
+    var `unreadCount`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAppStateInfo: FfiConverterRustBuffer<AppStateInfo> {
+    override fun read(buf: ByteBuffer): AppStateInfo {
+        return AppStateInfo(
+            FfiConverterBoolean.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AppStateInfo) = (
+            FfiConverterBoolean.allocationSize(value.`background`) +
+            FfiConverterUInt.allocationSize(value.`unreadCount`)
+    )
+
+    override fun write(value: AppStateInfo, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`background`, buf)
+            FfiConverterUInt.write(value.`unreadCount`, buf)
     }
 }
 
@@ -5322,6 +6002,69 @@ public object FfiConverterTypeGroupMessageReadMembers: FfiConverterRustBuffer<Gr
 
 
 /**
+ * An edit the server sent (for `receiveMessageEdits`).
+ */
+data class InboundMessageEdit (
+    /**
+     * The message's conversation.
+     */
+    var `conversationId`: kotlin.String
+    , 
+    /**
+     * The message.
+     */
+    var `messageId`: kotlin.String
+    , 
+    /**
+     * The new message JSON.
+     */
+    var `messageJson`: kotlin.String
+    , 
+    /**
+     * The server's version (greater wins; 0 = unversioned).
+     */
+    var `version`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeInboundMessageEdit: FfiConverterRustBuffer<InboundMessageEdit> {
+    override fun read(buf: ByteBuffer): InboundMessageEdit {
+        return InboundMessageEdit(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: InboundMessageEdit) = (
+            FfiConverterString.allocationSize(value.`conversationId`) +
+            FfiConverterString.allocationSize(value.`messageId`) +
+            FfiConverterString.allocationSize(value.`messageJson`) +
+            FfiConverterULong.allocationSize(value.`version`)
+    )
+
+    override fun write(value: InboundMessageEdit, buf: ByteBuffer) {
+            FfiConverterString.write(value.`conversationId`, buf)
+            FfiConverterString.write(value.`messageId`, buf)
+            FfiConverterString.write(value.`messageJson`, buf)
+            FfiConverterULong.write(value.`version`, buf)
+    }
+}
+
+
+
+/**
  * A receipt that arrived for one of my messages.
  */
 data class InboundReceipt (
@@ -5380,6 +6123,77 @@ public object FfiConverterTypeInboundReceipt: FfiConverterRustBuffer<InboundRece
             FfiConverterString.write(value.`messageId`, buf)
             FfiConverterString.write(value.`readerId`, buf)
             FfiConverterULong.write(value.`timestamp`, buf)
+    }
+}
+
+
+
+/**
+ * A revoke the server sent (for `receiveRevokes`).
+ */
+data class InboundRevoke (
+    /**
+     * The message's conversation.
+     */
+    var `conversationId`: kotlin.String
+    , 
+    /**
+     * The message.
+     */
+    var `messageId`: kotlin.String
+    , 
+    /**
+     * Who revoked it.
+     */
+    var `revoker`: kotlin.String
+    , 
+    /**
+     * Why (may be empty).
+     */
+    var `reason`: kotlin.String
+    , 
+    /**
+     * When (seconds; 0 = now).
+     */
+    var `time`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeInboundRevoke: FfiConverterRustBuffer<InboundRevoke> {
+    override fun read(buf: ByteBuffer): InboundRevoke {
+        return InboundRevoke(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: InboundRevoke) = (
+            FfiConverterString.allocationSize(value.`conversationId`) +
+            FfiConverterString.allocationSize(value.`messageId`) +
+            FfiConverterString.allocationSize(value.`revoker`) +
+            FfiConverterString.allocationSize(value.`reason`) +
+            FfiConverterULong.allocationSize(value.`time`)
+    )
+
+    override fun write(value: InboundRevoke, buf: ByteBuffer) {
+            FfiConverterString.write(value.`conversationId`, buf)
+            FfiConverterString.write(value.`messageId`, buf)
+            FfiConverterString.write(value.`revoker`, buf)
+            FfiConverterString.write(value.`reason`, buf)
+            FfiConverterULong.write(value.`time`, buf)
     }
 }
 
@@ -5608,6 +6422,11 @@ data class MessageInfo (
      * Group, my message: members who have not.
      */
     var `unreadCount`: kotlin.ULong
+    , 
+    /**
+     * Revoked (who and why: `getRevocation`).
+     */
+    var `isRevoked`: kotlin.Boolean
     
 ){
     
@@ -5641,6 +6460,7 @@ public object FfiConverterTypeMessageInfo: FfiConverterRustBuffer<MessageInfo> {
             FfiConverterBoolean.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterULong.read(buf),
+            FfiConverterBoolean.read(buf),
         )
     }
 
@@ -5661,7 +6481,8 @@ public object FfiConverterTypeMessageInfo: FfiConverterRustBuffer<MessageInfo> {
             FfiConverterBoolean.allocationSize(value.`isRead`) +
             FfiConverterBoolean.allocationSize(value.`isPeerRead`) +
             FfiConverterULong.allocationSize(value.`readCount`) +
-            FfiConverterULong.allocationSize(value.`unreadCount`)
+            FfiConverterULong.allocationSize(value.`unreadCount`) +
+            FfiConverterBoolean.allocationSize(value.`isRevoked`)
     )
 
     override fun write(value: MessageInfo, buf: ByteBuffer) {
@@ -5682,6 +6503,7 @@ public object FfiConverterTypeMessageInfo: FfiConverterRustBuffer<MessageInfo> {
             FfiConverterBoolean.write(value.`isPeerRead`, buf)
             FfiConverterULong.write(value.`readCount`, buf)
             FfiConverterULong.write(value.`unreadCount`, buf)
+            FfiConverterBoolean.write(value.`isRevoked`, buf)
     }
 }
 
@@ -6084,6 +6906,148 @@ public object FfiConverterTypeReceiveReport: FfiConverterRustBuffer<ReceiveRepor
             FfiConverterULong.write(value.`stored`, buf)
             FfiConverterULong.write(value.`duplicates`, buf)
             FfiConverterULong.write(value.`online`, buf)
+    }
+}
+
+
+
+/**
+ * Who revoked a message, why and when.
+ */
+data class RevocationInfo (
+    /**
+     * The revoker's user id.
+     */
+    var `revoker`: kotlin.String
+    , 
+    /**
+     * The reason (may be empty).
+     */
+    var `reason`: kotlin.String
+    , 
+    /**
+     * When (seconds).
+     */
+    var `time`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRevocationInfo: FfiConverterRustBuffer<RevocationInfo> {
+    override fun read(buf: ByteBuffer): RevocationInfo {
+        return RevocationInfo(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RevocationInfo) = (
+            FfiConverterString.allocationSize(value.`revoker`) +
+            FfiConverterString.allocationSize(value.`reason`) +
+            FfiConverterULong.allocationSize(value.`time`)
+    )
+
+    override fun write(value: RevocationInfo, buf: ByteBuffer) {
+            FfiConverterString.write(value.`revoker`, buf)
+            FfiConverterString.write(value.`reason`, buf)
+            FfiConverterULong.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * A message revoked by the server's word.
+ */
+data class RevokedMessageInfo (
+    /**
+     * Its conversation (`c2c_<peer>` / `group_<group>`).
+     */
+    var `conversationId`: kotlin.String
+    , 
+    /**
+     * The message id.
+     */
+    var `messageId`: kotlin.String
+    , 
+    /**
+     * Its server time.
+     */
+    var `serverTime`: kotlin.ULong
+    , 
+    /**
+     * Its group sequence (0 for C2C).
+     */
+    var `seq`: kotlin.ULong
+    , 
+    /**
+     * Sent by me.
+     */
+    var `isSelf`: kotlin.Boolean
+    , 
+    /**
+     * Who revoked it.
+     */
+    var `revoker`: kotlin.String
+    , 
+    /**
+     * Why (may be empty).
+     */
+    var `reason`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRevokedMessageInfo: FfiConverterRustBuffer<RevokedMessageInfo> {
+    override fun read(buf: ByteBuffer): RevokedMessageInfo {
+        return RevokedMessageInfo(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RevokedMessageInfo) = (
+            FfiConverterString.allocationSize(value.`conversationId`) +
+            FfiConverterString.allocationSize(value.`messageId`) +
+            FfiConverterULong.allocationSize(value.`serverTime`) +
+            FfiConverterULong.allocationSize(value.`seq`) +
+            FfiConverterBoolean.allocationSize(value.`isSelf`) +
+            FfiConverterString.allocationSize(value.`revoker`) +
+            FfiConverterString.allocationSize(value.`reason`)
+    )
+
+    override fun write(value: RevokedMessageInfo, buf: ByteBuffer) {
+            FfiConverterString.write(value.`conversationId`, buf)
+            FfiConverterString.write(value.`messageId`, buf)
+            FfiConverterULong.write(value.`serverTime`, buf)
+            FfiConverterULong.write(value.`seq`, buf)
+            FfiConverterBoolean.write(value.`isSelf`, buf)
+            FfiConverterString.write(value.`revoker`, buf)
+            FfiConverterString.write(value.`reason`, buf)
     }
 }
 
@@ -7214,6 +8178,144 @@ sealed class OutboundPayload {
         companion object
     }
     
+    /**
+     * Read positions I moved while read receipts are private: for my other
+     * devices only; the server sends no receipt to others.
+     */
+    data class PrivateReadPositions(
+        /**
+         * One per conversation.
+         */
+        val `positions`: List<com.imcore.ReadPosition>) : OutboundPayload()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Messages deleted with the server's copy.
+     */
+    data class MessageDelete(
+        /**
+         * The conversation.
+         */
+        val `conversationId`: kotlin.String, 
+        /**
+         * The messages.
+         */
+        val `messageIds`: List<kotlin.String>) : OutboundPayload()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A conversation's history cleared up to a position.
+     */
+    data class ClearHistory(
+        /**
+         * The conversation.
+         */
+        val `conversationId`: kotlin.String, 
+        /**
+         * C2C: up to this time (seconds); 0 for groups.
+         */
+        val `timestamp`: kotlin.ULong, 
+        /**
+         * Group: up to this sequence; 0 for C2C.
+         */
+        val `sequence`: kotlin.ULong) : OutboundPayload()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A message revoked.
+     */
+    data class Revoke(
+        /**
+         * The conversation.
+         */
+        val `conversationId`: kotlin.String, 
+        /**
+         * The message.
+         */
+        val `messageId`: kotlin.String, 
+        /**
+         * Why (may be empty).
+         */
+        val `reason`: kotlin.String) : OutboundPayload()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A message's content edited (applied when the server accepts it).
+     */
+    data class ModifyMessage(
+        /**
+         * The conversation.
+         */
+        val `conversationId`: kotlin.String, 
+        /**
+         * The message.
+         */
+        val `messageId`: kotlin.String, 
+        /**
+         * The new message JSON.
+         */
+        val `messageJson`: kotlin.String) : OutboundPayload()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The global receive option (applied when the server accepts it).
+     */
+    data class AllReceiveOption(
+        /**
+         * The option.
+         */
+        val `option`: com.imcore.AllReceiveOption) : OutboundPayload()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The app went to the background (with the badge number) or came back.
+     */
+    data class AppState(
+        /**
+         * In the background.
+         */
+        val `background`: kotlin.Boolean, 
+        /**
+         * The badge number (0 in the foreground).
+         */
+        val `unreadCount`: kotlin.UInt) : OutboundPayload()
+        
+    {
+        
+
+        companion object
+    }
+    
 
     
 
@@ -7287,6 +8389,35 @@ public object FfiConverterTypeOutboundPayload : FfiConverterRustBuffer<OutboundP
             15 -> OutboundPayload.GroupRemove(
                 FfiConverterString.read(buf),
                 FfiConverterSequenceString.read(buf),
+                )
+            16 -> OutboundPayload.PrivateReadPositions(
+                FfiConverterSequenceTypeReadPosition.read(buf),
+                )
+            17 -> OutboundPayload.MessageDelete(
+                FfiConverterString.read(buf),
+                FfiConverterSequenceString.read(buf),
+                )
+            18 -> OutboundPayload.ClearHistory(
+                FfiConverterString.read(buf),
+                FfiConverterULong.read(buf),
+                FfiConverterULong.read(buf),
+                )
+            19 -> OutboundPayload.Revoke(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            20 -> OutboundPayload.ModifyMessage(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            21 -> OutboundPayload.AllReceiveOption(
+                FfiConverterTypeAllReceiveOption.read(buf),
+                )
+            22 -> OutboundPayload.AppState(
+                FfiConverterBoolean.read(buf),
+                FfiConverterUInt.read(buf),
                 )
             else -> throw RuntimeException("invalid enum value, something is very wrong!!")
         }
@@ -7411,6 +8542,63 @@ public object FfiConverterTypeOutboundPayload : FfiConverterRustBuffer<OutboundP
                 + FfiConverterSequenceString.allocationSize(value.`conversationIds`)
             )
         }
+        is OutboundPayload.PrivateReadPositions -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeReadPosition.allocationSize(value.`positions`)
+            )
+        }
+        is OutboundPayload.MessageDelete -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`conversationId`)
+                + FfiConverterSequenceString.allocationSize(value.`messageIds`)
+            )
+        }
+        is OutboundPayload.ClearHistory -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`conversationId`)
+                + FfiConverterULong.allocationSize(value.`timestamp`)
+                + FfiConverterULong.allocationSize(value.`sequence`)
+            )
+        }
+        is OutboundPayload.Revoke -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`conversationId`)
+                + FfiConverterString.allocationSize(value.`messageId`)
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+        }
+        is OutboundPayload.ModifyMessage -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`conversationId`)
+                + FfiConverterString.allocationSize(value.`messageId`)
+                + FfiConverterString.allocationSize(value.`messageJson`)
+            )
+        }
+        is OutboundPayload.AllReceiveOption -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeAllReceiveOption.allocationSize(value.`option`)
+            )
+        }
+        is OutboundPayload.AppState -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterBoolean.allocationSize(value.`background`)
+                + FfiConverterUInt.allocationSize(value.`unreadCount`)
+            )
+        }
     }
 
     override fun write(value: OutboundPayload, buf: ByteBuffer) {
@@ -7501,6 +8689,49 @@ public object FfiConverterTypeOutboundPayload : FfiConverterRustBuffer<OutboundP
                 buf.putInt(15)
                 FfiConverterString.write(value.`name`, buf)
                 FfiConverterSequenceString.write(value.`conversationIds`, buf)
+                Unit
+            }
+            is OutboundPayload.PrivateReadPositions -> {
+                buf.putInt(16)
+                FfiConverterSequenceTypeReadPosition.write(value.`positions`, buf)
+                Unit
+            }
+            is OutboundPayload.MessageDelete -> {
+                buf.putInt(17)
+                FfiConverterString.write(value.`conversationId`, buf)
+                FfiConverterSequenceString.write(value.`messageIds`, buf)
+                Unit
+            }
+            is OutboundPayload.ClearHistory -> {
+                buf.putInt(18)
+                FfiConverterString.write(value.`conversationId`, buf)
+                FfiConverterULong.write(value.`timestamp`, buf)
+                FfiConverterULong.write(value.`sequence`, buf)
+                Unit
+            }
+            is OutboundPayload.Revoke -> {
+                buf.putInt(19)
+                FfiConverterString.write(value.`conversationId`, buf)
+                FfiConverterString.write(value.`messageId`, buf)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is OutboundPayload.ModifyMessage -> {
+                buf.putInt(20)
+                FfiConverterString.write(value.`conversationId`, buf)
+                FfiConverterString.write(value.`messageId`, buf)
+                FfiConverterString.write(value.`messageJson`, buf)
+                Unit
+            }
+            is OutboundPayload.AllReceiveOption -> {
+                buf.putInt(21)
+                FfiConverterTypeAllReceiveOption.write(value.`option`, buf)
+                Unit
+            }
+            is OutboundPayload.AppState -> {
+                buf.putInt(22)
+                FfiConverterBoolean.write(value.`background`, buf)
+                FfiConverterUInt.write(value.`unreadCount`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -8153,6 +9384,109 @@ public object FfiConverterTypeLogListener: FfiConverterCallbackInterface<LogList
 
 
 /**
+ * Message-lifecycle events: revokes, edits, the global receive option.
+ */
+public interface MessageLifecycleListener {
+    
+    /**
+     * Messages revoked by the server's word (the sender, an admin, another
+     * of my devices; not this device's own `revokeMessage`), once each.
+     */
+    fun `onMessagesRevoked`(`revoked`: List<RevokedMessageInfo>)
+    
+    /**
+     * Messages whose content was edited, as they are now.
+     */
+    fun `onMessagesModified`(`messages`: List<MessageInfo>)
+    
+    /**
+     * The global receive option changed.
+     */
+    fun `onAllReceiveOptionChanged`(`option`: AllReceiveOption)
+    
+    companion object
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceMessageLifecycleListener {
+    internal object `onMessagesRevoked`: UniffiCallbackInterfaceMessageLifecycleListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`revoked`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeMessageLifecycleListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onMessagesRevoked`(
+                    FfiConverterSequenceTypeRevokedMessageInfo.lift(`revoked`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `onMessagesModified`: UniffiCallbackInterfaceMessageLifecycleListenerMethod1 {
+        override fun callback(`uniffiHandle`: Long,`messages`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeMessageLifecycleListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onMessagesModified`(
+                    FfiConverterSequenceTypeMessageInfo.lift(`messages`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+    internal object `onAllReceiveOptionChanged`: UniffiCallbackInterfaceMessageLifecycleListenerMethod2 {
+        override fun callback(`uniffiHandle`: Long,`option`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeMessageLifecycleListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onAllReceiveOptionChanged`(
+                    FfiConverterTypeAllReceiveOption.lift(`option`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeMessageLifecycleListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeMessageLifecycleListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceMessageLifecycleListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onMessagesRevoked`,
+        `onMessagesModified`,
+        `onAllReceiveOptionChanged`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_imcore_fn_init_callback_vtable_messagelifecyclelistener(vtable)
+    }
+}
+
+/**
+ * The ffiConverter which transforms the Callbacks in to handles to pass to Rust.
+ *
+ * @suppress
+ */
+public object FfiConverterTypeMessageLifecycleListener: FfiConverterCallbackInterface<MessageLifecycleListener>()
+
+
+
+
+
+/**
  * New messages (NIM `V2NIMMessageListener.onReceiveMessages`).
  */
 public interface MessageListener {
@@ -8608,6 +9942,38 @@ public object FfiConverterOptionalTypeReadMove: FfiConverterRustBuffer<ReadMove?
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeRevocationInfo: FfiConverterRustBuffer<RevocationInfo?> {
+    override fun read(buf: ByteBuffer): RevocationInfo? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeRevocationInfo.read(buf)
+    }
+
+    override fun allocationSize(value: RevocationInfo?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeRevocationInfo.allocationSize(value)
+        }
+    }
+
+    override fun write(value: RevocationInfo?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeRevocationInfo.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeCountPreference: FfiConverterRustBuffer<CountPreference?> {
     override fun read(buf: ByteBuffer): CountPreference? {
         if (buf.get().toInt() == 0) {
@@ -8936,6 +10302,34 @@ public object FfiConverterSequenceTypeExplainedMessage: FfiConverterRustBuffer<L
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeInboundMessageEdit: FfiConverterRustBuffer<List<InboundMessageEdit>> {
+    override fun read(buf: ByteBuffer): List<InboundMessageEdit> {
+        val len = buf.getInt()
+        return List<InboundMessageEdit>(len) {
+            FfiConverterTypeInboundMessageEdit.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<InboundMessageEdit>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeInboundMessageEdit.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<InboundMessageEdit>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeInboundMessageEdit.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeInboundReceipt: FfiConverterRustBuffer<List<InboundReceipt>> {
     override fun read(buf: ByteBuffer): List<InboundReceipt> {
         val len = buf.getInt()
@@ -8954,6 +10348,34 @@ public object FfiConverterSequenceTypeInboundReceipt: FfiConverterRustBuffer<Lis
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeInboundReceipt.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeInboundRevoke: FfiConverterRustBuffer<List<InboundRevoke>> {
+    override fun read(buf: ByteBuffer): List<InboundRevoke> {
+        val len = buf.getInt()
+        return List<InboundRevoke>(len) {
+            FfiConverterTypeInboundRevoke.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<InboundRevoke>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeInboundRevoke.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<InboundRevoke>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeInboundRevoke.write(it, buf)
         }
     }
 }
@@ -9150,6 +10572,34 @@ public object FfiConverterSequenceTypeReadPosition: FfiConverterRustBuffer<List<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeReadPosition.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeRevokedMessageInfo: FfiConverterRustBuffer<List<RevokedMessageInfo>> {
+    override fun read(buf: ByteBuffer): List<RevokedMessageInfo> {
+        val len = buf.getInt()
+        return List<RevokedMessageInfo>(len) {
+            FfiConverterTypeRevokedMessageInfo.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<RevokedMessageInfo>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeRevokedMessageInfo.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<RevokedMessageInfo>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeRevokedMessageInfo.write(it, buf)
         }
     }
 }

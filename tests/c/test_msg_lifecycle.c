@@ -1,0 +1,395 @@
+/*
+ * The message lifecycle through the C ABI (core engine/lifecycle.rs):
+ * TIMMsgDelete / TIMMsgListDelete / TIMMsgClearHistoryMessage lower the
+ * counts; TIMMsgRevoke and the server's revokes (the revoke listener with
+ * MessageLocator JSON, status 6, a revoked unread message stops counting,
+ * a refusal restores it); TIMMsgModifyMessage and the update listener; the
+ * global receive option and its listener; TIMMsgDoBackground /
+ * TIMMsgDoForeground; private read receipts; and disorder: a revoke before
+ * its message, repeats, a push with one bad lifecycle envelope refused whole.
+ */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char last_err[1024];
+static const char *err(void) {
+    IMCoreGetLastError(last_err, sizeof last_err);
+    return last_err;
+}
+
+static pthread_mutex_t lk = PTHREAD_MUTEX_INITIALIZER;
+static int revoke_calls, update_calls, opt_calls, outbound_calls;
+static char *last_revoke, *last_update, *last_opt, *last_outbound;
+
+static void keep(int *n, char **slot, const char *json) {
+    pthread_mutex_lock(&lk);
+    (*n)++;
+    free(*slot);
+    *slot = strdup(json);
+    pthread_mutex_unlock(&lk);
+}
+static void on_revoke(const char *json, const void *ud) {
+    (void)ud;
+    keep(&revoke_calls, &last_revoke, json);
+}
+static void on_update(const char *json, const void *ud) {
+    (void)ud;
+    keep(&update_calls, &last_update, json);
+}
+static void on_opt(const char *json, const void *ud) {
+    (void)ud;
+    keep(&opt_calls, &last_opt, json);
+}
+static void on_outbound(const char *json, const void *ud) {
+    (void)ud;
+    keep(&outbound_calls, &last_outbound, json);
+}
+
+static long long unread_of(const char *peer) {
+    char *l = conv_list();
+    long long n = conv_int(l, peer, "conv_unread_num");
+    free(l);
+    return n;
+}
+
+/* The message JSON of one id (NULL when not found); free it. */
+static char *find_message(const char *id) {
+    Call *c = call_new();
+    char *arr = fmt("[\"%s\"]", id);
+    RUN(c, TIMMsgFindMessages(arr, call_cb, c));
+    free(arr);
+    char *m = NULL;
+    if (c->json && jlen(c->json) == 1) m = strdup(jat(c->json, 0));
+    call_free(c);
+    return m;
+}
+
+static void push_c2c(const char *id, const char *peer, uint64_t t) {
+    char *e = msg_env(id, peer, 1, peer, t, 0, NULL);
+    char *arr = fmt("[%s]", e);
+    push_ok(arr);
+    free(e), free(arr);
+}
+
+static void test_refusals_before_anything(void) {
+    /* Not logged in. */
+    CHECK_EQ(TIMMsgClearHistoryMessage("bob", 1, call_cb, NULL), TIM_ERR_NOTLOGIN);
+    CHECK_EQ(TIMMsgGetAllReceiveMessageOpt(call_cb, NULL), TIM_ERR_NOTLOGIN);
+    CHECK_EQ(TIMMsgDoBackground(3, call_cb, NULL), TIM_ERR_NOTLOGIN);
+    CHECK_EQ(IMCoreMsgSetPrivateReadReceipts(1, call_cb, NULL), TIM_ERR_NOTLOGIN);
+}
+
+static void test_bad_arguments(void) {
+    CHECK_EQ(TIMMsgDelete(NULL, 1, "{}", call_cb, NULL), TIM_ERR_PARAM);
+    CHECK_EQ(TIMMsgDelete("bob", 7, "{}", call_cb, NULL), TIM_ERR_PARAM);
+    CHECK_EQ(TIMMsgDelete("bob", 1, "{", call_cb, NULL), TIM_ERR_JSON);
+    CHECK_EQ(TIMMsgDelete("bob", 1, "{\"msg_delete_param_msg\":{}}", call_cb, NULL), TIM_ERR_JSON);
+    CHECK_CONTAINS(err(), "message_msg_id");
+    CHECK_EQ(TIMMsgListDelete("bob", 1, "{}", call_cb, NULL), TIM_ERR_JSON);
+    CHECK_EQ(TIMMsgListDelete("bob", 1, "[{\"message_msg_id\":\"a\"},{}]", call_cb, NULL), TIM_ERR_JSON);
+    CHECK_CONTAINS(err(), "json_msg_array[1]");
+    CHECK_EQ(TIMMsgRevoke("bob", 1, NULL, call_cb, NULL), TIM_ERR_PARAM);
+    CHECK_EQ(TIMMsgModifyMessage("{\"message_msg_id\":\"a\"}", call_cb, NULL), TIM_ERR_JSON);
+    CHECK_CONTAINS(err(), "message_conv_id");
+    CHECK_EQ(TIMMsgSetAllReceiveMessageOpt(5, 0, 0, 0, 0, call_cb, NULL), TIM_ERR_PARAM);
+    CHECK_EQ(TIMMsgSetAllReceiveMessageOpt(2, 24, 0, 0, 0, call_cb, NULL), TIM_ERR_PARAM);
+    CHECK_CONTAINS(err(), "start_hour");
+    CHECK_EQ(TIMMsgSetAllReceiveMessageOpt(2, 1, -1, 0, 0, call_cb, NULL), TIM_ERR_PARAM);
+}
+
+static void test_delete_and_clear(uint64_t now) {
+    push_c2c("d1", "dora", now - 30);
+    push_c2c("d2", "dora", now - 20);
+    push_c2c("d3", "dora", now - 10);
+    long long total = total_unread();
+    CHECK_EQ(unread_of("dora"), 3);
+    Call *c = call_new();
+    RUN(c, TIMMsgDelete("dora", 1, "{\"msg_delete_param_msg\":{\"message_msg_id\":\"d3\"}}", call_cb, c));
+    call_free(c);
+    CHECK_EQ(unread_of("dora"), 2);
+    CHECK_EQ(total_unread(), total - 1);
+    char *l = conv_list();
+    const char *dora = jfind(l, "conv_id", "dora");
+    CHECK(jstreq(jget(jget(dora, "conv_last_msg"), "message_msg_id"), "d2"));
+    free(l);
+    char *m = find_message("d3");
+    CHECK(m == NULL);
+    free(m);
+    /* All or nothing: one unknown id, nothing deleted, 6010 naming it. */
+    c = call_new();
+    RUN_CODE(c, TIMMsgListDelete("dora", 1, "[{\"message_msg_id\":\"d1\"},{\"message_msg_id\":\"zz\"}]",
+                                 call_cb, c), 6010);
+    CHECK_CONTAINS(c->desc, "[1]");
+    call_free(c);
+    CHECK_EQ(unread_of("dora"), 2);
+    /* Delivered again, a deleted id is a repeat. */
+    char *e = msg_env("d3", "dora", 1, "dora", now - 10, 0, NULL);
+    char *arr = fmt("[%s]", e);
+    c = call_new();
+    RUN(c, IMCoreInboundPush(arr, call_cb, c));
+    CHECK_EQ(jint(jget(c->json, "messages_duplicate")), 1);
+    call_free(c);
+    free(e), free(arr);
+    CHECK_EQ(unread_of("dora"), 2);
+    c = call_new();
+    RUN(c, TIMMsgClearHistoryMessage("dora", 1, call_cb, c));
+    call_free(c);
+    CHECK_EQ(unread_of("dora"), 0);
+    CHECK_EQ(total_unread(), total - 3);
+    c = call_new();
+    RUN(c, TIMMsgGetMsgList("dora", 1, "{\"msg_getmsglist_param_count\":20}", call_cb, c));
+    CHECK_EQ(jlen(c->json), 0);
+    call_free(c);
+    c = call_new();
+    RUN_CODE(c, TIMMsgClearHistoryMessage("nobody", 1, call_cb, c), 6004);
+    call_free(c);
+}
+
+static void test_revoke_and_disorder(uint64_t now) {
+    TIMSetMsgRevokeCallback(on_revoke, "rv");
+    /* A revoke before its message: kept, applied when it arrives. */
+    push_ok("[{\"kind\":\"revoke\",\"conv_id\":\"rita\",\"conv_type\":1,\"msg_id\":\"r1\","
+            "\"revoker\":\"rita\",\"reason\":\"typo\"}]");
+    push_c2c("r1", "rita", now - 5);
+    push_c2c("r2", "rita", now - 4);
+    CHECK_EQ(unread_of("rita"), 1);
+    char *m = find_message("r1");
+    CHECK(m && jint(jget(m, "message_status")) == 6);
+    CHECK(m && jstreq(jget(m, "message_revoker_user_id"), "rita"));
+    CHECK(m && jstreq(jget(m, "message_revoke_reason"), "typo"));
+    free(m);
+    pthread_mutex_lock(&lk);
+    CHECK_EQ(revoke_calls, 0); /* nothing was shown revoked */
+    pthread_mutex_unlock(&lk);
+    /* The server's revoke of a stored unread message: the listener, once. */
+    const char *rv = "[{\"kind\":\"revoke\",\"conv_id\":\"rita\",\"conv_type\":1,\"msg_id\":\"r2\","
+                     "\"revoker\":\"rita\",\"reason\":\"\",\"time\":1700000000}]";
+    push_ok(rv);
+    push_ok(rv);
+    CHECK_EQ(unread_of("rita"), 0);
+    pthread_mutex_lock(&lk);
+    CHECK_EQ(revoke_calls, 1);
+    CHECK_EQ(jlen(last_revoke), 1);
+    const char *loc = jat(last_revoke, 0);
+    CHECK(jstreq(jget(loc, "message_locator_conv_id"), "rita"));
+    CHECK_EQ(jint(jget(loc, "message_locator_conv_type")), 1);
+    CHECK_EQ(jbool(jget(loc, "message_locator_is_revoked")), 1);
+    CHECK_EQ(jbool(jget(loc, "message_locator_is_self")), 0);
+    CHECK_EQ(jint(jget(loc, "message_locator_time")), (long long)(now - 4));
+    CHECK(jstreq(jget(loc, "message_revoker_user_id"), "rita"));
+    pthread_mutex_unlock(&lk);
+    /* One bad lifecycle envelope refuses the whole push. */
+    char *e = msg_env("r3", "rita", 1, "rita", now - 3, 0, NULL);
+    char *bad = fmt("[%s,{\"kind\":\"clear_history\",\"conv_id\":\"rita\",\"conv_type\":1,\"sequence\":4}]", e);
+    CHECK_EQ(IMCoreInboundPush(bad, call_cb, NULL), TIM_ERR_PARAM);
+    CHECK_CONTAINS(err(), "[1] clear_history");
+    free(e), free(bad);
+    m = find_message("r3");
+    CHECK(m == NULL);
+    free(m);
+    CHECK_EQ(IMCoreInboundPush("[{\"kind\":\"revoke\",\"conv_id\":\"rita\",\"conv_type\":1,\"msg_id\":\"x\"}]",
+                               call_cb, NULL), TIM_ERR_JSON);
+    CHECK_CONTAINS(err(), "revoker");
+    /* The server's delete and clear from another device. */
+    push_c2c("r4", "rita", now - 2);
+    push_c2c("r5", "rita", now - 1);
+    CHECK_EQ(unread_of("rita"), 2);
+    push_ok("[{\"kind\":\"message_delete\",\"conv_id\":\"rita\",\"conv_type\":1,\"msg_id_array\":[\"r4\",\"nope\"]}]");
+    CHECK_EQ(unread_of("rita"), 1);
+    char *clear = fmt("[{\"kind\":\"clear_history\",\"conv_id\":\"rita\",\"conv_type\":1,\"timestamp\":%llu}]",
+                      (unsigned long long)now);
+    push_ok(clear);
+    free(clear);
+    CHECK_EQ(unread_of("rita"), 0);
+    /* "nope" arrives later: deleted before it came, not stored. */
+    push_c2c("nope", "rita", now + 1);
+    m = find_message("nope");
+    CHECK(m == NULL);
+    free(m);
+    CHECK_EQ(unread_of("rita"), 0);
+}
+
+static void test_modify_and_options(void) {
+    TIMSetMsgUpdateCallback(on_update, NULL);
+    TIMSetMsgAllMessageReceiveOptionCallback(on_opt, NULL);
+    char id[128];
+    Call *c = call_new();
+    RUN(c, TIMMsgSendMessage("mo", 1, "{\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"v1\"}]}",
+                             id, call_cb, c));
+    call_free(c);
+    char *edit = fmt("{\"message_msg_id\":\"%s\",\"message_conv_id\":\"mo\",\"message_conv_type\":1,"
+                     "\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"v2\"}]}", id);
+    c = call_new();
+    RUN(c, TIMMsgModifyMessage(edit, call_cb, c));
+    CHECK_CONTAINS(c->json, "\"v2\"");
+    call_free(c);
+    free(edit);
+    pthread_mutex_lock(&lk);
+    CHECK_EQ(update_calls, 1);
+    CHECK_CONTAINS(last_update, "\"v2\"");
+    pthread_mutex_unlock(&lk);
+    c = call_new();
+    RUN(c, TIMMsgSetAllReceiveMessageOpt(2, 22, 30, 0, 3600, call_cb, c));
+    call_free(c);
+    c = call_new();
+    RUN(c, TIMMsgGetAllReceiveMessageOpt(call_cb, c));
+    CHECK_EQ(jint(jget(c->json, "msg_all_recv_msg_opt_level")), 2);
+    CHECK_EQ(jint(jget(c->json, "msg_all_recv_msg_opt_start_hour")), 22);
+    CHECK_EQ(jint(jget(c->json, "msg_all_recv_msg_opt_start_minute")), 30);
+    CHECK_EQ(jint(jget(c->json, "msg_all_recv_msg_duration")), 3600);
+    call_free(c);
+    pthread_mutex_lock(&lk);
+    CHECK_EQ(opt_calls, 1);
+    CHECK_EQ(jint(jget(last_opt, "msg_all_recv_msg_opt_level")), 2);
+    pthread_mutex_unlock(&lk);
+    /* Another device's option, at a version. */
+    push_ok("[{\"kind\":\"all_receive_opt\",\"msg_all_recv_msg_opt_level\":1,\"update_time\":9}]");
+    pthread_mutex_lock(&lk);
+    CHECK_EQ(opt_calls, 2);
+    CHECK_EQ(jint(jget(last_opt, "msg_all_recv_msg_opt_level")), 1);
+    pthread_mutex_unlock(&lk);
+    /* The app state for the push badge. */
+    c = call_new();
+    RUN(c, TIMMsgDoBackground(7, call_cb, c));
+    call_free(c);
+    c = call_new();
+    RUN(c, IMCoreMsgGetAppState(call_cb, c));
+    CHECK(jstreq(jget(c->json, "state"), "background"));
+    CHECK_EQ(jint(jget(c->json, "unread_count")), 7);
+    call_free(c);
+    c = call_new();
+    RUN(c, TIMMsgDoForeground(call_cb, c));
+    call_free(c);
+    c = call_new();
+    RUN(c, IMCoreMsgGetAppState(call_cb, c));
+    CHECK(jstreq(jget(c->json, "state"), "foreground"));
+    call_free(c);
+}
+
+/* Waits until the outbound callback has run `n` times in all. */
+static void wait_outbound(int n) {
+    for (int i = 0; i < (slow() ? 3000 : 500); i++) {
+        pthread_mutex_lock(&lk);
+        int k = outbound_calls;
+        pthread_mutex_unlock(&lk);
+        if (k >= n) return;
+        sleep_ms(2);
+    }
+}
+
+/* The last outbound envelope's id and a copy of it. */
+static long long last_env(char **copy) {
+    pthread_mutex_lock(&lk);
+    long long id = jint(jget(last_outbound, "envelope_id"));
+    if (copy) *copy = strdup(last_outbound);
+    pthread_mutex_unlock(&lk);
+    return id;
+}
+
+static void test_with_transport(uint64_t now) {
+    IMCoreSetOutboundCallback(on_outbound, NULL);
+    push_c2c("t1", "tom", now - 2);
+    char *e = msg_env("t2", "tom", 1, "tom", now - 1, 0, "\"message_need_read_receipt\":true");
+    char *arr = fmt("[%s]", e);
+    push_ok(arr);
+    free(e), free(arr);
+    CHECK_EQ(unread_of("tom"), 2);
+    /* My revoke (as if an admin) goes out; the callback waits for the ack. */
+    int before = outbound_calls;
+    Call *c = call_new();
+    CHECK_EQ(TIMMsgRevoke("tom", 1, "{\"message_msg_id\":\"t2\",\"message_revoke_reason\":\"spam\"}",
+                          call_cb, c), TIM_SUCC);
+    wait_outbound(before + 1);
+    char *env;
+    long long id = last_env(&env);
+    CHECK(jstreq(jget(env, "kind"), "revoke"));
+    CHECK(jstreq(jget(env, "msg_id"), "t2"));
+    CHECK(jstreq(jget(env, "reason"), "spam"));
+    free(env);
+    CHECK_EQ(c->calls, 0);
+    CHECK_EQ(unread_of("tom"), 1);
+    /* Refused: the callback gets the code, the message counts again. */
+    char *ack = fmt("{\"envelope_id\":%lld,\"code\":10031,\"desc\":\"too late\"}", id);
+    CHECK_EQ(IMCoreOutboundAck(ack), TIM_SUCC);
+    free(ack);
+    CHECK(call_wait(c));
+    CHECK_EQ(c->code, 10031);
+    call_free(c);
+    CHECK_EQ(unread_of("tom"), 2);
+    char *m = find_message("t2");
+    CHECK(m && jint(jget(m, "message_status")) == 2);
+    free(m);
+    /* A delete with the server's copy: a message_delete envelope. */
+    before = outbound_calls;
+    c = call_new();
+    CHECK_EQ(TIMMsgDelete("tom", 1, "{\"msg_delete_param_msg\":{\"message_msg_id\":\"t1\"},"
+                                    "\"msg_delete_param_is_ramble\":true}", call_cb, c), TIM_SUCC);
+    wait_outbound(before + 1);
+    id = last_env(&env);
+    CHECK(jstreq(jget(env, "kind"), "message_delete"));
+    CHECK(jstreq(jat(jget(env, "msg_id_array"), 0), "t1"));
+    free(env);
+    ack = fmt("{\"envelope_id\":%lld,\"code\":0}", id);
+    CHECK_EQ(IMCoreOutboundAck(ack), TIM_SUCC);
+    free(ack);
+    CHECK(call_wait(c));
+    CHECK_EQ(c->code, 0);
+    call_free(c);
+    CHECK_EQ(unread_of("tom"), 1);
+    /* Private read receipts: the position still goes out, marked private. */
+    c = call_new();
+    RUN(c, IMCoreMsgSetPrivateReadReceipts(1, call_cb, c));
+    call_free(c);
+    c = call_new();
+    RUN(c, IMCoreMsgGetPrivateReadReceipts(call_cb, c));
+    CHECK_EQ(jbool(jget(c->json, "private_read_receipts")), 1);
+    call_free(c);
+    before = outbound_calls;
+    c = call_new();
+    CHECK_EQ(TIMConvCleanConversationUnreadMessageCount("c2c_tom", 0, 0, call_cb, c), TIM_SUCC);
+    wait_outbound(before + 1);
+    id = last_env(&env);
+    CHECK(jstreq(jget(env, "kind"), "read_position"));
+    CHECK_EQ(jbool(jget(env, "private")), 1);
+    free(env);
+    ack = fmt("{\"envelope_id\":%lld,\"code\":0}", id);
+    CHECK_EQ(IMCoreOutboundAck(ack), TIM_SUCC);
+    free(ack);
+    CHECK(call_wait(c));
+    call_free(c);
+    CHECK_EQ(unread_of("tom"), 0);
+    c = call_new();
+    RUN(c, TIMMsgSendMessageReadReceipts("[{\"message_msg_id\":\"t2\"}]", call_cb, c));
+    call_free(c);
+    pthread_mutex_lock(&lk);
+    CHECK_EQ(outbound_calls, before + 1); /* no receipt went out */
+    pthread_mutex_unlock(&lk);
+    IMCoreSetOutboundCallback(NULL, NULL);
+}
+
+int main(void) {
+    char *dir = make_temp_dir();
+    CHECK_EQ(init_in(dir), TIM_SUCC);
+    test_refusals_before_anything();
+    login_ok("me");
+    uint64_t now = 1700000000;
+    test_bad_arguments();
+    test_delete_and_clear(now);
+    test_revoke_and_disorder(now);
+    test_modify_and_options();
+    test_with_transport(now);
+    TIMSetMsgRevokeCallback(NULL, NULL);
+    TIMSetMsgUpdateCallback(NULL, NULL);
+    TIMSetMsgAllMessageReceiveOptionCallback(NULL, NULL);
+    Call *c = call_new();
+    RUN(c, TIMLogout(call_cb, c));
+    call_free(c);
+    CHECK_EQ(TIMUninit(), TIM_SUCC);
+    free(last_revoke), free(last_update), free(last_opt), free(last_outbound);
+    rm_rf(dir);
+    free(dir);
+    return h_finish();
+}
