@@ -197,6 +197,12 @@ fn read_positions(
         } else {
             mine["sequence"] = json!(seq);
         }
+        // The position's version travels with it (a mark-unread moves my
+        // other devices back: docs/TRANSPORT.md, "Moving back"). The stream
+        // is replayed in order, so the devices merge it as they would.
+        if let Some(v) = p.get("read_version").and_then(Value::as_u64) {
+            mine["read_version"] = json!(v);
+        }
         tx.append(user, &mine.to_string())?;
         woken.push(user.to_owned());
         // A private read position (private read receipts) reaches my devices only.
@@ -379,6 +385,17 @@ mod tests {
         let r = &envelopes(&s, "bob")[0];
         assert_eq!(r["receipt"]["msg_receipt_conv_id"], "alice");
         assert_eq!(r["receipt"]["msg_receipt_time_stamp"], 150);
+    }
+
+    #[test]
+    fn a_read_position_keeps_its_version() {
+        let (mut s, _d) = store();
+        let env = json!({"envelope_id": 6, "kind": "read_position", "positions": [
+            {"conv_id": "team", "conv_type": 2, "timestamp": 0, "sequence": 0, "read_version": 7}]});
+        handle(&mut s, "alice", "phone", &env, 200).unwrap();
+        let got = envelopes(&s, "alice");
+        assert_eq!(got[0]["read_version"], 7);
+        assert_eq!(got[0]["sequence"], 0);
     }
 
     #[test]
