@@ -109,6 +109,9 @@ pub mod flags {
     pub const AT_ALL: i64 = 64;
     /// I sent my read receipt for this message.
     pub const RECEIPT_SENT: i64 = 128;
+    /// The bits a recount reads, fixed when the message is stored: what the
+    /// `message_pos` table keeps of `flags`.
+    pub const RECOUNT: i64 = COUNTED | AT_ME | AT_ALL;
 }
 
 /// Delivery state of a message (`TIMMsgStatus`).

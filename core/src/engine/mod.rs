@@ -223,6 +223,13 @@ impl Engine {
 
     /// Runs `f` as one transaction; see the module documentation.
     fn commit<T>(&mut self, f: impl FnOnce(&mut Work<'_>) -> Result<T>) -> Result<T> {
+        self.run(false, f)
+    }
+
+    /// [`Engine::commit`]; `receive`: the operation is a receive, which may
+    /// leave the tail (`lazy_rows`) in memory and reads no `message_pos`;
+    /// any other operation merges the tail first.
+    fn run<T>(&mut self, receive: bool, f: impl FnOnce(&mut Work<'_>) -> Result<T>) -> Result<T> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let mut w = Work::new(
             &tx,
@@ -233,6 +240,9 @@ impl Engine {
             &self.lazy,
         );
         w.now = self.now();
+        if !receive {
+            w.flush_tail()?;
+        }
         let out = f(&mut w)?;
         let applied = w.finish()?;
         tx.commit()?;
@@ -250,9 +260,11 @@ impl Engine {
         if a.flushed {
             self.lazy.stale.clear();
             self.lazy.keys.clear();
+            self.lazy.pos.clear();
         }
         if a.deferred {
             self.lazy.keys.extend(a.new_keys);
+            self.lazy.pos.extend(a.new_pos);
         }
         let regroup = !a.group_updates.is_empty();
         for u in a.group_updates {

@@ -128,6 +128,8 @@ pub(crate) fn read_to_newest(st: &mut ConvState) {
 /// Re-derives unread and @-info of conversation `idx` from its messages
 /// after the read position.
 pub(crate) fn recount(w: &mut Work<'_>, idx: u32) -> Result<()> {
+    // `message_pos` holds every message here (`Work::flush_tail`).
+    debug_assert!(w.positions_complete());
     let st = w.get(idx);
     let (unread, at) = if !w.type_counts(st) || st.read_pos >= st.max_pos {
         (0, 0)
@@ -141,14 +143,14 @@ pub(crate) fn recount(w: &mut Work<'_>, idx: u32) -> Result<()> {
 }
 
 /// Counts the counted messages of conversation `id` after `read_pos`, and
-/// whether an @me / @all is among them (one covering-index range scan).
+/// whether an @me / @all is among them (one range scan of `message_pos`).
 pub(crate) fn derive(tx: &rusqlite::Connection, id: i64, read_pos: i64) -> Result<(u64, u8)> {
     let (n, me, all): (i64, bool, bool) = tx
         .prepare_cached(
             "SELECT count(*) FILTER (WHERE flags & ?3 != 0),
                     coalesce(max(flags & ?4 != 0), 0),
                     coalesce(max(flags & ?5 != 0), 0)
-             FROM message WHERE conv = ?1 AND pos > ?2",
+             FROM message_pos WHERE conv = ?1 AND pos > ?2",
         )?
         .query_row(
             params![id, read_pos, flags::COUNTED, flags::AT_ME, flags::AT_ALL],

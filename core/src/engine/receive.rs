@@ -52,7 +52,7 @@ impl Engine {
         // Rows of the conversations may be written later (see `lazy_rows`),
         // unless too many received messages would then be re-derived at open.
         let defer = self.lazy.tail_msgs() + batch.len() <= self.config.lazy_row_messages;
-        self.commit(|w| {
+        self.run(true, |w| {
             w.defer_rows = defer;
             let tx = w.tx;
             let mut report = ReceiveReport::default();
@@ -133,10 +133,12 @@ impl Engine {
                 ])?;
                 report.stored += 1;
                 let rowid = tx.last_insert_rowid();
+                let conv_id = st.id;
                 if fl & flags::FROM_SELF != 0 {
                     super::receipts::settle_pending(tx, st.id, &m.msg_id)?;
                 }
                 w.new_keys.insert((hash, rowid));
+                w.new_pos.insert((conv_id, pos, rowid), fl & flags::RECOUNT);
                 let counts = w.type_counts(w.get(idx));
                 let msg = Received {
                     rowid,
@@ -257,6 +259,7 @@ impl Engine {
             ])?;
             let rowid = w.tx.last_insert_rowid();
             w.new_keys.insert((hash, rowid));
+            w.new_pos.insert((id, pos, rowid), fl & flags::RECOUNT);
             super::receipts::settle_pending(w.tx, id, msg_id)?;
             let st = w.get_mut(idx);
             st.visible = true;
@@ -345,6 +348,13 @@ pub(crate) fn complete_send(
             ConvType::Group if seq > 0 => seq as i64,
             _ => st.position_for(time, seq),
         };
+        // Its `message_pos` entry moves with it (complete: see `Work::flush_tail`).
+        debug_assert!(w.positions_complete());
+        w.tx.prepare_cached(
+            "UPDATE message_pos SET pos = ?3
+             WHERE conv = ?2 AND id = ?1 AND pos = (SELECT pos FROM message WHERE id = ?1)",
+        )?
+        .execute(params![rowid, st.id, pos])?;
         w.tx.prepare_cached(
             "UPDATE message SET status = 2, server_time = ?2, seq = ?3, pos = ?4 WHERE id = ?1",
         )?
