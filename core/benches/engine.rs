@@ -22,6 +22,8 @@
 //! Other knobs: `IMCORE_BENCH_REPS`, `IMCORE_BENCH_MSGS`, `IMCORE_BENCH_CONVS`,
 //! `IMCORE_BENCH_CACHE_KIB`, `IMCORE_BENCH_AUTOCHECKPOINT`,
 //! `IMCORE_BENCH_LAZY_ROWS` (the engine's `lazy_row_messages`),
+//! `IMCORE_BENCH_BG_CHECKPOINT=0` (the engine checkpoints inside its
+//! commits, as the floor's connection does, instead of on its thread),
 //! `IMCORE_BENCH_PAGE_SIZE` (applied to engine and floor alike),
 //! `IMCORE_BENCH_FLOOR_MMAP` (floor only), `IMCORE_BENCH_CASE` (ingest
 //! cases, e.g. `Normal-1000-engine,Normal-1000-floor`) and
@@ -146,6 +148,8 @@ impl Sizes {
             cache_kib: self.cache_kib.unwrap_or(d.cache_kib),
             wal_autocheckpoint: self.autocheckpoint.unwrap_or(d.wal_autocheckpoint),
             lazy_row_messages: self.lazy_rows.map_or(d.lazy_row_messages, |v| v as usize),
+            checkpoint_in_background: env_num("IMCORE_BENCH_BG_CHECKPOINT")
+                .map_or(d.checkpoint_in_background, |v| v != 0),
             ..d
         }
     }

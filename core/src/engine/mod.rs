@@ -48,6 +48,11 @@ use work::{Applied, Work};
 
 /// The state engine of one user: conversations, unread counters, receipts.
 pub struct Engine {
+    /// Stopped before `conn` closes (fields drop in order), so the engine's
+    /// connection is the store's last and checkpoints it at close. Held
+    /// for its `Drop`.
+    #[allow(dead_code)]
+    checkpointer: Option<store::checkpoint::Checkpointer>,
     conn: Connection,
     config: EngineConfig,
     user_id: String,
@@ -89,8 +94,16 @@ impl Engine {
     /// Opens the store at an explicit file path.
     pub fn open_path(path: &Path, user_id: &str, config: EngineConfig) -> Result<Self> {
         store::check_user_id(user_id)?;
-        let conn = store::open(path, user_id, &config)?;
+        let mut conn = store::open(path, user_id, &config)?;
+        let checkpointer = if config.checkpoint_in_background {
+            Some(store::checkpoint::Checkpointer::start(
+                &mut conn, path, &config,
+            )?)
+        } else {
+            None
+        };
         let mut engine = Engine {
+            checkpointer,
             conn,
             config,
             user_id: user_id.to_owned(),

@@ -1,5 +1,6 @@
 //! The SQLite store: file naming, opening, pragmas and migrations.
 
+pub mod checkpoint;
 pub mod schema;
 
 use crate::config::{Durability, EngineConfig};
