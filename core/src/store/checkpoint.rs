@@ -25,6 +25,7 @@ use crate::config::{Durability, EngineConfig};
 use crate::error::Result;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
+use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 
@@ -39,10 +40,15 @@ pub struct Checkpointer {
     thread: Option<JoinHandle<()>>,
 }
 
-#[derive(Default)]
 struct Shared {
     state: Mutex<State>,
     wake: Condvar,
+    /// WAL size (pages) at which the next commit wakes the thread: the mark,
+    /// or, after a checkpoint the writer outran (frames appended while it
+    /// copied, so the WAL does not start over), an eighth of the mark more
+    /// than that checkpoint saw. Without it every commit over the mark would
+    /// run a checkpoint of its few new pages, two syncs each.
+    next: AtomicI32,
 }
 
 #[derive(Default)]
@@ -81,12 +87,16 @@ impl Checkpointer {
         own.execute_batch(&format!(
             "PRAGMA synchronous = {sync}; PRAGMA wal_autocheckpoint = 0;"
         ))?;
-        let shared = Arc::new(Shared::default());
+        let shared = Arc::new(Shared {
+            state: Mutex::default(),
+            wake: Condvar::new(),
+            next: AtomicI32::new(mark),
+        });
         let thread = {
             let shared = Arc::clone(&shared);
             std::thread::Builder::new()
                 .name("imcore-checkpoint".into())
-                .spawn(move || run(&own, &shared))
+                .spawn(move || run(&own, &shared, mark))
                 .map_err(|e| {
                     crate::Error::Storage(format!("cannot start the checkpoint thread: {e}"))
                 })?
@@ -96,7 +106,7 @@ impl Checkpointer {
             if pages >= mark.saturating_mul(INLINE_FACTOR) {
                 log::warn!("the WAL holds {pages} pages: checkpointing in the commit");
                 wal.checkpoint()?;
-            } else if pages >= mark {
+            } else if pages >= hook_shared.next.load(Ordering::Relaxed) {
                 hook_shared.set(|st| st.due = true);
             }
             Ok(())
@@ -109,7 +119,7 @@ impl Checkpointer {
 }
 
 /// The thread: waits until the WAL passes the mark, checkpoints, repeats.
-fn run(conn: &Connection, shared: &Shared) {
+fn run(conn: &Connection, shared: &Shared, mark: i32) {
     loop {
         {
             let mut st = shared.state.lock().unwrap_or_else(|p| p.into_inner());
@@ -122,7 +132,15 @@ fn run(conn: &Connection, shared: &Shared) {
             st.due = false;
         }
         match conn.wal_checkpoint_v2(None::<&str>, rusqlite::wal::CheckpointMode::PASSIVE) {
-            Ok((log, done)) => log::debug!("checkpoint: {done} of {log} WAL pages in the store"),
+            Ok((log, done)) => {
+                log::debug!("checkpoint: {done} of {log} WAL pages in the store");
+                let next = if done >= log {
+                    mark
+                } else {
+                    log.saturating_add(mark / 8)
+                };
+                shared.next.store(next.max(mark), Ordering::Relaxed);
+            }
             // Retried when the next commits pass the mark; past the inline
             // mark the writer checkpoints itself and reports its own error.
             Err(e) => log::warn!("background checkpoint failed: {e}"),
