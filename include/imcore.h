@@ -190,6 +190,15 @@ typedef void (*TIMExperimentalNotifyCallback)(const char *key,
 // New messages: a JSON array of Message.
 typedef void (*TIMRecvNewMsgCallback)(const char *json_msg_array, const void *user_data);
 
+// One page of a group message's read (or unread) members.
+typedef void (*TIMMsgGroupMessageReadMemberListCallback)(const char *json_group_member_array,
+                                                         uint64_t next_seq,
+                                                         bool is_finished,
+                                                         const void *user_data);
+
+// imcore → host: one outbound envelope (JSON object) to deliver to the server.
+typedef void (*IMCoreOutboundCallback)(const char *json_envelope, const void *user_data);
+
 // Callback type of TIMSetMsgRevokeCallback (never called by imcore).
 typedef void (*TIMMsgRevokeCallback)(const char *json_msg_locator_array, const void *user_data);
 
@@ -451,15 +460,6 @@ typedef void (*TIMCommunityModifyTopicPermissionCallback)(const char *group_id,
                                                           const char *json_result,
                                                           const void *user_data);
 
-// One page of a group message's read (or unread) members.
-typedef void (*TIMMsgGroupMessageReadMemberListCallback)(const char *json_group_member_array,
-                                                         uint64_t next_seq,
-                                                         bool is_finished,
-                                                         const void *user_data);
-
-// imcore → host: one outbound envelope (JSON object) to deliver to the server.
-typedef void (*IMCoreOutboundCallback)(const char *json_envelope, const void *user_data);
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -556,46 +556,15 @@ int32_t TIMConvMarkConversation(const char *conversation_id_array,
                                 TIMCommCallback cb,
                                 const void *user_data);
 
-// The total unread count of every unmuted conversation (receive options
-// 1, 2 and 3 are left out). From the first call on, the total-unread
-// listener fires on every change (as TIM does).
-// Callback json: `{"conv_get_total_unread_message_count_result_unread_count":n}`.
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
-int32_t TIMConvGetTotalUnreadMessageCount(TIMCommCallback cb, const void *user_data);
-
-// The unread total of the conversations a filter selects (muted ones left
-// out, as in the total). Callback json as TIMConvGetTotalUnreadMessageCount.
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM (NULL,
-// conv type out of range); TIM_ERR_JSON.
-int32_t TIMConvGetUnreadMessageCountByFilter(const char *filter,
-                                             TIMCommCallback cb,
-                                             const void *user_data);
-
-// Subscribes to a filter's unread total (synchronous): every later change
-// fires the by-filter listener with `filter` exactly as given here. Each
-// distinct text subscribed gets its own notification; subscribing the same
-// text twice is a no-op.
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM; TIM_ERR_JSON.
-int32_t TIMConvSubscribeUnreadMessageCountByFilter(const char *filter);
-
-// Ends the subscriptions of a filter (every text that selects the same
-// conversations). Unsubscribing an unknown filter is a successful no-op.
-// Returns as TIMConvSubscribeUnreadMessageCountByFilter.
-int32_t TIMConvUnsubscribeUnreadMessageCountByFilter(const char *filter);
-
-// Cleans unread (TIM 7.1+): `conversation_id` `c2c_<user>` (up to
-// `clean_timestamp` seconds, 0 = all), `group_<group>` (up to
-// `clean_sequence`, 0 = all), `"c2c"` / `"group"` (every conversation of
-// that type), NULL or `""` (every conversation). Conv events `Update`
-// with the new counts come first. Callback: code 0, json ""; 6004 for an
-// unknown conversation.
+// Creates an empty conversation (deprecated in TIM; idempotent: an
+// existing one is returned unchanged). A conv event `Add` fires for a new
+// one. Callback json: its ConvInfo.
 // Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
-// TIM_ERR_CONV (malformed id).
-int32_t TIMConvCleanConversationUnreadMessageCount(const char *conversation_id,
-                                                   uint64_t clean_timestamp,
-                                                   uint64_t clean_sequence,
-                                                   TIMCommCallback cb,
-                                                   const void *user_data);
+// TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t TIMConvCreate(const char *conv_id,
+                      int32_t conv_type_,
+                      TIMCommCallback cb,
+                      const void *user_data);
 
 // Creates a conversation group (name 1..=32 bytes, at most 20 groups) with
 // conversations (V2 ids; may be `[]`). The group-created listener fires
@@ -647,15 +616,51 @@ int32_t TIMConvDeleteConversationsFromGroup(const char *group_name_,
                                             TIMCommCallback cb,
                                             const void *user_data);
 
-// Creates an empty conversation (deprecated in TIM; idempotent: an
-// existing one is returned unchanged). A conv event `Add` fires for a new
-// one. Callback json: its ConvInfo.
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
-// TIM_ERR_CONV / TIM_ERR_GROUP.
-int32_t TIMConvCreate(const char *conv_id,
-                      int32_t conv_type_,
-                      TIMCommCallback cb,
-                      const void *user_data);
+// Chooses where callbacks run: 0 (`IMCORE_CALLBACK_MODE_THREAD`, default)
+// on imcore's dispatcher thread; 1 (`IMCORE_CALLBACK_MODE_PUMPED`) only
+// inside IMCorePollCallbacks on the host's thread (e.g. Unity's main
+// thread). Switching to 1 stops and joins the thread (what it already took
+// is delivered before this returns; called from a callback, the thread ends
+// when that callback returns); switching to 0 starts it again. May be
+// called before TIMInit. Returns TIM_SUCC, or TIM_ERR_PARAM for another value.
+int32_t IMCoreSetCallbackMode(int32_t mode);
+
+// In pumped mode, delivers up to `max_batches` queued batches (one batch =
+// one operation's events and its result; 0 = everything queued when it is
+// called: batches queued meanwhile, by its callbacks or other threads, wait
+// for the next poll, so a poll always ends) on the calling thread, in
+// order, and returns how many it delivered. Returns 0 in
+// thread mode, and when another thread is polling at the moment. A callback
+// may call it again (nested delivery continues in order).
+int32_t IMCorePollCallbacks(uint32_t max_batches);
+
+// Host → imcore: the connection state changed (`status`: 0 connected,
+// 1 disconnected, 2 connecting, 3 connect failed). Fires the network-status
+// listener with code 0 and desc "".
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_PARAM (status out of range).
+int32_t IMCoreSetNetworkStatus(int32_t status);
+
+// As IMCoreSetNetworkStatus, with the `code` and `desc` (may be NULL) the
+// listener receives (e.g. 9508 and the transport's error text).
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_PARAM (status out of range,
+// desc not UTF-8).
+int32_t IMCoreSetNetworkStatusEx(int32_t status, int32_t code, const char *desc);
+
+// Host → imcore: this account logged in elsewhere and the server kicked
+// this device. Fires the kicked-offline listener (the app usually calls
+// TIMLogout). Returns TIM_SUCC or TIM_ERR_SDKUNINIT.
+int32_t IMCoreNotifyKickedOffline(void);
+
+// Host → imcore: the server refused the user sig as expired. Fires the
+// user-sig-expired listener. Returns TIM_SUCC or TIM_ERR_SDKUNINIT.
+int32_t IMCoreNotifyUserSigExpired(void);
+
+// Copies the description of the last call refused on this thread (""
+// after a call that succeeded) into `buffer` of `buffer_len` bytes,
+// NUL-terminated and truncated to fit (at a UTF-8 boundary). Returns the
+// full length in bytes (without the NUL), or TIM_ERR_PARAM for a NULL
+// buffer or a length of 0. Does not itself reset the last error.
+int32_t IMCoreGetLastError(char *buffer, uint32_t buffer_len);
 
 // Registers (NULL: unregisters) the listener for: Conversation events: Add / Update / Del with a ConvInfo array (Del: ConvInfo with the id and type and empty values), Start / Finish with "" (from inbound "sync" envelopes).
 // `user_data` is passed back untouched.
@@ -736,6 +741,280 @@ void TIMAddRecvNewMsgCallback(TIMRecvNewMsgCallback cb, const void *user_data);
 // Removes a new-message listener added with the same function pointer
 // (unknown or NULL: no-op).
 void TIMRemoveRecvNewMsgCallback(TIMRecvNewMsgCallback cb);
+
+// Initialises imcore and starts the dispatcher thread (in thread mode).
+//
+// `json_sdk_config` (may be NULL or ""): `{"sdk_config_config_file_path":
+// "<data directory>", "sdk_config_log_file_path": "…"}`; the data directory
+// (created if missing) holds one SQLite store per (app, user); default
+// `<current directory>/imcore-data`. With a log directory (created if
+// missing) imcore writes `imcore.log` there, rotated at 4 MiB with three
+// older files kept, at the level of `TIMSetConfig`'s `set_config_log_level`. Other SdkConfig keys are accepted and
+// ignored. Calling it again while initialised is a successful no-op.
+//
+// Returns TIM_SUCC; TIM_ERR_JSON for malformed config JSON or a key of the
+// wrong type; TIM_ERR_PARAM when a directory cannot be created.
+int32_t TIMInit(uint64_t sdk_app_id,
+                const char *json_sdk_config);
+
+// Shuts imcore down: logs out (closing the store), delivers every callback
+// still queued, stops and joins the dispatcher thread. No callback runs
+// after it returns. Called from a callback it delivers the rest itself and
+// the thread ends when that callback returns. Listeners stay registered
+// (TIM's are process-wide); unregister them with NULL if you want.
+//
+// Returns TIM_SUCC, or TIM_ERR_SDKUNINIT when not initialised.
+int32_t TIMUninit(void);
+
+// The imcore version, a static NUL-terminated string (do not free it).
+const char *TIMGetSDKVersion(void);
+
+// The current time in seconds since the epoch (imcore's clock; the host's
+// transport owns the server connection).
+uint64_t TIMGetServerTime(void);
+
+// Accepts a JSON object of settings. imcore reads the log levels (TIM's
+// `TIMLogLevel` numbers, 0 off … 3 debug, 4 info, 5 warn, 6 error):
+// `set_config_log_level` (the log file, and the log callback unless
+// `set_config_callback_log_level` is given too) and
+// `set_config_callback_log_level` (the log callback); default 4 for both.
+// Other keys are accepted and ignored. May be called before TIMInit. `cb`
+// may be NULL; it receives `json_params` = the config as given. Before
+// TIMInit the callback runs on the calling thread before this returns.
+//
+// Returns TIM_SUCC; TIM_ERR_PARAM for NULL / non-UTF-8 or a level out of
+// 0..=7; TIM_ERR_JSON when it is not a JSON object or a level is not an
+// integer. A refused config changes no level.
+int32_t TIMSetConfig(const char *json_config, TIMCommCallback cb, const void *user_data);
+
+// Logs `user_id` in: opens (creating if needed) that user's store under the
+// data directory. `user_sig` is not checked (the host's transport
+// authenticates; it may be NULL). Logging in again as the same user
+// succeeds at once; as another user while logged in fails (log out first).
+//
+// Callback: code 0, json ""; or 6017 (bad user id, another user logged in),
+// 7011 (the store is corrupt, foreign or another user's: it is reported, not
+// overwritten), 7018 (read-only), 7012 (other storage errors).
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_PARAM for NULL / empty /
+// non-UTF-8 user_id.
+int32_t TIMLogin(const char *user_id,
+                 const char *user_sig,
+                 TIMCommCallback cb,
+                 const void *user_data);
+
+// Logs out: closes the store. Sends still waiting for an ack complete with
+// 6014 first. Callback: code 0, json "".
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN when no user is logged in.
+int32_t TIMLogout(TIMCommCallback cb, const void *user_data);
+
+// Writes the logged-in user id, NUL-terminated, into `user_id_buffer`
+// (at least 128 bytes; an id that does not fit is TIM_ERR_PARAM and the
+// buffer gets ""). Returns TIM_SUCC; TIM_ERR_PARAM for a NULL buffer;
+// TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN (the buffer gets "").
+int32_t TIMGetLoginUserID(char *user_id_buffer);
+
+// 1 (`kTIMLoginStatus_Logined`) when a user is logged in, else 3
+// (`kTIMLoginStatus_UnLogined`).
+int32_t TIMGetLoginStatus(void);
+
+// TIM's experimental entry point (note the lower-case name). Accepts, also
+// before TIMInit and with a NULL `cb`:
+// `{"request_internal_operation":"internal_operation_set_ui_platform",…}`
+// (acknowledged) and `"internal_operation_write_log"` (its content — which
+// may contain the user sig — is discarded, never stored or logged). Any
+// other operation gets callback code 7013 (not supported). Before TIMInit
+// the callback runs on the calling thread before this returns.
+//
+// Returns TIM_SUCC; TIM_ERR_PARAM for NULL / non-UTF-8; TIM_ERR_JSON when it
+// is not an object or `request_internal_operation` is missing or not a string.
+int32_t callExperimentalAPI(const char *json_param, TIMCommCallback cb, const void *user_data);
+
+// Sends a message: stores it as mine (it becomes the last message; it never
+// counts unread) and writes its new id, NUL-terminated, into
+// `message_id_buffer` (≥ 128 bytes, may be NULL) before returning.
+// `json_msg_param`: a Message object (`message_elem_array` required; flags
+// `message_need_read_receipt`, `message_is_excluded_from_unread_count`,
+// `message_excluded_from_last_message`, `message_group_at_user_array`).
+// With an outbound callback set, an envelope of kind "message" goes to the
+// host and the callback fires when `IMCoreOutboundAck` answers it (status 2
+// stamped with the server's time and sequence, or the ack's code with
+// status 3). Without one (loopback) it succeeds at once, stamped locally.
+// Callback json: the Message.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t TIMMsgSendMessage(const char *conv_id,
+                          int32_t conv_type_,
+                          const char *json_msg_param,
+                          char *message_id_buffer,
+                          TIMCommCallback cb,
+                          const void *user_data);
+
+// The deprecated form of TIMMsgSendMessage without an id buffer.
+int32_t TIMMsgSendNewMsg(const char *conv_id,
+                         int32_t conv_type_,
+                         const char *json_msg_param,
+                         TIMCommCallback cb,
+                         const void *user_data);
+
+// Messages of a conversation, newest first. `json_get_msg_param` (NULL /
+// "" / `null` = the newest 20): `msg_getmsglist_param_last_msg` (a Message;
+// its `message_msg_id` is the anchor, excluded), `msg_getmsglist_param_count`
+// (default 20, at most 1000), `msg_getmsglist_param_is_forward` (true =
+// newer than the anchor, else older). Other keys (ramble, time range, seq
+// array, type array) are accepted and ignored: imcore has only the local store.
+// Callback json: array of Message; 6004 unknown conversation; 6010 unknown anchor.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t TIMMsgGetMsgList(const char *conv_id,
+                         int32_t conv_type_,
+                         const char *json_get_msg_param,
+                         TIMCommCallback cb,
+                         const void *user_data);
+
+// Messages by id. `json_message_id_array`: array of message ids.
+// Callback json: array of the Messages found, in the order asked.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM; TIM_ERR_JSON.
+int32_t TIMMsgFindMessages(const char *json_message_id_array,
+                           TIMCommCallback cb,
+                           const void *user_data);
+
+// Sets the receive option (`opt` 0..=4: receive, not receive, no notify,
+// no notify except @, not receive except @) of C2C conversations
+// (`json_identifier_array`: 1..=30 user ids; unknown ones are remembered
+// for when they appear). Muting (1, 2, 3) takes the unread out of the
+// total at once. Callback: code 0, json "".
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV.
+int32_t TIMMsgSetC2CReceiveMessageOpt(const char *json_identifier_array,
+                                      int32_t opt,
+                                      TIMCommCallback cb,
+                                      const void *user_data);
+
+// The receive options of C2C conversations (1..=30 user ids). Callback
+// json: `[{"msg_recv_msg_opt_result_identifier":id,"msg_recv_msg_opt_result_opt":n}]`.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV.
+int32_t TIMMsgGetC2CReceiveMessageOpt(const char *json_identifier_array,
+                                      TIMCommCallback cb,
+                                      const void *user_data);
+
+// Sets a group's receive option (`opt` 0..=4). Callback: code 0, json "".
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_GROUP (NULL / empty / too long group id).
+int32_t TIMMsgSetGroupReceiveMessageOpt(const char *group_id,
+                                        int32_t opt,
+                                        TIMCommCallback cb,
+                                        const void *user_data);
+
+// Marks a conversation read (deprecated TIM API, still used by Unity):
+// `conv_id` NULL / "" = every conversation of `conv_type`; `json_msg_param`
+// NULL / "" / `null` = up to the newest message, else a Message up to which
+// to read (by its `message_msg_id`, or its `message_server_time` (C2C) /
+// `message_seq` (group)). Conv events `Update` follow. Callback: code 0, json "".
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t TIMMsgReportReaded(const char *conv_id,
+                           int32_t conv_type_,
+                           const char *json_msg_param,
+                           TIMCommCallback cb,
+                           const void *user_data);
+
+// Marks every conversation read. Conv events `Update` follow.
+// Callback: code 0, json "". Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
+int32_t TIMMsgMarkAllMessageAsRead(TIMCommCallback cb, const void *user_data);
+
+// Sends my read receipts for received messages that ask for one
+// (`json_msg_array`: Messages of one conversation, each with its
+// `message_msg_id`; at most 100). Unread counts do not change. With an
+// outbound callback an envelope of kind "receipt" goes to the host.
+// Callback: code 0, json ""; 6010 unknown message, 6017 mixed
+// conversations / not asking for a receipt / my own message, 7013 group
+// type without receipts.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM; TIM_ERR_JSON.
+int32_t TIMMsgSendMessageReadReceipts(const char *json_msg_array,
+                                      TIMCommCallback cb,
+                                      const void *user_data);
+
+// The read receipts of my messages (`json_msg_array`: Messages of one
+// conversation). Callback json: array of MessageReceipt.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM; TIM_ERR_JSON.
+int32_t TIMMsgGetMessageReadReceipts(const char *json_msg_array,
+                                     TIMCommCallback cb,
+                                     const void *user_data);
+
+// One page of the members who read (`filter` 0) or have not read (1) one
+// of my group messages, counted against the group's roster (inbound
+// "group_members" envelopes). `json_msg`: the Message (its
+// `message_msg_id`); `next_seq` 0 first, then the callback's; `count`
+// 1..=100. Callback: `json_group_member_array` = array of
+// `{"group_member_info_identifier":id,"group_member_info_group_id":g}`,
+// `next_seq`, `is_finished`. This callback has no error code: on an engine
+// error (unknown message, not a group message) it gets "" with
+// `is_finished` true, and the error goes to the log callback.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM
+// (NULL, filter or count out of range); TIM_ERR_JSON.
+int32_t TIMMsgGetGroupMessageReadMemberList(const char *json_msg,
+                                            int32_t filter,
+                                            uint64_t next_seq,
+                                            uint32_t count,
+                                            TIMMsgGroupMessageReadMemberListCallback cb,
+                                            const void *user_data);
+
+// Host → imcore: a JSON array of inbound envelopes (see docs/TRANSPORT.md),
+// each an object with "kind": "message", "receipt", "read_position",
+// "group_members", "sync" or "conversation".
+//
+// Every envelope is parsed and checked against every rule first: a
+// malformed one refuses the whole push (nothing applied) with TIM_ERR_JSON /
+// TIM_ERR_PARAM / TIM_ERR_CONV and a description naming `[index].key`; one
+// the engine's rules refuse (a range, a limit, the wrong kind of read
+// position) with TIM_ERR_PARAM and `[index] kind id: problem`. Then they are applied in
+// order, consecutive "message" (and "receipt", "conversation") envelopes in
+// one transaction; only a storage failure can stop that midway (push the
+// same array again: every kind is idempotent). Events (new messages, conv
+// events, receipts, totals) come before the result.
+// Callback json: `{"applied":n,"messages_stored":n,"messages_duplicate":n,
+// "messages_online":n}`.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
+// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t IMCoreInboundPush(const char *json_envelope_array,
+                          TIMCommCallback cb,
+                          const void *user_data);
+
+// Registers (NULL: unregisters) the host's outbound callback. While one is
+// set, imcore runs with its outbox: every change the server keeps (a
+// message sent, receipts sent, read positions moved, pin, marks, receive
+// option, custom data, delete, conversation groups) queues an envelope
+// (a JSON object with "envelope_id" and "kind") that is passed to this
+// callback, one call each, after that operation's events and before its
+// result; sends stay "sending" until IMCoreOutboundAck. Envelopes are kept
+// in the store until acknowledged and are passed again after each login
+// and when the callback is set. With none set (loopback), sends succeed at
+// once, stamped with the local clock and the next local sequence.
+void IMCoreSetOutboundCallback(IMCoreOutboundCallback cb, const void *user_data);
+
+// Host → imcore: the server's answer to one outbound envelope:
+// `{"envelope_id":n,"code":0,"desc":"","message_server_time":s,"message_seq":q,"update_time":u}`
+// (`code` 0 = accepted; the two stamps apply to message envelopes, 0 or
+// absent time = now; `update_time`, 0 or absent = not given: the server's
+// update time of the conversations an accepted pin, mark, receive option,
+// custom data or extension touched, which orders the change against
+// conversation snapshots). For a message, the send's callback fires now:
+// code 0 with the stamped Message (status 2), or the ack's code and desc
+// with the Message in status 3 (send failed; it stays stored). Every other
+// call whose change queued an envelope (pin, mark, receive option, custom
+// data, receipts, clean / mark read, delete, conversation groups) completes
+// now too: code 0 with its result, or the ack's code and desc. A refused
+// setting goes back to the value the server last confirmed; refused read
+// positions and deletes stay and are queued again for the next resend; a
+// refused receipt may be sent again; group changes stay (docs/TRANSPORT.md,
+// "Several devices"). A refusal is also reported to the experimental-notify
+// listener as key "imcore_outbound_failed" with the ack JSON as data.
+// Synchronous, no callback of its own.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM
+// (NULL, unknown or already answered envelope, stamps out of range);
+// TIM_ERR_JSON.
+int32_t IMCoreOutboundAck(const char *json_ack);
 
 // Registers (NULL: unregisters) a listener for message revoke. imcore has no such
 // events: it is stored and never called.
@@ -1000,325 +1279,46 @@ void TIMSetCommunityDeleteTopicPermissionCallback(TIMCommunityDeleteTopicPermiss
 void TIMSetCommunityModifyTopicPermissionCallback(TIMCommunityModifyTopicPermissionCallback cb,
                                                   const void *user_data);
 
-// Initialises imcore and starts the dispatcher thread (in thread mode).
-//
-// `json_sdk_config` (may be NULL or ""): `{"sdk_config_config_file_path":
-// "<data directory>", "sdk_config_log_file_path": "…"}`; the data directory
-// (created if missing) holds one SQLite store per (app, user); default
-// `<current directory>/imcore-data`. With a log directory (created if
-// missing) imcore writes `imcore.log` there, rotated at 4 MiB with three
-// older files kept, at the level of `TIMSetConfig`'s `set_config_log_level`. Other SdkConfig keys are accepted and
-// ignored. Calling it again while initialised is a successful no-op.
-//
-// Returns TIM_SUCC; TIM_ERR_JSON for malformed config JSON or a key of the
-// wrong type; TIM_ERR_PARAM when a directory cannot be created.
-int32_t TIMInit(uint64_t sdk_app_id,
-                const char *json_sdk_config);
+// The total unread count of every unmuted conversation (receive options
+// 1, 2 and 3 are left out). From the first call on, the total-unread
+// listener fires on every change (as TIM does).
+// Callback json: `{"conv_get_total_unread_message_count_result_unread_count":n}`.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
+int32_t TIMConvGetTotalUnreadMessageCount(TIMCommCallback cb, const void *user_data);
 
-// Shuts imcore down: logs out (closing the store), delivers every callback
-// still queued, stops and joins the dispatcher thread. No callback runs
-// after it returns. Called from a callback it delivers the rest itself and
-// the thread ends when that callback returns. Listeners stay registered
-// (TIM's are process-wide); unregister them with NULL if you want.
-//
-// Returns TIM_SUCC, or TIM_ERR_SDKUNINIT when not initialised.
-int32_t TIMUninit(void);
+// The unread total of the conversations a filter selects (muted ones left
+// out, as in the total). Callback json as TIMConvGetTotalUnreadMessageCount.
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM (NULL,
+// conv type out of range); TIM_ERR_JSON.
+int32_t TIMConvGetUnreadMessageCountByFilter(const char *filter,
+                                             TIMCommCallback cb,
+                                             const void *user_data);
 
-// The imcore version, a static NUL-terminated string (do not free it).
-const char *TIMGetSDKVersion(void);
-
-// The current time in seconds since the epoch (imcore's clock; the host's
-// transport owns the server connection).
-uint64_t TIMGetServerTime(void);
-
-// Accepts a JSON object of settings. imcore reads the log levels (TIM's
-// `TIMLogLevel` numbers, 0 off … 3 debug, 4 info, 5 warn, 6 error):
-// `set_config_log_level` (the log file, and the log callback unless
-// `set_config_callback_log_level` is given too) and
-// `set_config_callback_log_level` (the log callback); default 4 for both.
-// Other keys are accepted and ignored. May be called before TIMInit. `cb`
-// may be NULL; it receives `json_params` = the config as given. Before
-// TIMInit the callback runs on the calling thread before this returns.
-//
-// Returns TIM_SUCC; TIM_ERR_PARAM for NULL / non-UTF-8 or a level out of
-// 0..=7; TIM_ERR_JSON when it is not a JSON object or a level is not an
-// integer. A refused config changes no level.
-int32_t TIMSetConfig(const char *json_config, TIMCommCallback cb, const void *user_data);
-
-// Logs `user_id` in: opens (creating if needed) that user's store under the
-// data directory. `user_sig` is not checked (the host's transport
-// authenticates; it may be NULL). Logging in again as the same user
-// succeeds at once; as another user while logged in fails (log out first).
-//
-// Callback: code 0, json ""; or 6017 (bad user id, another user logged in),
-// 7011 (the store is corrupt, foreign or another user's: it is reported, not
-// overwritten), 7018 (read-only), 7012 (other storage errors).
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_PARAM for NULL / empty /
-// non-UTF-8 user_id.
-int32_t TIMLogin(const char *user_id,
-                 const char *user_sig,
-                 TIMCommCallback cb,
-                 const void *user_data);
-
-// Logs out: closes the store. Sends still waiting for an ack complete with
-// 6014 first. Callback: code 0, json "".
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN when no user is logged in.
-int32_t TIMLogout(TIMCommCallback cb, const void *user_data);
-
-// Writes the logged-in user id, NUL-terminated, into `user_id_buffer`
-// (at least 128 bytes; an id that does not fit is TIM_ERR_PARAM and the
-// buffer gets ""). Returns TIM_SUCC; TIM_ERR_PARAM for a NULL buffer;
-// TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN (the buffer gets "").
-int32_t TIMGetLoginUserID(char *user_id_buffer);
-
-// 1 (`kTIMLoginStatus_Logined`) when a user is logged in, else 3
-// (`kTIMLoginStatus_UnLogined`).
-int32_t TIMGetLoginStatus(void);
-
-// TIM's experimental entry point (note the lower-case name). Accepts, also
-// before TIMInit and with a NULL `cb`:
-// `{"request_internal_operation":"internal_operation_set_ui_platform",…}`
-// (acknowledged) and `"internal_operation_write_log"` (its content — which
-// may contain the user sig — is discarded, never stored or logged). Any
-// other operation gets callback code 7013 (not supported). Before TIMInit
-// the callback runs on the calling thread before this returns.
-//
-// Returns TIM_SUCC; TIM_ERR_PARAM for NULL / non-UTF-8; TIM_ERR_JSON when it
-// is not an object or `request_internal_operation` is missing or not a string.
-int32_t callExperimentalAPI(const char *json_param, TIMCommCallback cb, const void *user_data);
-
-// Sends a message: stores it as mine (it becomes the last message; it never
-// counts unread) and writes its new id, NUL-terminated, into
-// `message_id_buffer` (≥ 128 bytes, may be NULL) before returning.
-// `json_msg_param`: a Message object (`message_elem_array` required; flags
-// `message_need_read_receipt`, `message_is_excluded_from_unread_count`,
-// `message_excluded_from_last_message`, `message_group_at_user_array`).
-// With an outbound callback set, an envelope of kind "message" goes to the
-// host and the callback fires when `IMCoreOutboundAck` answers it (status 2
-// stamped with the server's time and sequence, or the ack's code with
-// status 3). Without one (loopback) it succeeds at once, stamped locally.
-// Callback json: the Message.
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
-// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
-int32_t TIMMsgSendMessage(const char *conv_id,
-                          int32_t conv_type_,
-                          const char *json_msg_param,
-                          char *message_id_buffer,
-                          TIMCommCallback cb,
-                          const void *user_data);
-
-// The deprecated form of TIMMsgSendMessage without an id buffer.
-int32_t TIMMsgSendNewMsg(const char *conv_id,
-                         int32_t conv_type_,
-                         const char *json_msg_param,
-                         TIMCommCallback cb,
-                         const void *user_data);
-
-// Messages of a conversation, newest first. `json_get_msg_param` (NULL /
-// "" / `null` = the newest 20): `msg_getmsglist_param_last_msg` (a Message;
-// its `message_msg_id` is the anchor, excluded), `msg_getmsglist_param_count`
-// (default 20, at most 1000), `msg_getmsglist_param_is_forward` (true =
-// newer than the anchor, else older). Other keys (ramble, time range, seq
-// array, type array) are accepted and ignored: imcore has only the local store.
-// Callback json: array of Message; 6004 unknown conversation; 6010 unknown anchor.
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
-// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
-int32_t TIMMsgGetMsgList(const char *conv_id,
-                         int32_t conv_type_,
-                         const char *json_get_msg_param,
-                         TIMCommCallback cb,
-                         const void *user_data);
-
-// Messages by id. `json_message_id_array`: array of message ids.
-// Callback json: array of the Messages found, in the order asked.
+// Subscribes to a filter's unread total (synchronous): every later change
+// fires the by-filter listener with `filter` exactly as given here. Each
+// distinct text subscribed gets its own notification; subscribing the same
+// text twice is a no-op.
 // Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM; TIM_ERR_JSON.
-int32_t TIMMsgFindMessages(const char *json_message_id_array,
-                           TIMCommCallback cb,
-                           const void *user_data);
+int32_t TIMConvSubscribeUnreadMessageCountByFilter(const char *filter);
 
-// Marks a conversation read (deprecated TIM API, still used by Unity):
-// `conv_id` NULL / "" = every conversation of `conv_type`; `json_msg_param`
-// NULL / "" / `null` = up to the newest message, else a Message up to which
-// to read (by its `message_msg_id`, or its `message_server_time` (C2C) /
-// `message_seq` (group)). Conv events `Update` follow. Callback: code 0, json "".
+// Ends the subscriptions of a filter (every text that selects the same
+// conversations). Unsubscribing an unknown filter is a successful no-op.
+// Returns as TIMConvSubscribeUnreadMessageCountByFilter.
+int32_t TIMConvUnsubscribeUnreadMessageCountByFilter(const char *filter);
+
+// Cleans unread (TIM 7.1+): `conversation_id` `c2c_<user>` (up to
+// `clean_timestamp` seconds, 0 = all), `group_<group>` (up to
+// `clean_sequence`, 0 = all), `"c2c"` / `"group"` (every conversation of
+// that type), NULL or `""` (every conversation). Conv events `Update`
+// with the new counts come first. Callback: code 0, json ""; 6004 for an
+// unknown conversation.
 // Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
-// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
-int32_t TIMMsgReportReaded(const char *conv_id,
-                           int32_t conv_type_,
-                           const char *json_msg_param,
-                           TIMCommCallback cb,
-                           const void *user_data);
-
-// Marks every conversation read. Conv events `Update` follow.
-// Callback: code 0, json "". Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN.
-int32_t TIMMsgMarkAllMessageAsRead(TIMCommCallback cb, const void *user_data);
-
-// Sets the receive option (`opt` 0..=4: receive, not receive, no notify,
-// no notify except @, not receive except @) of C2C conversations
-// (`json_identifier_array`: 1..=30 user ids; unknown ones are remembered
-// for when they appear). Muting (1, 2, 3) takes the unread out of the
-// total at once. Callback: code 0, json "".
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
-// TIM_ERR_JSON; TIM_ERR_CONV.
-int32_t TIMMsgSetC2CReceiveMessageOpt(const char *json_identifier_array,
-                                      int32_t opt,
-                                      TIMCommCallback cb,
-                                      const void *user_data);
-
-// The receive options of C2C conversations (1..=30 user ids). Callback
-// json: `[{"msg_recv_msg_opt_result_identifier":id,"msg_recv_msg_opt_result_opt":n}]`.
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
-// TIM_ERR_JSON; TIM_ERR_CONV.
-int32_t TIMMsgGetC2CReceiveMessageOpt(const char *json_identifier_array,
-                                      TIMCommCallback cb,
-                                      const void *user_data);
-
-// Sets a group's receive option (`opt` 0..=4). Callback: code 0, json "".
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
-// TIM_ERR_GROUP (NULL / empty / too long group id).
-int32_t TIMMsgSetGroupReceiveMessageOpt(const char *group_id,
-                                        int32_t opt,
-                                        TIMCommCallback cb,
-                                        const void *user_data);
-
-// Sends my read receipts for received messages that ask for one
-// (`json_msg_array`: Messages of one conversation, each with its
-// `message_msg_id`; at most 100). Unread counts do not change. With an
-// outbound callback an envelope of kind "receipt" goes to the host.
-// Callback: code 0, json ""; 6010 unknown message, 6017 mixed
-// conversations / not asking for a receipt / my own message, 7013 group
-// type without receipts.
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM; TIM_ERR_JSON.
-int32_t TIMMsgSendMessageReadReceipts(const char *json_msg_array,
-                                      TIMCommCallback cb,
-                                      const void *user_data);
-
-// The read receipts of my messages (`json_msg_array`: Messages of one
-// conversation). Callback json: array of MessageReceipt.
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM; TIM_ERR_JSON.
-int32_t TIMMsgGetMessageReadReceipts(const char *json_msg_array,
-                                     TIMCommCallback cb,
-                                     const void *user_data);
-
-// One page of the members who read (`filter` 0) or have not read (1) one
-// of my group messages, counted against the group's roster (inbound
-// "group_members" envelopes). `json_msg`: the Message (its
-// `message_msg_id`); `next_seq` 0 first, then the callback's; `count`
-// 1..=100. Callback: `json_group_member_array` = array of
-// `{"group_member_info_identifier":id,"group_member_info_group_id":g}`,
-// `next_seq`, `is_finished`. This callback has no error code: on an engine
-// error (unknown message, not a group message) it gets "" with
-// `is_finished` true, and the error goes to the log callback.
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM
-// (NULL, filter or count out of range); TIM_ERR_JSON.
-int32_t TIMMsgGetGroupMessageReadMemberList(const char *json_msg,
-                                            int32_t filter,
-                                            uint64_t next_seq,
-                                            uint32_t count,
-                                            TIMMsgGroupMessageReadMemberListCallback cb,
-                                            const void *user_data);
-
-// Host → imcore: a JSON array of inbound envelopes (see docs/TRANSPORT.md),
-// each an object with "kind": "message", "receipt", "read_position",
-// "group_members", "sync" or "conversation".
-//
-// Every envelope is parsed and checked against every rule first: a
-// malformed one refuses the whole push (nothing applied) with TIM_ERR_JSON /
-// TIM_ERR_PARAM / TIM_ERR_CONV and a description naming `[index].key`; one
-// the engine's rules refuse (a range, a limit, the wrong kind of read
-// position) with TIM_ERR_PARAM and `[index] kind id: problem`. Then they are applied in
-// order, consecutive "message" (and "receipt", "conversation") envelopes in
-// one transaction; only a storage failure can stop that midway (push the
-// same array again: every kind is idempotent). Events (new messages, conv
-// events, receipts, totals) come before the result.
-// Callback json: `{"applied":n,"messages_stored":n,"messages_duplicate":n,
-// "messages_online":n}`.
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
-// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
-int32_t IMCoreInboundPush(const char *json_envelope_array,
-                          TIMCommCallback cb,
-                          const void *user_data);
-
-// Registers (NULL: unregisters) the host's outbound callback. While one is
-// set, imcore runs with its outbox: every change the server keeps (a
-// message sent, receipts sent, read positions moved, pin, marks, receive
-// option, custom data, delete, conversation groups) queues an envelope
-// (a JSON object with "envelope_id" and "kind") that is passed to this
-// callback, one call each, after that operation's events and before its
-// result; sends stay "sending" until IMCoreOutboundAck. Envelopes are kept
-// in the store until acknowledged and are passed again after each login
-// and when the callback is set. With none set (loopback), sends succeed at
-// once, stamped with the local clock and the next local sequence.
-void IMCoreSetOutboundCallback(IMCoreOutboundCallback cb, const void *user_data);
-
-// Host → imcore: the server's answer to one outbound envelope:
-// `{"envelope_id":n,"code":0,"desc":"","message_server_time":s,"message_seq":q,"update_time":u}`
-// (`code` 0 = accepted; the two stamps apply to message envelopes, 0 or
-// absent time = now; `update_time`, 0 or absent = not given: the server's
-// update time of the conversations an accepted pin, mark, receive option,
-// custom data or extension touched, which orders the change against
-// conversation snapshots). For a message, the send's callback fires now:
-// code 0 with the stamped Message (status 2), or the ack's code and desc
-// with the Message in status 3 (send failed; it stays stored). Every other
-// call whose change queued an envelope (pin, mark, receive option, custom
-// data, receipts, clean / mark read, delete, conversation groups) completes
-// now too: code 0 with its result, or the ack's code and desc. A refused
-// setting goes back to the value the server last confirmed; refused read
-// positions and deletes stay and are queued again for the next resend; a
-// refused receipt may be sent again; group changes stay (docs/TRANSPORT.md,
-// "Several devices"). A refusal is also reported to the experimental-notify
-// listener as key "imcore_outbound_failed" with the ack JSON as data.
-// Synchronous, no callback of its own.
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM
-// (NULL, unknown or already answered envelope, stamps out of range);
-// TIM_ERR_JSON.
-int32_t IMCoreOutboundAck(const char *json_ack);
-
-// Chooses where callbacks run: 0 (`IMCORE_CALLBACK_MODE_THREAD`, default)
-// on imcore's dispatcher thread; 1 (`IMCORE_CALLBACK_MODE_PUMPED`) only
-// inside IMCorePollCallbacks on the host's thread (e.g. Unity's main
-// thread). Switching to 1 stops and joins the thread (what it already took
-// is delivered before this returns; called from a callback, the thread ends
-// when that callback returns); switching to 0 starts it again. May be
-// called before TIMInit. Returns TIM_SUCC, or TIM_ERR_PARAM for another value.
-int32_t IMCoreSetCallbackMode(int32_t mode);
-
-// In pumped mode, delivers up to `max_batches` queued batches (one batch =
-// one operation's events and its result; 0 = everything queued when it is
-// called: batches queued meanwhile, by its callbacks or other threads, wait
-// for the next poll, so a poll always ends) on the calling thread, in
-// order, and returns how many it delivered. Returns 0 in
-// thread mode, and when another thread is polling at the moment. A callback
-// may call it again (nested delivery continues in order).
-int32_t IMCorePollCallbacks(uint32_t max_batches);
-
-// Host → imcore: the connection state changed (`status`: 0 connected,
-// 1 disconnected, 2 connecting, 3 connect failed). Fires the network-status
-// listener with code 0 and desc "".
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_PARAM (status out of range).
-int32_t IMCoreSetNetworkStatus(int32_t status);
-
-// As IMCoreSetNetworkStatus, with the `code` and `desc` (may be NULL) the
-// listener receives (e.g. 9508 and the transport's error text).
-// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_PARAM (status out of range,
-// desc not UTF-8).
-int32_t IMCoreSetNetworkStatusEx(int32_t status, int32_t code, const char *desc);
-
-// Host → imcore: this account logged in elsewhere and the server kicked
-// this device. Fires the kicked-offline listener (the app usually calls
-// TIMLogout). Returns TIM_SUCC or TIM_ERR_SDKUNINIT.
-int32_t IMCoreNotifyKickedOffline(void);
-
-// Host → imcore: the server refused the user sig as expired. Fires the
-// user-sig-expired listener. Returns TIM_SUCC or TIM_ERR_SDKUNINIT.
-int32_t IMCoreNotifyUserSigExpired(void);
-
-// Copies the description of the last call refused on this thread (""
-// after a call that succeeded) into `buffer` of `buffer_len` bytes,
-// NUL-terminated and truncated to fit (at a UTF-8 boundary). Returns the
-// full length in bytes (without the NUL), or TIM_ERR_PARAM for a NULL
-// buffer or a length of 0. Does not itself reset the last error.
-int32_t IMCoreGetLastError(char *buffer, uint32_t buffer_len);
+// TIM_ERR_CONV (malformed id).
+int32_t TIMConvCleanConversationUnreadMessageCount(const char *conversation_id,
+                                                   uint64_t clean_timestamp,
+                                                   uint64_t clean_sequence,
+                                                   TIMCommCallback cb,
+                                                   const void *user_data);
 
 #ifdef __cplusplus
 }  // extern "C"

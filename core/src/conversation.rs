@@ -103,3 +103,14 @@ pub struct OperationFailure {
     /// What went wrong.
     pub message: String,
 }
+
+impl OperationFailure {
+    /// The failure of conversation `key` with error `e`.
+    pub(crate) fn new(key: &ConvKey, e: &crate::error::Error) -> Self {
+        OperationFailure {
+            id: key.v2_id(),
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}

@@ -39,23 +39,50 @@ pub enum Error {
     Storage(String),
 }
 
+/// The engine's error codes, one per [`Error`] variant ([`Error::code`]);
+/// the faces take them from here (docs/ERRORS.md lists them).
+pub mod code {
+    /// Invalid parameter (TIM 6017).
+    pub const INVALID_PARAM: i32 = 6017;
+    /// Unknown conversation (TIM 6004).
+    pub const CONVERSATION_NOT_FOUND: i32 = 6004;
+    /// Unknown message (TIM 6010).
+    pub const MESSAGE_NOT_FOUND: i32 = 6010;
+    /// Unknown conversation group (TIM 10010).
+    pub const GROUP_NOT_FOUND: i32 = 10010;
+    /// Conversation group exists (TIM 10021).
+    pub const GROUP_EXISTS: i32 = 10021;
+    /// A limit would be exceeded.
+    pub const LIMIT_EXCEEDED: i32 = 7016;
+    /// Not supported for this type.
+    pub const NOT_SUPPORTED: i32 = 7013;
+    /// The store file cannot be used.
+    pub const STORE_UNUSABLE: i32 = 7011;
+    /// The disk is full.
+    pub const DISK_FULL: i32 = 7017;
+    /// The store cannot be written.
+    pub const READ_ONLY: i32 = 7018;
+    /// Any other storage failure.
+    pub const STORAGE: i32 = 7012;
+}
+
 impl Error {
     /// A stable numeric code for the faces. Values follow Tencent IM's
     /// `TIMErrCode` where one exists (6017 invalid parameters, 6004 invalid
     /// conversation, …) and use imcore's own 7xxx range otherwise.
     pub fn code(&self) -> i32 {
         match self {
-            Error::InvalidParam(_) => 6017,
-            Error::ConversationNotFound(_) => 6004,
-            Error::MessageNotFound(_) => 6010,
-            Error::GroupNotFound(_) => 10010,
-            Error::GroupExists(_) => 10021,
-            Error::LimitExceeded(_) => 7016,
-            Error::NotSupported(_) => 7013,
-            Error::StoreUnusable(_) => 7011,
-            Error::DiskFull(_) => 7017,
-            Error::ReadOnly(_) => 7018,
-            Error::Storage(_) => 7012,
+            Error::InvalidParam(_) => code::INVALID_PARAM,
+            Error::ConversationNotFound(_) => code::CONVERSATION_NOT_FOUND,
+            Error::MessageNotFound(_) => code::MESSAGE_NOT_FOUND,
+            Error::GroupNotFound(_) => code::GROUP_NOT_FOUND,
+            Error::GroupExists(_) => code::GROUP_EXISTS,
+            Error::LimitExceeded(_) => code::LIMIT_EXCEEDED,
+            Error::NotSupported(_) => code::NOT_SUPPORTED,
+            Error::StoreUnusable(_) => code::STORE_UNUSABLE,
+            Error::DiskFull(_) => code::DISK_FULL,
+            Error::ReadOnly(_) => code::READ_ONLY,
+            Error::Storage(_) => code::STORAGE,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The coalesced batch of events one operation yields after it commits.
 
 use crate::conversation::ConversationGroup;
-use crate::engine::OutboundEnvelope;
+use crate::engine::outbox::OutboundEnvelope;
 use crate::filter::ConversationFilter;
 use crate::message::StoredMessage;
 use crate::types::ConvKey;

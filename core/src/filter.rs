@@ -1,7 +1,10 @@
-//! Conversation filters: for lists, for unread totals and for subscriptions.
+//! Conversation filters: for lists, for unread totals and for subscriptions;
+//! and which conversations a filter (or the total) takes in.
 
+use crate::engine::state::ConvState;
 use crate::types::ConvType;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// Which conversations to include. Absent fields do not filter. Filters are
 /// compared structurally: a subscription event carries the filter exactly as
@@ -58,5 +61,104 @@ impl ConversationFilter {
             g.dedup();
         }
         f
+    }
+}
+
+/// The total's filter: every visible, unmuted conversation.
+pub(crate) fn total_contrib(s: &ConvState) -> u64 {
+    if s.visible && !s.muted() {
+        s.unread
+    } else {
+        0
+    }
+}
+
+/// A filter with its group names resolved to ids.
+#[derive(Debug, Clone)]
+pub(crate) struct ResolvedFilter {
+    pub filter: ConversationFilter,
+    /// `None`: no group filter; `Some([])` with `ungrouped`: only ungrouped;
+    /// otherwise the ids of the named groups that exist.
+    pub group_ids: Option<Vec<u32>>,
+    pub ungrouped: bool,
+}
+
+impl ResolvedFilter {
+    /// `filter` with its group names looked up in `names` (name -> id).
+    pub fn new(filter: ConversationFilter, names: &HashMap<String, u32>) -> Self {
+        let mut r = ResolvedFilter {
+            filter,
+            group_ids: None,
+            ungrouped: false,
+        };
+        r.resolve(names);
+        r
+    }
+
+    /// Looks the group names up again (after groups changed).
+    pub fn resolve(&mut self, names: &HashMap<String, u32>) {
+        match &self.filter.groups {
+            None => {
+                self.group_ids = None;
+                self.ungrouped = false;
+            }
+            Some(list) if list.is_empty() => {
+                self.group_ids = Some(Vec::new());
+                self.ungrouped = true;
+            }
+            Some(list) => {
+                let mut ids: Vec<u32> = list.iter().filter_map(|n| names.get(n).copied()).collect();
+                ids.sort_unstable();
+                self.group_ids = Some(ids);
+                self.ungrouped = false;
+            }
+        }
+    }
+
+    /// Whether the conversation is in this filter's set (unread aside).
+    pub fn matches(&self, s: &ConvState) -> bool {
+        let f = &self.filter;
+        if !s.visible {
+            return false;
+        }
+        if !f.conv_types.is_empty() && !f.conv_types.contains(&s.key.conv_type) {
+            return false;
+        }
+        if let Some(ids) = &self.group_ids {
+            let ok = if self.ungrouped {
+                s.groups.is_empty()
+            } else {
+                s.groups.iter().any(|g| ids.binary_search(g).is_ok())
+            };
+            if !ok {
+                return false;
+            }
+        }
+        match f.mark {
+            None => {}
+            Some(0) if s.marks != 0 => return false,
+            Some(m) if s.marks & m != m => return false,
+            Some(_) => {}
+        }
+        if let Some(b) = f.has_unread {
+            if (s.unread > 0) != b {
+                return false;
+            }
+        }
+        if let Some(b) = f.has_at_info {
+            if (s.at_flags != 0) != b {
+                return false;
+            }
+        }
+        !(f.ignore_muted && s.muted())
+    }
+
+    /// This conversation's part of the filter's unread sum.
+    pub fn contrib(&self, s: &ConvState) -> u64 {
+        if self.matches(s) {
+            s.unread
+        } else {
+            0
+        }
     }
 }

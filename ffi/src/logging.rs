@@ -16,14 +16,14 @@
 //!   or the directory given to `setLogFile` on the typed face, level
 //!   `set_config_log_level` (default info): rotated at [`ROTATE_BYTES`], the
 //!   [`KEEP_FILES`] newest older files kept as `imcore.log.1` (newest) …;
-//! - the typed face's [`crate::api::LogListener`] (`setLogListener`), called
+//! - the typed face's [`crate::typed::LogListener`] (`setLogListener`), called
 //!   on a thread of its own (`imcore-log`), never while a lock is held.
 //!
 //! The logger is installed with `log::set_logger` the first time a sink is
 //! configured. A Rust host that installed its own logger first keeps it and
 //! receives imcore's lines there (targets `imcore::…`) instead.
 
-use crate::runtime::lock;
+use crate::lock;
 use crossbeam_channel::{unbounded, Receiver, Sender};
 use log::{Level, LevelFilter, Log, Metadata, Record};
 use once_cell::sync::Lazy;
@@ -72,11 +72,12 @@ enum TypedJob {
 }
 
 /// The typed listener and the channel of its thread.
-type TypedListener = Arc<dyn crate::api::LogListener>;
+pub type TypedListener = Arc<dyn Fn(Level, String) + Send + Sync>;
 
 struct Sinks {
-    /// Whether a C log callback is registered, and its level.
-    callback_set: bool,
+    /// Where lines for the C log callback go (its queue), when one is
+    /// registered, and its level.
+    callback: Option<fn(i32, &str)>,
     callback_level: LevelFilter,
     /// The open log file, its directory, its size so far, and its level.
     file: Option<RotatingFile>,
@@ -89,7 +90,7 @@ struct Sinks {
 
 static SINKS: Lazy<Mutex<Sinks>> = Lazy::new(|| {
     Mutex::new(Sinks {
-        callback_set: false,
+        callback: None,
         callback_level: LevelFilter::Info,
         file: None,
         file_level: LevelFilter::Info,
@@ -144,7 +145,7 @@ fn refresh(s: &Sinks) {
         let _ = log::set_logger(&LOGGER);
     });
     let mut max = LevelFilter::Off;
-    if s.callback_set {
+    if s.callback.is_some() {
         max = max.max(s.callback_level);
     }
     if s.file.is_some() {
@@ -161,10 +162,11 @@ pub fn set_callback_level(level: LevelFilter) {
     refresh(&s);
 }
 
-/// Records whether a C log callback is registered (`TIMSetLogCallback`).
-pub fn set_callback_registered(set: bool) {
+/// Sets (or with `None` clears) where lines for the C log callback go
+/// (`TIMSetLogCallback`: the C face's delivery queue).
+pub fn set_callback(queue: Option<fn(i32, &str)>) {
     let mut s = lock(&SINKS);
-    s.callback_set = set;
+    s.callback = queue;
     refresh(&s);
 }
 
@@ -230,9 +232,8 @@ fn typed_thread(rx: &Receiver<TypedJob>) {
                 let l = lock(&TYPED).clone();
                 if let Some(l) = l {
                     // A listener that throws loses that line, nothing else.
-                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        l.on_log(level.into(), line)
-                    }));
+                    let _ =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| l(level, line)));
                 }
             }
             TypedJob::Barrier(done) => {
@@ -265,12 +266,12 @@ impl Log for Logger {
             } else {
                 None
             };
-            (s.callback_set && level <= s.callback_level, typed)
+            (s.callback.filter(|_| level <= s.callback_level), typed)
         };
         // Both only queue: the callback and the listener run later on their
         // threads, with no lock of imcore held.
-        if to_callback {
-            crate::runtime::log(tim_of_level(level), &line);
+        if let Some(queue) = to_callback {
+            queue(tim_of_level(level), &line);
         }
         if let Some(tx) = typed {
             let _ = tx.send(TypedJob::Line(level, line));

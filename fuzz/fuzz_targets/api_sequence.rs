@@ -10,10 +10,7 @@
 //! or attaching the outbound callback, every envelope not yet acknowledged
 //! is passed again exactly once, and none that was acknowledged.
 #![no_main]
-use ffi::conv::*;
-use ffi::manager::*;
-use ffi::msg::*;
-use ffi::transport::*;
+use ffi::*;
 use imcore_fuzz::*;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
@@ -395,7 +392,7 @@ fn run_op(op: u8, src: &mut Src<'_>, st: &mut State) {
             let n = 1 + src.b() % 4;
             let envs: Vec<Value> = (0..n).map(|_| envelope(src, &st.sent)).collect();
             let t = cs(&Value::Array(envs).to_string());
-            let before = ffi::runtime::debug_state();
+            let before = ffi::tim::runtime::debug_state();
             let code = call("IMCoreInboundPush", |cb, ud| unsafe {
                 IMCoreInboundPush(t.as_ptr(), cb, ud)
             });
@@ -403,7 +400,7 @@ fn run_op(op: u8, src: &mut Src<'_>, st: &mut State) {
             if code.is_some_and(|c| c != 0) {
                 poll();
                 assert_eq!(
-                    ffi::runtime::debug_state(),
+                    ffi::tim::runtime::debug_state(),
                     before,
                     "a refused push ({}) changed the state: {t:?}",
                     last_error()

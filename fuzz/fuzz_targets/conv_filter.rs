@@ -2,7 +2,7 @@
 //! `TIMConvGetUnreadMessageCountByFilter`, subscribe / unsubscribe.
 //! Input: selector, count byte, then the filter text (absent = NULL).
 #![no_main]
-use ffi::conv::*;
+use ffi::*;
 use imcore_fuzz::*;
 use libfuzzer_sys::fuzz_target;
 

@@ -4,8 +4,7 @@
 //! and the receive options. Input: selector, argument byte, then up to two
 //! NUL-separated strings (absent = NULL).
 #![no_main]
-use ffi::conv::*;
-use ffi::msg::*;
+use ffi::*;
 use imcore_fuzz::*;
 use libfuzzer_sys::fuzz_target;
 

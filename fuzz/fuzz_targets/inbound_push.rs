@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let text = CString::new(&data[..cut]).expect("cut at the NUL");
     // SAFETY: a valid C string and the counting callback.
     call("IMCoreInboundPush", |cb, ud| unsafe {
-        ffi::transport::IMCoreInboundPush(text.as_ptr(), cb, ud)
+        ffi::IMCoreInboundPush(text.as_ptr(), cb, ud)
     });
     end("IMCoreInboundPush");
 });

@@ -9,8 +9,8 @@
 //! as fuzzed. The current directory (the default data directory's parent) is
 //! set to that directory too.
 #![no_main]
-use ffi::manager::*;
-use ffi::transport::IMCoreSetCallbackMode;
+use ffi::*;
+use ffi::IMCoreSetCallbackMode;
 use imcore_fuzz::*;
 use libfuzzer_sys::fuzz_target;
 use std::ffi::CString;

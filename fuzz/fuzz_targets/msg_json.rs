@@ -3,8 +3,7 @@
 //! Input: selector, argument byte, then the JSON text and (for the calls
 //! with a conversation) the raw conversation id as a second string.
 #![no_main]
-use ffi::conv::*;
-use ffi::msg::*;
+use ffi::*;
 use imcore_fuzz::*;
 use libfuzzer_sys::fuzz_target;
 

@@ -7,9 +7,7 @@
 //! for an envelope must call back exactly once, with the ack's code, when
 //! that envelope is acked (or with 6014 at the logout of a reset).
 #![no_main]
-use ffi::conv::*;
-use ffi::msg::*;
-use ffi::transport::*;
+use ffi::*;
 use imcore_fuzz::*;
 use libfuzzer_sys::fuzz_target;
 use std::sync::Mutex;

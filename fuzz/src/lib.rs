@@ -17,10 +17,8 @@
 //! Inputs of the single-entry targets are read by [`Args`]: two selector
 //! bytes, then NUL-separated strings (a missing string is passed as NULL).
 
-use ffi::conv::*;
-use ffi::manager::*;
-use ffi::transport::*;
-use ffi::{listeners::*, TIMCommCallback, IMCORE_ERR_INTERNAL, TIM_SUCC};
+use ffi::*;
+use ffi::{TIMCommCallback, IMCORE_ERR_INTERNAL, TIM_SUCC};
 use std::collections::HashMap;
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::path::{Path, PathBuf};
@@ -364,7 +362,7 @@ pub fn call(name: &str, f: impl FnOnce(TIMCommCallback, *const c_void) -> i32) -
 
 /// Runs the engine's `verify()` on the logged-in session; panics when it fails.
 pub fn verify(after: &str) {
-    if let Some(Err(e)) = ffi::runtime::debug_verify() {
+    if let Some(Err(e)) = ffi::tim::runtime::debug_verify() {
         panic!("verify() failed after {after}: {e}");
     }
 }

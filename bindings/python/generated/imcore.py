@@ -555,163 +555,163 @@ def _uniffi_check_contract_api_version(lib):
         raise InternalError("UniFFI contract version mismatch: try cleaning and rebuilding your project")
 
 def _uniffi_check_api_checksums(lib):
-    if lib.uniffi_imcore_checksum_func_c2c_conversation_id() != 18312:
+    if lib.uniffi_imcore_checksum_func_c2c_conversation_id() != 34400:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_func_clear_log_listener() != 43553:
+    if lib.uniffi_imcore_checksum_func_clear_log_listener() != 45696:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_func_conversation_id_from_nim() != 44378:
+    if lib.uniffi_imcore_checksum_func_conversation_id_from_nim() != 32357:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_func_conversation_id_to_nim() != 26697:
+    if lib.uniffi_imcore_checksum_func_conversation_id_to_nim() != 34802:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_func_flush_log() != 4884:
+    if lib.uniffi_imcore_checksum_func_flush_log() != 3926:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_func_group_conversation_id() != 59965:
+    if lib.uniffi_imcore_checksum_func_group_conversation_id() != 15221:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_func_parse_conversation_target_id() != 31491:
+    if lib.uniffi_imcore_checksum_func_parse_conversation_target_id() != 31671:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_func_parse_conversation_type() != 27061:
+    if lib.uniffi_imcore_checksum_func_parse_conversation_type() != 49216:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_func_set_log_file() != 19062:
+    if lib.uniffi_imcore_checksum_func_set_log_file() != 34257:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_func_set_log_listener() != 32285:
+    if lib.uniffi_imcore_checksum_func_set_log_listener() != 13351:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_ack_outbound() != 58010:
+    if lib.uniffi_imcore_checksum_method_imclient_ack_outbound() != 38899:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_ack_outbound_versioned() != 58798:
+    if lib.uniffi_imcore_checksum_method_imclient_ack_outbound_versioned() != 44439:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_add_conversation_group_listener() != 2186:
+    if lib.uniffi_imcore_checksum_method_imclient_add_conversation_group_listener() != 51563:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_add_conversation_listener() != 12784:
+    if lib.uniffi_imcore_checksum_method_imclient_add_conversation_listener() != 32925:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_add_conversations_to_group() != 26583:
+    if lib.uniffi_imcore_checksum_method_imclient_add_conversations_to_group() != 10689:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_add_message_listener() != 52747:
+    if lib.uniffi_imcore_checksum_method_imclient_add_message_listener() != 38026:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_add_receipt_listener() != 20860:
+    if lib.uniffi_imcore_checksum_method_imclient_add_receipt_listener() != 3736:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_clean_conversation_unread_message_count() != 12105:
+    if lib.uniffi_imcore_checksum_method_imclient_clean_conversation_unread_message_count() != 3459:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_clear_outbound_transport() != 63490:
+    if lib.uniffi_imcore_checksum_method_imclient_clear_outbound_transport() != 38960:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_clear_total_unread_count() != 17210:
+    if lib.uniffi_imcore_checksum_method_imclient_clear_total_unread_count() != 45360:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_clear_unread_count_by_group_id() != 26088:
+    if lib.uniffi_imcore_checksum_method_imclient_clear_unread_count_by_group_id() != 13338:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_clear_unread_count_by_ids() != 19489:
+    if lib.uniffi_imcore_checksum_method_imclient_clear_unread_count_by_ids() != 36311:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_clear_unread_count_by_types() != 42917:
+    if lib.uniffi_imcore_checksum_method_imclient_clear_unread_count_by_types() != 13022:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_close() != 8528:
+    if lib.uniffi_imcore_checksum_method_imclient_close() != 17169:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_create_conversation() != 35000:
+    if lib.uniffi_imcore_checksum_method_imclient_create_conversation() != 22676:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_create_conversation_group() != 36821:
+    if lib.uniffi_imcore_checksum_method_imclient_create_conversation_group() != 39147:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_delete_conversation() != 65450:
+    if lib.uniffi_imcore_checksum_method_imclient_delete_conversation() != 60796:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_delete_conversation_group() != 26028:
+    if lib.uniffi_imcore_checksum_method_imclient_delete_conversation_group() != 56267:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_delete_conversation_list_by_ids() != 37367:
+    if lib.uniffi_imcore_checksum_method_imclient_delete_conversation_list_by_ids() != 55661:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_flush_events() != 5405:
+    if lib.uniffi_imcore_checksum_method_imclient_flush_events() != 39444:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_conversation() != 27322:
+    if lib.uniffi_imcore_checksum_method_imclient_get_conversation() != 54899:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_group_list() != 19478:
+    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_group_list() != 5744:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_list() != 38124:
+    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_list() != 43343:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_list_by_filter() != 20955:
+    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_list_by_filter() != 41847:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_list_by_ids() != 13304:
+    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_list_by_ids() != 59711:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_list_by_option() != 15944:
+    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_list_by_option() != 9705:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_read_time() != 9551:
+    if lib.uniffi_imcore_checksum_method_imclient_get_conversation_read_time() != 31051:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_group_members() != 52832:
+    if lib.uniffi_imcore_checksum_method_imclient_get_group_members() != 980:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_group_message_read_member_list() != 22491:
+    if lib.uniffi_imcore_checksum_method_imclient_get_group_message_read_member_list() != 42115:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_login_user() != 60545:
+    if lib.uniffi_imcore_checksum_method_imclient_get_login_user() != 51974:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_message() != 8119:
+    if lib.uniffi_imcore_checksum_method_imclient_get_message() != 50864:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_message_list() != 8340:
+    if lib.uniffi_imcore_checksum_method_imclient_get_message_list() != 57804:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_message_receipts() != 54634:
+    if lib.uniffi_imcore_checksum_method_imclient_get_message_receipts() != 26254:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_pending_outbound() != 2920:
+    if lib.uniffi_imcore_checksum_method_imclient_get_pending_outbound() != 46654:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_receive_message_option() != 14248:
+    if lib.uniffi_imcore_checksum_method_imclient_get_receive_message_option() != 28083:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list() != 9176:
+    if lib.uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list() != 40123:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_total_unread_count() != 20834:
+    if lib.uniffi_imcore_checksum_method_imclient_get_total_unread_count() != 47082:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_unread_count_by_filter() != 28539:
+    if lib.uniffi_imcore_checksum_method_imclient_get_unread_count_by_filter() != 47538:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_unread_count_by_ids() != 16931:
+    if lib.uniffi_imcore_checksum_method_imclient_get_unread_count_by_ids() != 6653:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_is_dispatcher_thread() != 49903:
+    if lib.uniffi_imcore_checksum_method_imclient_is_dispatcher_thread() != 48695:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_login() != 18530:
+    if lib.uniffi_imcore_checksum_method_imclient_login() != 2705:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_logout() != 52298:
+    if lib.uniffi_imcore_checksum_method_imclient_logout() != 16569:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_mark_conversation() != 25651:
+    if lib.uniffi_imcore_checksum_method_imclient_mark_conversation() != 21437:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_mark_conversation_read() != 17430:
+    if lib.uniffi_imcore_checksum_method_imclient_mark_conversation_read() != 34907:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_receive_conversation_sync() != 34785:
+    if lib.uniffi_imcore_checksum_method_imclient_receive_conversation_sync() != 40971:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_receive_messages() != 51891:
+    if lib.uniffi_imcore_checksum_method_imclient_receive_messages() != 56376:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_receive_read_position() != 26489:
+    if lib.uniffi_imcore_checksum_method_imclient_receive_read_position() != 29226:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_receive_receipts() != 50950:
+    if lib.uniffi_imcore_checksum_method_imclient_receive_receipts() != 6:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_receive_sync_phase() != 1033:
+    if lib.uniffi_imcore_checksum_method_imclient_receive_sync_phase() != 31979:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_remove_conversations_from_group() != 2866:
+    if lib.uniffi_imcore_checksum_method_imclient_remove_conversations_from_group() != 33284:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_rename_conversation_group() != 18122:
+    if lib.uniffi_imcore_checksum_method_imclient_rename_conversation_group() != 47022:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_send_message() != 8664:
+    if lib.uniffi_imcore_checksum_method_imclient_send_message() != 62052:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_send_message_receipts() != 19059:
+    if lib.uniffi_imcore_checksum_method_imclient_send_message_receipts() != 15429:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_send_text_message() != 40468:
+    if lib.uniffi_imcore_checksum_method_imclient_send_text_message() != 26600:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_set_conversation_custom_data() != 28708:
+    if lib.uniffi_imcore_checksum_method_imclient_set_conversation_custom_data() != 21847:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_set_conversation_draft() != 28772:
+    if lib.uniffi_imcore_checksum_method_imclient_set_conversation_draft() != 30248:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_set_group_members() != 44798:
+    if lib.uniffi_imcore_checksum_method_imclient_set_group_members() != 13132:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_set_outbound_transport() != 53331:
+    if lib.uniffi_imcore_checksum_method_imclient_set_outbound_transport() != 21453:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_set_receive_message_option() != 39831:
+    if lib.uniffi_imcore_checksum_method_imclient_set_receive_message_option() != 15615:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_stick_top_conversation() != 5015:
+    if lib.uniffi_imcore_checksum_method_imclient_stick_top_conversation() != 46600:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_subscribe_unread_count_by_filter() != 24291:
+    if lib.uniffi_imcore_checksum_method_imclient_subscribe_unread_count_by_filter() != 22842:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_unsubscribe_unread_count_by_filter() != 38302:
+    if lib.uniffi_imcore_checksum_method_imclient_unsubscribe_unread_count_by_filter() != 3701:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_update_conversation() != 51914:
+    if lib.uniffi_imcore_checksum_method_imclient_update_conversation() != 33741:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_update_conversation_group() != 21085:
+    if lib.uniffi_imcore_checksum_method_imclient_update_conversation_group() != 31667:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_update_conversation_local_extension() != 10693:
+    if lib.uniffi_imcore_checksum_method_imclient_update_conversation_local_extension() != 757:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_verify() != 61948:
+    if lib.uniffi_imcore_checksum_method_imclient_verify() != 49453:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_constructor_imclient_new() != 1527:
+    if lib.uniffi_imcore_checksum_constructor_imclient_new() != 40290:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_listenerhandle_close() != 35954:
+    if lib.uniffi_imcore_checksum_method_listenerhandle_close() != 32946:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_listenerhandle_is_active() != 58482:
+    if lib.uniffi_imcore_checksum_method_listenerhandle_is_active() != 61288:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
 
 # A ctypes library to expose the extern-C FFI definitions.
@@ -4980,22 +4980,22 @@ class ConversationGroupListener(typing.Protocol):
         A group was created with these conversations.
 """
         raise NotImplementedError
-    def on_conversation_group_deleted(self, group_id: str) -> None:
+    def on_conversation_group_deleted(self, group_name: str) -> None:
         """
         A group was deleted (its name).
 """
         raise NotImplementedError
-    def on_conversation_group_changed(self, old_group_id: str,group: ConversationGroup) -> None:
+    def on_conversation_group_changed(self, old_group_name: str,group: ConversationGroup) -> None:
         """
-        A group was renamed or its extension changed.
+        A group was renamed or its extension changed (its name before).
 """
         raise NotImplementedError
-    def on_conversations_added_to_group(self, group_id: str,conversation_ids: typing.List[str]) -> None:
+    def on_conversations_added_to_group(self, group_name: str,conversation_ids: typing.List[str]) -> None:
         """
         Conversations were added to a group.
 """
         raise NotImplementedError
-    def on_conversations_removed_from_group(self, group_id: str,conversation_ids: typing.List[str]) -> None:
+    def on_conversations_removed_from_group(self, group_name: str,conversation_ids: typing.List[str]) -> None:
         """
         Conversations were removed from a group.
 """
@@ -5027,13 +5027,13 @@ class _UniffiTraitImplConversationGroupListenerImpl:
     @_UNIFFI_CALLBACK_INTERFACE_IMCORE_CONVERSATION_GROUP_LISTENER_METHOD1
     def on_conversation_group_deleted(
             uniffi_handle,
-            group_id,
+            group_name,
             uniffi_out_return,
             uniffi_call_status_ptr,
         ):
         uniffi_obj = _UniffiFfiConverterTypeConversationGroupListener._handle_map.get(uniffi_handle)
         def make_call():
-            uniffi_args = (_UniffiFfiConverterString.lift(group_id), )
+            uniffi_args = (_UniffiFfiConverterString.lift(group_name), )
             uniffi_method = uniffi_obj.on_conversation_group_deleted
             return uniffi_method(*uniffi_args)
         write_return_value = lambda v: None
@@ -5046,14 +5046,14 @@ class _UniffiTraitImplConversationGroupListenerImpl:
     @_UNIFFI_CALLBACK_INTERFACE_IMCORE_CONVERSATION_GROUP_LISTENER_METHOD2
     def on_conversation_group_changed(
             uniffi_handle,
-            old_group_id,
+            old_group_name,
             group,
             uniffi_out_return,
             uniffi_call_status_ptr,
         ):
         uniffi_obj = _UniffiFfiConverterTypeConversationGroupListener._handle_map.get(uniffi_handle)
         def make_call():
-            uniffi_args = (_UniffiFfiConverterString.lift(old_group_id), _UniffiFfiConverterTypeConversationGroup.lift(group), )
+            uniffi_args = (_UniffiFfiConverterString.lift(old_group_name), _UniffiFfiConverterTypeConversationGroup.lift(group), )
             uniffi_method = uniffi_obj.on_conversation_group_changed
             return uniffi_method(*uniffi_args)
         write_return_value = lambda v: None
@@ -5066,14 +5066,14 @@ class _UniffiTraitImplConversationGroupListenerImpl:
     @_UNIFFI_CALLBACK_INTERFACE_IMCORE_CONVERSATION_GROUP_LISTENER_METHOD3
     def on_conversations_added_to_group(
             uniffi_handle,
-            group_id,
+            group_name,
             conversation_ids,
             uniffi_out_return,
             uniffi_call_status_ptr,
         ):
         uniffi_obj = _UniffiFfiConverterTypeConversationGroupListener._handle_map.get(uniffi_handle)
         def make_call():
-            uniffi_args = (_UniffiFfiConverterString.lift(group_id), _UniffiFfiConverterSequenceString.lift(conversation_ids), )
+            uniffi_args = (_UniffiFfiConverterString.lift(group_name), _UniffiFfiConverterSequenceString.lift(conversation_ids), )
             uniffi_method = uniffi_obj.on_conversations_added_to_group
             return uniffi_method(*uniffi_args)
         write_return_value = lambda v: None
@@ -5086,14 +5086,14 @@ class _UniffiTraitImplConversationGroupListenerImpl:
     @_UNIFFI_CALLBACK_INTERFACE_IMCORE_CONVERSATION_GROUP_LISTENER_METHOD4
     def on_conversations_removed_from_group(
             uniffi_handle,
-            group_id,
+            group_name,
             conversation_ids,
             uniffi_out_return,
             uniffi_call_status_ptr,
         ):
         uniffi_obj = _UniffiFfiConverterTypeConversationGroupListener._handle_map.get(uniffi_handle)
         def make_call():
-            uniffi_args = (_UniffiFfiConverterString.lift(group_id), _UniffiFfiConverterSequenceString.lift(conversation_ids), )
+            uniffi_args = (_UniffiFfiConverterString.lift(group_name), _UniffiFfiConverterSequenceString.lift(conversation_ids), )
             uniffi_method = uniffi_obj.on_conversations_removed_from_group
             return uniffi_method(*uniffi_args)
         write_return_value = lambda v: None
@@ -5934,9 +5934,11 @@ class ImClientProtocol(typing.Protocol):
         Marks every conversation read.
 """
         raise NotImplementedError
-    def clear_unread_count_by_group_id(self, group_id: str) -> None:
+    def clear_unread_count_by_group_id(self, group_name: str) -> None:
         """
-        Marks every conversation of a conversation group (by name) read.
+        Marks every conversation of a conversation group read (NIM's
+        conversation-group id is the group's name here; `group_id` elsewhere
+        in this API is always a chat group's id).
 """
         raise NotImplementedError
     def clear_unread_count_by_ids(self, conversation_ids: typing.List[str]) -> typing.List[OperationFailure]:
@@ -6540,15 +6542,17 @@ class ImClient(ImClientProtocol):
             *_uniffi_lowered_args,
         )
         return _uniffi_lift_return(_uniffi_ffi_result)
-    def clear_unread_count_by_group_id(self, group_id: str) -> None:
+    def clear_unread_count_by_group_id(self, group_name: str) -> None:
         """
-        Marks every conversation of a conversation group (by name) read.
+        Marks every conversation of a conversation group read (NIM's
+        conversation-group id is the group's name here; `group_id` elsewhere
+        in this API is always a chat group's id).
 """
         
-        _UniffiFfiConverterString.check_lower(group_id)
+        _UniffiFfiConverterString.check_lower(group_name)
         _uniffi_lowered_args = (
             self._uniffi_clone_handle(),
-            _UniffiFfiConverterString.lower(group_id),
+            _UniffiFfiConverterString.lower(group_name),
         )
         _uniffi_lift_return = lambda val: None
         _uniffi_error_converter = _UniffiFfiConverterTypeImError

@@ -653,11 +653,6 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     func addConversationListener(listener: ConversationListener)  -> ListenerHandle
     
     /**
-     * Adds conversations to a group; returns the per-id failures.
-     */
-    func addConversationsToGroup(name: String, conversationIds: [String]) throws  -> [OperationFailure]
-    
-    /**
      * Registers a message listener (see `addConversationListener`).
      */
     func addMessageListener(listener: MessageListener)  -> ListenerHandle
@@ -668,38 +663,10 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     func addReceiptListener(listener: ReceiptListener)  -> ListenerHandle
     
     /**
-     * Tencent `cleanConversationUnreadMessageCount`: `c2c_<id>` up to
-     * `cleanTimestamp` (seconds, 0 = all), `group_<id>` up to
-     * `cleanSequence` (0 = all), or every conversation of a kind with
-     * `"c2c"`, `"group"`, or `""` (all; timestamp and sequence ignored).
-     */
-    func cleanConversationUnreadMessageCount(conversationId: String, cleanTimestamp: UInt64, cleanSequence: UInt64) throws 
-    
-    /**
      * Detaches the transport: back to loopback mode. Unacknowledged
      * envelopes stay in the outbox for the next transport.
      */
     func clearOutboundTransport() 
-    
-    /**
-     * Marks every conversation read.
-     */
-    func clearTotalUnreadCount() throws 
-    
-    /**
-     * Marks every conversation of a conversation group (by name) read.
-     */
-    func clearUnreadCountByGroupId(groupId: String) throws 
-    
-    /**
-     * Marks the given conversations read; returns the per-id failures.
-     */
-    func clearUnreadCountByIds(conversationIds: [String]) throws  -> [OperationFailure]
-    
-    /**
-     * Marks every conversation of the given types read.
-     */
-    func clearUnreadCountByTypes(conversationTypes: [ConversationType]) throws 
     
     /**
      * Logs out, delivers the events already queued, stops the dispatcher
@@ -711,33 +678,6 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     func close() 
     
     /**
-     * Creates an empty conversation (returns the existing one unchanged).
-     */
-    func createConversation(conversationId: String) throws  -> Conversation
-    
-    /**
-     * Creates a conversation group (names are unique; at most 20 groups)
-     * with initial conversations; returns it and the per-id failures.
-     */
-    func createConversationGroup(name: String, serverExtension: String?, conversationIds: [String]) throws  -> ConversationGroupResult
-    
-    /**
-     * Deletes a conversation (its unread leaves the total); with
-     * `clearMessage` its messages too.
-     */
-    func deleteConversation(conversationId: String, clearMessage: Bool) throws 
-    
-    /**
-     * Deletes a group; its conversations stay.
-     */
-    func deleteConversationGroup(name: String) throws 
-    
-    /**
-     * Deletes several conversations; returns the per-id failures.
-     */
-    func deleteConversationListByIds(conversationIds: [String], clearMessage: Bool) throws  -> [OperationFailure]
-    
-    /**
      * Waits until every listener / transport call queued before this call
      * has returned, at most `timeoutMs`. Returns `false` on timeout, when
      * the client is closed, or when called from a listener (the dispatcher
@@ -746,14 +686,106 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     func flushEvents(timeoutMs: UInt32)  -> Bool
     
     /**
-     * One conversation (`ConversationNotFound` if unknown or deleted).
+     * The logged-in user, if any.
      */
-    func getConversation(conversationId: String) throws  -> Conversation
+    func getLoginUser()  -> String?
+    
+    /**
+     * Every envelope not acknowledged yet, oldest first.
+     */
+    func getPendingOutbound() throws  -> [OutboundEnvelope]
+    
+    /**
+     * Whether the calling thread is this client's dispatcher thread (true
+     * inside listener and transport calls).
+     */
+    func isDispatcherThread()  -> Bool
+    
+    /**
+     * Opens `userId`'s store (created when missing). Logging in again as
+     * the same user is a no-op; as another user, log out first. With a
+     * transport attached, envelopes left unacknowledged by an earlier run
+     * are handed to it again.
+     */
+    func login(userId: String) throws 
+    
+    /**
+     * Closes the store. Filter subscriptions end; listeners and the
+     * transport stay registered. A no-op when nobody is logged in.
+     */
+    func logout() throws 
+    
+    /**
+     * Attaches the host's transport (replacing any earlier one). From now
+     * on operations queue outbound envelopes durably and hand them to
+     * `transport.send` on the dispatcher thread; sent messages stay
+     * `Sending` until acked. Without a transport the client runs in
+     * loopback mode: sends succeed locally at once and nothing goes out.
+     */
+    func setOutboundTransport(transport: OutboundTransport) throws 
+    
+    /**
+     * Recomputes every count from the store and checks it against the
+     * cached ones (a test aid; `Storage` error on a mismatch).
+     */
+    func verify() throws 
+    
+    /**
+     * Adds conversations to a group; returns the per-id failures.
+     */
+    func addConversationsToGroup(name: String, conversationIds: [String]) throws  -> [OperationFailure]
+    
+    /**
+     * Creates a conversation group (names are unique; at most 20 groups)
+     * with initial conversations; returns it and the per-id failures.
+     */
+    func createConversationGroup(name: String, serverExtension: String?, conversationIds: [String]) throws  -> ConversationGroupResult
+    
+    /**
+     * Deletes a group; its conversations stay.
+     */
+    func deleteConversationGroup(name: String) throws 
     
     /**
      * Every conversation group, by name.
      */
     func getConversationGroupList() throws  -> [ConversationGroup]
+    
+    /**
+     * Removes conversations from a group; returns the per-id failures.
+     */
+    func removeConversationsFromGroup(name: String, conversationIds: [String]) throws  -> [OperationFailure]
+    
+    /**
+     * Renames a group.
+     */
+    func renameConversationGroup(oldName: String, newName: String) throws 
+    
+    /**
+     * Sets a group's server extension (NIM `updateConversationGroup`).
+     */
+    func updateConversationGroup(name: String, serverExtension: String) throws 
+    
+    /**
+     * Creates an empty conversation (returns the existing one unchanged).
+     */
+    func createConversation(conversationId: String) throws  -> Conversation
+    
+    /**
+     * Deletes a conversation (its unread leaves the total); with
+     * `clearMessage` its messages too.
+     */
+    func deleteConversation(conversationId: String, clearMessage: Bool) throws 
+    
+    /**
+     * Deletes several conversations; returns the per-id failures.
+     */
+    func deleteConversationListByIds(conversationIds: [String], clearMessage: Bool) throws  -> [OperationFailure]
+    
+    /**
+     * One conversation (`ConversationNotFound` if unknown or deleted).
+     */
+    func getConversation(conversationId: String) throws  -> Conversation
     
     /**
      * Conversations `offset..offset+limit` in list order (pinned first,
@@ -778,9 +810,52 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     func getConversationListByOption(offset: UInt64, limit: UInt32, option: ConversationOption) throws  -> ConversationResult
     
     /**
-     * The read time (C2C, seconds) or read sequence (group).
+     * A conversation's receive option (the default for unknown ones).
      */
-    func getConversationReadTime(conversationId: String) throws  -> UInt64
+    func getReceiveMessageOption(conversationId: String) throws  -> ReceiveOption
+    
+    /**
+     * The pinned conversations, newest pin first.
+     */
+    func getStickTopConversationList() throws  -> [Conversation]
+    
+    /**
+     * Tencent `markConversation`: sets (`enable`) or clears mark bits
+     * (0x1 star, 0x2 unread, 0x4 fold, 0x8 hide, app bits 32..63). A mark
+     * never changes a count. Returns the per-id failures.
+     */
+    func markConversation(conversationIds: [String], markType: UInt64, enable: Bool) throws  -> [OperationFailure]
+    
+    /**
+     * Tencent `setConversationCustomData` (≤ 256 bytes); per-id failures.
+     */
+    func setConversationCustomData(conversationIds: [String], customData: String) throws  -> [OperationFailure]
+    
+    /**
+     * Sets (`draft`) or clears (`null`) a conversation's draft.
+     */
+    func setConversationDraft(conversationId: String, draft: String?) throws 
+    
+    /**
+     * Sets a conversation's receive option; a muting option moves its
+     * unread out of the total at once (the conversation keeps its count).
+     */
+    func setReceiveMessageOption(conversationId: String, option: ReceiveOption) throws 
+    
+    /**
+     * Pins (`stickTop`) or unpins a conversation (at most 100 pinned).
+     */
+    func stickTopConversation(conversationId: String, stickTop: Bool) throws 
+    
+    /**
+     * NIM `updateConversation`: sets the server extension (≤ 1024 bytes).
+     */
+    func updateConversation(conversationId: String, update: ConversationUpdate) throws 
+    
+    /**
+     * Sets the local extension (never synced).
+     */
+    func updateConversationLocalExtension(conversationId: String, localExtension: String) throws 
     
     /**
      * A group's roster, sorted.
@@ -788,15 +863,38 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     func getGroupMembers(groupId: String) throws  -> [String]
     
     /**
+     * Merges conversation states from a server sync in one transaction
+     * (pins, marks, groups, receive options, extensions, read positions;
+     * see `ConversationSyncState`). Read positions that move fire
+     * `onConversationReadTimeUpdated`; changes fire the usual events.
+     */
+    func receiveConversationSync(states: [ConversationSyncState]) throws 
+    
+    /**
+     * I read up to `timestamp` (C2C, seconds) / `sequence` (group) on
+     * another device. Positions only move forward; a move fires
+     * `onConversationReadTimeUpdated`.
+     */
+    func receiveReadPosition(conversationId: String, timestamp: UInt64, sequence: UInt64) throws 
+    
+    /**
+     * The host's server sync lifecycle: fires `onSyncStarted`,
+     * `onSyncFinished` or `onSyncFailed(reason)` in order with the other
+     * events (`reason` is passed on for `Failed` only).
+     */
+    func receiveSyncPhase(phase: SyncPhase, reason: String) throws 
+    
+    /**
+     * Updates the roster of group `groupId` (a bare group id, not
+     * `group_…`) that group receipts count against, and optionally its type.
+     */
+    func setGroupMembers(groupId: String, groupType: GroupType?, op: GroupMemberOp, members: [String]) throws 
+    
+    /**
      * A page of the members who have (`read`) or have not read one of my
      * group messages; `cursor` 0 first, then `nextCursor`; `count` 1..=100.
      */
     func getGroupMessageReadMemberList(messageId: String, read: Bool, cursor: UInt64, count: UInt32) throws  -> GroupMessageReadMembers
-    
-    /**
-     * The logged-in user, if any.
-     */
-    func getLoginUser()  -> String?
     
     /**
      * One message by id (`MessageNotFound` if unknown).
@@ -815,82 +913,6 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     func getMessageReceipts(messageIds: [String]) throws  -> [MessageReceipt]
     
     /**
-     * Every envelope not acknowledged yet, oldest first.
-     */
-    func getPendingOutbound() throws  -> [OutboundEnvelope]
-    
-    /**
-     * A conversation's receive option (the default for unknown ones).
-     */
-    func getReceiveMessageOption(conversationId: String) throws  -> ReceiveOption
-    
-    /**
-     * The pinned conversations, newest pin first.
-     */
-    func getStickTopConversationList() throws  -> [Conversation]
-    
-    /**
-     * The total unread count over every unmuted conversation. The first
-     * call of each login also starts `onTotalUnreadCountChanged`: the
-     * total listener stays silent until the total was read once per login
-     * (as TIM's, and the C face's), so an app reads the total, shows it,
-     * and then follows its changes.
-     */
-    func getTotalUnreadCount() throws  -> UInt64
-    
-    /**
-     * The unread total of the conversations a filter selects.
-     */
-    func getUnreadCountByFilter(filter: ConversationFilter) throws  -> UInt64
-    
-    /**
-     * The sum of the unread counts of the given conversations (unknown
-     * ones count 0).
-     */
-    func getUnreadCountByIds(conversationIds: [String]) throws  -> UInt64
-    
-    /**
-     * Whether the calling thread is this client's dispatcher thread (true
-     * inside listener and transport calls).
-     */
-    func isDispatcherThread()  -> Bool
-    
-    /**
-     * Opens `userId`'s store (created when missing). Logging in again as
-     * the same user is a no-op; as another user, log out first. With a
-     * transport attached, envelopes left unacknowledged by an earlier run
-     * are handed to it again.
-     */
-    func login(userId: String) throws 
-    
-    /**
-     * Closes the store. Filter subscriptions end; listeners and the
-     * transport stay registered. A no-op when nobody is logged in.
-     */
-    func logout() throws 
-    
-    /**
-     * Tencent `markConversation`: sets (`enable`) or clears mark bits
-     * (0x1 star, 0x2 unread, 0x4 fold, 0x8 hide, app bits 32..63). A mark
-     * never changes a count. Returns the per-id failures.
-     */
-    func markConversation(conversationIds: [String], markType: UInt64, enable: Bool) throws  -> [OperationFailure]
-    
-    /**
-     * NIM `markConversationRead`: reads the conversation up to its newest
-     * message; returns the read time (C2C, seconds) or sequence (group).
-     */
-    func markConversationRead(conversationId: String) throws  -> UInt64
-    
-    /**
-     * Merges conversation states from a server sync in one transaction
-     * (pins, marks, groups, receive options, extensions, read positions;
-     * see `ConversationSyncState`). Read positions that move fire
-     * `onConversationReadTimeUpdated`; changes fire the usual events.
-     */
-    func receiveConversationSync(states: [ConversationSyncState]) throws 
-    
-    /**
      * Stores messages the transport received, in one transaction (one bad
      * message fails the batch and changes nothing); a message id already
      * stored is a no-op. Fires `onReceiveMessages`, conversation and
@@ -899,35 +921,11 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     func receiveMessages(messages: [IncomingMessage]) throws  -> ReceiveReport
     
     /**
-     * I read up to `timestamp` (C2C, seconds) / `sequence` (group) on
-     * another device. Positions only move forward; a move fires
-     * `onConversationReadTimeUpdated`.
-     */
-    func receiveReadPosition(conversationId: String, timestamp: UInt64, sequence: UInt64) throws 
-    
-    /**
      * Applies receipts the transport received for my messages; returns how
      * many applied (duplicates and non-members change nothing). Fires
      * `onReceiveReceipts`.
      */
     func receiveReceipts(receipts: [InboundReceipt]) throws  -> UInt64
-    
-    /**
-     * The host's server sync lifecycle: fires `onSyncStarted`,
-     * `onSyncFinished` or `onSyncFailed(reason)` in order with the other
-     * events (`reason` is passed on for `Failed` only).
-     */
-    func receiveSyncPhase(phase: SyncPhase, reason: String) throws 
-    
-    /**
-     * Removes conversations from a group; returns the per-id failures.
-     */
-    func removeConversationsFromGroup(name: String, conversationIds: [String]) throws  -> [OperationFailure]
-    
-    /**
-     * Renames a group.
-     */
-    func renameConversationGroup(oldName: String, newName: String) throws 
     
     /**
      * Sends a message: stored at once (it becomes the last message, never
@@ -951,40 +949,65 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     func sendTextMessage(conversationId: String, text: String, needReadReceipt: Bool) throws  -> MessageInfo
     
     /**
-     * Tencent `setConversationCustomData` (≤ 256 bytes); per-id failures.
+     * Tencent `cleanConversationUnreadMessageCount`: `c2c_<id>` up to
+     * `cleanTimestamp` (seconds, 0 = all), `group_<id>` up to
+     * `cleanSequence` (0 = all), or every conversation of a kind with
+     * `"c2c"`, `"group"`, or `""` (all; timestamp and sequence ignored).
      */
-    func setConversationCustomData(conversationIds: [String], customData: String) throws  -> [OperationFailure]
+    func cleanConversationUnreadMessageCount(conversationId: String, cleanTimestamp: UInt64, cleanSequence: UInt64) throws 
     
     /**
-     * Sets (`draft`) or clears (`null`) a conversation's draft.
+     * Marks every conversation read.
      */
-    func setConversationDraft(conversationId: String, draft: String?) throws 
+    func clearTotalUnreadCount() throws 
     
     /**
-     * Updates the roster of group `groupId` (a bare group id, not
-     * `group_…`) that group receipts count against, and optionally its type.
+     * Marks every conversation of a conversation group read (NIM's
+     * conversation-group id is the group's name here; `group_id` elsewhere
+     * in this API is always a chat group's id).
      */
-    func setGroupMembers(groupId: String, groupType: GroupType?, op: GroupMemberOp, members: [String]) throws 
+    func clearUnreadCountByGroupId(groupName: String) throws 
     
     /**
-     * Attaches the host's transport (replacing any earlier one). From now
-     * on operations queue outbound envelopes durably and hand them to
-     * `transport.send` on the dispatcher thread; sent messages stay
-     * `Sending` until acked. Without a transport the client runs in
-     * loopback mode: sends succeed locally at once and nothing goes out.
+     * Marks the given conversations read; returns the per-id failures.
      */
-    func setOutboundTransport(transport: OutboundTransport) throws 
+    func clearUnreadCountByIds(conversationIds: [String]) throws  -> [OperationFailure]
     
     /**
-     * Sets a conversation's receive option; a muting option moves its
-     * unread out of the total at once (the conversation keeps its count).
+     * Marks every conversation of the given types read.
      */
-    func setReceiveMessageOption(conversationId: String, option: ReceiveOption) throws 
+    func clearUnreadCountByTypes(conversationTypes: [ConversationType]) throws 
     
     /**
-     * Pins (`stickTop`) or unpins a conversation (at most 100 pinned).
+     * The read time (C2C, seconds) or read sequence (group).
      */
-    func stickTopConversation(conversationId: String, stickTop: Bool) throws 
+    func getConversationReadTime(conversationId: String) throws  -> UInt64
+    
+    /**
+     * The total unread count over every unmuted conversation. The first
+     * call of each login also starts `onTotalUnreadCountChanged`: the
+     * total listener stays silent until the total was read once per login
+     * (as TIM's, and the C face's), so an app reads the total, shows it,
+     * and then follows its changes.
+     */
+    func getTotalUnreadCount() throws  -> UInt64
+    
+    /**
+     * The unread total of the conversations a filter selects.
+     */
+    func getUnreadCountByFilter(filter: ConversationFilter) throws  -> UInt64
+    
+    /**
+     * The sum of the unread counts of the given conversations (unknown
+     * ones count 0).
+     */
+    func getUnreadCountByIds(conversationIds: [String]) throws  -> UInt64
+    
+    /**
+     * NIM `markConversationRead`: reads the conversation up to its newest
+     * message; returns the read time (C2C, seconds) or sequence (group).
+     */
+    func markConversationRead(conversationId: String) throws  -> UInt64
     
     /**
      * Subscribes to a filter's total: each later change fires
@@ -997,27 +1020,6 @@ public protocol ImClientProtocol: AnyObject, Sendable {
      * Ends a subscription (unknown filters: no-op).
      */
     func unsubscribeUnreadCountByFilter(filter: ConversationFilter) throws 
-    
-    /**
-     * NIM `updateConversation`: sets the server extension (≤ 1024 bytes).
-     */
-    func updateConversation(conversationId: String, update: ConversationUpdate) throws 
-    
-    /**
-     * Sets a group's server extension (NIM `updateConversationGroup`).
-     */
-    func updateConversationGroup(name: String, serverExtension: String) throws 
-    
-    /**
-     * Sets the local extension (never synced).
-     */
-    func updateConversationLocalExtension(conversationId: String, localExtension: String) throws 
-    
-    /**
-     * Recomputes every count from the store and checks it against the
-     * cached ones (a test aid; `Storage` error on a mismatch).
-     */
-    func verify() throws 
     
 }
 /**
@@ -1171,20 +1173,6 @@ open func addConversationListener(listener: ConversationListener) -> ListenerHan
 }
     
     /**
-     * Adds conversations to a group; returns the per-id failures.
-     */
-open func addConversationsToGroup(name: String, conversationIds: [String])throws  -> [OperationFailure]  {
-    return try  FfiConverterSequenceTypeOperationFailure.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_add_conversations_to_group(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(name),
-        FfiConverterSequenceString.lower(conversationIds),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * Registers a message listener (see `addConversationListener`).
      */
 open func addMessageListener(listener: MessageListener) -> ListenerHandle  {
@@ -1211,23 +1199,6 @@ open func addReceiptListener(listener: ReceiptListener) -> ListenerHandle  {
 }
     
     /**
-     * Tencent `cleanConversationUnreadMessageCount`: `c2c_<id>` up to
-     * `cleanTimestamp` (seconds, 0 = all), `group_<id>` up to
-     * `cleanSequence` (0 = all), or every conversation of a kind with
-     * `"c2c"`, `"group"`, or `""` (all; timestamp and sequence ignored).
-     */
-open func cleanConversationUnreadMessageCount(conversationId: String, cleanTimestamp: UInt64, cleanSequence: UInt64)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_clean_conversation_unread_message_count(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(conversationId),
-        FfiConverterUInt64.lower(cleanTimestamp),
-        FfiConverterUInt64.lower(cleanSequence),uniffiCallStatus
-    )
-}
-}
-    
-    /**
      * Detaches the transport: back to loopback mode. Unacknowledged
      * envelopes stay in the outbox for the next transport.
      */
@@ -1235,54 +1206,6 @@ open func clearOutboundTransport()  {try! rustCall() {
         uniffiCallStatus in
     uniffi_imcore_fn_method_imclient_clear_outbound_transport(
             self.uniffiCloneHandle(),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Marks every conversation read.
-     */
-open func clearTotalUnreadCount()throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_clear_total_unread_count(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Marks every conversation of a conversation group (by name) read.
-     */
-open func clearUnreadCountByGroupId(groupId: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_clear_unread_count_by_group_id(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(groupId),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Marks the given conversations read; returns the per-id failures.
-     */
-open func clearUnreadCountByIds(conversationIds: [String])throws  -> [OperationFailure]  {
-    return try  FfiConverterSequenceTypeOperationFailure.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_clear_unread_count_by_ids(
-            self.uniffiCloneHandle(),
-        FfiConverterSequenceString.lower(conversationIds),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Marks every conversation of the given types read.
-     */
-open func clearUnreadCountByTypes(conversationTypes: [ConversationType])throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_clear_unread_count_by_types(
-            self.uniffiCloneHandle(),
-        FfiConverterSequenceTypeConversationType.lower(conversationTypes),uniffiCallStatus
     )
 }
 }
@@ -1303,14 +1226,123 @@ open func close()  {try! rustCall() {
 }
     
     /**
-     * Creates an empty conversation (returns the existing one unchanged).
+     * Waits until every listener / transport call queued before this call
+     * has returned, at most `timeoutMs`. Returns `false` on timeout, when
+     * the client is closed, or when called from a listener (the dispatcher
+     * thread cannot wait for itself).
      */
-open func createConversation(conversationId: String)throws  -> Conversation  {
-    return try  FfiConverterTypeConversation_lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+open func flushEvents(timeoutMs: UInt32) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_create_conversation(
+    uniffi_imcore_fn_method_imclient_flush_events(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(conversationId),uniffiCallStatus
+        FfiConverterUInt32.lower(timeoutMs),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The logged-in user, if any.
+     */
+open func getLoginUser() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_get_login_user(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every envelope not acknowledged yet, oldest first.
+     */
+open func getPendingOutbound()throws  -> [OutboundEnvelope]  {
+    return try  FfiConverterSequenceTypeOutboundEnvelope.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_get_pending_outbound(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether the calling thread is this client's dispatcher thread (true
+     * inside listener and transport calls).
+     */
+open func isDispatcherThread() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_is_dispatcher_thread(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Opens `userId`'s store (created when missing). Logging in again as
+     * the same user is a no-op; as another user, log out first. With a
+     * transport attached, envelopes left unacknowledged by an earlier run
+     * are handed to it again.
+     */
+open func login(userId: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_login(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(userId),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Closes the store. Filter subscriptions end; listeners and the
+     * transport stay registered. A no-op when nobody is logged in.
+     */
+open func logout()throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_logout(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Attaches the host's transport (replacing any earlier one). From now
+     * on operations queue outbound envelopes durably and hand them to
+     * `transport.send` on the dispatcher thread; sent messages stay
+     * `Sending` until acked. Without a transport the client runs in
+     * loopback mode: sends succeed locally at once and nothing goes out.
+     */
+open func setOutboundTransport(transport: OutboundTransport)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_set_outbound_transport(
+            self.uniffiCloneHandle(),
+        FfiConverterCallbackInterfaceOutboundTransport_lower(transport),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Recomputes every count from the store and checks it against the
+     * cached ones (a test aid; `Storage` error on a mismatch).
+     */
+open func verify()throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_verify(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Adds conversations to a group; returns the per-id failures.
+     */
+open func addConversationsToGroup(name: String, conversationIds: [String])throws  -> [OperationFailure]  {
+    return try  FfiConverterSequenceTypeOperationFailure.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_add_conversations_to_group(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterSequenceString.lower(conversationIds),uniffiCallStatus
     )
 })
 }
@@ -1332,6 +1364,83 @@ open func createConversationGroup(name: String, serverExtension: String?, conver
 }
     
     /**
+     * Deletes a group; its conversations stay.
+     */
+open func deleteConversationGroup(name: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_delete_conversation_group(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Every conversation group, by name.
+     */
+open func getConversationGroupList()throws  -> [ConversationGroup]  {
+    return try  FfiConverterSequenceTypeConversationGroup.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_get_conversation_group_list(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Removes conversations from a group; returns the per-id failures.
+     */
+open func removeConversationsFromGroup(name: String, conversationIds: [String])throws  -> [OperationFailure]  {
+    return try  FfiConverterSequenceTypeOperationFailure.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_remove_conversations_from_group(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterSequenceString.lower(conversationIds),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Renames a group.
+     */
+open func renameConversationGroup(oldName: String, newName: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_rename_conversation_group(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(oldName),
+        FfiConverterString.lower(newName),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Sets a group's server extension (NIM `updateConversationGroup`).
+     */
+open func updateConversationGroup(name: String, serverExtension: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_update_conversation_group(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterString.lower(serverExtension),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Creates an empty conversation (returns the existing one unchanged).
+     */
+open func createConversation(conversationId: String)throws  -> Conversation  {
+    return try  FfiConverterTypeConversation_lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_create_conversation(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Deletes a conversation (its unread leaves the total); with
      * `clearMessage` its messages too.
      */
@@ -1341,18 +1450,6 @@ open func deleteConversation(conversationId: String, clearMessage: Bool)throws  
             self.uniffiCloneHandle(),
         FfiConverterString.lower(conversationId),
         FfiConverterBool.lower(clearMessage),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Deletes a group; its conversations stay.
-     */
-open func deleteConversationGroup(name: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_delete_conversation_group(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(name),uniffiCallStatus
     )
 }
 }
@@ -1372,22 +1469,6 @@ open func deleteConversationListByIds(conversationIds: [String], clearMessage: B
 }
     
     /**
-     * Waits until every listener / transport call queued before this call
-     * has returned, at most `timeoutMs`. Returns `false` on timeout, when
-     * the client is closed, or when called from a listener (the dispatcher
-     * thread cannot wait for itself).
-     */
-open func flushEvents(timeoutMs: UInt32) -> Bool  {
-    return try!  FfiConverterBool.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_flush_events(
-            self.uniffiCloneHandle(),
-        FfiConverterUInt32.lower(timeoutMs),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * One conversation (`ConversationNotFound` if unknown or deleted).
      */
 open func getConversation(conversationId: String)throws  -> Conversation  {
@@ -1396,18 +1477,6 @@ open func getConversation(conversationId: String)throws  -> Conversation  {
     uniffi_imcore_fn_method_imclient_get_conversation(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(conversationId),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Every conversation group, by name.
-     */
-open func getConversationGroupList()throws  -> [ConversationGroup]  {
-    return try  FfiConverterSequenceTypeConversationGroup.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_get_conversation_group_list(
-            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -1472,16 +1541,125 @@ open func getConversationListByOption(offset: UInt64, limit: UInt32, option: Con
 }
     
     /**
-     * The read time (C2C, seconds) or read sequence (group).
+     * A conversation's receive option (the default for unknown ones).
      */
-open func getConversationReadTime(conversationId: String)throws  -> UInt64  {
-    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+open func getReceiveMessageOption(conversationId: String)throws  -> ReceiveOption  {
+    return try  FfiConverterTypeReceiveOption_lift(try rustCallWithError(FfiConverterTypeImError_lift) {
         uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_get_conversation_read_time(
+    uniffi_imcore_fn_method_imclient_get_receive_message_option(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(conversationId),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * The pinned conversations, newest pin first.
+     */
+open func getStickTopConversationList()throws  -> [Conversation]  {
+    return try  FfiConverterSequenceTypeConversation.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_get_stick_top_conversation_list(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Tencent `markConversation`: sets (`enable`) or clears mark bits
+     * (0x1 star, 0x2 unread, 0x4 fold, 0x8 hide, app bits 32..63). A mark
+     * never changes a count. Returns the per-id failures.
+     */
+open func markConversation(conversationIds: [String], markType: UInt64, enable: Bool)throws  -> [OperationFailure]  {
+    return try  FfiConverterSequenceTypeOperationFailure.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_mark_conversation(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceString.lower(conversationIds),
+        FfiConverterUInt64.lower(markType),
+        FfiConverterBool.lower(enable),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Tencent `setConversationCustomData` (≤ 256 bytes); per-id failures.
+     */
+open func setConversationCustomData(conversationIds: [String], customData: String)throws  -> [OperationFailure]  {
+    return try  FfiConverterSequenceTypeOperationFailure.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_set_conversation_custom_data(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceString.lower(conversationIds),
+        FfiConverterString.lower(customData),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Sets (`draft`) or clears (`null`) a conversation's draft.
+     */
+open func setConversationDraft(conversationId: String, draft: String?)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_set_conversation_draft(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),
+        FfiConverterOptionString.lower(draft),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Sets a conversation's receive option; a muting option moves its
+     * unread out of the total at once (the conversation keeps its count).
+     */
+open func setReceiveMessageOption(conversationId: String, option: ReceiveOption)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_set_receive_message_option(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),
+        FfiConverterTypeReceiveOption_lower(option),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Pins (`stickTop`) or unpins a conversation (at most 100 pinned).
+     */
+open func stickTopConversation(conversationId: String, stickTop: Bool)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_stick_top_conversation(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),
+        FfiConverterBool.lower(stickTop),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * NIM `updateConversation`: sets the server extension (≤ 1024 bytes).
+     */
+open func updateConversation(conversationId: String, update: ConversationUpdate)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_update_conversation(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),
+        FfiConverterTypeConversationUpdate_lower(update),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Sets the local extension (never synced).
+     */
+open func updateConversationLocalExtension(conversationId: String, localExtension: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_update_conversation_local_extension(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),
+        FfiConverterString.lower(localExtension),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -1498,6 +1676,68 @@ open func getGroupMembers(groupId: String)throws  -> [String]  {
 }
     
     /**
+     * Merges conversation states from a server sync in one transaction
+     * (pins, marks, groups, receive options, extensions, read positions;
+     * see `ConversationSyncState`). Read positions that move fire
+     * `onConversationReadTimeUpdated`; changes fire the usual events.
+     */
+open func receiveConversationSync(states: [ConversationSyncState])throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_receive_conversation_sync(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceTypeConversationSyncState.lower(states),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * I read up to `timestamp` (C2C, seconds) / `sequence` (group) on
+     * another device. Positions only move forward; a move fires
+     * `onConversationReadTimeUpdated`.
+     */
+open func receiveReadPosition(conversationId: String, timestamp: UInt64, sequence: UInt64)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_receive_read_position(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),
+        FfiConverterUInt64.lower(timestamp),
+        FfiConverterUInt64.lower(sequence),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The host's server sync lifecycle: fires `onSyncStarted`,
+     * `onSyncFinished` or `onSyncFailed(reason)` in order with the other
+     * events (`reason` is passed on for `Failed` only).
+     */
+open func receiveSyncPhase(phase: SyncPhase, reason: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_receive_sync_phase(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeSyncPhase_lower(phase),
+        FfiConverterString.lower(reason),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Updates the roster of group `groupId` (a bare group id, not
+     * `group_…`) that group receipts count against, and optionally its type.
+     */
+open func setGroupMembers(groupId: String, groupType: GroupType?, op: GroupMemberOp, members: [String])throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_set_group_members(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(groupId),
+        FfiConverterOptionTypeGroupType.lower(groupType),
+        FfiConverterTypeGroupMemberOp_lower(op),
+        FfiConverterSequenceString.lower(members),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * A page of the members who have (`read`) or have not read one of my
      * group messages; `cursor` 0 first, then `nextCursor`; `count` 1..=100.
      */
@@ -1510,18 +1750,6 @@ open func getGroupMessageReadMemberList(messageId: String, read: Bool, cursor: U
         FfiConverterBool.lower(read),
         FfiConverterUInt64.lower(cursor),
         FfiConverterUInt32.lower(count),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The logged-in user, if any.
-     */
-open func getLoginUser() -> String?  {
-    return try!  FfiConverterOptionString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_get_login_user(
-            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -1569,172 +1797,6 @@ open func getMessageReceipts(messageIds: [String])throws  -> [MessageReceipt]  {
 }
     
     /**
-     * Every envelope not acknowledged yet, oldest first.
-     */
-open func getPendingOutbound()throws  -> [OutboundEnvelope]  {
-    return try  FfiConverterSequenceTypeOutboundEnvelope.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_get_pending_outbound(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * A conversation's receive option (the default for unknown ones).
-     */
-open func getReceiveMessageOption(conversationId: String)throws  -> ReceiveOption  {
-    return try  FfiConverterTypeReceiveOption_lift(try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_get_receive_message_option(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(conversationId),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The pinned conversations, newest pin first.
-     */
-open func getStickTopConversationList()throws  -> [Conversation]  {
-    return try  FfiConverterSequenceTypeConversation.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_get_stick_top_conversation_list(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The total unread count over every unmuted conversation. The first
-     * call of each login also starts `onTotalUnreadCountChanged`: the
-     * total listener stays silent until the total was read once per login
-     * (as TIM's, and the C face's), so an app reads the total, shows it,
-     * and then follows its changes.
-     */
-open func getTotalUnreadCount()throws  -> UInt64  {
-    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_get_total_unread_count(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The unread total of the conversations a filter selects.
-     */
-open func getUnreadCountByFilter(filter: ConversationFilter)throws  -> UInt64  {
-    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_get_unread_count_by_filter(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeConversationFilter_lower(filter),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The sum of the unread counts of the given conversations (unknown
-     * ones count 0).
-     */
-open func getUnreadCountByIds(conversationIds: [String])throws  -> UInt64  {
-    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_get_unread_count_by_ids(
-            self.uniffiCloneHandle(),
-        FfiConverterSequenceString.lower(conversationIds),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Whether the calling thread is this client's dispatcher thread (true
-     * inside listener and transport calls).
-     */
-open func isDispatcherThread() -> Bool  {
-    return try!  FfiConverterBool.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_is_dispatcher_thread(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Opens `userId`'s store (created when missing). Logging in again as
-     * the same user is a no-op; as another user, log out first. With a
-     * transport attached, envelopes left unacknowledged by an earlier run
-     * are handed to it again.
-     */
-open func login(userId: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_login(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(userId),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Closes the store. Filter subscriptions end; listeners and the
-     * transport stay registered. A no-op when nobody is logged in.
-     */
-open func logout()throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_logout(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Tencent `markConversation`: sets (`enable`) or clears mark bits
-     * (0x1 star, 0x2 unread, 0x4 fold, 0x8 hide, app bits 32..63). A mark
-     * never changes a count. Returns the per-id failures.
-     */
-open func markConversation(conversationIds: [String], markType: UInt64, enable: Bool)throws  -> [OperationFailure]  {
-    return try  FfiConverterSequenceTypeOperationFailure.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_mark_conversation(
-            self.uniffiCloneHandle(),
-        FfiConverterSequenceString.lower(conversationIds),
-        FfiConverterUInt64.lower(markType),
-        FfiConverterBool.lower(enable),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * NIM `markConversationRead`: reads the conversation up to its newest
-     * message; returns the read time (C2C, seconds) or sequence (group).
-     */
-open func markConversationRead(conversationId: String)throws  -> UInt64  {
-    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_mark_conversation_read(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(conversationId),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Merges conversation states from a server sync in one transaction
-     * (pins, marks, groups, receive options, extensions, read positions;
-     * see `ConversationSyncState`). Read positions that move fire
-     * `onConversationReadTimeUpdated`; changes fire the usual events.
-     */
-open func receiveConversationSync(states: [ConversationSyncState])throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_receive_conversation_sync(
-            self.uniffiCloneHandle(),
-        FfiConverterSequenceTypeConversationSyncState.lower(states),uniffiCallStatus
-    )
-}
-}
-    
-    /**
      * Stores messages the transport received, in one transaction (one bad
      * message fails the batch and changes nothing); a message id already
      * stored is a no-op. Fires `onReceiveMessages`, conversation and
@@ -1751,22 +1813,6 @@ open func receiveMessages(messages: [IncomingMessage])throws  -> ReceiveReport  
 }
     
     /**
-     * I read up to `timestamp` (C2C, seconds) / `sequence` (group) on
-     * another device. Positions only move forward; a move fires
-     * `onConversationReadTimeUpdated`.
-     */
-open func receiveReadPosition(conversationId: String, timestamp: UInt64, sequence: UInt64)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_receive_read_position(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(conversationId),
-        FfiConverterUInt64.lower(timestamp),
-        FfiConverterUInt64.lower(sequence),uniffiCallStatus
-    )
-}
-}
-    
-    /**
      * Applies receipts the transport received for my messages; returns how
      * many applied (duplicates and non-members change nothing). Fires
      * `onReceiveReceipts`.
@@ -1779,48 +1825,6 @@ open func receiveReceipts(receipts: [InboundReceipt])throws  -> UInt64  {
         FfiConverterSequenceTypeInboundReceipt.lower(receipts),uniffiCallStatus
     )
 })
-}
-    
-    /**
-     * The host's server sync lifecycle: fires `onSyncStarted`,
-     * `onSyncFinished` or `onSyncFailed(reason)` in order with the other
-     * events (`reason` is passed on for `Failed` only).
-     */
-open func receiveSyncPhase(phase: SyncPhase, reason: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_receive_sync_phase(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeSyncPhase_lower(phase),
-        FfiConverterString.lower(reason),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Removes conversations from a group; returns the per-id failures.
-     */
-open func removeConversationsFromGroup(name: String, conversationIds: [String])throws  -> [OperationFailure]  {
-    return try  FfiConverterSequenceTypeOperationFailure.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_remove_conversations_from_group(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(name),
-        FfiConverterSequenceString.lower(conversationIds),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Renames a group.
-     */
-open func renameConversationGroup(oldName: String, newName: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_rename_conversation_group(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(oldName),
-        FfiConverterString.lower(newName),uniffiCallStatus
-    )
-}
 }
     
     /**
@@ -1872,89 +1876,140 @@ open func sendTextMessage(conversationId: String, text: String, needReadReceipt:
 }
     
     /**
-     * Tencent `setConversationCustomData` (≤ 256 bytes); per-id failures.
+     * Tencent `cleanConversationUnreadMessageCount`: `c2c_<id>` up to
+     * `cleanTimestamp` (seconds, 0 = all), `group_<id>` up to
+     * `cleanSequence` (0 = all), or every conversation of a kind with
+     * `"c2c"`, `"group"`, or `""` (all; timestamp and sequence ignored).
      */
-open func setConversationCustomData(conversationIds: [String], customData: String)throws  -> [OperationFailure]  {
+open func cleanConversationUnreadMessageCount(conversationId: String, cleanTimestamp: UInt64, cleanSequence: UInt64)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_clean_conversation_unread_message_count(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),
+        FfiConverterUInt64.lower(cleanTimestamp),
+        FfiConverterUInt64.lower(cleanSequence),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Marks every conversation read.
+     */
+open func clearTotalUnreadCount()throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_clear_total_unread_count(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Marks every conversation of a conversation group read (NIM's
+     * conversation-group id is the group's name here; `group_id` elsewhere
+     * in this API is always a chat group's id).
+     */
+open func clearUnreadCountByGroupId(groupName: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_clear_unread_count_by_group_id(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(groupName),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Marks the given conversations read; returns the per-id failures.
+     */
+open func clearUnreadCountByIds(conversationIds: [String])throws  -> [OperationFailure]  {
     return try  FfiConverterSequenceTypeOperationFailure.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
         uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_set_conversation_custom_data(
+    uniffi_imcore_fn_method_imclient_clear_unread_count_by_ids(
             self.uniffiCloneHandle(),
-        FfiConverterSequenceString.lower(conversationIds),
-        FfiConverterString.lower(customData),uniffiCallStatus
+        FfiConverterSequenceString.lower(conversationIds),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Sets (`draft`) or clears (`null`) a conversation's draft.
+     * Marks every conversation of the given types read.
      */
-open func setConversationDraft(conversationId: String, draft: String?)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+open func clearUnreadCountByTypes(conversationTypes: [ConversationType])throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
         uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_set_conversation_draft(
+    uniffi_imcore_fn_method_imclient_clear_unread_count_by_types(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(conversationId),
-        FfiConverterOptionString.lower(draft),uniffiCallStatus
+        FfiConverterSequenceTypeConversationType.lower(conversationTypes),uniffiCallStatus
     )
 }
 }
     
     /**
-     * Updates the roster of group `groupId` (a bare group id, not
-     * `group_…`) that group receipts count against, and optionally its type.
+     * The read time (C2C, seconds) or read sequence (group).
      */
-open func setGroupMembers(groupId: String, groupType: GroupType?, op: GroupMemberOp, members: [String])throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+open func getConversationReadTime(conversationId: String)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
         uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_set_group_members(
+    uniffi_imcore_fn_method_imclient_get_conversation_read_time(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(groupId),
-        FfiConverterOptionTypeGroupType.lower(groupType),
-        FfiConverterTypeGroupMemberOp_lower(op),
-        FfiConverterSequenceString.lower(members),uniffiCallStatus
+        FfiConverterString.lower(conversationId),uniffiCallStatus
     )
-}
+})
 }
     
     /**
-     * Attaches the host's transport (replacing any earlier one). From now
-     * on operations queue outbound envelopes durably and hand them to
-     * `transport.send` on the dispatcher thread; sent messages stay
-     * `Sending` until acked. Without a transport the client runs in
-     * loopback mode: sends succeed locally at once and nothing goes out.
+     * The total unread count over every unmuted conversation. The first
+     * call of each login also starts `onTotalUnreadCountChanged`: the
+     * total listener stays silent until the total was read once per login
+     * (as TIM's, and the C face's), so an app reads the total, shows it,
+     * and then follows its changes.
      */
-open func setOutboundTransport(transport: OutboundTransport)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+open func getTotalUnreadCount()throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
         uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_set_outbound_transport(
-            self.uniffiCloneHandle(),
-        FfiConverterCallbackInterfaceOutboundTransport_lower(transport),uniffiCallStatus
+    uniffi_imcore_fn_method_imclient_get_total_unread_count(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
-}
+})
 }
     
     /**
-     * Sets a conversation's receive option; a muting option moves its
-     * unread out of the total at once (the conversation keeps its count).
+     * The unread total of the conversations a filter selects.
      */
-open func setReceiveMessageOption(conversationId: String, option: ReceiveOption)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+open func getUnreadCountByFilter(filter: ConversationFilter)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
         uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_set_receive_message_option(
+    uniffi_imcore_fn_method_imclient_get_unread_count_by_filter(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(conversationId),
-        FfiConverterTypeReceiveOption_lower(option),uniffiCallStatus
+        FfiConverterTypeConversationFilter_lower(filter),uniffiCallStatus
     )
-}
+})
 }
     
     /**
-     * Pins (`stickTop`) or unpins a conversation (at most 100 pinned).
+     * The sum of the unread counts of the given conversations (unknown
+     * ones count 0).
      */
-open func stickTopConversation(conversationId: String, stickTop: Bool)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
+open func getUnreadCountByIds(conversationIds: [String])throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
         uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_stick_top_conversation(
+    uniffi_imcore_fn_method_imclient_get_unread_count_by_ids(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(conversationId),
-        FfiConverterBool.lower(stickTop),uniffiCallStatus
+        FfiConverterSequenceString.lower(conversationIds),uniffiCallStatus
     )
+})
 }
+    
+    /**
+     * NIM `markConversationRead`: reads the conversation up to its newest
+     * message; returns the read time (C2C, seconds) or sequence (group).
+     */
+open func markConversationRead(conversationId: String)throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
+        uniffiCallStatus in
+    uniffi_imcore_fn_method_imclient_mark_conversation_read(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(conversationId),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -1980,57 +2035,6 @@ open func unsubscribeUnreadCountByFilter(filter: ConversationFilter)throws   {tr
     uniffi_imcore_fn_method_imclient_unsubscribe_unread_count_by_filter(
             self.uniffiCloneHandle(),
         FfiConverterTypeConversationFilter_lower(filter),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * NIM `updateConversation`: sets the server extension (≤ 1024 bytes).
-     */
-open func updateConversation(conversationId: String, update: ConversationUpdate)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_update_conversation(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(conversationId),
-        FfiConverterTypeConversationUpdate_lower(update),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Sets a group's server extension (NIM `updateConversationGroup`).
-     */
-open func updateConversationGroup(name: String, serverExtension: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_update_conversation_group(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(name),
-        FfiConverterString.lower(serverExtension),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Sets the local extension (never synced).
-     */
-open func updateConversationLocalExtension(conversationId: String, localExtension: String)throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_update_conversation_local_extension(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(conversationId),
-        FfiConverterString.lower(localExtension),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Recomputes every count from the store and checks it against the
-     * cached ones (a test aid; `Storage` error on a mismatch).
-     */
-open func verify()throws   {try rustCallWithError(FfiConverterTypeImError_lift) {
-        uniffiCallStatus in
-    uniffi_imcore_fn_method_imclient_verify(
-            self.uniffiCloneHandle(),uniffiCallStatus
     )
 }
 }
@@ -5763,22 +5767,22 @@ public protocol ConversationGroupListener: AnyObject, Sendable {
     /**
      * A group was deleted (its name).
      */
-    func onConversationGroupDeleted(groupId: String) 
+    func onConversationGroupDeleted(groupName: String) 
     
     /**
-     * A group was renamed or its extension changed.
+     * A group was renamed or its extension changed (its name before).
      */
-    func onConversationGroupChanged(oldGroupId: String, group: ConversationGroup) 
+    func onConversationGroupChanged(oldGroupName: String, group: ConversationGroup) 
     
     /**
      * Conversations were added to a group.
      */
-    func onConversationsAddedToGroup(groupId: String, conversationIds: [String]) 
+    func onConversationsAddedToGroup(groupName: String, conversationIds: [String]) 
     
     /**
      * Conversations were removed from a group.
      */
-    func onConversationsRemovedFromGroup(groupId: String, conversationIds: [String]) 
+    func onConversationsRemovedFromGroup(groupName: String, conversationIds: [String]) 
     
 }
 
@@ -5833,7 +5837,7 @@ fileprivate struct UniffiCallbackInterfaceConversationGroupListener {
         },
         onConversationGroupDeleted: { (
             uniffiHandle: UInt64,
-            groupId: RustBuffer,
+            groupName: RustBuffer,
             uniffiOutReturn: UnsafeMutableRawPointer,
             uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
         ) in
@@ -5843,7 +5847,7 @@ fileprivate struct UniffiCallbackInterfaceConversationGroupListener {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
                 return uniffiObj.onConversationGroupDeleted(
-                     groupId: try FfiConverterString.lift(groupId)
+                     groupName: try FfiConverterString.lift(groupName)
                 )
             }
 
@@ -5857,7 +5861,7 @@ fileprivate struct UniffiCallbackInterfaceConversationGroupListener {
         },
         onConversationGroupChanged: { (
             uniffiHandle: UInt64,
-            oldGroupId: RustBuffer,
+            oldGroupName: RustBuffer,
             group: RustBuffer,
             uniffiOutReturn: UnsafeMutableRawPointer,
             uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
@@ -5868,7 +5872,7 @@ fileprivate struct UniffiCallbackInterfaceConversationGroupListener {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
                 return uniffiObj.onConversationGroupChanged(
-                     oldGroupId: try FfiConverterString.lift(oldGroupId),
+                     oldGroupName: try FfiConverterString.lift(oldGroupName),
                      group: try FfiConverterTypeConversationGroup_lift(group)
                 )
             }
@@ -5883,7 +5887,7 @@ fileprivate struct UniffiCallbackInterfaceConversationGroupListener {
         },
         onConversationsAddedToGroup: { (
             uniffiHandle: UInt64,
-            groupId: RustBuffer,
+            groupName: RustBuffer,
             conversationIds: RustBuffer,
             uniffiOutReturn: UnsafeMutableRawPointer,
             uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
@@ -5894,7 +5898,7 @@ fileprivate struct UniffiCallbackInterfaceConversationGroupListener {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
                 return uniffiObj.onConversationsAddedToGroup(
-                     groupId: try FfiConverterString.lift(groupId),
+                     groupName: try FfiConverterString.lift(groupName),
                      conversationIds: try FfiConverterSequenceString.lift(conversationIds)
                 )
             }
@@ -5909,7 +5913,7 @@ fileprivate struct UniffiCallbackInterfaceConversationGroupListener {
         },
         onConversationsRemovedFromGroup: { (
             uniffiHandle: UInt64,
-            groupId: RustBuffer,
+            groupName: RustBuffer,
             conversationIds: RustBuffer,
             uniffiOutReturn: UnsafeMutableRawPointer,
             uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
@@ -5920,7 +5924,7 @@ fileprivate struct UniffiCallbackInterfaceConversationGroupListener {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
                 return uniffiObj.onConversationsRemovedFromGroup(
-                     groupId: try FfiConverterString.lift(groupId),
+                     groupName: try FfiConverterString.lift(groupName),
                      conversationIds: try FfiConverterSequenceString.lift(conversationIds)
                 )
             }
@@ -7580,295 +7584,295 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_imcore_checksum_func_c2c_conversation_id() != 18312) {
+    if (uniffi_imcore_checksum_func_c2c_conversation_id() != 34400) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_conversation_id_from_nim() != 44378) {
+    if (uniffi_imcore_checksum_func_conversation_id_from_nim() != 32357) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_conversation_id_to_nim() != 26697) {
+    if (uniffi_imcore_checksum_func_conversation_id_to_nim() != 34802) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_group_conversation_id() != 59965) {
+    if (uniffi_imcore_checksum_func_group_conversation_id() != 15221) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_parse_conversation_target_id() != 31491) {
+    if (uniffi_imcore_checksum_func_parse_conversation_target_id() != 31671) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_parse_conversation_type() != 27061) {
+    if (uniffi_imcore_checksum_func_parse_conversation_type() != 49216) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_clear_log_listener() != 43553) {
+    if (uniffi_imcore_checksum_func_clear_log_listener() != 45696) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_flush_log() != 4884) {
+    if (uniffi_imcore_checksum_func_flush_log() != 3926) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_set_log_file() != 19062) {
+    if (uniffi_imcore_checksum_func_set_log_file() != 34257) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_func_set_log_listener() != 32285) {
+    if (uniffi_imcore_checksum_func_set_log_listener() != 13351) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_ack_outbound() != 58010) {
+    if (uniffi_imcore_checksum_method_imclient_ack_outbound() != 38899) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_ack_outbound_versioned() != 58798) {
+    if (uniffi_imcore_checksum_method_imclient_ack_outbound_versioned() != 44439) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_add_conversation_group_listener() != 2186) {
+    if (uniffi_imcore_checksum_method_imclient_add_conversation_group_listener() != 51563) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_add_conversation_listener() != 12784) {
+    if (uniffi_imcore_checksum_method_imclient_add_conversation_listener() != 32925) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_add_conversations_to_group() != 26583) {
+    if (uniffi_imcore_checksum_method_imclient_add_message_listener() != 38026) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_add_message_listener() != 52747) {
+    if (uniffi_imcore_checksum_method_imclient_add_receipt_listener() != 3736) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_add_receipt_listener() != 20860) {
+    if (uniffi_imcore_checksum_method_imclient_clear_outbound_transport() != 38960) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_clean_conversation_unread_message_count() != 12105) {
+    if (uniffi_imcore_checksum_method_imclient_close() != 17169) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_clear_outbound_transport() != 63490) {
+    if (uniffi_imcore_checksum_method_imclient_flush_events() != 39444) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_clear_total_unread_count() != 17210) {
+    if (uniffi_imcore_checksum_method_imclient_get_login_user() != 51974) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_clear_unread_count_by_group_id() != 26088) {
+    if (uniffi_imcore_checksum_method_imclient_get_pending_outbound() != 46654) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_clear_unread_count_by_ids() != 19489) {
+    if (uniffi_imcore_checksum_method_imclient_is_dispatcher_thread() != 48695) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_clear_unread_count_by_types() != 42917) {
+    if (uniffi_imcore_checksum_method_imclient_login() != 2705) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_close() != 8528) {
+    if (uniffi_imcore_checksum_method_imclient_logout() != 16569) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_create_conversation() != 35000) {
+    if (uniffi_imcore_checksum_method_imclient_set_outbound_transport() != 21453) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_create_conversation_group() != 36821) {
+    if (uniffi_imcore_checksum_method_imclient_verify() != 49453) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_delete_conversation() != 65450) {
+    if (uniffi_imcore_checksum_method_imclient_add_conversations_to_group() != 10689) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_delete_conversation_group() != 26028) {
+    if (uniffi_imcore_checksum_method_imclient_create_conversation_group() != 39147) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_delete_conversation_list_by_ids() != 37367) {
+    if (uniffi_imcore_checksum_method_imclient_delete_conversation_group() != 56267) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_flush_events() != 5405) {
+    if (uniffi_imcore_checksum_method_imclient_get_conversation_group_list() != 5744) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_conversation() != 27322) {
+    if (uniffi_imcore_checksum_method_imclient_remove_conversations_from_group() != 33284) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_conversation_group_list() != 19478) {
+    if (uniffi_imcore_checksum_method_imclient_rename_conversation_group() != 47022) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_conversation_list() != 38124) {
+    if (uniffi_imcore_checksum_method_imclient_update_conversation_group() != 31667) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_conversation_list_by_filter() != 20955) {
+    if (uniffi_imcore_checksum_method_imclient_create_conversation() != 22676) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_conversation_list_by_ids() != 13304) {
+    if (uniffi_imcore_checksum_method_imclient_delete_conversation() != 60796) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_conversation_list_by_option() != 15944) {
+    if (uniffi_imcore_checksum_method_imclient_delete_conversation_list_by_ids() != 55661) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_conversation_read_time() != 9551) {
+    if (uniffi_imcore_checksum_method_imclient_get_conversation() != 54899) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_group_members() != 52832) {
+    if (uniffi_imcore_checksum_method_imclient_get_conversation_list() != 43343) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_group_message_read_member_list() != 22491) {
+    if (uniffi_imcore_checksum_method_imclient_get_conversation_list_by_filter() != 41847) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_login_user() != 60545) {
+    if (uniffi_imcore_checksum_method_imclient_get_conversation_list_by_ids() != 59711) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_message() != 8119) {
+    if (uniffi_imcore_checksum_method_imclient_get_conversation_list_by_option() != 9705) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_message_list() != 8340) {
+    if (uniffi_imcore_checksum_method_imclient_get_receive_message_option() != 28083) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_message_receipts() != 54634) {
+    if (uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list() != 40123) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_pending_outbound() != 2920) {
+    if (uniffi_imcore_checksum_method_imclient_mark_conversation() != 21437) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_receive_message_option() != 14248) {
+    if (uniffi_imcore_checksum_method_imclient_set_conversation_custom_data() != 21847) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list() != 9176) {
+    if (uniffi_imcore_checksum_method_imclient_set_conversation_draft() != 30248) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_total_unread_count() != 20834) {
+    if (uniffi_imcore_checksum_method_imclient_set_receive_message_option() != 15615) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_unread_count_by_filter() != 28539) {
+    if (uniffi_imcore_checksum_method_imclient_stick_top_conversation() != 46600) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_unread_count_by_ids() != 16931) {
+    if (uniffi_imcore_checksum_method_imclient_update_conversation() != 33741) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_is_dispatcher_thread() != 49903) {
+    if (uniffi_imcore_checksum_method_imclient_update_conversation_local_extension() != 757) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_login() != 18530) {
+    if (uniffi_imcore_checksum_method_imclient_get_group_members() != 980) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_logout() != 52298) {
+    if (uniffi_imcore_checksum_method_imclient_receive_conversation_sync() != 40971) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_mark_conversation() != 25651) {
+    if (uniffi_imcore_checksum_method_imclient_receive_read_position() != 29226) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_mark_conversation_read() != 17430) {
+    if (uniffi_imcore_checksum_method_imclient_receive_sync_phase() != 31979) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_receive_conversation_sync() != 34785) {
+    if (uniffi_imcore_checksum_method_imclient_set_group_members() != 13132) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_receive_messages() != 51891) {
+    if (uniffi_imcore_checksum_method_imclient_get_group_message_read_member_list() != 42115) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_receive_read_position() != 26489) {
+    if (uniffi_imcore_checksum_method_imclient_get_message() != 50864) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_receive_receipts() != 50950) {
+    if (uniffi_imcore_checksum_method_imclient_get_message_list() != 57804) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_receive_sync_phase() != 1033) {
+    if (uniffi_imcore_checksum_method_imclient_get_message_receipts() != 26254) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_remove_conversations_from_group() != 2866) {
+    if (uniffi_imcore_checksum_method_imclient_receive_messages() != 56376) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_rename_conversation_group() != 18122) {
+    if (uniffi_imcore_checksum_method_imclient_receive_receipts() != 6) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_send_message() != 8664) {
+    if (uniffi_imcore_checksum_method_imclient_send_message() != 62052) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_send_message_receipts() != 19059) {
+    if (uniffi_imcore_checksum_method_imclient_send_message_receipts() != 15429) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_send_text_message() != 40468) {
+    if (uniffi_imcore_checksum_method_imclient_send_text_message() != 26600) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_set_conversation_custom_data() != 28708) {
+    if (uniffi_imcore_checksum_method_imclient_clean_conversation_unread_message_count() != 3459) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_set_conversation_draft() != 28772) {
+    if (uniffi_imcore_checksum_method_imclient_clear_total_unread_count() != 45360) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_set_group_members() != 44798) {
+    if (uniffi_imcore_checksum_method_imclient_clear_unread_count_by_group_id() != 13338) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_set_outbound_transport() != 53331) {
+    if (uniffi_imcore_checksum_method_imclient_clear_unread_count_by_ids() != 36311) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_set_receive_message_option() != 39831) {
+    if (uniffi_imcore_checksum_method_imclient_clear_unread_count_by_types() != 13022) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_stick_top_conversation() != 5015) {
+    if (uniffi_imcore_checksum_method_imclient_get_conversation_read_time() != 31051) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_subscribe_unread_count_by_filter() != 24291) {
+    if (uniffi_imcore_checksum_method_imclient_get_total_unread_count() != 47082) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_unsubscribe_unread_count_by_filter() != 38302) {
+    if (uniffi_imcore_checksum_method_imclient_get_unread_count_by_filter() != 47538) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_update_conversation() != 51914) {
+    if (uniffi_imcore_checksum_method_imclient_get_unread_count_by_ids() != 6653) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_update_conversation_group() != 21085) {
+    if (uniffi_imcore_checksum_method_imclient_mark_conversation_read() != 34907) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_update_conversation_local_extension() != 10693) {
+    if (uniffi_imcore_checksum_method_imclient_subscribe_unread_count_by_filter() != 22842) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_verify() != 61948) {
+    if (uniffi_imcore_checksum_method_imclient_unsubscribe_unread_count_by_filter() != 3701) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_listenerhandle_close() != 35954) {
+    if (uniffi_imcore_checksum_method_listenerhandle_close() != 32946) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_listenerhandle_is_active() != 58482) {
+    if (uniffi_imcore_checksum_method_listenerhandle_is_active() != 61288) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_constructor_imclient_new() != 1527) {
+    if (uniffi_imcore_checksum_constructor_imclient_new() != 40290) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversation_group_created() != 50189) {
+    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversation_group_created() != 19145) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversation_group_deleted() != 9666) {
+    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversation_group_deleted() != 64599) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversation_group_changed() != 39186) {
+    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversation_group_changed() != 51369) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversations_added_to_group() != 57369) {
+    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversations_added_to_group() != 45148) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversations_removed_from_group() != 46204) {
+    if (uniffi_imcore_checksum_method_conversationgrouplistener_on_conversations_removed_from_group() != 28196) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_sync_started() != 31449) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_sync_started() != 14546) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_sync_finished() != 48817) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_sync_finished() != 14703) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_sync_failed() != 29339) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_sync_failed() != 62145) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_created() != 50320) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_created() != 5365) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_deleted() != 22848) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_deleted() != 36791) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_changed() != 38282) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_changed() != 10329) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_total_unread_count_changed() != 999) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_total_unread_count_changed() != 29517) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_unread_count_changed_by_filter() != 8553) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_unread_count_changed_by_filter() != 21129) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_read_time_updated() != 29767) {
+    if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_read_time_updated() != 50672) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_messagelistener_on_receive_messages() != 21590) {
+    if (uniffi_imcore_checksum_method_messagelistener_on_receive_messages() != 18471) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_outboundtransport_send() != 58623) {
+    if (uniffi_imcore_checksum_method_outboundtransport_send() != 28711) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_receiptlistener_on_receive_receipts() != 12511) {
+    if (uniffi_imcore_checksum_method_receiptlistener_on_receive_receipts() != 56157) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_loglistener_on_log() != 20163) {
+    if (uniffi_imcore_checksum_method_loglistener_on_log() != 64414) {
         return InitializationResult.apiChecksumMismatch
     }
 

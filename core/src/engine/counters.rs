@@ -3,104 +3,16 @@
 //! one is O(1) and a change costs O(number of cached filters).
 
 use super::state::ConvState;
-use crate::filter::ConversationFilter;
+use crate::filter::{total_contrib, ConversationFilter, ResolvedFilter};
 use std::collections::HashMap;
 
 /// At most this many filters are cached without a subscription; the least
 /// recently used one is dropped past it.
 const UNSUBSCRIBED_CACHE: usize = 32;
 
-/// A filter with its group names resolved to ids.
-#[derive(Debug, Clone)]
-pub(crate) struct Resolved {
-    pub filter: ConversationFilter,
-    /// `None`: no group filter; `Some([])` with `ungrouped`: only ungrouped;
-    /// otherwise the ids of the named groups that exist.
-    pub group_ids: Option<Vec<u32>>,
-    pub ungrouped: bool,
-}
-
-impl Resolved {
-    pub fn new(filter: ConversationFilter, names: &HashMap<String, u32>) -> Self {
-        let mut r = Resolved {
-            filter,
-            group_ids: None,
-            ungrouped: false,
-        };
-        r.resolve(names);
-        r
-    }
-
-    pub fn resolve(&mut self, names: &HashMap<String, u32>) {
-        match &self.filter.groups {
-            None => {
-                self.group_ids = None;
-                self.ungrouped = false;
-            }
-            Some(list) if list.is_empty() => {
-                self.group_ids = Some(Vec::new());
-                self.ungrouped = true;
-            }
-            Some(list) => {
-                let mut ids: Vec<u32> = list.iter().filter_map(|n| names.get(n).copied()).collect();
-                ids.sort_unstable();
-                self.group_ids = Some(ids);
-                self.ungrouped = false;
-            }
-        }
-    }
-
-    /// Whether the conversation is in this filter's set (unread aside).
-    pub fn matches(&self, s: &ConvState) -> bool {
-        let f = &self.filter;
-        if !s.visible {
-            return false;
-        }
-        if !f.conv_types.is_empty() && !f.conv_types.contains(&s.key.conv_type) {
-            return false;
-        }
-        if let Some(ids) = &self.group_ids {
-            let ok = if self.ungrouped {
-                s.groups.is_empty()
-            } else {
-                s.groups.iter().any(|g| ids.binary_search(g).is_ok())
-            };
-            if !ok {
-                return false;
-            }
-        }
-        match f.mark {
-            None => {}
-            Some(0) if s.marks != 0 => return false,
-            Some(m) if s.marks & m != m => return false,
-            Some(_) => {}
-        }
-        if let Some(b) = f.has_unread {
-            if (s.unread > 0) != b {
-                return false;
-            }
-        }
-        if let Some(b) = f.has_at_info {
-            if (s.at_flags != 0) != b {
-                return false;
-            }
-        }
-        !(f.ignore_muted && s.muted())
-    }
-
-    /// This conversation's part of the filter's unread sum.
-    pub fn contrib(&self, s: &ConvState) -> u64 {
-        if self.matches(s) {
-            s.unread
-        } else {
-            0
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub(crate) struct Aggregate {
-    pub r: Resolved,
+    pub r: ResolvedFilter,
     /// The filter in canonical form, the key it is found by.
     pub key: ConversationFilter,
     pub sum: u64,
@@ -114,15 +26,6 @@ pub(crate) struct Counters {
     pub total: u64,
     pub aggs: Vec<Aggregate>,
     tick: u64,
-}
-
-/// The total's filter: every visible, unmuted conversation.
-pub(crate) fn total_contrib(s: &ConvState) -> u64 {
-    if s.visible && !s.muted() {
-        s.unread
-    } else {
-        0
-    }
 }
 
 impl Counters {
@@ -176,7 +79,7 @@ impl Counters {
         let i = match self.find(f) {
             Some(i) => i,
             None => {
-                let r = Resolved::new(f.clone(), names);
+                let r = ResolvedFilter::new(f.clone(), names);
                 let sum = convs.iter().map(|s| r.contrib(s)).sum();
                 self.aggs.push(Aggregate {
                     key: f.normalized(),

@@ -4,100 +4,13 @@
 //! conversation's state.
 
 use super::outbox::{GroupChange, Outbound};
-use super::state::GroupIds;
-use super::unread::failure;
 use super::work::GroupUpdate;
 use super::Engine;
 use crate::conversation::{ConversationGroup, OperationFailure};
 use crate::error::{invalid, Error, Result};
 use crate::events::GroupEvent;
 use crate::types::ConvKey;
-use rusqlite::{params, Connection};
-use std::collections::{BTreeMap, HashMap};
-
-/// The groups in memory (memberships live on the conversations).
-#[derive(Debug, Default)]
-pub(crate) struct Groups {
-    by_id: BTreeMap<u32, ConversationGroup>,
-    names: HashMap<String, u32>,
-    members: HashMap<i64, Vec<u32>>,
-}
-
-impl Groups {
-    pub fn load(conn: &Connection) -> Result<Self> {
-        let mut g = Groups::default();
-        let mut stmt =
-            conn.prepare("SELECT id, name, server_ext, create_time, update_time FROM conv_group")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(ConversationGroup {
-                id: r.get::<_, i64>(0)? as u64,
-                name: r.get(1)?,
-                server_ext: r.get(2)?,
-                create_time: r.get::<_, i64>(3)? as u64,
-                update_time: r.get::<_, i64>(4)? as u64,
-            })
-        })?;
-        for grp in rows {
-            let grp = grp?;
-            g.names.insert(grp.name.clone(), grp.id as u32);
-            g.by_id.insert(grp.id as u32, grp);
-        }
-        let mut stmt =
-            conn.prepare("SELECT conv, group_id FROM conv_group_member ORDER BY conv, group_id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
-        for row in rows {
-            let (conv, gid) = row?;
-            g.members.entry(conv).or_default().push(gid as u32);
-        }
-        Ok(g)
-    }
-
-    /// Group ids of conversation `conv` at load time.
-    pub fn memberships(&mut self, conv: i64) -> GroupIds {
-        self.members
-            .remove(&conv)
-            .map_or_else(GroupIds::default, |mut v| {
-                v.shrink_to_fit();
-                GroupIds::from(v)
-            })
-    }
-
-    pub fn names(&self) -> &HashMap<String, u32> {
-        &self.names
-    }
-
-    pub fn name_of(&self, id: u32) -> Option<&str> {
-        self.by_id.get(&id).map(|g| g.name.as_str())
-    }
-
-    pub fn id_of(&self, name: &str) -> Result<u32> {
-        self.names
-            .get(name)
-            .copied()
-            .ok_or_else(|| Error::GroupNotFound(name.to_owned()))
-    }
-
-    pub fn get(&self, name: &str) -> Result<&ConversationGroup> {
-        Ok(&self.by_id[&self.id_of(name)?])
-    }
-
-    pub fn apply(&mut self, u: GroupUpdate) {
-        match u {
-            GroupUpdate::Upsert(g) => {
-                if let Some(old) = self.by_id.get(&(g.id as u32)) {
-                    self.names.remove(&old.name);
-                }
-                self.names.insert(g.name.clone(), g.id as u32);
-                self.by_id.insert(g.id as u32, g);
-            }
-            GroupUpdate::Remove(id) => {
-                if let Some(old) = self.by_id.remove(&id) {
-                    self.names.remove(&old.name);
-                }
-            }
-        }
-    }
-}
+use rusqlite::params;
 
 impl Engine {
     /// Every conversation group, by name.
@@ -278,11 +191,14 @@ impl Engine {
             let mut failures = Vec::new();
             for k in keys {
                 let Some(idx) = w.lookup_visible(k) else {
-                    failures.push(failure(k, &Error::ConversationNotFound(k.to_string())));
+                    failures.push(OperationFailure::new(
+                        k,
+                        &Error::ConversationNotFound(k.to_string()),
+                    ));
                     continue;
                 };
                 if !w.get(idx).groups.contains(&gid) {
-                    failures.push(failure(
+                    failures.push(OperationFailure::new(
                         k,
                         &invalid(format!("{k} is not in group {name:?}")),
                     ));
@@ -350,7 +266,10 @@ fn add_members(
     let mut size = in_group;
     for k in keys {
         let Some(idx) = w.lookup_visible(k) else {
-            failures.push(failure(k, &Error::ConversationNotFound(k.to_string())));
+            failures.push(OperationFailure::new(
+                k,
+                &Error::ConversationNotFound(k.to_string()),
+            ));
             continue;
         };
         let st = w.get(idx);
@@ -358,7 +277,7 @@ fn add_members(
             continue;
         }
         if st.groups.len() >= w.config.groups_per_conversation {
-            failures.push(failure(
+            failures.push(OperationFailure::new(
                 k,
                 &Error::LimitExceeded(format!(
                     "{k} is in {} groups already",
@@ -368,7 +287,7 @@ fn add_members(
             continue;
         }
         if size >= w.config.conversations_per_group {
-            failures.push(failure(
+            failures.push(OperationFailure::new(
                 k,
                 &Error::LimitExceeded(format!(
                     "the group holds {} conversations already",

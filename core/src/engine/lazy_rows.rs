@@ -30,12 +30,7 @@
 //! crash; a clean close leaves none), so nothing is lost and the counters
 //! agree with the messages at every commit.
 
-use super::receive::Received;
-use super::state::ConvState;
-use super::work::counts_unread;
-use super::{reorder, Engine};
 use crate::error::{Error, Result};
-use crate::message::flags::RECOUNT;
 use crate::store::msg_hash;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -134,54 +129,6 @@ pub(crate) fn find_message(
     Ok(None)
 }
 
-impl Engine {
-    /// The row id of message `msg_id`, or None.
-    pub(super) fn find_message(&self, msg_id: &str) -> Result<Option<i64>> {
-        find_message(&self.conn, &self.lazy, &BTreeSet::new(), msg_id)
-    }
-
-    /// Writes every stale conversation row (one transaction). Runs by
-    /// itself when the engine is dropped and before any operation other
-    /// than a receive; a host may call it, e.g. when the app goes to the
-    /// background, to keep the next open short after a crash.
-    pub fn flush_rows(&mut self) -> Result<()> {
-        if self.lazy.tail_msgs() == 0 {
-            return Ok(());
-        }
-        self.commit(|_| Ok(()))
-    }
-
-    /// Re-applies the receive rule to the loaded conversations for the
-    /// messages stored after `rows_upto`, oldest first.
-    pub(super) fn replay_tail(&mut self) -> Result<()> {
-        let (_, tail) = read_tail(&self.conn)?;
-        let now = self.now();
-        for m in &tail {
-            let idx = m.conv_index(self.convs.len()).ok_or_else(|| {
-                Error::StoreUnusable(format!(
-                    "message {:?} has no conversation {}",
-                    m.msg_id, m.conv
-                ))
-            })?;
-            let old = &self.convs[idx as usize];
-            let mut st: ConvState = old.clone();
-            let counts = counts_unread(&self.config, &st);
-            m.received().apply(&self.conn, &mut st, counts)?;
-            // Keep the sums and the list order in step.
-            let old = &self.convs[idx as usize];
-            self.counters.adjust(Some(old), &st);
-            reorder(&mut self.order, &mut self.pinned, idx, Some(old), &st);
-            self.convs[idx as usize] = st;
-            self.lazy.stale.insert(idx, now);
-            self.lazy.keys.insert((m.msg_hash, m.rowid));
-            self.lazy
-                .pos
-                .insert((m.conv, m.pos, m.rowid), m.flags & RECOUNT);
-        }
-        Ok(())
-    }
-}
-
 /// A message stored after `rows_upto`.
 pub(crate) struct TailMessage {
     pub rowid: i64,
@@ -194,17 +141,6 @@ pub(crate) struct TailMessage {
 }
 
 impl TailMessage {
-    /// The message as the receive rule takes it.
-    pub fn received(&self) -> Received<'_> {
-        Received {
-            rowid: self.rowid,
-            pos: self.pos,
-            flags: self.flags,
-            server_time: self.server_time,
-            msg_id: &self.msg_id,
-        }
-    }
-
     /// The index of its conversation among `n`, if there is one.
     pub fn conv_index(&self, n: usize) -> Option<u32> {
         u32::try_from(self.conv - 1)
@@ -246,11 +182,4 @@ pub(crate) fn read_tail(conn: &Connection) -> Result<(Option<i64>, Vec<TailMessa
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok((Some(upto), tail))
-}
-
-impl Drop for Engine {
-    fn drop(&mut self) {
-        // Best effort: what is not written is replayed at the next open.
-        let _ = self.flush_rows();
-    }
 }

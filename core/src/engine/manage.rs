@@ -1,7 +1,7 @@
 //! Conversation management: create, delete, pin, marks, drafts, extensions.
 
 use super::outbox::Outbound;
-use super::unread::failure;
+use super::readpos::{move_read_pos, ReadSource};
 use super::work::Work;
 use super::Engine;
 use crate::conversation::{Conversation, OperationFailure};
@@ -52,7 +52,7 @@ impl Engine {
             match self.visible_idx(k) {
                 Ok(i) if !found.contains(&i) => found.push(i),
                 Ok(_) => {}
-                Err(e) => failures.push(failure(k, &e)),
+                Err(e) => failures.push(OperationFailure::new(k, &e)),
             }
         }
         self.commit(|w| {
@@ -224,7 +224,7 @@ impl Engine {
             let idx = w.conv_for(key)?;
             if w.get(idx).group_type != Some(group_type) {
                 w.get_mut(idx).group_type = Some(group_type);
-                super::readpos::recount(w, idx)?;
+                super::counting::recount(w, idx)?;
             }
             Ok(())
         })
@@ -238,14 +238,7 @@ impl Engine {
         mut f: impl FnMut(&mut Work<'_>, u32) -> Result<()>,
         announce: impl FnOnce(Vec<ConvKey>) -> Outbound,
     ) -> Result<Vec<OperationFailure>> {
-        let mut failures = Vec::new();
-        let mut found = Vec::new();
-        for k in keys {
-            match self.visible_idx(k) {
-                Ok(i) => found.push(i),
-                Err(e) => failures.push(failure(k, &e)),
-            }
-        }
+        let (found, failures) = self.visible_indices(keys);
         if found.is_empty() {
             return Ok(failures);
         }
@@ -320,9 +313,9 @@ fn delete_one(w: &mut Work<'_>, idx: u32, clear_messages: bool) -> Result<()> {
          WHERE id = ?1",
     )?
     .execute(params![id, upto, clear_messages])?;
+    move_read_pos(w, idx, upto, ReadSource::Local)?;
     let st = w.get_mut(idx);
     st.visible = false;
-    st.read_pos = st.read_pos.max(st.newest_limit());
     st.unread = 0;
     st.at_flags = 0;
     st.pinned = false;

@@ -9,17 +9,21 @@
 
 mod confirmed;
 mod counters;
+mod counting;
+mod group_table;
 mod groups;
 mod inbound;
 mod index;
 mod lazy_rows;
 mod manage;
-mod outbox;
+mod message_id;
+mod message_rule;
+pub(crate) mod outbox;
 mod query;
 mod readpos;
 mod receipts;
 mod receive;
-mod state;
+pub(crate) mod state;
 mod sync;
 mod unread;
 mod verify;
@@ -33,15 +37,16 @@ pub use sync::ConversationSync;
 pub use unread::CleanTarget;
 
 use crate::config::EngineConfig;
-use crate::error::Result;
+use crate::conversation::OperationFailure;
+use crate::error::{Error, Result};
 use crate::events::Changes;
 use crate::store;
 use crate::types::ConvKey;
 use counters::Counters;
-use groups::Groups;
+use group_table::Groups;
 use index::ConvIndex;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
-use state::ConvState;
+pub(crate) use state::ConvState;
 use std::collections::{BTreeSet, VecDeque};
 use std::path::Path;
 use work::{Applied, Work};
@@ -258,6 +263,7 @@ impl Engine {
         }
         let out = f(&mut w)?;
         let applied = w.finish()?;
+        readpos::store_read_all(&tx, applied.now, &applied.read_all, &applied.read_all_types)?;
         tx.commit()?;
         self.apply(applied);
         Ok(out)
@@ -346,6 +352,20 @@ impl Engine {
             .filter(|&i| self.convs[i as usize].visible)
             .ok_or_else(|| crate::Error::ConversationNotFound(key.to_string()))
     }
+
+    /// The indices of the visible conversations among `keys`, and the
+    /// per-id failures of the others.
+    fn visible_indices(&self, keys: &[ConvKey]) -> (Vec<u32>, Vec<OperationFailure>) {
+        let mut found = Vec::new();
+        let mut failures = Vec::new();
+        for k in keys {
+            match self.visible_idx(k) {
+                Ok(i) => found.push(i),
+                Err(e) => failures.push(OperationFailure::new(k, &e)),
+            }
+        }
+        (found, failures)
+    }
 }
 
 /// Creates the data folder (and its parents) when missing; a new folder is
@@ -422,5 +442,62 @@ fn reorder(
     if new.visible {
         order.insert((new.order_key, idx));
         *pinned += usize::from(new.pinned);
+    }
+}
+
+/// The rows and keys left for later by receives (see `lazy_rows`).
+impl Engine {
+    /// The row id of message `msg_id`, or None.
+    pub(crate) fn find_message(&self, msg_id: &str) -> Result<Option<i64>> {
+        lazy_rows::find_message(&self.conn, &self.lazy, &BTreeSet::new(), msg_id)
+    }
+
+    /// Writes every stale conversation row (one transaction). Runs by
+    /// itself when the engine is dropped and before any operation other
+    /// than a receive; a host may call it, e.g. when the app goes to the
+    /// background, to keep the next open short after a crash.
+    pub fn flush_rows(&mut self) -> Result<()> {
+        if self.lazy.tail_msgs() == 0 {
+            return Ok(());
+        }
+        self.commit(|_| Ok(()))
+    }
+
+    /// Re-applies the receive rule to the loaded conversations for the
+    /// messages stored after `rows_upto`, oldest first.
+    fn replay_tail(&mut self) -> Result<()> {
+        let (_, tail) = lazy_rows::read_tail(&self.conn)?;
+        let now = self.now();
+        for m in &tail {
+            let idx = m.conv_index(self.convs.len()).ok_or_else(|| {
+                Error::StoreUnusable(format!(
+                    "message {:?} has no conversation {}",
+                    m.msg_id, m.conv
+                ))
+            })?;
+            let old = &self.convs[idx as usize];
+            let mut st: ConvState = old.clone();
+            message_rule::Received::replayed(m).apply(&self.conn, &self.config, &mut st)?;
+            // Keep the sums and the list order in step.
+            let old = &self.convs[idx as usize];
+            self.counters.adjust(Some(old), &st);
+            reorder(&mut self.order, &mut self.pinned, idx, Some(old), &st);
+            self.convs[idx as usize] = st;
+            self.lazy.stale.insert(idx, now);
+            self.lazy.keys.insert((m.msg_hash, m.rowid));
+            self.lazy.pos.insert(
+                (m.conv, m.pos, m.rowid),
+                m.flags & crate::message::flags::RECOUNT,
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        // Best effort: the rows a receive left stale (`lazy_rows`); what is
+        // not written is replayed at the next open.
+        let _ = self.flush_rows();
     }
 }

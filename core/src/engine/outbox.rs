@@ -749,7 +749,7 @@ impl Engine {
             w.tx.prepare_cached("DELETE FROM outbox WHERE id = ?1")?
                 .execute([envelope_id as i64])?;
             if let Some((rowid, idx)) = lookup {
-                super::receive::complete_send(w, rowid, idx, code == 0, server_time, seq)?;
+                super::message_rule::complete_send(w, rowid, idx, code == 0, server_time, seq)?;
             }
             let settled = settle(w, &envelope.item, code == 0, update_time, &later)?;
             if let Some(u) = undo {

@@ -123,7 +123,7 @@ impl Engine {
                 "page size {count} is not in 1..={MAX_PAGE}"
             )));
         }
-        let r = super::counters::Resolved::new(filter.clone(), self.groups.names());
+        let r = crate::filter::ResolvedFilter::new(filter.clone(), self.groups.names());
         let upper = if cursor == 0 { u64::MAX } else { cursor };
         let mut picked = Vec::with_capacity(count as usize);
         let mut more = false;
@@ -166,7 +166,7 @@ impl Engine {
         if limit == 0 || limit > MAX_PAGE {
             return Err(invalid(format!("limit {limit} is not in 1..={MAX_PAGE}")));
         }
-        let r = super::counters::Resolved::new(filter.clone(), self.groups.names());
+        let r = crate::filter::ResolvedFilter::new(filter.clone(), self.groups.names());
         let mut it = self
             .order
             .iter()
@@ -416,7 +416,7 @@ impl Engine {
             Error::StoreUnusable(format!("message of unknown conversation {}", r.conv))
         })?;
         let from_self = r.flags & flags::FROM_SELF != 0;
-        let is_read = from_self || r.pos <= st.read_pos || r.flags & flags::COUNTED == 0;
+        let is_read = super::counting::stored_is_read(r.flags, r.pos, st.read_pos);
         let mut peer_receipt = false;
         let mut is_peer_read = false;
         let (mut read_count, mut unread_count) = (0, 0);

@@ -1,13 +1,15 @@
-//! The one function that moves a read position, and the recount it implies.
+//! The one function that moves a read position, and the recount it implies
+//! (the counting rule itself is in `counting`).
 //! Every path that marks something read (clean, mark-all, another device,
 //! sync) goes through [`move_read_pos`]; counts are derived, never patched.
 
-use super::state::{ConvState, AT_ALL, AT_ME};
+use super::counting::recount;
+use super::state::ConvState;
 use super::work::Work;
-use crate::error::{invalid, Result};
-use crate::message::{flags, MAX_TIME};
+use crate::error::{invalid, Error, Result};
+use crate::message::MAX_TIME;
 use crate::types::{ConvKey, ConvType};
-use rusqlite::params;
+use rusqlite::{params, Connection};
 
 /// The names a read position's two fields go by in one envelope kind.
 pub(crate) struct PositionKeys {
@@ -104,6 +106,7 @@ pub(crate) fn move_read_pos(
         return Ok(false);
     }
     w.get_mut(idx).read_pos = pos;
+    store(w, idx)?;
     recount(w, idx)?;
     let st = w.get(idx);
     log::info!(
@@ -113,6 +116,16 @@ pub(crate) fn move_read_pos(
         st.unread
     );
     Ok(true)
+}
+
+/// Writes conversation `idx`'s read position to its row: the one place a
+/// single read position is stored (the operation writes the rest of the row,
+/// the derived unread and @-info with it, when it finishes).
+fn store(w: &Work<'_>, idx: u32) -> Result<()> {
+    let st = w.get(idx);
+    w.tx.prepare_cached("UPDATE conversation SET read_pos = ?2 WHERE id = ?1")?
+        .execute(params![st.id, st.read_pos])?;
+    Ok(())
 }
 
 /// What [`move_read_pos`] to `max_pos` makes of a state that has anything
@@ -125,43 +138,50 @@ pub(crate) fn read_to_newest(st: &mut ConvState) {
     st.at_flags = 0;
 }
 
-/// Re-derives unread and @-info of conversation `idx` from its messages
-/// after the read position.
-pub(crate) fn recount(w: &mut Work<'_>, idx: u32) -> Result<()> {
-    // `message_pos` holds every message here (`Work::flush_tail`).
-    debug_assert!(w.positions_complete());
-    let st = w.get(idx);
-    let (unread, at) = if !w.type_counts(st) || st.read_pos >= st.max_pos {
-        (0, 0)
-    } else {
-        derive(w.tx, st.id, st.read_pos)?
+/// The rows of [`Work::read_all_set`]: every visible conversation of
+/// `types` with anything after its read position, read up to its newest
+/// message ([`read_to_newest`]) by one set-based UPDATE, written once every
+/// other row of the operation is. `targets`: those conversations as memory
+/// has them.
+pub(crate) fn store_read_all(
+    tx: &Connection,
+    now: u64,
+    targets: &[u32],
+    types: &[ConvType],
+) -> Result<()> {
+    if targets.is_empty() {
+        return Ok(());
+    }
+    // 0 is no conversation type: a type not asked for matches nothing.
+    let kind = |t: ConvType| {
+        if types.contains(&t) {
+            t.as_i64()
+        } else {
+            0
+        }
     };
-    let st = w.get_mut(idx);
-    st.unread = unread;
-    st.at_flags = at;
-    Ok(())
-}
-
-/// Counts the counted messages of conversation `id` after `read_pos`, and
-/// whether an @me / @all is among them (one range scan of `message_pos`).
-pub(crate) fn derive(tx: &rusqlite::Connection, id: i64, read_pos: i64) -> Result<(u64, u8)> {
-    let (n, me, all): (i64, bool, bool) = tx
+    let n = tx
         .prepare_cached(
-            "SELECT count(*) FILTER (WHERE flags & ?3 != 0),
-                    coalesce(max(flags & ?4 != 0), 0),
-                    coalesce(max(flags & ?5 != 0), 0)
-             FROM message_pos WHERE conv = ?1 AND pos > ?2",
+            // `ConvState::newest_limit`: C2C reads the whole second.
+            "UPDATE conversation SET
+                 read_pos = CASE WHEN conv_type = 1 AND max_pos > 0
+                                 THEN max_pos | 1048575 ELSE max_pos END,
+                 unread = 0, at_flags = 0,
+                 update_time = ?1
+             WHERE visible = 1 AND read_pos < max_pos AND conv_type IN (?2, ?3)",
         )?
-        .query_row(
-            params![id, read_pos, flags::COUNTED, flags::AT_ME, flags::AT_ALL],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
-    let mut at = 0;
-    if me {
-        at |= AT_ME;
+        .execute(params![
+            now as i64,
+            kind(ConvType::C2c),
+            kind(ConvType::Group)
+        ])?;
+    // The rows mirror memory; a difference means the store changed under
+    // the engine, and the operation must not go on.
+    if n != targets.len() {
+        return Err(Error::StoreUnusable(format!(
+            "reading all: {n} conversation rows had unread, memory has {}",
+            targets.len()
+        )));
     }
-    if all {
-        at |= AT_ALL;
-    }
-    Ok((n as u64, at))
+    Ok(())
 }

@@ -107,7 +107,7 @@ impl Engine {
             if let Some(t) = group_type {
                 if w.get(idx).group_type != Some(t) {
                     w.get_mut(idx).group_type = Some(t);
-                    super::readpos::recount(w, idx)?;
+                    super::counting::recount(w, idx)?;
                 }
             }
             Ok(())

@@ -1,15 +1,14 @@
 //! Receiving and sending messages.
 
+use super::counting::{self, Verdict};
+use super::message_rule::{self, deleted_upto, Received};
 use super::outbox::Outbound;
-use super::readpos::recount;
-use super::state::{ConvState, AT_ALL as ST_AT_ALL, AT_ME as ST_AT_ME, TIE_BITS};
-use super::work::Work;
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::message::{flags, IncomingMessage, MsgStatus, OutgoingMessage, StoredMessage, AT_ALL};
 use crate::store::msg_hash;
 use crate::types::ConvType;
-use rusqlite::{params, Connection};
+use rusqlite::params;
 
 /// What a receive call did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -62,32 +61,7 @@ impl Engine {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 2, ?9)",
             )?;
             for m in batch {
-                let at_me = m.at_users.iter().any(|u| u == &me);
-                let at_all = m.at_users.iter().any(|u| u == AT_ALL);
-                let mut fl = 0;
-                if m.from_self || m.sender == me {
-                    fl |= flags::FROM_SELF;
-                }
-                if m.need_read_receipt {
-                    fl |= flags::NEED_RECEIPT;
-                }
-                if m.excluded_from_unread {
-                    fl |= flags::EXCLUDED_UNREAD;
-                }
-                if m.excluded_from_last_message {
-                    fl |= flags::EXCLUDED_LAST;
-                }
-                if fl & (flags::FROM_SELF | flags::EXCLUDED_UNREAD) == 0 {
-                    fl |= flags::COUNTED;
-                }
-                if fl & flags::FROM_SELF == 0 && m.conv.conv_type == ConvType::Group {
-                    if at_me {
-                        fl |= flags::AT_ME;
-                    }
-                    if at_all {
-                        fl |= flags::AT_ALL;
-                    }
-                }
+                let fl = FlagSource::incoming(&m, &me).bits(&me);
                 if m.online_only {
                     report.online += 1;
                     w.changes.new_messages.push(stored(m, fl, false));
@@ -135,11 +109,10 @@ impl Engine {
                 let rowid = tx.last_insert_rowid();
                 let conv_id = st.id;
                 if fl & flags::FROM_SELF != 0 {
-                    super::receipts::settle_pending(tx, st.id, &m.msg_id)?;
+                    super::receipts::settle_pending(tx, conv_id, &m.msg_id)?;
                 }
                 w.new_keys.insert((hash, rowid));
                 w.new_pos.insert((conv_id, pos, rowid), fl & flags::RECOUNT);
-                let counts = w.type_counts(w.get(idx));
                 let msg = Received {
                     rowid,
                     pos,
@@ -147,9 +120,11 @@ impl Engine {
                     server_time: m.server_time,
                     msg_id: &m.msg_id,
                 };
-                let is_read = msg.apply(tx, w.get_mut(idx), counts)?;
-                log_received(&m, fl, counts, is_read, w.get(idx).unread);
-                w.changes.new_messages.push(stored(m, fl, is_read));
+                let verdict = msg.apply(tx, w.config, w.get_mut(idx))?;
+                log_received(&m, verdict, w.get(idx).unread);
+                w.changes
+                    .new_messages
+                    .push(stored(m, fl, verdict.is_read()));
             }
             Ok(report)
         })
@@ -179,7 +154,8 @@ impl Engine {
 
     /// Records a message I send from this device: it becomes the
     /// conversation's last message and moves it up, and never counts as
-    /// unread. `msg_id` must be unique; `status` is
+    /// unread. `msg_id` must be unique ([`Engine::new_message_id`] gives
+    /// one); `status` is
     /// [`MsgStatus::Sending`] until the server acknowledges it.
     pub fn send_message(
         &mut self,
@@ -224,16 +200,7 @@ impl Engine {
                 }
                 (ConvType::C2c, _) => st.position_for(now, 0),
             };
-            let mut fl = flags::FROM_SELF;
-            if msg.need_read_receipt {
-                fl |= flags::NEED_RECEIPT;
-            }
-            if msg.excluded_from_unread {
-                fl |= flags::EXCLUDED_UNREAD;
-            }
-            if msg.excluded_from_last_message {
-                fl |= flags::EXCLUDED_LAST;
-            }
+            let fl = FlagSource::outgoing(&msg).bits(&me);
             let id = st.id;
             let hash = msg_hash(msg_id);
             if w.find_message(msg_id)?.is_some() {
@@ -309,7 +276,7 @@ impl Engine {
             )));
         }
         let (rowid, idx) = self.sent_message_row(msg_id)?;
-        self.commit(|w| complete_send(w, rowid, idx, ok, server_time, seq))?;
+        self.commit(|w| message_rule::complete_send(w, rowid, idx, ok, server_time, seq))?;
         self.message_by_id(msg_id)?
             .ok_or_else(|| Error::MessageNotFound(msg_id.to_owned()))
     }
@@ -332,148 +299,66 @@ impl Engine {
     }
 }
 
-/// Stamps (or fails) one of my sends inside an operation.
-pub(crate) fn complete_send(
-    w: &mut Work<'_>,
-    rowid: i64,
-    idx: u32,
-    ok: bool,
-    server_time: u64,
-    seq: u64,
-) -> Result<()> {
-    if ok {
-        let st = w.get(idx);
-        let time = if server_time > 0 { server_time } else { w.now };
-        let pos = match st.key.conv_type {
-            ConvType::Group if seq > 0 => seq as i64,
-            _ => st.position_for(time, seq),
-        };
-        // Its `message_pos` entry moves with it (complete: see `Work::flush_tail`).
-        debug_assert!(w.positions_complete());
-        w.tx.prepare_cached(
-            "UPDATE message_pos SET pos = ?3
-             WHERE conv = ?2 AND id = ?1 AND pos = (SELECT pos FROM message WHERE id = ?1)",
-        )?
-        .execute(params![rowid, st.id, pos])?;
-        w.tx.prepare_cached(
-            "UPDATE message SET status = 2, server_time = ?2, seq = ?3, pos = ?4 WHERE id = ?1",
-        )?
-        .execute(params![rowid, time as i64, seq as i64, pos])?;
-        let st = w.get_mut(idx);
-        st.max_pos = st.max_pos.max(pos);
-        if st.last_msg == Some(rowid) {
-            st.last_pos = pos;
+/// What a message's `flags` bits are derived from, received or mine: the
+/// one derivation of the bits a message is stored with.
+struct FlagSource<'m> {
+    from_self: bool,
+    conv_type: ConvType,
+    need_read_receipt: bool,
+    excluded_from_unread: bool,
+    excluded_from_last_message: bool,
+    at_users: &'m [String],
+}
+
+impl<'m> FlagSource<'m> {
+    /// A received message: mine when it says so or its sender is me.
+    fn incoming(m: &'m IncomingMessage, me: &str) -> Self {
+        FlagSource {
+            from_self: m.from_self || m.sender == me,
+            conv_type: m.conv.conv_type,
+            need_read_receipt: m.need_read_receipt,
+            excluded_from_unread: m.excluded_from_unread,
+            excluded_from_last_message: m.excluded_from_last_message,
+            at_users: &m.at_users,
         }
-        st.touch_activity(time);
-        recount(w, idx)?;
-    } else {
-        w.tx.prepare_cached("UPDATE message SET status = 3 WHERE id = ?1")?
-            .execute([rowid])?;
     }
-    w.mark_dirty(idx);
-    Ok(())
-}
 
-/// One stored incoming message, as the receive rule needs it.
-pub(crate) struct Received<'m> {
-    pub rowid: i64,
-    pub pos: i64,
-    pub flags: i64,
-    pub server_time: u64,
-    pub msg_id: &'m str,
-}
-
-impl Received<'_> {
-    /// The receive rule: what this newly stored message does to its
-    /// conversation `st` (`counts`: whether its type counts unread). Also
-    /// replayed at open for messages whose conversation rows were not
-    /// written yet. Returns whether the message counts as read.
-    pub(crate) fn apply(
-        &self,
-        conn: &Connection,
-        st: &mut ConvState,
-        counts: bool,
-    ) -> Result<bool> {
-        let (pos, fl) = (self.pos, self.flags);
-        // A deleted conversation comes back with a message after what the
-        // delete read; an older one (delivered late) leaves it deleted.
-        if !st.visible && (pos > st.read_pos || deleted_upto(conn, st.id)?.0 < pos) {
-            // A conversation this message shows (new, or deleted before)
-            // takes its place in the list from its messages' times, not from
-            // when its row was made: after a sync of old history the list is
-            // ordered by each conversation's newest message.
-            st.active_time = 0;
-            if !st.pinned {
-                st.order_key = st.unpinned_key();
-            }
-            st.visible = true;
+    /// A message I send from this device.
+    fn outgoing(m: &'m OutgoingMessage) -> Self {
+        FlagSource {
+            from_self: true,
+            conv_type: m.conv.conv_type,
+            need_read_receipt: m.need_read_receipt,
+            excluded_from_unread: m.excluded_from_unread,
+            excluded_from_last_message: m.excluded_from_last_message,
+            at_users: &m.at_users,
         }
-        st.max_pos = st.max_pos.max(pos);
-        let unread = counts && pos > st.read_pos;
-        if unread && fl & flags::COUNTED != 0 {
-            st.unread += 1;
-        }
-        if unread && fl & flags::AT_ME != 0 {
-            st.at_flags |= ST_AT_ME;
-        }
-        if unread && fl & flags::AT_ALL != 0 {
-            st.at_flags |= ST_AT_ALL;
-        }
-        // A message kept out of the preview (typing, control) does not move
-        // the conversation in the list either.
-        if fl & flags::EXCLUDED_LAST == 0 {
-            let newer = match st.last_msg {
-                None => true,
-                // Two C2C messages of the same second: the greater id wins,
-                // so every device shows the same preview.
-                Some(last)
-                    if st.key.conv_type == ConvType::C2c
-                        && st.last_pos >> TIE_BITS == pos >> TIE_BITS =>
-                {
-                    let last_id: String = conn
-                        .prepare_cached("SELECT msg_id FROM message WHERE id = ?1")?
-                        .query_row([last], |r| r.get(0))?;
-                    self.msg_id > last_id.as_str()
-                }
-                Some(_) => pos >= st.last_pos,
-            };
-            if newer {
-                st.last_msg = Some(self.rowid);
-                st.last_pos = st.last_pos.max(pos);
-            }
-            st.touch_activity(st.activity_time(self.server_time, pos));
-        }
-        Ok(!unread || fl & flags::COUNTED == 0)
     }
-}
 
-/// `(p, clear)` where a conversation's last delete read up to `p` (0:
-/// never deleted) and `clear`: it took the messages. Read only for a
-/// message at or before the read position (a late one), which is rare.
-fn deleted_upto(conn: &Connection, conv: i64) -> Result<(i64, bool)> {
-    let (upto, clear): (i64, bool) = conn
-        .prepare_cached("SELECT deleted_upto, deleted_clear FROM conversation WHERE id = ?1")?
-        .query_row([conv], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok((upto, clear))
+    /// The bits, the counting ones from the counting rule (`me`: my user
+    /// id, for @me).
+    fn bits(&self, me: &str) -> i64 {
+        let mut fl = 0;
+        for (set, bit) in [
+            (self.from_self, flags::FROM_SELF),
+            (self.need_read_receipt, flags::NEED_RECEIPT),
+            (self.excluded_from_unread, flags::EXCLUDED_UNREAD),
+            (self.excluded_from_last_message, flags::EXCLUDED_LAST),
+        ] {
+            if set {
+                fl |= bit;
+            }
+        }
+        let at_me = self.at_users.iter().any(|u| u == me);
+        let at_all = self.at_users.iter().any(|u| u == AT_ALL);
+        fl | counting::counted_bits(fl, self.conv_type, at_me, at_all)
+    }
 }
 
 /// The debug line of one stored message: why it counts or not, and the
 /// conversation's count after it (the id, never the body).
-fn log_received(m: &IncomingMessage, fl: i64, counts: bool, is_read: bool, unread: u64) {
-    if !log::log_enabled!(log::Level::Debug) {
-        return;
-    }
-    let why = if fl & flags::FROM_SELF != 0 {
-        "not counted: from me"
-    } else if fl & flags::EXCLUDED_UNREAD != 0 {
-        "not counted: excluded from unread"
-    } else if !counts {
-        "not counted: this conversation type counts no unread"
-    } else if is_read {
-        "not counted: at or before the read position"
-    } else {
-        "counted"
-    };
+fn log_received(m: &IncomingMessage, verdict: Verdict, unread: u64) {
+    let why = verdict.reason();
     log::debug!(
         "receive {} in {} from {}: {why}; unread now {unread}",
         m.msg_id,
@@ -497,5 +382,41 @@ fn stored(m: IncomingMessage, fl: i64, is_read: bool) -> StoredMessage {
         peer_receipt: false,
         read_count: 0,
         unread_count: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::ConvKey;
+
+    #[test]
+    fn received_and_sent_messages_take_their_bits_from_one_derivation() {
+        let conv = ConvKey::group("g").unwrap();
+        let mut m = IncomingMessage::new("m1", conv.clone(), "bob", 100, 1);
+        m.need_read_receipt = true;
+        m.at_users = vec!["me".into(), AT_ALL.into()];
+        assert_eq!(
+            FlagSource::incoming(&m, "me").bits("me"),
+            flags::NEED_RECEIPT | flags::COUNTED | flags::AT_ME | flags::AT_ALL
+        );
+        // My message from another device (by sender): mine, never counted.
+        m.sender = "me".into();
+        assert_eq!(
+            FlagSource::incoming(&m, "me").bits("me"),
+            flags::FROM_SELF | flags::NEED_RECEIPT
+        );
+        let sent = OutgoingMessage {
+            conv,
+            need_read_receipt: false,
+            excluded_from_unread: true,
+            excluded_from_last_message: true,
+            at_users: vec!["me".into()],
+            body: "{}".into(),
+        };
+        assert_eq!(
+            FlagSource::outgoing(&sent).bits("me"),
+            flags::FROM_SELF | flags::EXCLUDED_UNREAD | flags::EXCLUDED_LAST
+        );
     }
 }

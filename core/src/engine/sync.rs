@@ -280,7 +280,7 @@ impl Engine {
                     .execute(params![id, deleted_upto])?;
                 }
                 if regroup_type || s.deleted {
-                    super::readpos::recount(w, idx)?;
+                    super::counting::recount(w, idx)?;
                 }
             }
             Ok(())

@@ -107,14 +107,7 @@ impl Engine {
     /// failures (unknown ids) while clearing the others.
     pub fn clear_unread_by_ids(&mut self, keys: &[ConvKey]) -> Result<Vec<OperationFailure>> {
         self.check_batch(keys.len())?;
-        let mut failures = Vec::new();
-        let mut found = Vec::new();
-        for k in keys {
-            match self.visible_idx(k) {
-                Ok(i) => found.push(i),
-                Err(e) => failures.push(failure(k, &e)),
-            }
-        }
+        let (found, failures) = self.visible_indices(keys);
         self.clean_indices(found)?;
         Ok(failures)
     }
@@ -293,13 +286,5 @@ fn position(conv: &ConvKey, mark: u64) -> ReadPosition {
         conv: conv.clone(),
         timestamp,
         sequence,
-    }
-}
-
-pub(crate) fn failure(key: &ConvKey, e: &Error) -> OperationFailure {
-    OperationFailure {
-        id: key.v2_id(),
-        code: e.code(),
-        message: e.to_string(),
     }
 }

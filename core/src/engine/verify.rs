@@ -1,12 +1,11 @@
 //! `verify()`: recomputes every count from the store and compares.
 
-use super::counters::total_contrib;
+use super::counting;
 use super::lazy_rows::read_tail;
 use super::state::ConvState;
-use super::work::counts_unread;
 use super::{conv_from_row, Engine, CONV_COLUMNS};
 use crate::error::{Error, Result};
-use crate::message::flags;
+use crate::filter::total_contrib;
 use std::collections::HashMap;
 
 impl Engine {
@@ -16,27 +15,7 @@ impl Engine {
     /// open would load them: with the receives after `rows_upto` replayed).
     /// Any disagreement is an error naming it.
     pub fn verify(&self) -> Result<()> {
-        let mut derived: HashMap<i64, (u64, u8)> = HashMap::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT m.conv,
-                    count(*) FILTER (WHERE m.flags & ?1 != 0),
-                    max(m.flags & ?2 != 0), max(m.flags & ?3 != 0)
-             FROM message m JOIN conversation c ON c.id = m.conv
-             WHERE m.pos > c.read_pos
-             GROUP BY m.conv",
-        )?;
-        let rows = stmt.query_map([flags::COUNTED, flags::AT_ME, flags::AT_ALL], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, bool>(2)?,
-                r.get::<_, bool>(3)?,
-            ))
-        })?;
-        for row in rows {
-            let (conv, n, me, all) = row?;
-            derived.insert(conv, (n as u64, u8::from(me) | (u8::from(all) << 1)));
-        }
+        let derived = counting::derive_all(&self.conn)?;
         let rows = self.stored_states()?;
         if rows.len() != self.convs.len() {
             return Err(broken(format!(
@@ -52,12 +31,7 @@ impl Engine {
             .collect::<rusqlite::Result<_>>()?;
         let mut total = 0;
         for s in &self.convs {
-            let counts = super::work::counts_unread(&self.config, s);
-            let (n, at) = if counts {
-                derived.get(&s.id).copied().unwrap_or((0, 0))
-            } else {
-                (0, 0)
-            };
+            let (n, at) = counting::expected(&self.config, s, &derived);
             if s.unread != n || s.at_flags != at {
                 return Err(broken(format!(
                     "{}: unread {} / at {} in memory, derived {} / {}",
@@ -133,7 +107,9 @@ impl Engine {
                     m.msg_id
                 )));
             }
-            if self.lazy.pos.get(&(m.conv, m.pos, m.rowid)) != Some(&(m.flags & flags::RECOUNT)) {
+            if self.lazy.pos.get(&(m.conv, m.pos, m.rowid))
+                != Some(&(m.flags & crate::message::flags::RECOUNT))
+            {
                 return Err(broken(format!(
                     "message {:?} has no position (or other flags) in memory",
                     m.msg_id
@@ -145,8 +121,7 @@ impl Engine {
                     m.msg_id, m.conv
                 )));
             };
-            let counts = counts_unread(&self.config, st);
-            m.received().apply(&self.conn, st, counts)?;
+            super::message_rule::Received::replayed(m).apply(&self.conn, &self.config, st)?;
         }
         let replayed = tail.len();
         if replayed != self.lazy.tail_msgs() || replayed != self.lazy.pos.len() {
@@ -175,7 +150,7 @@ impl Engine {
                         (SELECT 1 FROM message_pos p WHERE p.conv = m.conv AND p.pos = m.pos
                              AND p.id = m.id AND p.flags = m.flags & ?2)),
                     (SELECT count(*) FROM message_pos)",
-            [upto, flags::RECOUNT],
+            [upto, crate::message::flags::RECOUNT],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         if missing != 0 || entries != msgs {

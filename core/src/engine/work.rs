@@ -7,7 +7,7 @@ use super::index::ConvIndex;
 use super::lazy_rows::{merge_tail, LazyRows, TailPositions};
 use super::state::ConvState;
 use crate::config::EngineConfig;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::events::{Changes, GroupEvent};
 use crate::types::{ConvKey, ConvType};
 use rusqlite::{params, Connection};
@@ -72,9 +72,12 @@ pub(crate) struct Applied {
     pub flushed: bool,
     /// The operation's time.
     pub now: u64,
-    /// Conversations to read up to their newest message in memory (written
-    /// by one set-based UPDATE; none of them is in `states`).
+    /// Conversations to read up to their newest message (their rows written
+    /// by `readpos::store_read_all` once the operation's other rows are, and
+    /// memory after the commit; none of them is in `states`).
     pub read_all: Vec<u32>,
+    /// The conversation types `read_all` was selected from.
+    pub read_all_types: Vec<ConvType>,
     pub changes: Changes,
     pub group_updates: Vec<GroupUpdate>,
 }
@@ -219,14 +222,10 @@ impl<'a> Work<'a> {
         self.dirty.insert(idx);
     }
 
-    /// Whether the conversation type counts unread at all.
-    pub fn type_counts(&self, st: &ConvState) -> bool {
-        counts_unread(self.config, st)
-    }
-
     /// Reads every visible conversation of `types` that has anything after
     /// its read position up to its newest message, as `read_all` would one
-    /// by one, with one set-based UPDATE when the operation finishes.
+    /// by one, with one set-based UPDATE (`readpos::store_read_all`) once
+    /// the operation's other rows are written.
     /// `targets` are exactly those conversations as memory has them; no
     /// other change of this operation may touch them (`get` keeps showing
     /// their state before). Memory follows after the commit.
@@ -239,63 +238,23 @@ impl<'a> Work<'a> {
         self.read_all_types = types.to_vec();
     }
 
-    /// The UPDATE of [`Work::read_all_set`], once every other row of the
-    /// operation is written.
-    fn write_read_all(&self) -> Result<()> {
-        if self.read_all.is_empty() {
-            return Ok(());
-        }
-        // 0 is no conversation type: a type not asked for matches nothing.
-        let kind = |t: ConvType| {
-            if self.read_all_types.contains(&t) {
-                t.as_i64()
-            } else {
-                0
-            }
-        };
-        let n = self
-            .tx
-            .prepare_cached(
-                // `ConvState::newest_limit`: C2C reads the whole second.
-                "UPDATE conversation SET
-                     read_pos = CASE WHEN conv_type = 1 AND max_pos > 0
-                                     THEN max_pos | 1048575 ELSE max_pos END,
-                     unread = 0, at_flags = 0,
-                     update_time = ?1
-                 WHERE visible = 1 AND read_pos < max_pos AND conv_type IN (?2, ?3)",
-            )?
-            .execute(params![
-                self.now as i64,
-                kind(ConvType::C2c),
-                kind(ConvType::Group)
-            ])?;
-        // The rows mirror memory; a difference means the store changed
-        // under the engine, and the operation must not go on.
-        if n != self.read_all.len() {
-            return Err(Error::StoreUnusable(format!(
-                "reading all: {n} conversation rows had unread, memory has {}",
-                self.read_all.len()
-            )));
-        }
-        Ok(())
-    }
-
     pub fn group_event(&mut self, e: GroupEvent) {
         self.changes.groups.push(e);
     }
 
-    /// Writes every touched conversation's hot columns (unless this
-    /// operation defers them, also every stale row, the tail's keys and the
-    /// high-water mark of the messages the rows reflect; then the rows of
-    /// [`Work::read_all_set`]), and hands back what must be applied to
-    /// memory after the commit.
+    /// Writes every touched conversation's hot columns but the read position
+    /// (unless this operation defers them, also every stale row, the tail's
+    /// keys and the high-water mark of the messages the rows reflect), and
+    /// hands back what must be applied to memory after the commit (and the
+    /// rows of [`Work::read_all_set`] to write before it).
     pub fn finish(mut self) -> Result<Applied> {
         debug_assert!(self.read_all.iter().all(|i| !self.copies.contains_key(i)));
         let mut upd = self.tx.prepare_cached(
+            // Not the read position: `readpos` writes it where it moves it.
             "UPDATE conversation SET visible = ?2, group_type = ?3, recv_opt = ?4, unread = ?5,
-                 at_flags = ?6, read_pos = ?7, max_pos = ?8, last_msg = ?9, last_pos = ?10,
-                 active_time = ?11, order_key = ?12, pinned = ?13, marks = ?14,
-                 peer_read_time = ?15, update_time = ?16
+                 at_flags = ?6, max_pos = ?7, last_msg = ?8, last_pos = ?9,
+                 active_time = ?10, order_key = ?11, pinned = ?12, marks = ?13,
+                 peer_read_time = ?14, update_time = ?15
              WHERE id = ?1",
         )?;
         let write = |upd: &mut rusqlite::CachedStatement<'_>, st: &ConvState, time: u64| {
@@ -306,7 +265,6 @@ impl<'a> Work<'a> {
                 st.recv_opt.as_i64(),
                 st.unread as i64,
                 st.at_flags,
-                st.read_pos,
                 st.max_pos,
                 st.last_msg,
                 st.last_pos,
@@ -365,7 +323,6 @@ impl<'a> Work<'a> {
             }
             states.push((idx, st));
         }
-        self.write_read_all()?;
         Ok(Applied {
             states,
             dirty: self.dirty,
@@ -375,19 +332,9 @@ impl<'a> Work<'a> {
             now: self.now,
             flushed: flush,
             read_all: self.read_all,
+            read_all_types: self.read_all_types,
             changes: self.changes,
             group_updates: self.group_updates,
         })
-    }
-}
-
-/// Whether a conversation's type counts unread (C2C always; groups unless
-/// their type is configured as non-counting, e.g. AVChatRoom and Meeting).
-pub(crate) fn counts_unread(config: &EngineConfig, st: &ConvState) -> bool {
-    match st.key.conv_type {
-        ConvType::C2c => true,
-        ConvType::Group => st
-            .group_type
-            .is_none_or(|g| !config.non_counting_group_types.contains(&g)),
     }
 }

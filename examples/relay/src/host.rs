@@ -17,11 +17,7 @@
 //!   its list and badge (`{"type":"state"}`) for the demo page, and prints a
 //!   `state {…}` line on stdout.
 
-use ffi::conv::*;
-use ffi::listeners::*;
-use ffi::manager::*;
-use ffi::msg::*;
-use ffi::transport::*;
+use ffi::*;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::ffi::{c_char, c_void, CStr, CString};

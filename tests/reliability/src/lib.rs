@@ -5,11 +5,8 @@
 
 pub mod lifecycle;
 
-pub use ffi::conv::*;
-pub use ffi::manager::*;
-pub use ffi::msg::*;
-pub use ffi::transport::*;
-pub use ffi::{listeners::*, TIMCommCallback, TIM_SUCC};
+pub use ffi::*;
+pub use ffi::{TIMCommCallback, TIM_SUCC};
 use std::collections::HashMap;
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::path::{Path, PathBuf};
@@ -191,7 +188,7 @@ pub fn push(envelopes: &str) -> Result<Res, i32> {
 
 /// The logged-in engine's `verify()`.
 pub fn verify() -> Result<(), String> {
-    ffi::runtime::debug_verify().unwrap_or_else(|| Err("no user is logged in".into()))
+    ffi::tim::runtime::debug_verify().unwrap_or_else(|| Err("no user is logged in".into()))
 }
 
 /// The messages of `ids` that the store has (via `TIMMsgFindMessages`).

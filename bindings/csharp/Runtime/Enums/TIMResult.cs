@@ -21,5 +21,7 @@ namespace IMCore.Unity.Enums
         TIM_ERR_CONV = -5,
         /// <summary>The group is invalid.</summary>
         TIM_ERR_GROUP = -6,
+        /// <summary>imcore extension: an internal error (a caught panic); nothing changed and the callback is not called.</summary>
+        IMCORE_ERR_INTERNAL = -100,
     }
 }

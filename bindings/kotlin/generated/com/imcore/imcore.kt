@@ -654,16 +654,16 @@ internal interface UniffiCallbackInterfaceConversationGroupListenerMethod0 : com
     fun callback(`uniffiHandle`: Long,`group`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
 internal interface UniffiCallbackInterfaceConversationGroupListenerMethod1 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`groupId`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+    fun callback(`uniffiHandle`: Long,`groupName`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
 internal interface UniffiCallbackInterfaceConversationGroupListenerMethod2 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`oldGroupId`: RustBuffer.ByValue,`group`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+    fun callback(`uniffiHandle`: Long,`oldGroupName`: RustBuffer.ByValue,`group`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
 internal interface UniffiCallbackInterfaceConversationGroupListenerMethod3 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`groupId`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+    fun callback(`uniffiHandle`: Long,`groupName`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
 internal interface UniffiCallbackInterfaceConversationGroupListenerMethod4 : com.sun.jna.Callback {
-    fun callback(`uniffiHandle`: Long,`groupId`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+    fun callback(`uniffiHandle`: Long,`groupName`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
 internal interface UniffiCallbackInterfaceConversationListenerMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
@@ -906,41 +906,51 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_add_conversation_listener(
     ): Int
-    external fun uniffi_imcore_checksum_method_imclient_add_conversations_to_group(
-    ): Int
     external fun uniffi_imcore_checksum_method_imclient_add_message_listener(
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_add_receipt_listener(
     ): Int
-    external fun uniffi_imcore_checksum_method_imclient_clean_conversation_unread_message_count(
-    ): Int
     external fun uniffi_imcore_checksum_method_imclient_clear_outbound_transport(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_clear_total_unread_count(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_clear_unread_count_by_group_id(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_clear_unread_count_by_ids(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_clear_unread_count_by_types(
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_close(
     ): Int
-    external fun uniffi_imcore_checksum_method_imclient_create_conversation(
+    external fun uniffi_imcore_checksum_method_imclient_flush_events(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_get_login_user(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_get_pending_outbound(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_is_dispatcher_thread(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_login(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_logout(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_set_outbound_transport(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_verify(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_add_conversations_to_group(
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_create_conversation_group(
     ): Int
-    external fun uniffi_imcore_checksum_method_imclient_delete_conversation(
-    ): Int
     external fun uniffi_imcore_checksum_method_imclient_delete_conversation_group(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_get_conversation_group_list(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_remove_conversations_from_group(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_rename_conversation_group(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_update_conversation_group(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_create_conversation(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_delete_conversation(
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_delete_conversation_list_by_ids(
     ): Int
-    external fun uniffi_imcore_checksum_method_imclient_flush_events(
-    ): Int
     external fun uniffi_imcore_checksum_method_imclient_get_conversation(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_get_conversation_group_list(
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_get_conversation_list(
     ): Int
@@ -950,13 +960,35 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_get_conversation_list_by_option(
     ): Int
-    external fun uniffi_imcore_checksum_method_imclient_get_conversation_read_time(
+    external fun uniffi_imcore_checksum_method_imclient_get_receive_message_option(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_mark_conversation(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_set_conversation_custom_data(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_set_conversation_draft(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_set_receive_message_option(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_stick_top_conversation(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_update_conversation(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_update_conversation_local_extension(
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_get_group_members(
     ): Int
-    external fun uniffi_imcore_checksum_method_imclient_get_group_message_read_member_list(
+    external fun uniffi_imcore_checksum_method_imclient_receive_conversation_sync(
     ): Int
-    external fun uniffi_imcore_checksum_method_imclient_get_login_user(
+    external fun uniffi_imcore_checksum_method_imclient_receive_read_position(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_receive_sync_phase(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_set_group_members(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_get_group_message_read_member_list(
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_get_message(
     ): Int
@@ -964,41 +996,9 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_get_message_receipts(
     ): Int
-    external fun uniffi_imcore_checksum_method_imclient_get_pending_outbound(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_get_receive_message_option(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_get_total_unread_count(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_get_unread_count_by_filter(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_get_unread_count_by_ids(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_is_dispatcher_thread(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_login(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_logout(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_mark_conversation(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_mark_conversation_read(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_receive_conversation_sync(
-    ): Int
     external fun uniffi_imcore_checksum_method_imclient_receive_messages(
     ): Int
-    external fun uniffi_imcore_checksum_method_imclient_receive_read_position(
-    ): Int
     external fun uniffi_imcore_checksum_method_imclient_receive_receipts(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_receive_sync_phase(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_remove_conversations_from_group(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_rename_conversation_group(
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_send_message(
     ): Int
@@ -1006,29 +1006,29 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_send_text_message(
     ): Int
-    external fun uniffi_imcore_checksum_method_imclient_set_conversation_custom_data(
+    external fun uniffi_imcore_checksum_method_imclient_clean_conversation_unread_message_count(
     ): Int
-    external fun uniffi_imcore_checksum_method_imclient_set_conversation_draft(
+    external fun uniffi_imcore_checksum_method_imclient_clear_total_unread_count(
     ): Int
-    external fun uniffi_imcore_checksum_method_imclient_set_group_members(
+    external fun uniffi_imcore_checksum_method_imclient_clear_unread_count_by_group_id(
     ): Int
-    external fun uniffi_imcore_checksum_method_imclient_set_outbound_transport(
+    external fun uniffi_imcore_checksum_method_imclient_clear_unread_count_by_ids(
     ): Int
-    external fun uniffi_imcore_checksum_method_imclient_set_receive_message_option(
+    external fun uniffi_imcore_checksum_method_imclient_clear_unread_count_by_types(
     ): Int
-    external fun uniffi_imcore_checksum_method_imclient_stick_top_conversation(
+    external fun uniffi_imcore_checksum_method_imclient_get_conversation_read_time(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_get_total_unread_count(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_get_unread_count_by_filter(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_get_unread_count_by_ids(
+    ): Int
+    external fun uniffi_imcore_checksum_method_imclient_mark_conversation_read(
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_subscribe_unread_count_by_filter(
     ): Int
     external fun uniffi_imcore_checksum_method_imclient_unsubscribe_unread_count_by_filter(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_update_conversation(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_update_conversation_group(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_update_conversation_local_extension(
-    ): Int
-    external fun uniffi_imcore_checksum_method_imclient_verify(
     ): Int
     external fun uniffi_imcore_checksum_method_listenerhandle_close(
     ): Int
@@ -1112,41 +1112,51 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_imcore_fn_method_imclient_add_conversation_listener(`ptr`: Long,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_imcore_fn_method_imclient_add_conversations_to_group(`ptr`: Long,`name`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_method_imclient_add_message_listener(`ptr`: Long,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_imcore_fn_method_imclient_add_receipt_listener(`ptr`: Long,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_imcore_fn_method_imclient_clean_conversation_unread_message_count(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`cleanTimestamp`: Long,`cleanSequence`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
     external fun uniffi_imcore_fn_method_imclient_clear_outbound_transport(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_imcore_fn_method_imclient_clear_total_unread_count(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_imcore_fn_method_imclient_clear_unread_count_by_group_id(`ptr`: Long,`groupId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_imcore_fn_method_imclient_clear_unread_count_by_ids(`ptr`: Long,`conversationIds`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_imcore_fn_method_imclient_clear_unread_count_by_types(`ptr`: Long,`conversationTypes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_imcore_fn_method_imclient_close(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_imcore_fn_method_imclient_create_conversation(`ptr`: Long,`conversationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_imcore_fn_method_imclient_flush_events(`ptr`: Long,`timeoutMs`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_imcore_fn_method_imclient_get_login_user(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_get_pending_outbound(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_is_dispatcher_thread(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_imcore_fn_method_imclient_login(`ptr`: Long,`userId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_logout(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_set_outbound_transport(`ptr`: Long,`transport`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_verify(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_add_conversations_to_group(`ptr`: Long,`name`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_method_imclient_create_conversation_group(`ptr`: Long,`name`: RustBuffer.ByValue,`serverExtension`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_imcore_fn_method_imclient_delete_conversation(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`clearMessage`: Byte,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
     external fun uniffi_imcore_fn_method_imclient_delete_conversation_group(`ptr`: Long,`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_get_conversation_group_list(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_remove_conversations_from_group(`ptr`: Long,`name`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_rename_conversation_group(`ptr`: Long,`oldName`: RustBuffer.ByValue,`newName`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_update_conversation_group(`ptr`: Long,`name`: RustBuffer.ByValue,`serverExtension`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_create_conversation(`ptr`: Long,`conversationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_delete_conversation(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`clearMessage`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_imcore_fn_method_imclient_delete_conversation_list_by_ids(`ptr`: Long,`conversationIds`: RustBuffer.ByValue,`clearMessage`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_imcore_fn_method_imclient_flush_events(`ptr`: Long,`timeoutMs`: Int,uniffi_out_err: UniffiRustCallStatus, 
-    ): Byte
     external fun uniffi_imcore_fn_method_imclient_get_conversation(`ptr`: Long,`conversationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_imcore_fn_method_imclient_get_conversation_group_list(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_method_imclient_get_conversation_list(`ptr`: Long,`offset`: Long,`limit`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1156,13 +1166,35 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_method_imclient_get_conversation_list_by_option(`ptr`: Long,`offset`: Long,`limit`: Int,`option`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_imcore_fn_method_imclient_get_conversation_read_time(`ptr`: Long,`conversationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
+    external fun uniffi_imcore_fn_method_imclient_get_receive_message_option(`ptr`: Long,`conversationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_get_stick_top_conversation_list(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_mark_conversation(`ptr`: Long,`conversationIds`: RustBuffer.ByValue,`markType`: Long,`enable`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_set_conversation_custom_data(`ptr`: Long,`conversationIds`: RustBuffer.ByValue,`customData`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_set_conversation_draft(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`draft`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_set_receive_message_option(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`option`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_stick_top_conversation(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`stickTop`: Byte,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_update_conversation(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`update`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_update_conversation_local_extension(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`localExtension`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_imcore_fn_method_imclient_get_group_members(`ptr`: Long,`groupId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_imcore_fn_method_imclient_receive_conversation_sync(`ptr`: Long,`states`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_receive_read_position(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`timestamp`: Long,`sequence`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_receive_sync_phase(`ptr`: Long,`phase`: RustBuffer.ByValue,`reason`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_set_group_members(`ptr`: Long,`groupId`: RustBuffer.ByValue,`groupType`: RustBuffer.ByValue,`op`: RustBuffer.ByValue,`members`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_imcore_fn_method_imclient_get_group_message_read_member_list(`ptr`: Long,`messageId`: RustBuffer.ByValue,`read`: Byte,`cursor`: Long,`count`: Int,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_imcore_fn_method_imclient_get_login_user(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_method_imclient_get_message(`ptr`: Long,`messageId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1170,71 +1202,39 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_method_imclient_get_message_receipts(`ptr`: Long,`messageIds`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_imcore_fn_method_imclient_get_pending_outbound(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_imcore_fn_method_imclient_get_receive_message_option(`ptr`: Long,`conversationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_imcore_fn_method_imclient_get_stick_top_conversation_list(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_imcore_fn_method_imclient_get_total_unread_count(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_imcore_fn_method_imclient_get_unread_count_by_filter(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_imcore_fn_method_imclient_get_unread_count_by_ids(`ptr`: Long,`conversationIds`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_imcore_fn_method_imclient_is_dispatcher_thread(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Byte
-    external fun uniffi_imcore_fn_method_imclient_login(`ptr`: Long,`userId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_imcore_fn_method_imclient_logout(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_imcore_fn_method_imclient_mark_conversation(`ptr`: Long,`conversationIds`: RustBuffer.ByValue,`markType`: Long,`enable`: Byte,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_imcore_fn_method_imclient_mark_conversation_read(`ptr`: Long,`conversationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_imcore_fn_method_imclient_receive_conversation_sync(`ptr`: Long,`states`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
     external fun uniffi_imcore_fn_method_imclient_receive_messages(`ptr`: Long,`messages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_imcore_fn_method_imclient_receive_read_position(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`timestamp`: Long,`sequence`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
     external fun uniffi_imcore_fn_method_imclient_receive_receipts(`ptr`: Long,`receipts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_imcore_fn_method_imclient_receive_sync_phase(`ptr`: Long,`phase`: RustBuffer.ByValue,`reason`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_imcore_fn_method_imclient_remove_conversations_from_group(`ptr`: Long,`name`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_imcore_fn_method_imclient_rename_conversation_group(`ptr`: Long,`oldName`: RustBuffer.ByValue,`newName`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
     external fun uniffi_imcore_fn_method_imclient_send_message(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_method_imclient_send_message_receipts(`ptr`: Long,`messageIds`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_imcore_fn_method_imclient_send_text_message(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`text`: RustBuffer.ByValue,`needReadReceipt`: Byte,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_imcore_fn_method_imclient_set_conversation_custom_data(`ptr`: Long,`conversationIds`: RustBuffer.ByValue,`customData`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_imcore_fn_method_imclient_clean_conversation_unread_message_count(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`cleanTimestamp`: Long,`cleanSequence`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_clear_total_unread_count(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_clear_unread_count_by_group_id(`ptr`: Long,`groupName`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_clear_unread_count_by_ids(`ptr`: Long,`conversationIds`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_imcore_fn_method_imclient_set_conversation_draft(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`draft`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_imcore_fn_method_imclient_clear_unread_count_by_types(`ptr`: Long,`conversationTypes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_imcore_fn_method_imclient_set_group_members(`ptr`: Long,`groupId`: RustBuffer.ByValue,`groupType`: RustBuffer.ByValue,`op`: RustBuffer.ByValue,`members`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_imcore_fn_method_imclient_set_outbound_transport(`ptr`: Long,`transport`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_imcore_fn_method_imclient_set_receive_message_option(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`option`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_imcore_fn_method_imclient_stick_top_conversation(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`stickTop`: Byte,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
+    external fun uniffi_imcore_fn_method_imclient_get_conversation_read_time(`ptr`: Long,`conversationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_imcore_fn_method_imclient_get_total_unread_count(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_imcore_fn_method_imclient_get_unread_count_by_filter(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_imcore_fn_method_imclient_get_unread_count_by_ids(`ptr`: Long,`conversationIds`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_imcore_fn_method_imclient_mark_conversation_read(`ptr`: Long,`conversationId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_imcore_fn_method_imclient_subscribe_unread_count_by_filter(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_imcore_fn_method_imclient_unsubscribe_unread_count_by_filter(`ptr`: Long,`filter`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_imcore_fn_method_imclient_update_conversation(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`update`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_imcore_fn_method_imclient_update_conversation_group(`ptr`: Long,`name`: RustBuffer.ByValue,`serverExtension`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_imcore_fn_method_imclient_update_conversation_local_extension(`ptr`: Long,`conversationId`: RustBuffer.ByValue,`localExtension`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Unit
-    external fun uniffi_imcore_fn_method_imclient_verify(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_imcore_fn_clone_listenerhandle(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1900,11 +1900,6 @@ public interface ImClientInterface {
     fun `addConversationListener`(`listener`: ConversationListener): ListenerHandle
     
     /**
-     * Adds conversations to a group; returns the per-id failures.
-     */
-    fun `addConversationsToGroup`(`name`: kotlin.String, `conversationIds`: List<kotlin.String>): List<OperationFailure>
-    
-    /**
      * Registers a message listener (see `addConversationListener`).
      */
     fun `addMessageListener`(`listener`: MessageListener): ListenerHandle
@@ -1915,38 +1910,10 @@ public interface ImClientInterface {
     fun `addReceiptListener`(`listener`: ReceiptListener): ListenerHandle
     
     /**
-     * Tencent `cleanConversationUnreadMessageCount`: `c2c_<id>` up to
-     * `cleanTimestamp` (seconds, 0 = all), `group_<id>` up to
-     * `cleanSequence` (0 = all), or every conversation of a kind with
-     * `"c2c"`, `"group"`, or `""` (all; timestamp and sequence ignored).
-     */
-    fun `cleanConversationUnreadMessageCount`(`conversationId`: kotlin.String, `cleanTimestamp`: kotlin.ULong, `cleanSequence`: kotlin.ULong)
-    
-    /**
      * Detaches the transport: back to loopback mode. Unacknowledged
      * envelopes stay in the outbox for the next transport.
      */
     fun `clearOutboundTransport`()
-    
-    /**
-     * Marks every conversation read.
-     */
-    fun `clearTotalUnreadCount`()
-    
-    /**
-     * Marks every conversation of a conversation group (by name) read.
-     */
-    fun `clearUnreadCountByGroupId`(`groupId`: kotlin.String)
-    
-    /**
-     * Marks the given conversations read; returns the per-id failures.
-     */
-    fun `clearUnreadCountByIds`(`conversationIds`: List<kotlin.String>): List<OperationFailure>
-    
-    /**
-     * Marks every conversation of the given types read.
-     */
-    fun `clearUnreadCountByTypes`(`conversationTypes`: List<ConversationType>)
     
     /**
      * Logs out, delivers the events already queued, stops the dispatcher
@@ -1958,33 +1925,6 @@ public interface ImClientInterface {
     fun `shutdown`()
     
     /**
-     * Creates an empty conversation (returns the existing one unchanged).
-     */
-    fun `createConversation`(`conversationId`: kotlin.String): Conversation
-    
-    /**
-     * Creates a conversation group (names are unique; at most 20 groups)
-     * with initial conversations; returns it and the per-id failures.
-     */
-    fun `createConversationGroup`(`name`: kotlin.String, `serverExtension`: kotlin.String?, `conversationIds`: List<kotlin.String>): ConversationGroupResult
-    
-    /**
-     * Deletes a conversation (its unread leaves the total); with
-     * `clearMessage` its messages too.
-     */
-    fun `deleteConversation`(`conversationId`: kotlin.String, `clearMessage`: kotlin.Boolean)
-    
-    /**
-     * Deletes a group; its conversations stay.
-     */
-    fun `deleteConversationGroup`(`name`: kotlin.String)
-    
-    /**
-     * Deletes several conversations; returns the per-id failures.
-     */
-    fun `deleteConversationListByIds`(`conversationIds`: List<kotlin.String>, `clearMessage`: kotlin.Boolean): List<OperationFailure>
-    
-    /**
      * Waits until every listener / transport call queued before this call
      * has returned, at most `timeoutMs`. Returns `false` on timeout, when
      * the client is closed, or when called from a listener (the dispatcher
@@ -1993,14 +1933,106 @@ public interface ImClientInterface {
     fun `flushEvents`(`timeoutMs`: kotlin.UInt): kotlin.Boolean
     
     /**
-     * One conversation (`ConversationNotFound` if unknown or deleted).
+     * The logged-in user, if any.
      */
-    fun `getConversation`(`conversationId`: kotlin.String): Conversation
+    fun `getLoginUser`(): kotlin.String?
+    
+    /**
+     * Every envelope not acknowledged yet, oldest first.
+     */
+    fun `getPendingOutbound`(): List<OutboundEnvelope>
+    
+    /**
+     * Whether the calling thread is this client's dispatcher thread (true
+     * inside listener and transport calls).
+     */
+    fun `isDispatcherThread`(): kotlin.Boolean
+    
+    /**
+     * Opens `userId`'s store (created when missing). Logging in again as
+     * the same user is a no-op; as another user, log out first. With a
+     * transport attached, envelopes left unacknowledged by an earlier run
+     * are handed to it again.
+     */
+    fun `login`(`userId`: kotlin.String)
+    
+    /**
+     * Closes the store. Filter subscriptions end; listeners and the
+     * transport stay registered. A no-op when nobody is logged in.
+     */
+    fun `logout`()
+    
+    /**
+     * Attaches the host's transport (replacing any earlier one). From now
+     * on operations queue outbound envelopes durably and hand them to
+     * `transport.send` on the dispatcher thread; sent messages stay
+     * `Sending` until acked. Without a transport the client runs in
+     * loopback mode: sends succeed locally at once and nothing goes out.
+     */
+    fun `setOutboundTransport`(`transport`: OutboundTransport)
+    
+    /**
+     * Recomputes every count from the store and checks it against the
+     * cached ones (a test aid; `Storage` error on a mismatch).
+     */
+    fun `verify`()
+    
+    /**
+     * Adds conversations to a group; returns the per-id failures.
+     */
+    fun `addConversationsToGroup`(`name`: kotlin.String, `conversationIds`: List<kotlin.String>): List<OperationFailure>
+    
+    /**
+     * Creates a conversation group (names are unique; at most 20 groups)
+     * with initial conversations; returns it and the per-id failures.
+     */
+    fun `createConversationGroup`(`name`: kotlin.String, `serverExtension`: kotlin.String?, `conversationIds`: List<kotlin.String>): ConversationGroupResult
+    
+    /**
+     * Deletes a group; its conversations stay.
+     */
+    fun `deleteConversationGroup`(`name`: kotlin.String)
     
     /**
      * Every conversation group, by name.
      */
     fun `getConversationGroupList`(): List<ConversationGroup>
+    
+    /**
+     * Removes conversations from a group; returns the per-id failures.
+     */
+    fun `removeConversationsFromGroup`(`name`: kotlin.String, `conversationIds`: List<kotlin.String>): List<OperationFailure>
+    
+    /**
+     * Renames a group.
+     */
+    fun `renameConversationGroup`(`oldName`: kotlin.String, `newName`: kotlin.String)
+    
+    /**
+     * Sets a group's server extension (NIM `updateConversationGroup`).
+     */
+    fun `updateConversationGroup`(`name`: kotlin.String, `serverExtension`: kotlin.String)
+    
+    /**
+     * Creates an empty conversation (returns the existing one unchanged).
+     */
+    fun `createConversation`(`conversationId`: kotlin.String): Conversation
+    
+    /**
+     * Deletes a conversation (its unread leaves the total); with
+     * `clearMessage` its messages too.
+     */
+    fun `deleteConversation`(`conversationId`: kotlin.String, `clearMessage`: kotlin.Boolean)
+    
+    /**
+     * Deletes several conversations; returns the per-id failures.
+     */
+    fun `deleteConversationListByIds`(`conversationIds`: List<kotlin.String>, `clearMessage`: kotlin.Boolean): List<OperationFailure>
+    
+    /**
+     * One conversation (`ConversationNotFound` if unknown or deleted).
+     */
+    fun `getConversation`(`conversationId`: kotlin.String): Conversation
     
     /**
      * Conversations `offset..offset+limit` in list order (pinned first,
@@ -2025,9 +2057,52 @@ public interface ImClientInterface {
     fun `getConversationListByOption`(`offset`: kotlin.ULong, `limit`: kotlin.UInt, `option`: ConversationOption): ConversationResult
     
     /**
-     * The read time (C2C, seconds) or read sequence (group).
+     * A conversation's receive option (the default for unknown ones).
      */
-    fun `getConversationReadTime`(`conversationId`: kotlin.String): kotlin.ULong
+    fun `getReceiveMessageOption`(`conversationId`: kotlin.String): ReceiveOption
+    
+    /**
+     * The pinned conversations, newest pin first.
+     */
+    fun `getStickTopConversationList`(): List<Conversation>
+    
+    /**
+     * Tencent `markConversation`: sets (`enable`) or clears mark bits
+     * (0x1 star, 0x2 unread, 0x4 fold, 0x8 hide, app bits 32..63). A mark
+     * never changes a count. Returns the per-id failures.
+     */
+    fun `markConversation`(`conversationIds`: List<kotlin.String>, `markType`: kotlin.ULong, `enable`: kotlin.Boolean): List<OperationFailure>
+    
+    /**
+     * Tencent `setConversationCustomData` (≤ 256 bytes); per-id failures.
+     */
+    fun `setConversationCustomData`(`conversationIds`: List<kotlin.String>, `customData`: kotlin.String): List<OperationFailure>
+    
+    /**
+     * Sets (`draft`) or clears (`null`) a conversation's draft.
+     */
+    fun `setConversationDraft`(`conversationId`: kotlin.String, `draft`: kotlin.String?)
+    
+    /**
+     * Sets a conversation's receive option; a muting option moves its
+     * unread out of the total at once (the conversation keeps its count).
+     */
+    fun `setReceiveMessageOption`(`conversationId`: kotlin.String, `option`: ReceiveOption)
+    
+    /**
+     * Pins (`stickTop`) or unpins a conversation (at most 100 pinned).
+     */
+    fun `stickTopConversation`(`conversationId`: kotlin.String, `stickTop`: kotlin.Boolean)
+    
+    /**
+     * NIM `updateConversation`: sets the server extension (≤ 1024 bytes).
+     */
+    fun `updateConversation`(`conversationId`: kotlin.String, `update`: ConversationUpdate)
+    
+    /**
+     * Sets the local extension (never synced).
+     */
+    fun `updateConversationLocalExtension`(`conversationId`: kotlin.String, `localExtension`: kotlin.String)
     
     /**
      * A group's roster, sorted.
@@ -2035,15 +2110,38 @@ public interface ImClientInterface {
     fun `getGroupMembers`(`groupId`: kotlin.String): List<kotlin.String>
     
     /**
+     * Merges conversation states from a server sync in one transaction
+     * (pins, marks, groups, receive options, extensions, read positions;
+     * see `ConversationSyncState`). Read positions that move fire
+     * `onConversationReadTimeUpdated`; changes fire the usual events.
+     */
+    fun `receiveConversationSync`(`states`: List<ConversationSyncState>)
+    
+    /**
+     * I read up to `timestamp` (C2C, seconds) / `sequence` (group) on
+     * another device. Positions only move forward; a move fires
+     * `onConversationReadTimeUpdated`.
+     */
+    fun `receiveReadPosition`(`conversationId`: kotlin.String, `timestamp`: kotlin.ULong, `sequence`: kotlin.ULong)
+    
+    /**
+     * The host's server sync lifecycle: fires `onSyncStarted`,
+     * `onSyncFinished` or `onSyncFailed(reason)` in order with the other
+     * events (`reason` is passed on for `Failed` only).
+     */
+    fun `receiveSyncPhase`(`phase`: SyncPhase, `reason`: kotlin.String)
+    
+    /**
+     * Updates the roster of group `groupId` (a bare group id, not
+     * `group_…`) that group receipts count against, and optionally its type.
+     */
+    fun `setGroupMembers`(`groupId`: kotlin.String, `groupType`: GroupType?, `op`: GroupMemberOp, `members`: List<kotlin.String>)
+    
+    /**
      * A page of the members who have (`read`) or have not read one of my
      * group messages; `cursor` 0 first, then `nextCursor`; `count` 1..=100.
      */
     fun `getGroupMessageReadMemberList`(`messageId`: kotlin.String, `read`: kotlin.Boolean, `cursor`: kotlin.ULong, `count`: kotlin.UInt): GroupMessageReadMembers
-    
-    /**
-     * The logged-in user, if any.
-     */
-    fun `getLoginUser`(): kotlin.String?
     
     /**
      * One message by id (`MessageNotFound` if unknown).
@@ -2062,82 +2160,6 @@ public interface ImClientInterface {
     fun `getMessageReceipts`(`messageIds`: List<kotlin.String>): List<MessageReceipt>
     
     /**
-     * Every envelope not acknowledged yet, oldest first.
-     */
-    fun `getPendingOutbound`(): List<OutboundEnvelope>
-    
-    /**
-     * A conversation's receive option (the default for unknown ones).
-     */
-    fun `getReceiveMessageOption`(`conversationId`: kotlin.String): ReceiveOption
-    
-    /**
-     * The pinned conversations, newest pin first.
-     */
-    fun `getStickTopConversationList`(): List<Conversation>
-    
-    /**
-     * The total unread count over every unmuted conversation. The first
-     * call of each login also starts `onTotalUnreadCountChanged`: the
-     * total listener stays silent until the total was read once per login
-     * (as TIM's, and the C face's), so an app reads the total, shows it,
-     * and then follows its changes.
-     */
-    fun `getTotalUnreadCount`(): kotlin.ULong
-    
-    /**
-     * The unread total of the conversations a filter selects.
-     */
-    fun `getUnreadCountByFilter`(`filter`: ConversationFilter): kotlin.ULong
-    
-    /**
-     * The sum of the unread counts of the given conversations (unknown
-     * ones count 0).
-     */
-    fun `getUnreadCountByIds`(`conversationIds`: List<kotlin.String>): kotlin.ULong
-    
-    /**
-     * Whether the calling thread is this client's dispatcher thread (true
-     * inside listener and transport calls).
-     */
-    fun `isDispatcherThread`(): kotlin.Boolean
-    
-    /**
-     * Opens `userId`'s store (created when missing). Logging in again as
-     * the same user is a no-op; as another user, log out first. With a
-     * transport attached, envelopes left unacknowledged by an earlier run
-     * are handed to it again.
-     */
-    fun `login`(`userId`: kotlin.String)
-    
-    /**
-     * Closes the store. Filter subscriptions end; listeners and the
-     * transport stay registered. A no-op when nobody is logged in.
-     */
-    fun `logout`()
-    
-    /**
-     * Tencent `markConversation`: sets (`enable`) or clears mark bits
-     * (0x1 star, 0x2 unread, 0x4 fold, 0x8 hide, app bits 32..63). A mark
-     * never changes a count. Returns the per-id failures.
-     */
-    fun `markConversation`(`conversationIds`: List<kotlin.String>, `markType`: kotlin.ULong, `enable`: kotlin.Boolean): List<OperationFailure>
-    
-    /**
-     * NIM `markConversationRead`: reads the conversation up to its newest
-     * message; returns the read time (C2C, seconds) or sequence (group).
-     */
-    fun `markConversationRead`(`conversationId`: kotlin.String): kotlin.ULong
-    
-    /**
-     * Merges conversation states from a server sync in one transaction
-     * (pins, marks, groups, receive options, extensions, read positions;
-     * see `ConversationSyncState`). Read positions that move fire
-     * `onConversationReadTimeUpdated`; changes fire the usual events.
-     */
-    fun `receiveConversationSync`(`states`: List<ConversationSyncState>)
-    
-    /**
      * Stores messages the transport received, in one transaction (one bad
      * message fails the batch and changes nothing); a message id already
      * stored is a no-op. Fires `onReceiveMessages`, conversation and
@@ -2146,35 +2168,11 @@ public interface ImClientInterface {
     fun `receiveMessages`(`messages`: List<IncomingMessage>): ReceiveReport
     
     /**
-     * I read up to `timestamp` (C2C, seconds) / `sequence` (group) on
-     * another device. Positions only move forward; a move fires
-     * `onConversationReadTimeUpdated`.
-     */
-    fun `receiveReadPosition`(`conversationId`: kotlin.String, `timestamp`: kotlin.ULong, `sequence`: kotlin.ULong)
-    
-    /**
      * Applies receipts the transport received for my messages; returns how
      * many applied (duplicates and non-members change nothing). Fires
      * `onReceiveReceipts`.
      */
     fun `receiveReceipts`(`receipts`: List<InboundReceipt>): kotlin.ULong
-    
-    /**
-     * The host's server sync lifecycle: fires `onSyncStarted`,
-     * `onSyncFinished` or `onSyncFailed(reason)` in order with the other
-     * events (`reason` is passed on for `Failed` only).
-     */
-    fun `receiveSyncPhase`(`phase`: SyncPhase, `reason`: kotlin.String)
-    
-    /**
-     * Removes conversations from a group; returns the per-id failures.
-     */
-    fun `removeConversationsFromGroup`(`name`: kotlin.String, `conversationIds`: List<kotlin.String>): List<OperationFailure>
-    
-    /**
-     * Renames a group.
-     */
-    fun `renameConversationGroup`(`oldName`: kotlin.String, `newName`: kotlin.String)
     
     /**
      * Sends a message: stored at once (it becomes the last message, never
@@ -2198,40 +2196,65 @@ public interface ImClientInterface {
     fun `sendTextMessage`(`conversationId`: kotlin.String, `text`: kotlin.String, `needReadReceipt`: kotlin.Boolean): MessageInfo
     
     /**
-     * Tencent `setConversationCustomData` (≤ 256 bytes); per-id failures.
+     * Tencent `cleanConversationUnreadMessageCount`: `c2c_<id>` up to
+     * `cleanTimestamp` (seconds, 0 = all), `group_<id>` up to
+     * `cleanSequence` (0 = all), or every conversation of a kind with
+     * `"c2c"`, `"group"`, or `""` (all; timestamp and sequence ignored).
      */
-    fun `setConversationCustomData`(`conversationIds`: List<kotlin.String>, `customData`: kotlin.String): List<OperationFailure>
+    fun `cleanConversationUnreadMessageCount`(`conversationId`: kotlin.String, `cleanTimestamp`: kotlin.ULong, `cleanSequence`: kotlin.ULong)
     
     /**
-     * Sets (`draft`) or clears (`null`) a conversation's draft.
+     * Marks every conversation read.
      */
-    fun `setConversationDraft`(`conversationId`: kotlin.String, `draft`: kotlin.String?)
+    fun `clearTotalUnreadCount`()
     
     /**
-     * Updates the roster of group `groupId` (a bare group id, not
-     * `group_…`) that group receipts count against, and optionally its type.
+     * Marks every conversation of a conversation group read (NIM's
+     * conversation-group id is the group's name here; `group_id` elsewhere
+     * in this API is always a chat group's id).
      */
-    fun `setGroupMembers`(`groupId`: kotlin.String, `groupType`: GroupType?, `op`: GroupMemberOp, `members`: List<kotlin.String>)
+    fun `clearUnreadCountByGroupId`(`groupName`: kotlin.String)
     
     /**
-     * Attaches the host's transport (replacing any earlier one). From now
-     * on operations queue outbound envelopes durably and hand them to
-     * `transport.send` on the dispatcher thread; sent messages stay
-     * `Sending` until acked. Without a transport the client runs in
-     * loopback mode: sends succeed locally at once and nothing goes out.
+     * Marks the given conversations read; returns the per-id failures.
      */
-    fun `setOutboundTransport`(`transport`: OutboundTransport)
+    fun `clearUnreadCountByIds`(`conversationIds`: List<kotlin.String>): List<OperationFailure>
     
     /**
-     * Sets a conversation's receive option; a muting option moves its
-     * unread out of the total at once (the conversation keeps its count).
+     * Marks every conversation of the given types read.
      */
-    fun `setReceiveMessageOption`(`conversationId`: kotlin.String, `option`: ReceiveOption)
+    fun `clearUnreadCountByTypes`(`conversationTypes`: List<ConversationType>)
     
     /**
-     * Pins (`stickTop`) or unpins a conversation (at most 100 pinned).
+     * The read time (C2C, seconds) or read sequence (group).
      */
-    fun `stickTopConversation`(`conversationId`: kotlin.String, `stickTop`: kotlin.Boolean)
+    fun `getConversationReadTime`(`conversationId`: kotlin.String): kotlin.ULong
+    
+    /**
+     * The total unread count over every unmuted conversation. The first
+     * call of each login also starts `onTotalUnreadCountChanged`: the
+     * total listener stays silent until the total was read once per login
+     * (as TIM's, and the C face's), so an app reads the total, shows it,
+     * and then follows its changes.
+     */
+    fun `getTotalUnreadCount`(): kotlin.ULong
+    
+    /**
+     * The unread total of the conversations a filter selects.
+     */
+    fun `getUnreadCountByFilter`(`filter`: ConversationFilter): kotlin.ULong
+    
+    /**
+     * The sum of the unread counts of the given conversations (unknown
+     * ones count 0).
+     */
+    fun `getUnreadCountByIds`(`conversationIds`: List<kotlin.String>): kotlin.ULong
+    
+    /**
+     * NIM `markConversationRead`: reads the conversation up to its newest
+     * message; returns the read time (C2C, seconds) or sequence (group).
+     */
+    fun `markConversationRead`(`conversationId`: kotlin.String): kotlin.ULong
     
     /**
      * Subscribes to a filter's total: each later change fires
@@ -2244,27 +2267,6 @@ public interface ImClientInterface {
      * Ends a subscription (unknown filters: no-op).
      */
     fun `unsubscribeUnreadCountByFilter`(`filter`: ConversationFilter)
-    
-    /**
-     * NIM `updateConversation`: sets the server extension (≤ 1024 bytes).
-     */
-    fun `updateConversation`(`conversationId`: kotlin.String, `update`: ConversationUpdate)
-    
-    /**
-     * Sets a group's server extension (NIM `updateConversationGroup`).
-     */
-    fun `updateConversationGroup`(`name`: kotlin.String, `serverExtension`: kotlin.String)
-    
-    /**
-     * Sets the local extension (never synced).
-     */
-    fun `updateConversationLocalExtension`(`conversationId`: kotlin.String, `localExtension`: kotlin.String)
-    
-    /**
-     * Recomputes every count from the store and checks it against the
-     * cached ones (a test aid; `Storage` error on a mismatch).
-     */
-    fun `verify`()
     
     companion object
 }
@@ -2487,25 +2489,6 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
-     * Adds conversations to a group; returns the per-id failures.
-     */
-    @Throws(ImException::class)override fun `addConversationsToGroup`(`name`: kotlin.String, `conversationIds`: List<kotlin.String>): List<OperationFailure> {
-            return FfiConverterSequenceTypeOperationFailure.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_add_conversations_to_group(
-        it,
-        
-        FfiConverterString.lower(`name`),
-        FfiConverterSequenceString.lower(`conversationIds`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
      * Registers a message listener (see `addConversationListener`).
      */override fun `addMessageListener`(`listener`: MessageListener): ListenerHandle {
             return FfiConverterTypeListenerHandle.lift(
@@ -2540,28 +2523,6 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
-     * Tencent `cleanConversationUnreadMessageCount`: `c2c_<id>` up to
-     * `cleanTimestamp` (seconds, 0 = all), `group_<id>` up to
-     * `cleanSequence` (0 = all), or every conversation of a kind with
-     * `"c2c"`, `"group"`, or `""` (all; timestamp and sequence ignored).
-     */
-    @Throws(ImException::class)override fun `cleanConversationUnreadMessageCount`(`conversationId`: kotlin.String, `cleanTimestamp`: kotlin.ULong, `cleanSequence`: kotlin.ULong)
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_clean_conversation_unread_message_count(
-        it,
-        
-        FfiConverterString.lower(`conversationId`),
-        FfiConverterULong.lower(`cleanTimestamp`),
-        FfiConverterULong.lower(`cleanSequence`),_status)
-}
-    }
-    
-    
-
-    
-    /**
      * Detaches the transport: back to loopback mode. Unacknowledged
      * envelopes stay in the outbox for the next transport.
      */override fun `clearOutboundTransport`()
@@ -2571,74 +2532,6 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
     UniffiLib.uniffi_imcore_fn_method_imclient_clear_outbound_transport(
         it,
         _status)
-}
-    }
-    
-    
-
-    
-    /**
-     * Marks every conversation read.
-     */
-    @Throws(ImException::class)override fun `clearTotalUnreadCount`()
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_clear_total_unread_count(
-        it,
-        _status)
-}
-    }
-    
-    
-
-    
-    /**
-     * Marks every conversation of a conversation group (by name) read.
-     */
-    @Throws(ImException::class)override fun `clearUnreadCountByGroupId`(`groupId`: kotlin.String)
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_clear_unread_count_by_group_id(
-        it,
-        
-        FfiConverterString.lower(`groupId`),_status)
-}
-    }
-    
-    
-
-    
-    /**
-     * Marks the given conversations read; returns the per-id failures.
-     */
-    @Throws(ImException::class)override fun `clearUnreadCountByIds`(`conversationIds`: List<kotlin.String>): List<OperationFailure> {
-            return FfiConverterSequenceTypeOperationFailure.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_clear_unread_count_by_ids(
-        it,
-        
-        FfiConverterSequenceString.lower(`conversationIds`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Marks every conversation of the given types read.
-     */
-    @Throws(ImException::class)override fun `clearUnreadCountByTypes`(`conversationTypes`: List<ConversationType>)
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_clear_unread_count_by_types(
-        it,
-        
-        FfiConverterSequenceTypeConversationType.lower(`conversationTypes`),_status)
 }
     }
     
@@ -2665,16 +2558,162 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
-     * Creates an empty conversation (returns the existing one unchanged).
-     */
-    @Throws(ImException::class)override fun `createConversation`(`conversationId`: kotlin.String): Conversation {
-            return FfiConverterTypeConversation.lift(
+     * Waits until every listener / transport call queued before this call
+     * has returned, at most `timeoutMs`. Returns `false` on timeout, when
+     * the client is closed, or when called from a listener (the dispatcher
+     * thread cannot wait for itself).
+     */override fun `flushEvents`(`timeoutMs`: kotlin.UInt): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
     callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_create_conversation(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_flush_events(
         it,
         
-        FfiConverterString.lower(`conversationId`),_status)
+        FfiConverterUInt.lower(`timeoutMs`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The logged-in user, if any.
+     */override fun `getLoginUser`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_get_login_user(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Every envelope not acknowledged yet, oldest first.
+     */
+    @Throws(ImException::class)override fun `getPendingOutbound`(): List<OutboundEnvelope> {
+            return FfiConverterSequenceTypeOutboundEnvelope.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_get_pending_outbound(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Whether the calling thread is this client's dispatcher thread (true
+     * inside listener and transport calls).
+     */override fun `isDispatcherThread`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_is_dispatcher_thread(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Opens `userId`'s store (created when missing). Logging in again as
+     * the same user is a no-op; as another user, log out first. With a
+     * transport attached, envelopes left unacknowledged by an earlier run
+     * are handed to it again.
+     */
+    @Throws(ImException::class)override fun `login`(`userId`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_login(
+        it,
+        
+        FfiConverterString.lower(`userId`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Closes the store. Filter subscriptions end; listeners and the
+     * transport stay registered. A no-op when nobody is logged in.
+     */
+    @Throws(ImException::class)override fun `logout`()
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_logout(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Attaches the host's transport (replacing any earlier one). From now
+     * on operations queue outbound envelopes durably and hand them to
+     * `transport.send` on the dispatcher thread; sent messages stay
+     * `Sending` until acked. Without a transport the client runs in
+     * loopback mode: sends succeed locally at once and nothing goes out.
+     */
+    @Throws(ImException::class)override fun `setOutboundTransport`(`transport`: OutboundTransport)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_set_outbound_transport(
+        it,
+        
+        FfiConverterTypeOutboundTransport.lower(`transport`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Recomputes every count from the store and checks it against the
+     * cached ones (a test aid; `Storage` error on a mismatch).
+     */
+    @Throws(ImException::class)override fun `verify`()
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_verify(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Adds conversations to a group; returns the per-id failures.
+     */
+    @Throws(ImException::class)override fun `addConversationsToGroup`(`name`: kotlin.String, `conversationIds`: List<kotlin.String>): List<OperationFailure> {
+            return FfiConverterSequenceTypeOperationFailure.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_add_conversations_to_group(
+        it,
+        
+        FfiConverterString.lower(`name`),
+        FfiConverterSequenceString.lower(`conversationIds`),_status)
 }
     }
     )
@@ -2704,6 +2743,113 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
+     * Deletes a group; its conversations stay.
+     */
+    @Throws(ImException::class)override fun `deleteConversationGroup`(`name`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_delete_conversation_group(
+        it,
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Every conversation group, by name.
+     */
+    @Throws(ImException::class)override fun `getConversationGroupList`(): List<ConversationGroup> {
+            return FfiConverterSequenceTypeConversationGroup.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_get_conversation_group_list(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Removes conversations from a group; returns the per-id failures.
+     */
+    @Throws(ImException::class)override fun `removeConversationsFromGroup`(`name`: kotlin.String, `conversationIds`: List<kotlin.String>): List<OperationFailure> {
+            return FfiConverterSequenceTypeOperationFailure.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_remove_conversations_from_group(
+        it,
+        
+        FfiConverterString.lower(`name`),
+        FfiConverterSequenceString.lower(`conversationIds`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Renames a group.
+     */
+    @Throws(ImException::class)override fun `renameConversationGroup`(`oldName`: kotlin.String, `newName`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_rename_conversation_group(
+        it,
+        
+        FfiConverterString.lower(`oldName`),
+        FfiConverterString.lower(`newName`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Sets a group's server extension (NIM `updateConversationGroup`).
+     */
+    @Throws(ImException::class)override fun `updateConversationGroup`(`name`: kotlin.String, `serverExtension`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_update_conversation_group(
+        it,
+        
+        FfiConverterString.lower(`name`),
+        FfiConverterString.lower(`serverExtension`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Creates an empty conversation (returns the existing one unchanged).
+     */
+    @Throws(ImException::class)override fun `createConversation`(`conversationId`: kotlin.String): Conversation {
+            return FfiConverterTypeConversation.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_create_conversation(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Deletes a conversation (its unread leaves the total); with
      * `clearMessage` its messages too.
      */
@@ -2716,23 +2862,6 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
         
         FfiConverterString.lower(`conversationId`),
         FfiConverterBoolean.lower(`clearMessage`),_status)
-}
-    }
-    
-    
-
-    
-    /**
-     * Deletes a group; its conversations stay.
-     */
-    @Throws(ImException::class)override fun `deleteConversationGroup`(`name`: kotlin.String)
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_delete_conversation_group(
-        it,
-        
-        FfiConverterString.lower(`name`),_status)
 }
     }
     
@@ -2759,26 +2888,6 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
-     * Waits until every listener / transport call queued before this call
-     * has returned, at most `timeoutMs`. Returns `false` on timeout, when
-     * the client is closed, or when called from a listener (the dispatcher
-     * thread cannot wait for itself).
-     */override fun `flushEvents`(`timeoutMs`: kotlin.UInt): kotlin.Boolean {
-            return FfiConverterBoolean.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_flush_events(
-        it,
-        
-        FfiConverterUInt.lower(`timeoutMs`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
      * One conversation (`ConversationNotFound` if unknown or deleted).
      */
     @Throws(ImException::class)override fun `getConversation`(`conversationId`: kotlin.String): Conversation {
@@ -2789,23 +2898,6 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
         it,
         
         FfiConverterString.lower(`conversationId`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Every conversation group, by name.
-     */
-    @Throws(ImException::class)override fun `getConversationGroupList`(): List<ConversationGroup> {
-            return FfiConverterSequenceTypeConversationGroup.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_get_conversation_group_list(
-        it,
-        _status)
 }
     }
     )
@@ -2893,13 +2985,13 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
-     * The read time (C2C, seconds) or read sequence (group).
+     * A conversation's receive option (the default for unknown ones).
      */
-    @Throws(ImException::class)override fun `getConversationReadTime`(`conversationId`: kotlin.String): kotlin.ULong {
-            return FfiConverterULong.lift(
+    @Throws(ImException::class)override fun `getReceiveMessageOption`(`conversationId`: kotlin.String): ReceiveOption {
+            return FfiConverterTypeReceiveOption.lift(
     callWithHandle {
     uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_get_conversation_read_time(
+    UniffiLib.uniffi_imcore_fn_method_imclient_get_receive_message_option(
         it,
         
         FfiConverterString.lower(`conversationId`),_status)
@@ -2907,6 +2999,155 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
     }
     )
     }
+    
+
+    
+    /**
+     * The pinned conversations, newest pin first.
+     */
+    @Throws(ImException::class)override fun `getStickTopConversationList`(): List<Conversation> {
+            return FfiConverterSequenceTypeConversation.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_get_stick_top_conversation_list(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Tencent `markConversation`: sets (`enable`) or clears mark bits
+     * (0x1 star, 0x2 unread, 0x4 fold, 0x8 hide, app bits 32..63). A mark
+     * never changes a count. Returns the per-id failures.
+     */
+    @Throws(ImException::class)override fun `markConversation`(`conversationIds`: List<kotlin.String>, `markType`: kotlin.ULong, `enable`: kotlin.Boolean): List<OperationFailure> {
+            return FfiConverterSequenceTypeOperationFailure.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_mark_conversation(
+        it,
+        
+        FfiConverterSequenceString.lower(`conversationIds`),
+        FfiConverterULong.lower(`markType`),
+        FfiConverterBoolean.lower(`enable`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Tencent `setConversationCustomData` (≤ 256 bytes); per-id failures.
+     */
+    @Throws(ImException::class)override fun `setConversationCustomData`(`conversationIds`: List<kotlin.String>, `customData`: kotlin.String): List<OperationFailure> {
+            return FfiConverterSequenceTypeOperationFailure.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_set_conversation_custom_data(
+        it,
+        
+        FfiConverterSequenceString.lower(`conversationIds`),
+        FfiConverterString.lower(`customData`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Sets (`draft`) or clears (`null`) a conversation's draft.
+     */
+    @Throws(ImException::class)override fun `setConversationDraft`(`conversationId`: kotlin.String, `draft`: kotlin.String?)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_set_conversation_draft(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),
+        FfiConverterOptionalString.lower(`draft`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Sets a conversation's receive option; a muting option moves its
+     * unread out of the total at once (the conversation keeps its count).
+     */
+    @Throws(ImException::class)override fun `setReceiveMessageOption`(`conversationId`: kotlin.String, `option`: ReceiveOption)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_set_receive_message_option(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),
+        FfiConverterTypeReceiveOption.lower(`option`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Pins (`stickTop`) or unpins a conversation (at most 100 pinned).
+     */
+    @Throws(ImException::class)override fun `stickTopConversation`(`conversationId`: kotlin.String, `stickTop`: kotlin.Boolean)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_stick_top_conversation(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),
+        FfiConverterBoolean.lower(`stickTop`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * NIM `updateConversation`: sets the server extension (≤ 1024 bytes).
+     */
+    @Throws(ImException::class)override fun `updateConversation`(`conversationId`: kotlin.String, `update`: ConversationUpdate)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_update_conversation(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),
+        FfiConverterTypeConversationUpdate.lower(`update`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Sets the local extension (never synced).
+     */
+    @Throws(ImException::class)override fun `updateConversationLocalExtension`(`conversationId`: kotlin.String, `localExtension`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_update_conversation_local_extension(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),
+        FfiConverterString.lower(`localExtension`),_status)
+}
+    }
+    
     
 
     
@@ -2929,6 +3170,88 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
+     * Merges conversation states from a server sync in one transaction
+     * (pins, marks, groups, receive options, extensions, read positions;
+     * see `ConversationSyncState`). Read positions that move fire
+     * `onConversationReadTimeUpdated`; changes fire the usual events.
+     */
+    @Throws(ImException::class)override fun `receiveConversationSync`(`states`: List<ConversationSyncState>)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_receive_conversation_sync(
+        it,
+        
+        FfiConverterSequenceTypeConversationSyncState.lower(`states`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * I read up to `timestamp` (C2C, seconds) / `sequence` (group) on
+     * another device. Positions only move forward; a move fires
+     * `onConversationReadTimeUpdated`.
+     */
+    @Throws(ImException::class)override fun `receiveReadPosition`(`conversationId`: kotlin.String, `timestamp`: kotlin.ULong, `sequence`: kotlin.ULong)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_receive_read_position(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),
+        FfiConverterULong.lower(`timestamp`),
+        FfiConverterULong.lower(`sequence`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The host's server sync lifecycle: fires `onSyncStarted`,
+     * `onSyncFinished` or `onSyncFailed(reason)` in order with the other
+     * events (`reason` is passed on for `Failed` only).
+     */
+    @Throws(ImException::class)override fun `receiveSyncPhase`(`phase`: SyncPhase, `reason`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_receive_sync_phase(
+        it,
+        
+        FfiConverterTypeSyncPhase.lower(`phase`),
+        FfiConverterString.lower(`reason`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Updates the roster of group `groupId` (a bare group id, not
+     * `group_…`) that group receipts count against, and optionally its type.
+     */
+    @Throws(ImException::class)override fun `setGroupMembers`(`groupId`: kotlin.String, `groupType`: GroupType?, `op`: GroupMemberOp, `members`: List<kotlin.String>)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_set_group_members(
+        it,
+        
+        FfiConverterString.lower(`groupId`),
+        FfiConverterOptionalTypeGroupType.lower(`groupType`),
+        FfiConverterTypeGroupMemberOp.lower(`op`),
+        FfiConverterSequenceString.lower(`members`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * A page of the members who have (`read`) or have not read one of my
      * group messages; `cursor` 0 first, then `nextCursor`; `count` 1..=100.
      */
@@ -2943,22 +3266,6 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
         FfiConverterBoolean.lower(`read`),
         FfiConverterULong.lower(`cursor`),
         FfiConverterUInt.lower(`count`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * The logged-in user, if any.
-     */override fun `getLoginUser`(): kotlin.String? {
-            return FfiConverterOptionalString.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_get_login_user(
-        it,
-        _status)
 }
     }
     )
@@ -3024,231 +3331,6 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
-     * Every envelope not acknowledged yet, oldest first.
-     */
-    @Throws(ImException::class)override fun `getPendingOutbound`(): List<OutboundEnvelope> {
-            return FfiConverterSequenceTypeOutboundEnvelope.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_get_pending_outbound(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * A conversation's receive option (the default for unknown ones).
-     */
-    @Throws(ImException::class)override fun `getReceiveMessageOption`(`conversationId`: kotlin.String): ReceiveOption {
-            return FfiConverterTypeReceiveOption.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_get_receive_message_option(
-        it,
-        
-        FfiConverterString.lower(`conversationId`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * The pinned conversations, newest pin first.
-     */
-    @Throws(ImException::class)override fun `getStickTopConversationList`(): List<Conversation> {
-            return FfiConverterSequenceTypeConversation.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_get_stick_top_conversation_list(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * The total unread count over every unmuted conversation. The first
-     * call of each login also starts `onTotalUnreadCountChanged`: the
-     * total listener stays silent until the total was read once per login
-     * (as TIM's, and the C face's), so an app reads the total, shows it,
-     * and then follows its changes.
-     */
-    @Throws(ImException::class)override fun `getTotalUnreadCount`(): kotlin.ULong {
-            return FfiConverterULong.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_get_total_unread_count(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * The unread total of the conversations a filter selects.
-     */
-    @Throws(ImException::class)override fun `getUnreadCountByFilter`(`filter`: ConversationFilter): kotlin.ULong {
-            return FfiConverterULong.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_get_unread_count_by_filter(
-        it,
-        
-        FfiConverterTypeConversationFilter.lower(`filter`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * The sum of the unread counts of the given conversations (unknown
-     * ones count 0).
-     */
-    @Throws(ImException::class)override fun `getUnreadCountByIds`(`conversationIds`: List<kotlin.String>): kotlin.ULong {
-            return FfiConverterULong.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_get_unread_count_by_ids(
-        it,
-        
-        FfiConverterSequenceString.lower(`conversationIds`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Whether the calling thread is this client's dispatcher thread (true
-     * inside listener and transport calls).
-     */override fun `isDispatcherThread`(): kotlin.Boolean {
-            return FfiConverterBoolean.lift(
-    callWithHandle {
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_is_dispatcher_thread(
-        it,
-        _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Opens `userId`'s store (created when missing). Logging in again as
-     * the same user is a no-op; as another user, log out first. With a
-     * transport attached, envelopes left unacknowledged by an earlier run
-     * are handed to it again.
-     */
-    @Throws(ImException::class)override fun `login`(`userId`: kotlin.String)
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_login(
-        it,
-        
-        FfiConverterString.lower(`userId`),_status)
-}
-    }
-    
-    
-
-    
-    /**
-     * Closes the store. Filter subscriptions end; listeners and the
-     * transport stay registered. A no-op when nobody is logged in.
-     */
-    @Throws(ImException::class)override fun `logout`()
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_logout(
-        it,
-        _status)
-}
-    }
-    
-    
-
-    
-    /**
-     * Tencent `markConversation`: sets (`enable`) or clears mark bits
-     * (0x1 star, 0x2 unread, 0x4 fold, 0x8 hide, app bits 32..63). A mark
-     * never changes a count. Returns the per-id failures.
-     */
-    @Throws(ImException::class)override fun `markConversation`(`conversationIds`: List<kotlin.String>, `markType`: kotlin.ULong, `enable`: kotlin.Boolean): List<OperationFailure> {
-            return FfiConverterSequenceTypeOperationFailure.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_mark_conversation(
-        it,
-        
-        FfiConverterSequenceString.lower(`conversationIds`),
-        FfiConverterULong.lower(`markType`),
-        FfiConverterBoolean.lower(`enable`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * NIM `markConversationRead`: reads the conversation up to its newest
-     * message; returns the read time (C2C, seconds) or sequence (group).
-     */
-    @Throws(ImException::class)override fun `markConversationRead`(`conversationId`: kotlin.String): kotlin.ULong {
-            return FfiConverterULong.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_mark_conversation_read(
-        it,
-        
-        FfiConverterString.lower(`conversationId`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Merges conversation states from a server sync in one transaction
-     * (pins, marks, groups, receive options, extensions, read positions;
-     * see `ConversationSyncState`). Read positions that move fire
-     * `onConversationReadTimeUpdated`; changes fire the usual events.
-     */
-    @Throws(ImException::class)override fun `receiveConversationSync`(`states`: List<ConversationSyncState>)
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_receive_conversation_sync(
-        it,
-        
-        FfiConverterSequenceTypeConversationSyncState.lower(`states`),_status)
-}
-    }
-    
-    
-
-    
-    /**
      * Stores messages the transport received, in one transaction (one bad
      * message fails the batch and changes nothing); a message id already
      * stored is a no-op. Fires `onReceiveMessages`, conversation and
@@ -3270,27 +3352,6 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
-     * I read up to `timestamp` (C2C, seconds) / `sequence` (group) on
-     * another device. Positions only move forward; a move fires
-     * `onConversationReadTimeUpdated`.
-     */
-    @Throws(ImException::class)override fun `receiveReadPosition`(`conversationId`: kotlin.String, `timestamp`: kotlin.ULong, `sequence`: kotlin.ULong)
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_receive_read_position(
-        it,
-        
-        FfiConverterString.lower(`conversationId`),
-        FfiConverterULong.lower(`timestamp`),
-        FfiConverterULong.lower(`sequence`),_status)
-}
-    }
-    
-    
-
-    
-    /**
      * Applies receipts the transport received for my messages; returns how
      * many applied (duplicates and non-members change nothing). Fires
      * `onReceiveReceipts`.
@@ -3307,63 +3368,6 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
     }
     )
     }
-    
-
-    
-    /**
-     * The host's server sync lifecycle: fires `onSyncStarted`,
-     * `onSyncFinished` or `onSyncFailed(reason)` in order with the other
-     * events (`reason` is passed on for `Failed` only).
-     */
-    @Throws(ImException::class)override fun `receiveSyncPhase`(`phase`: SyncPhase, `reason`: kotlin.String)
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_receive_sync_phase(
-        it,
-        
-        FfiConverterTypeSyncPhase.lower(`phase`),
-        FfiConverterString.lower(`reason`),_status)
-}
-    }
-    
-    
-
-    
-    /**
-     * Removes conversations from a group; returns the per-id failures.
-     */
-    @Throws(ImException::class)override fun `removeConversationsFromGroup`(`name`: kotlin.String, `conversationIds`: List<kotlin.String>): List<OperationFailure> {
-            return FfiConverterSequenceTypeOperationFailure.lift(
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_remove_conversations_from_group(
-        it,
-        
-        FfiConverterString.lower(`name`),
-        FfiConverterSequenceString.lower(`conversationIds`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Renames a group.
-     */
-    @Throws(ImException::class)override fun `renameConversationGroup`(`oldName`: kotlin.String, `newName`: kotlin.String)
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_rename_conversation_group(
-        it,
-        
-        FfiConverterString.lower(`oldName`),
-        FfiConverterString.lower(`newName`),_status)
-}
-    }
-    
     
 
     
@@ -3431,17 +3435,73 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
-     * Tencent `setConversationCustomData` (≤ 256 bytes); per-id failures.
+     * Tencent `cleanConversationUnreadMessageCount`: `c2c_<id>` up to
+     * `cleanTimestamp` (seconds, 0 = all), `group_<id>` up to
+     * `cleanSequence` (0 = all), or every conversation of a kind with
+     * `"c2c"`, `"group"`, or `""` (all; timestamp and sequence ignored).
      */
-    @Throws(ImException::class)override fun `setConversationCustomData`(`conversationIds`: List<kotlin.String>, `customData`: kotlin.String): List<OperationFailure> {
+    @Throws(ImException::class)override fun `cleanConversationUnreadMessageCount`(`conversationId`: kotlin.String, `cleanTimestamp`: kotlin.ULong, `cleanSequence`: kotlin.ULong)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_clean_conversation_unread_message_count(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),
+        FfiConverterULong.lower(`cleanTimestamp`),
+        FfiConverterULong.lower(`cleanSequence`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Marks every conversation read.
+     */
+    @Throws(ImException::class)override fun `clearTotalUnreadCount`()
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_clear_total_unread_count(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Marks every conversation of a conversation group read (NIM's
+     * conversation-group id is the group's name here; `group_id` elsewhere
+     * in this API is always a chat group's id).
+     */
+    @Throws(ImException::class)override fun `clearUnreadCountByGroupId`(`groupName`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_clear_unread_count_by_group_id(
+        it,
+        
+        FfiConverterString.lower(`groupName`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Marks the given conversations read; returns the per-id failures.
+     */
+    @Throws(ImException::class)override fun `clearUnreadCountByIds`(`conversationIds`: List<kotlin.String>): List<OperationFailure> {
             return FfiConverterSequenceTypeOperationFailure.lift(
     callWithHandle {
     uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_set_conversation_custom_data(
+    UniffiLib.uniffi_imcore_fn_method_imclient_clear_unread_count_by_ids(
         it,
         
-        FfiConverterSequenceString.lower(`conversationIds`),
-        FfiConverterString.lower(`customData`),_status)
+        FfiConverterSequenceString.lower(`conversationIds`),_status)
 }
     }
     )
@@ -3450,17 +3510,16 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
-     * Sets (`draft`) or clears (`null`) a conversation's draft.
+     * Marks every conversation of the given types read.
      */
-    @Throws(ImException::class)override fun `setConversationDraft`(`conversationId`: kotlin.String, `draft`: kotlin.String?)
+    @Throws(ImException::class)override fun `clearUnreadCountByTypes`(`conversationTypes`: List<ConversationType>)
         = 
     callWithHandle {
     uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_set_conversation_draft(
+    UniffiLib.uniffi_imcore_fn_method_imclient_clear_unread_count_by_types(
         it,
         
-        FfiConverterString.lower(`conversationId`),
-        FfiConverterOptionalString.lower(`draft`),_status)
+        FfiConverterSequenceTypeConversationType.lower(`conversationTypes`),_status)
 }
     }
     
@@ -3468,81 +3527,97 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
 
     
     /**
-     * Updates the roster of group `groupId` (a bare group id, not
-     * `group_…`) that group receipts count against, and optionally its type.
+     * The read time (C2C, seconds) or read sequence (group).
      */
-    @Throws(ImException::class)override fun `setGroupMembers`(`groupId`: kotlin.String, `groupType`: GroupType?, `op`: GroupMemberOp, `members`: List<kotlin.String>)
-        = 
+    @Throws(ImException::class)override fun `getConversationReadTime`(`conversationId`: kotlin.String): kotlin.ULong {
+            return FfiConverterULong.lift(
     callWithHandle {
     uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_set_group_members(
+    UniffiLib.uniffi_imcore_fn_method_imclient_get_conversation_read_time(
         it,
         
-        FfiConverterString.lower(`groupId`),
-        FfiConverterOptionalTypeGroupType.lower(`groupType`),
-        FfiConverterTypeGroupMemberOp.lower(`op`),
-        FfiConverterSequenceString.lower(`members`),_status)
+        FfiConverterString.lower(`conversationId`),_status)
 }
     }
-    
+    )
+    }
     
 
     
     /**
-     * Attaches the host's transport (replacing any earlier one). From now
-     * on operations queue outbound envelopes durably and hand them to
-     * `transport.send` on the dispatcher thread; sent messages stay
-     * `Sending` until acked. Without a transport the client runs in
-     * loopback mode: sends succeed locally at once and nothing goes out.
+     * The total unread count over every unmuted conversation. The first
+     * call of each login also starts `onTotalUnreadCountChanged`: the
+     * total listener stays silent until the total was read once per login
+     * (as TIM's, and the C face's), so an app reads the total, shows it,
+     * and then follows its changes.
      */
-    @Throws(ImException::class)override fun `setOutboundTransport`(`transport`: OutboundTransport)
-        = 
+    @Throws(ImException::class)override fun `getTotalUnreadCount`(): kotlin.ULong {
+            return FfiConverterULong.lift(
     callWithHandle {
     uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_set_outbound_transport(
+    UniffiLib.uniffi_imcore_fn_method_imclient_get_total_unread_count(
         it,
-        
-        FfiConverterTypeOutboundTransport.lower(`transport`),_status)
+        _status)
 }
     }
-    
+    )
+    }
     
 
     
     /**
-     * Sets a conversation's receive option; a muting option moves its
-     * unread out of the total at once (the conversation keeps its count).
+     * The unread total of the conversations a filter selects.
      */
-    @Throws(ImException::class)override fun `setReceiveMessageOption`(`conversationId`: kotlin.String, `option`: ReceiveOption)
-        = 
+    @Throws(ImException::class)override fun `getUnreadCountByFilter`(`filter`: ConversationFilter): kotlin.ULong {
+            return FfiConverterULong.lift(
     callWithHandle {
     uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_set_receive_message_option(
+    UniffiLib.uniffi_imcore_fn_method_imclient_get_unread_count_by_filter(
         it,
         
-        FfiConverterString.lower(`conversationId`),
-        FfiConverterTypeReceiveOption.lower(`option`),_status)
+        FfiConverterTypeConversationFilter.lower(`filter`),_status)
 }
     }
-    
+    )
+    }
     
 
     
     /**
-     * Pins (`stickTop`) or unpins a conversation (at most 100 pinned).
+     * The sum of the unread counts of the given conversations (unknown
+     * ones count 0).
      */
-    @Throws(ImException::class)override fun `stickTopConversation`(`conversationId`: kotlin.String, `stickTop`: kotlin.Boolean)
-        = 
+    @Throws(ImException::class)override fun `getUnreadCountByIds`(`conversationIds`: List<kotlin.String>): kotlin.ULong {
+            return FfiConverterULong.lift(
     callWithHandle {
     uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_stick_top_conversation(
+    UniffiLib.uniffi_imcore_fn_method_imclient_get_unread_count_by_ids(
         it,
         
-        FfiConverterString.lower(`conversationId`),
-        FfiConverterBoolean.lower(`stickTop`),_status)
+        FfiConverterSequenceString.lower(`conversationIds`),_status)
 }
     }
+    )
+    }
     
+
+    
+    /**
+     * NIM `markConversationRead`: reads the conversation up to its newest
+     * message; returns the read time (C2C, seconds) or sequence (group).
+     */
+    @Throws(ImException::class)override fun `markConversationRead`(`conversationId`: kotlin.String): kotlin.ULong {
+            return FfiConverterULong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ImException) { _status ->
+    UniffiLib.uniffi_imcore_fn_method_imclient_mark_conversation_read(
+        it,
+        
+        FfiConverterString.lower(`conversationId`),_status)
+}
+    }
+    )
+    }
     
 
     
@@ -3577,77 +3652,6 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
         it,
         
         FfiConverterTypeConversationFilter.lower(`filter`),_status)
-}
-    }
-    
-    
-
-    
-    /**
-     * NIM `updateConversation`: sets the server extension (≤ 1024 bytes).
-     */
-    @Throws(ImException::class)override fun `updateConversation`(`conversationId`: kotlin.String, `update`: ConversationUpdate)
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_update_conversation(
-        it,
-        
-        FfiConverterString.lower(`conversationId`),
-        FfiConverterTypeConversationUpdate.lower(`update`),_status)
-}
-    }
-    
-    
-
-    
-    /**
-     * Sets a group's server extension (NIM `updateConversationGroup`).
-     */
-    @Throws(ImException::class)override fun `updateConversationGroup`(`name`: kotlin.String, `serverExtension`: kotlin.String)
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_update_conversation_group(
-        it,
-        
-        FfiConverterString.lower(`name`),
-        FfiConverterString.lower(`serverExtension`),_status)
-}
-    }
-    
-    
-
-    
-    /**
-     * Sets the local extension (never synced).
-     */
-    @Throws(ImException::class)override fun `updateConversationLocalExtension`(`conversationId`: kotlin.String, `localExtension`: kotlin.String)
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_update_conversation_local_extension(
-        it,
-        
-        FfiConverterString.lower(`conversationId`),
-        FfiConverterString.lower(`localExtension`),_status)
-}
-    }
-    
-    
-
-    
-    /**
-     * Recomputes every count from the store and checks it against the
-     * cached ones (a test aid; `Storage` error on a mismatch).
-     */
-    @Throws(ImException::class)override fun `verify`()
-        = 
-    callWithHandle {
-    uniffiRustCallWithError(ImException) { _status ->
-    UniffiLib.uniffi_imcore_fn_method_imclient_verify(
-        it,
-        _status)
 }
     }
     
@@ -6746,22 +6750,22 @@ public interface ConversationGroupListener {
     /**
      * A group was deleted (its name).
      */
-    fun `onConversationGroupDeleted`(`groupId`: kotlin.String)
+    fun `onConversationGroupDeleted`(`groupName`: kotlin.String)
     
     /**
-     * A group was renamed or its extension changed.
+     * A group was renamed or its extension changed (its name before).
      */
-    fun `onConversationGroupChanged`(`oldGroupId`: kotlin.String, `group`: ConversationGroup)
+    fun `onConversationGroupChanged`(`oldGroupName`: kotlin.String, `group`: ConversationGroup)
     
     /**
      * Conversations were added to a group.
      */
-    fun `onConversationsAddedToGroup`(`groupId`: kotlin.String, `conversationIds`: List<kotlin.String>)
+    fun `onConversationsAddedToGroup`(`groupName`: kotlin.String, `conversationIds`: List<kotlin.String>)
     
     /**
      * Conversations were removed from a group.
      */
-    fun `onConversationsRemovedFromGroup`(`groupId`: kotlin.String, `conversationIds`: List<kotlin.String>)
+    fun `onConversationsRemovedFromGroup`(`groupName`: kotlin.String, `conversationIds`: List<kotlin.String>)
     
     companion object
 }
@@ -6784,11 +6788,11 @@ internal object uniffiCallbackInterfaceConversationGroupListener {
         }
     }
     internal object `onConversationGroupDeleted`: UniffiCallbackInterfaceConversationGroupListenerMethod1 {
-        override fun callback(`uniffiHandle`: Long,`groupId`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+        override fun callback(`uniffiHandle`: Long,`groupName`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
             val uniffiObj = FfiConverterTypeConversationGroupListener.handleMap.get(uniffiHandle)
             val makeCall = { ->
                 uniffiObj.`onConversationGroupDeleted`(
-                    FfiConverterString.lift(`groupId`),
+                    FfiConverterString.lift(`groupName`),
                 )
             }
             val writeReturn = { _: Unit -> Unit }
@@ -6796,11 +6800,11 @@ internal object uniffiCallbackInterfaceConversationGroupListener {
         }
     }
     internal object `onConversationGroupChanged`: UniffiCallbackInterfaceConversationGroupListenerMethod2 {
-        override fun callback(`uniffiHandle`: Long,`oldGroupId`: RustBuffer.ByValue,`group`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+        override fun callback(`uniffiHandle`: Long,`oldGroupName`: RustBuffer.ByValue,`group`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
             val uniffiObj = FfiConverterTypeConversationGroupListener.handleMap.get(uniffiHandle)
             val makeCall = { ->
                 uniffiObj.`onConversationGroupChanged`(
-                    FfiConverterString.lift(`oldGroupId`),
+                    FfiConverterString.lift(`oldGroupName`),
                     FfiConverterTypeConversationGroup.lift(`group`),
                 )
             }
@@ -6809,11 +6813,11 @@ internal object uniffiCallbackInterfaceConversationGroupListener {
         }
     }
     internal object `onConversationsAddedToGroup`: UniffiCallbackInterfaceConversationGroupListenerMethod3 {
-        override fun callback(`uniffiHandle`: Long,`groupId`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+        override fun callback(`uniffiHandle`: Long,`groupName`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
             val uniffiObj = FfiConverterTypeConversationGroupListener.handleMap.get(uniffiHandle)
             val makeCall = { ->
                 uniffiObj.`onConversationsAddedToGroup`(
-                    FfiConverterString.lift(`groupId`),
+                    FfiConverterString.lift(`groupName`),
                     FfiConverterSequenceString.lift(`conversationIds`),
                 )
             }
@@ -6822,11 +6826,11 @@ internal object uniffiCallbackInterfaceConversationGroupListener {
         }
     }
     internal object `onConversationsRemovedFromGroup`: UniffiCallbackInterfaceConversationGroupListenerMethod4 {
-        override fun callback(`uniffiHandle`: Long,`groupId`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+        override fun callback(`uniffiHandle`: Long,`groupName`: RustBuffer.ByValue,`conversationIds`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
             val uniffiObj = FfiConverterTypeConversationGroupListener.handleMap.get(uniffiHandle)
             val makeCall = { ->
                 uniffiObj.`onConversationsRemovedFromGroup`(
-                    FfiConverterString.lift(`groupId`),
+                    FfiConverterString.lift(`groupName`),
                     FfiConverterSequenceString.lift(`conversationIds`),
                 )
             }

@@ -164,13 +164,13 @@ pub fn cs(s: &str) -> CString {
 /// Pumped mode: delivers everything queued.
 pub fn poll() -> i32 {
     // SAFETY: no arguments to check.
-    unsafe { ffi::transport::IMCorePollCallbacks(0) }
+    unsafe { ffi::IMCorePollCallbacks(0) }
 }
 
 /// `IMCoreSetCallbackMode`.
 pub fn set_mode(mode: i32) {
     // SAFETY: an integer argument.
-    let r = unsafe { ffi::transport::IMCoreSetCallbackMode(mode) };
+    let r = unsafe { ffi::IMCoreSetCallbackMode(mode) };
     assert_eq!(r, 0, "IMCoreSetCallbackMode({mode})");
 }
 

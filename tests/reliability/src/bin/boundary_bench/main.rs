@@ -21,10 +21,7 @@ mod host;
 mod stats;
 
 use data::{push_json, Gen, Msg};
-use ffi::conv::*;
-use ffi::listeners::*;
-use ffi::manager::*;
-use ffi::transport::*;
+use ffi::*;
 use host::*;
 use imcore::{ConversationFilter, Engine, EngineConfig};
 use stats::*;
@@ -242,7 +239,7 @@ fn floor_hop(n: usize, k: usize, rounds: usize) -> (Summary, Summary, Summary) {
             unsafe { on_result(code, d.as_ptr(), j.as_ptr(), NO_UD) };
         }
     };
-    let json = ffi::json::unread_result(100_000);
+    let json = ffi::tim::json::unread_result(100_000);
     let (tx, rx) = crossbeam_channel::unbounded::<Job>();
     let worker = std::thread::spawn(move || {
         while let Ok(job) = rx.recv() {
@@ -407,7 +404,7 @@ fn section_pages(cfg: &Cfg) {
     );
     let mut once_bytes = 0;
     for &cur in &plain_cursors {
-        let core = ffi::runtime::lock(&ffi::runtime::CORE);
+        let core = ffi::tim::runtime::lock(&ffi::tim::runtime::CORE);
         let s = core.session.as_ref().expect("logged in");
         let t0 = now_ns();
         let page = s
@@ -417,7 +414,7 @@ fn section_pages(cfg: &Cfg) {
         let t1 = now_ns();
         let json = serde_json::json!({
             "conversation_list_result_conv_list":
-                page.conversations.iter().map(ffi::json::conv_info).collect::<Vec<_>>(),
+                page.conversations.iter().map(ffi::tim::json::conv_info).collect::<Vec<_>>(),
             "conversation_list_result_next_seq": page.next_cursor,
             "conversation_list_result_is_finished": page.finished,
         })
@@ -555,12 +552,12 @@ fn section_conv_list(cfg: &Cfg) {
         runs.push((t_cb - t0, lap.own));
     }
     CAPTURE.store(false, Ordering::SeqCst);
-    let core = ffi::runtime::lock(&ffi::runtime::CORE);
+    let core = ffi::tim::runtime::lock(&ffi::tim::runtime::CORE);
     let s = core.session.as_ref().expect("logged in");
     let t0 = now_ns();
     let all = s.engine.all_conversations().expect("all");
     let t1 = now_ns();
-    let json = ffi::json::conv_infos(&all);
+    let json = ffi::tim::json::conv_infos(&all);
     let t2 = now_ns();
     drop(core);
     let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
@@ -639,7 +636,7 @@ fn section_live(cfg: &Cfg, gen: &mut Gen) {
     {
         for _ in 0..cfg.live {
             let m = gen.message(None).incoming;
-            let mut core = ffi::runtime::lock(&ffi::runtime::CORE);
+            let mut core = ffi::tim::runtime::lock(&ffi::tim::runtime::CORE);
             let s = core.session.as_mut().expect("logged in");
             let t0 = now_ns();
             s.engine.receive(vec![m]).expect("receive");

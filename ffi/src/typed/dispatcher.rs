@@ -7,6 +7,7 @@ use super::types::{
     Conversation, ConversationFilter, ConversationGroup, MessageInfo, MessageReceipt,
     OutboundEnvelope,
 };
+use crate::notify::{self, Notice, OwnSends, Wants};
 use crossbeam_channel::{Receiver, Sender};
 use std::sync::Arc;
 use std::thread::{JoinHandle, ThreadId};
@@ -192,92 +193,60 @@ fn deliver(r: &Registry, e: Event) {
     }
 }
 
-/// Turns an engine's queued change batches into events, building the
-/// conversation snapshots only when someone listens for them.
-pub(crate) fn collect(engine: &mut imcore::Engine, registry: &Registry) -> Vec<Event> {
+/// Turns an engine's queued change batches into this face's events: the
+/// shared notices (`crate::notify`: who hears what, in which order) for
+/// the kinds of listener registered now, one event per listener call.
+pub(crate) fn collect(
+    engine: &mut imcore::Engine,
+    registry: &Registry,
+    own: &OwnSends,
+) -> Vec<Event> {
     let batches = engine.drain_changes();
     if batches.is_empty() {
         return Vec::new();
     }
-    let convs = registry.has(Kind::Conversation);
-    let groups = registry.has(Kind::Group);
-    let messages = registry.has(Kind::Message);
-    let receipts = registry.has(Kind::Receipt);
+    let wants = Wants {
+        conversations: registry.has(Kind::Conversation),
+        messages: registry.has(Kind::Message),
+        receipts: registry.has(Kind::Receipt),
+        groups: registry.has(Kind::Group),
+    };
     let mut out = Vec::new();
-    for c in batches {
-        if let Some(phase) = c.sync {
-            if convs {
-                out.push(match phase {
-                    imcore::SyncPhase::Started => Event::SyncStarted,
-                    imcore::SyncPhase::Finished => Event::SyncFinished,
-                    imcore::SyncPhase::Failed => Event::SyncFailed(String::new()),
-                });
-            }
-        }
-        if messages && !c.new_messages.is_empty() {
-            out.push(Event::Messages(
-                c.new_messages.into_iter().map(Into::into).collect(),
-            ));
-        }
-        if convs {
-            if !c.added.is_empty() {
-                if let Ok((list, _)) = engine.conversations(&c.added) {
-                    // In the order the operation added them.
-                    for k in &c.added {
-                        if let Some(s) = list.iter().find(|s| &s.key == k) {
-                            out.push(Event::Created(Box::new(s.clone().into())));
-                        }
-                    }
-                }
-            }
-            if !c.changed.is_empty() {
-                if let Ok((list, _)) = engine.conversations(&c.changed) {
-                    if !list.is_empty() {
-                        out.push(Event::Changed(list.into_iter().map(Into::into).collect()));
-                    }
-                }
-            }
-            if !c.deleted.is_empty() {
-                out.push(Event::Deleted(
-                    c.deleted.iter().map(|k| k.v2_id()).collect(),
-                ));
-            }
-            if let Some(n) = c.total_unread {
-                out.push(Event::TotalUnread(n));
-            }
-            for (f, n) in c.filter_totals {
-                out.push(Event::FilterUnread(f.into(), n));
-            }
-            for (k, t) in c.read_time_updated {
-                out.push(Event::ReadTimeUpdated(k.v2_id(), t));
-            }
-        }
-        if receipts && !c.receipts.is_empty() {
-            out.push(Event::Receipts(
-                c.receipts.into_iter().map(Into::into).collect(),
-            ));
-        }
-        if groups {
-            for g in c.groups {
-                let ids = |v: Vec<imcore::ConvKey>| v.iter().map(|k| k.v2_id()).collect();
-                out.push(match g {
-                    imcore::GroupEvent::Created(g, keys) => {
-                        Event::GroupCreated(g.into(), ids(keys))
-                    }
-                    imcore::GroupEvent::Deleted(name) => Event::GroupDeleted(name),
-                    imcore::GroupEvent::Renamed(old, g) => Event::GroupChanged(old, g.into()),
-                    imcore::GroupEvent::ConversationsAdded(name, keys) => {
-                        Event::GroupAdded(name, ids(keys))
-                    }
-                    imcore::GroupEvent::ConversationsRemoved(name, keys) => {
-                        Event::GroupRemoved(name, ids(keys))
-                    }
-                });
-            }
-        }
-        for env in c.outbound {
-            out.push(Event::Outbound(env.into()));
-        }
+    for n in notify::notices(engine, batches, own, wants) {
+        render(n, &mut out);
     }
     out
+}
+
+fn render(n: Notice, out: &mut Vec<Event>) {
+    let ids = |v: Vec<imcore::ConvKey>| v.iter().map(|k| k.v2_id()).collect();
+    out.push(match n {
+        Notice::SyncStarted => Event::SyncStarted,
+        Notice::SyncFinished => Event::SyncFinished,
+        Notice::SyncFailed => Event::SyncFailed(String::new()),
+        Notice::NewMessages(v) => Event::Messages(v.into_iter().map(Into::into).collect()),
+        Notice::ConvAdded(v) => {
+            out.extend(v.into_iter().map(|c| Event::Created(Box::new(c.into()))));
+            return;
+        }
+        Notice::ConvChanged(v) => Event::Changed(v.into_iter().map(Into::into).collect()),
+        Notice::ConvDeleted(keys) => Event::Deleted(ids(keys)),
+        Notice::ReadPositionMoved(v) => {
+            out.extend(
+                v.into_iter()
+                    .map(|(k, t)| Event::ReadTimeUpdated(k.v2_id(), t)),
+            );
+            return;
+        }
+        Notice::TotalUnread(n) => Event::TotalUnread(n),
+        Notice::FilterUnread(f, n) => Event::FilterUnread(f.into(), n),
+        Notice::Receipts(v) => Event::Receipts(v.into_iter().map(Into::into).collect()),
+        Notice::GroupCreated(g, keys) => Event::GroupCreated(g.into(), ids(keys)),
+        Notice::GroupDeleted(name) => Event::GroupDeleted(name),
+        Notice::GroupRenamed(old, g) => Event::GroupChanged(old, g.into()),
+        Notice::GroupChanged(g) => Event::GroupChanged(g.name.clone(), g.into()),
+        Notice::GroupAdded(name, keys) => Event::GroupAdded(name, ids(keys)),
+        Notice::GroupRemoved(name, keys) => Event::GroupRemoved(name, ids(keys)),
+        Notice::Outbound(env) => Event::Outbound(env.into()),
+    });
 }

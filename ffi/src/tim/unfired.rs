@@ -1,229 +1,26 @@
-//! Listener registration. Every setter stores one slot, replaced on each
-//! call; NULL unregisters. `TIMAddRecvNewMsgCallback` keeps several,
-//! deduplicated by function pointer. Listeners are read when a callback is
-//! delivered, so a change applies to everything not yet delivered, and a
-//! setter or remover waits for a call in progress of the listener it
-//! replaces (on another thread): when it returns, the old listener is not
-//! running and is never called again (runtime.rs, docs/C-ABI.md).
-//!
 //! The setters for events imcore does not have (friends, group tips and
-//! attributes, topics, revoke, update, upload progress, reactions,
-//! extensions, signaling, community, official accounts, follow lists…)
-//! exist so that a TIM C# layer can register and unregister them; they are
-//! stored and never called.
+//! attributes, topics, upload progress, reactions, extensions, signaling,
+//! community, official accounts, follow lists…): they exist so that a TIM
+//! C# layer written for the vendor's library can register and unregister
+//! them; each is stored (NULL removes it) and never called.
+//!
+//! Why this file is long (about 1,200 lines): 57 setters, each with its own
+//! callback typedef and doc comment, because the header is generated from
+//! these declarations and cbindgen does not expand macros. Each body is one
+//! line.
 
+use super::runtime::{lock, LISTENERS};
 use crate::boundary::guard_void;
-use crate::runtime::{self, lock, set_slot, LISTENERS};
-use crate::*;
+use crate::TIM_SUCC;
 use std::ffi::{c_char, c_void};
 
-fn addr<F: Copy>(f: Option<F>) -> Option<usize> {
-    // SAFETY: `F` is always an `extern "C"` function pointer type here (the
-    // callback typedefs); reading it as an address is how it is stored.
-    f.map(|f| unsafe { std::mem::transmute_copy::<F, usize>(&f) })
-}
-
-/// Registers (NULL: unregisters) the listener for: Conversation events: Add / Update / Del with a ConvInfo array (Del: ConvInfo with the id and type and empty values), Start / Finish with "" (from inbound "sync" envelopes).
-/// `user_data` is passed back untouched.
-#[no_mangle]
-pub unsafe extern "C" fn TIMSetConvEventCallback(
-    cb: TIMConvEventCallback,
-    user_data: *const c_void,
-) {
-    guard_void("TIMSetConvEventCallback", || {
-        set_slot(|l| &mut l.conv_event, addr(cb), user_data as usize)
-    });
-}
-
-/// Registers (NULL: unregisters) the listener for: The total unread count (muted conversations left out), on every change after the first TIMConvGetTotalUnreadMessageCount of the login.
-/// `user_data` is passed back untouched.
-#[no_mangle]
-pub unsafe extern "C" fn TIMSetConvTotalUnreadMessageCountChangedCallback(
-    cb: TIMConvTotalUnreadMessageCountChangedCallback,
-    user_data: *const c_void,
-) {
-    guard_void("TIMSetConvTotalUnreadMessageCountChangedCallback", || {
-        set_slot(|l| &mut l.total_unread, addr(cb), user_data as usize)
-    });
-}
-
-/// Registers (NULL: unregisters) the listener for: A subscribed filter's unread total, with the filter JSON exactly as subscribed (once per distinct subscribed text).
-/// `user_data` is passed back untouched.
-#[no_mangle]
-pub unsafe extern "C" fn TIMSetConvUnreadMessageCountChangedByFilterCallback(
-    cb: TIMConvTotalUnreadMessageCountChangedByFilterCallback,
-    user_data: *const c_void,
-) {
-    guard_void(
-        "TIMSetConvUnreadMessageCountChangedByFilterCallback",
-        || set_slot(|l| &mut l.filter_unread, addr(cb), user_data as usize),
-    );
-}
-
-/// Registers (NULL: unregisters) the listener for: A conversation group was created: its name and a JSON array of the V2 ids (`c2c_<user>` / `group_<group>`) it holds.
-/// `user_data` is passed back untouched.
-#[no_mangle]
-pub unsafe extern "C" fn TIMSetConvConversationGroupCreatedCallback(
-    cb: TIMConvConversationGroupCreatedCallback,
-    user_data: *const c_void,
-) {
-    guard_void("TIMSetConvConversationGroupCreatedCallback", || {
-        set_slot(|l| &mut l.group_created, addr(cb), user_data as usize)
-    });
-}
-
-/// Registers (NULL: unregisters) the listener for: A conversation group was deleted.
-/// `user_data` is passed back untouched.
-#[no_mangle]
-pub unsafe extern "C" fn TIMSetConvConversationGroupDeletedCallback(
-    cb: TIMConvConversationGroupDeletedCallback,
-    user_data: *const c_void,
-) {
-    guard_void("TIMSetConvConversationGroupDeletedCallback", || {
-        set_slot(|l| &mut l.group_deleted, addr(cb), user_data as usize)
-    });
-}
-
-/// Registers (NULL: unregisters) the listener for: A conversation group was renamed (old name, new name).
-/// `user_data` is passed back untouched.
-#[no_mangle]
-pub unsafe extern "C" fn TIMSetConvConversationGroupNameChangedCallback(
-    cb: TIMConvConversationGroupNameChangedCallback,
-    user_data: *const c_void,
-) {
-    guard_void("TIMSetConvConversationGroupNameChangedCallback", || {
-        set_slot(|l| &mut l.group_renamed, addr(cb), user_data as usize)
-    });
-}
-
-/// Registers (NULL: unregisters) the listener for: Conversations were added to a group: name and a JSON array of V2 ids.
-/// `user_data` is passed back untouched.
-#[no_mangle]
-pub unsafe extern "C" fn TIMSetConvConversationsAddedToGroupCallback(
-    cb: TIMConvConversationsAddedToGroupCallback,
-    user_data: *const c_void,
-) {
-    guard_void("TIMSetConvConversationsAddedToGroupCallback", || {
-        set_slot(|l| &mut l.group_added, addr(cb), user_data as usize)
-    });
-}
-
-/// Registers (NULL: unregisters) the listener for: Conversations were removed from a group: name and a JSON array of V2 ids (3-argument callback, as the Unity layer binds it).
-/// `user_data` is passed back untouched.
-#[no_mangle]
-pub unsafe extern "C" fn TIMSetConvConversationsDeletedFromGroupCallback(
-    cb: TIMConvConversationsDeletedFromGroupCallback,
-    user_data: *const c_void,
-) {
-    guard_void("TIMSetConvConversationsDeletedFromGroupCallback", || {
-        set_slot(|l| &mut l.group_removed, addr(cb), user_data as usize)
-    });
-}
-
-/// Registers (NULL: unregisters) the listener for: Read receipts of my messages: a JSON array of MessageReceipt (from inbound "receipt" envelopes).
-/// `user_data` is passed back untouched.
-#[no_mangle]
-pub unsafe extern "C" fn TIMSetMsgReadedReceiptCallback(
-    cb: TIMMsgReadedReceiptCallback,
-    user_data: *const c_void,
-) {
-    guard_void("TIMSetMsgReadedReceiptCallback", || {
-        set_slot(|l| &mut l.receipt, addr(cb), user_data as usize)
-    });
-}
-
-/// Registers (NULL: unregisters) the listener for: Network status, as the host reports it with IMCoreSetNetworkStatus.
-/// `user_data` is passed back untouched.
-#[no_mangle]
-pub unsafe extern "C" fn TIMSetNetworkStatusListenerCallback(
-    cb: TIMNetworkStatusListenerCallback,
-    user_data: *const c_void,
-) {
-    guard_void("TIMSetNetworkStatusListenerCallback", || {
-        set_slot(|l| &mut l.network, addr(cb), user_data as usize)
-    });
-}
-
-/// Registers (NULL: unregisters) the listener for: Kicked offline, as the host reports it with IMCoreNotifyKickedOffline.
-/// `user_data` is passed back untouched.
-#[no_mangle]
-pub unsafe extern "C" fn TIMSetKickedOfflineCallback(
-    cb: TIMKickedOfflineCallback,
-    user_data: *const c_void,
-) {
-    guard_void("TIMSetKickedOfflineCallback", || {
-        set_slot(|l| &mut l.kicked, addr(cb), user_data as usize)
-    });
-}
-
-/// Registers (NULL: unregisters) the listener for: User sig expired, as the host reports it with IMCoreNotifyUserSigExpired.
-/// `user_data` is passed back untouched.
-#[no_mangle]
-pub unsafe extern "C" fn TIMSetUserSigExpiredCallback(
-    cb: TIMUserSigExpiredCallback,
-    user_data: *const c_void,
-) {
-    guard_void("TIMSetUserSigExpiredCallback", || {
-        set_slot(|l| &mut l.sig_expired, addr(cb), user_data as usize)
-    });
-}
-
-/// Registers (NULL: unregisters) the listener for: imcore's log lines at the level set by `TIMSetConfig` (`set_config_callback_log_level`, else `set_config_log_level`; default 4 info): refused calls with the reason (5 warn), read-position moves with their source, envelope acks and refusals, sync phases (4 info), each received message's counting decision (3 debug), internal errors (6 error). Never contains message bodies, the user sig or experimental-API log content. Lines are delivered like every callback (dispatcher thread or `IMCorePollCallbacks`), after `TIMInit`.
-/// `user_data` is passed back untouched.
-#[no_mangle]
-pub unsafe extern "C" fn TIMSetLogCallback(cb: TIMLogCallback, user_data: *const c_void) {
-    guard_void("TIMSetLogCallback", || {
-        set_slot(|l| &mut l.log, addr(cb), user_data as usize);
-        crate::logging::set_callback_registered(cb.is_some());
-    });
-}
-
-/// Registers (NULL: unregisters) the listener for: Experimental notifications. imcore sends key "imcore_sync_failed" (data "") for an inbound sync envelope with phase "failed", and "imcore_outbound_failed" (data: the ack JSON) when the server refuses a non-message envelope.
-/// `user_data` is passed back untouched.
-#[no_mangle]
-pub unsafe extern "C" fn TIMSetExperimentalNotifyCallback(
-    cb: TIMExperimentalNotifyCallback,
-    user_data: *const c_void,
-) {
-    guard_void("TIMSetExperimentalNotifyCallback", || {
-        set_slot(|l| &mut l.experimental, addr(cb), user_data as usize)
-    });
-}
-
-/// Adds a new-message listener: a JSON array of Message for messages that
-/// arrive through inbound "message" envelopes (not my own sends from this
-/// device). Adding the same function again only replaces its `user_data`
-/// (no double delivery). NULL is ignored.
-#[no_mangle]
-pub unsafe extern "C" fn TIMAddRecvNewMsgCallback(
-    cb: TIMRecvNewMsgCallback,
-    user_data: *const c_void,
-) {
-    guard_void("TIMAddRecvNewMsgCallback", || {
-        if let Some(f) = addr(cb) {
-            runtime::add_new_msg(f, user_data as usize);
-        }
-    });
-}
-
-/// Removes a new-message listener added with the same function pointer
-/// (unknown or NULL: no-op).
-#[no_mangle]
-pub unsafe extern "C" fn TIMRemoveRecvNewMsgCallback(cb: TIMRecvNewMsgCallback) {
-    guard_void("TIMRemoveRecvNewMsgCallback", || {
-        if let Some(f) = addr(cb) {
-            runtime::remove_new_msg(f);
-        }
-    });
-}
-
-fn unfired(name: &'static str, f: Option<usize>, ud: *const c_void) {
+fn unfired(name: &'static str, set: bool, ud: *const c_void) {
     let mut l = lock(&LISTENERS);
-    match f {
-        Some(f) => {
-            l.unfired.insert(name, (f, ud as usize));
+    match set {
+        true => {
+            l.unfired.insert(name, ud as usize);
         }
-        None => {
+        false => {
             l.unfired.remove(name);
         }
     }
@@ -233,8 +30,6 @@ fn unfired(name: &'static str, f: Option<usize>, ud: *const c_void) {
 pub fn unfired_registered(name: &str) -> bool {
     lock(&LISTENERS).unfired.contains_key(name)
 }
-
-// --------------------------------------------------- never fired --
 
 /// Callback type of TIMSetMsgRevokeCallback (never called by imcore).
 pub type TIMMsgRevokeCallback =
@@ -248,7 +43,7 @@ pub unsafe extern "C" fn TIMSetMsgRevokeCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgRevokeCallback", || {
-        unfired("TIMSetMsgRevokeCallback", addr(cb), user_data)
+        unfired("TIMSetMsgRevokeCallback", cb.is_some(), user_data)
     });
 }
 
@@ -264,7 +59,7 @@ pub unsafe extern "C" fn TIMSetMsgUpdateCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgUpdateCallback", || {
-        unfired("TIMSetMsgUpdateCallback", addr(cb), user_data)
+        unfired("TIMSetMsgUpdateCallback", cb.is_some(), user_data)
     });
 }
 
@@ -287,7 +82,11 @@ pub unsafe extern "C" fn TIMSetMsgElemUploadProgressCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgElemUploadProgressCallback", || {
-        unfired("TIMSetMsgElemUploadProgressCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetMsgElemUploadProgressCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -304,7 +103,7 @@ pub unsafe extern "C" fn TIMSetMsgReactionsChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgReactionsChangedCallback", || {
-        unfired("TIMSetMsgReactionsChangedCallback", addr(cb), user_data)
+        unfired("TIMSetMsgReactionsChangedCallback", cb.is_some(), user_data)
     });
 }
 
@@ -323,7 +122,7 @@ pub unsafe extern "C" fn TIMSetMsgAllMessageReceiveOptionCallback(
     guard_void("TIMSetMsgAllMessageReceiveOptionCallback", || {
         unfired(
             "TIMSetMsgAllMessageReceiveOptionCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -346,7 +145,11 @@ pub unsafe extern "C" fn TIMSetMsgExtensionsChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgExtensionsChangedCallback", || {
-        unfired("TIMSetMsgExtensionsChangedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetMsgExtensionsChangedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -367,7 +170,11 @@ pub unsafe extern "C" fn TIMSetMsgExtensionsDeletedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMsgExtensionsDeletedCallback", || {
-        unfired("TIMSetMsgExtensionsDeletedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetMsgExtensionsDeletedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -392,7 +199,7 @@ pub unsafe extern "C" fn TIMSetMsgGroupPinnedMessageChangedCallback(
     guard_void("TIMSetMsgGroupPinnedMessageChangedCallback", || {
         unfired(
             "TIMSetMsgGroupPinnedMessageChangedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -410,7 +217,7 @@ pub unsafe extern "C" fn TIMSetGroupTipsEventCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetGroupTipsEventCallback", || {
-        unfired("TIMSetGroupTipsEventCallback", addr(cb), user_data)
+        unfired("TIMSetGroupTipsEventCallback", cb.is_some(), user_data)
     });
 }
 
@@ -431,7 +238,11 @@ pub unsafe extern "C" fn TIMSetGroupAttributeChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetGroupAttributeChangedCallback", || {
-        unfired("TIMSetGroupAttributeChangedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetGroupAttributeChangedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -453,7 +264,7 @@ pub unsafe extern "C" fn TIMSetGroupCounterChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetGroupCounterChangedCallback", || {
-        unfired("TIMSetGroupCounterChangedCallback", addr(cb), user_data)
+        unfired("TIMSetGroupCounterChangedCallback", cb.is_some(), user_data)
     });
 }
 
@@ -475,7 +286,7 @@ pub unsafe extern "C" fn TIMSetGroupTopicCreatedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetGroupTopicCreatedCallback", || {
-        unfired("TIMSetGroupTopicCreatedCallback", addr(cb), user_data)
+        unfired("TIMSetGroupTopicCreatedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -498,7 +309,7 @@ pub unsafe extern "C" fn TIMSetGroupTopicDeletedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetGroupTopicDeletedCallback", || {
-        unfired("TIMSetGroupTopicDeletedCallback", addr(cb), user_data)
+        unfired("TIMSetGroupTopicDeletedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -521,7 +332,7 @@ pub unsafe extern "C" fn TIMSetGroupTopicChangedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetGroupTopicChangedCallback", || {
-        unfired("TIMSetGroupTopicChangedCallback", addr(cb), user_data)
+        unfired("TIMSetGroupTopicChangedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -539,7 +350,7 @@ pub unsafe extern "C" fn TIMSetSelfInfoUpdatedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetSelfInfoUpdatedCallback", || {
-        unfired("TIMSetSelfInfoUpdatedCallback", addr(cb), user_data)
+        unfired("TIMSetSelfInfoUpdatedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -557,7 +368,7 @@ pub unsafe extern "C" fn TIMSetUserStatusChangedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetUserStatusChangedCallback", || {
-        unfired("TIMSetUserStatusChangedCallback", addr(cb), user_data)
+        unfired("TIMSetUserStatusChangedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -575,7 +386,7 @@ pub unsafe extern "C" fn TIMSetUserInfoChangedCallback(
     user_data: *const c_void,
 ) -> i32 {
     guard_void("TIMSetUserInfoChangedCallback", || {
-        unfired("TIMSetUserInfoChangedCallback", addr(cb), user_data)
+        unfired("TIMSetUserInfoChangedCallback", cb.is_some(), user_data)
     });
     TIM_SUCC
 }
@@ -592,7 +403,7 @@ pub unsafe extern "C" fn TIMSetOnAddFriendCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetOnAddFriendCallback", || {
-        unfired("TIMSetOnAddFriendCallback", addr(cb), user_data)
+        unfired("TIMSetOnAddFriendCallback", cb.is_some(), user_data)
     });
 }
 
@@ -608,7 +419,7 @@ pub unsafe extern "C" fn TIMSetOnDeleteFriendCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetOnDeleteFriendCallback", || {
-        unfired("TIMSetOnDeleteFriendCallback", addr(cb), user_data)
+        unfired("TIMSetOnDeleteFriendCallback", cb.is_some(), user_data)
     });
 }
 
@@ -625,7 +436,7 @@ pub unsafe extern "C" fn TIMSetUpdateFriendProfileCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetUpdateFriendProfileCallback", || {
-        unfired("TIMSetUpdateFriendProfileCallback", addr(cb), user_data)
+        unfired("TIMSetUpdateFriendProfileCallback", cb.is_some(), user_data)
     });
 }
 
@@ -645,7 +456,7 @@ pub unsafe extern "C" fn TIMSetFriendAddRequestCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendAddRequestCallback", || {
-        unfired("TIMSetFriendAddRequestCallback", addr(cb), user_data)
+        unfired("TIMSetFriendAddRequestCallback", cb.is_some(), user_data)
     });
 }
 
@@ -663,7 +474,7 @@ pub unsafe extern "C" fn TIMSetFriendApplicationListDeletedCallback(
     guard_void("TIMSetFriendApplicationListDeletedCallback", || {
         unfired(
             "TIMSetFriendApplicationListDeletedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -683,7 +494,7 @@ pub unsafe extern "C" fn TIMSetFriendApplicationListReadCallback(
     guard_void("TIMSetFriendApplicationListReadCallback", || {
         unfired(
             "TIMSetFriendApplicationListReadCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -707,7 +518,7 @@ pub unsafe extern "C" fn TIMSetFriendApplicationListAddedCallback(
     guard_void("TIMSetFriendApplicationListAddedCallback", || {
         unfired(
             "TIMSetFriendApplicationListAddedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -726,7 +537,11 @@ pub unsafe extern "C" fn TIMSetFriendBlackListAddedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendBlackListAddedCallback", || {
-        unfired("TIMSetFriendBlackListAddedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetFriendBlackListAddedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -742,7 +557,11 @@ pub unsafe extern "C" fn TIMSetFriendBlackListDeletedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendBlackListDeletedCallback", || {
-        unfired("TIMSetFriendBlackListDeletedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetFriendBlackListDeletedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -763,7 +582,7 @@ pub unsafe extern "C" fn TIMSetFriendGroupCreatedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendGroupCreatedCallback", || {
-        unfired("TIMSetFriendGroupCreatedCallback", addr(cb), user_data)
+        unfired("TIMSetFriendGroupCreatedCallback", cb.is_some(), user_data)
     });
 }
 
@@ -779,7 +598,7 @@ pub unsafe extern "C" fn TIMSetFriendGroupDeletedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendGroupDeletedCallback", || {
-        unfired("TIMSetFriendGroupDeletedCallback", addr(cb), user_data)
+        unfired("TIMSetFriendGroupDeletedCallback", cb.is_some(), user_data)
     });
 }
 
@@ -800,7 +619,11 @@ pub unsafe extern "C" fn TIMSetFriendGroupNameChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendGroupNameChangedCallback", || {
-        unfired("TIMSetFriendGroupNameChangedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetFriendGroupNameChangedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -821,7 +644,7 @@ pub unsafe extern "C" fn TIMSetFriendsAddedToGroupCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendsAddedToGroupCallback", || {
-        unfired("TIMSetFriendsAddedToGroupCallback", addr(cb), user_data)
+        unfired("TIMSetFriendsAddedToGroupCallback", cb.is_some(), user_data)
     });
 }
 
@@ -842,7 +665,11 @@ pub unsafe extern "C" fn TIMSetFriendsDeletedFromGroupCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetFriendsDeletedFromGroupCallback", || {
-        unfired("TIMSetFriendsDeletedFromGroupCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetFriendsDeletedFromGroupCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -863,7 +690,11 @@ pub unsafe extern "C" fn TIMSetMyFollowingListChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMyFollowingListChangedCallback", || {
-        unfired("TIMSetMyFollowingListChangedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetMyFollowingListChangedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -884,7 +715,11 @@ pub unsafe extern "C" fn TIMSetMyFollowersListChangedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetMyFollowersListChangedCallback", || {
-        unfired("TIMSetMyFollowersListChangedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetMyFollowersListChangedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -907,7 +742,7 @@ pub unsafe extern "C" fn TIMSetMutualFollowersListChangedCallback(
     guard_void("TIMSetMutualFollowersListChangedCallback", || {
         unfired(
             "TIMSetMutualFollowersListChangedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -928,7 +763,7 @@ pub unsafe extern "C" fn TIMSetOfficialAccountSubscribedCallback(
     guard_void("TIMSetOfficialAccountSubscribedCallback", || {
         unfired(
             "TIMSetOfficialAccountSubscribedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -948,7 +783,7 @@ pub unsafe extern "C" fn TIMSetOfficialAccountUnsubscribedCallback(
     guard_void("TIMSetOfficialAccountUnsubscribedCallback", || {
         unfired(
             "TIMSetOfficialAccountUnsubscribedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -966,7 +801,11 @@ pub unsafe extern "C" fn TIMSetOfficialAccountDeletedCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetOfficialAccountDeletedCallback", || {
-        unfired("TIMSetOfficialAccountDeletedCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetOfficialAccountDeletedCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -985,7 +824,7 @@ pub unsafe extern "C" fn TIMSetOfficialAccountInfoChangedCallback(
     guard_void("TIMSetOfficialAccountInfoChangedCallback", || {
         unfired(
             "TIMSetOfficialAccountInfoChangedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1013,7 +852,7 @@ pub unsafe extern "C" fn TIMSetSignalingReceiveNewInvitationCallback(
     guard_void("TIMSetSignalingReceiveNewInvitationCallback", || {
         unfired(
             "TIMSetSignalingReceiveNewInvitationCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1039,7 +878,7 @@ pub unsafe extern "C" fn TIMSetSignalingInviteeAcceptedCallback(
     guard_void("TIMSetSignalingInviteeAcceptedCallback", || {
         unfired(
             "TIMSetSignalingInviteeAcceptedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1065,7 +904,7 @@ pub unsafe extern "C" fn TIMSetSignalingInviteeRejectedCallback(
     guard_void("TIMSetSignalingInviteeRejectedCallback", || {
         unfired(
             "TIMSetSignalingInviteeRejectedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1091,7 +930,7 @@ pub unsafe extern "C" fn TIMSetSignalingInvitationCancelledCallback(
     guard_void("TIMSetSignalingInvitationCancelledCallback", || {
         unfired(
             "TIMSetSignalingInvitationCancelledCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1116,7 +955,7 @@ pub unsafe extern "C" fn TIMSetSignalingInvitationTimeoutCallback(
     guard_void("TIMSetSignalingInvitationTimeoutCallback", || {
         unfired(
             "TIMSetSignalingInvitationTimeoutCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1137,7 +976,7 @@ pub unsafe extern "C" fn TIMSetSignalingInvitationModifiedCallback(
     guard_void("TIMSetSignalingInvitationModifiedCallback", || {
         unfired(
             "TIMSetSignalingInvitationModifiedCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1160,7 +999,11 @@ pub unsafe extern "C" fn TIMSetCommunityCreateTopicCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetCommunityCreateTopicCallback", || {
-        unfired("TIMSetCommunityCreateTopicCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetCommunityCreateTopicCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -1181,7 +1024,11 @@ pub unsafe extern "C" fn TIMSetCommunityDeleteTopicCallback(
     user_data: *const c_void,
 ) {
     guard_void("TIMSetCommunityDeleteTopicCallback", || {
-        unfired("TIMSetCommunityDeleteTopicCallback", addr(cb), user_data)
+        unfired(
+            "TIMSetCommunityDeleteTopicCallback",
+            cb.is_some(),
+            user_data,
+        )
     });
 }
 
@@ -1204,7 +1051,7 @@ pub unsafe extern "C" fn TIMSetCommunityChangeTopicInfoCallback(
     guard_void("TIMSetCommunityChangeTopicInfoCallback", || {
         unfired(
             "TIMSetCommunityChangeTopicInfoCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1229,7 +1076,7 @@ pub unsafe extern "C" fn TIMSetCommunityReceiveTopicRESTCustomDataCallback(
     guard_void("TIMSetCommunityReceiveTopicRESTCustomDataCallback", || {
         unfired(
             "TIMSetCommunityReceiveTopicRESTCustomDataCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1254,7 +1101,7 @@ pub unsafe extern "C" fn TIMSetCommunityCreatePermissionGroupCallback(
     guard_void("TIMSetCommunityCreatePermissionGroupCallback", || {
         unfired(
             "TIMSetCommunityCreatePermissionGroupCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1279,7 +1126,7 @@ pub unsafe extern "C" fn TIMSetCommunityDeletePermissionGroupCallback(
     guard_void("TIMSetCommunityDeletePermissionGroupCallback", || {
         unfired(
             "TIMSetCommunityDeletePermissionGroupCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1304,7 +1151,7 @@ pub unsafe extern "C" fn TIMSetCommunityChangePermissionGroupInfoCallback(
     guard_void("TIMSetCommunityChangePermissionGroupInfoCallback", || {
         unfired(
             "TIMSetCommunityChangePermissionGroupInfoCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1329,7 +1176,7 @@ pub unsafe extern "C" fn TIMSetCommunityAddMembersToPermissionGroupCallback(
     guard_void("TIMSetCommunityAddMembersToPermissionGroupCallback", || {
         unfired(
             "TIMSetCommunityAddMembersToPermissionGroupCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1356,7 +1203,7 @@ pub unsafe extern "C" fn TIMSetCommunityRemoveMembersFromPermissionGroupCallback
         || {
             unfired(
                 "TIMSetCommunityRemoveMembersFromPermissionGroupCallback",
-                addr(cb),
+                cb.is_some(),
                 user_data,
             )
         },
@@ -1382,7 +1229,7 @@ pub unsafe extern "C" fn TIMSetCommunityAddTopicPermissionCallback(
     guard_void("TIMSetCommunityAddTopicPermissionCallback", || {
         unfired(
             "TIMSetCommunityAddTopicPermissionCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1407,7 +1254,7 @@ pub unsafe extern "C" fn TIMSetCommunityDeleteTopicPermissionCallback(
     guard_void("TIMSetCommunityDeleteTopicPermissionCallback", || {
         unfired(
             "TIMSetCommunityDeleteTopicPermissionCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });
@@ -1432,7 +1279,7 @@ pub unsafe extern "C" fn TIMSetCommunityModifyTopicPermissionCallback(
     guard_void("TIMSetCommunityModifyTopicPermissionCallback", || {
         unfired(
             "TIMSetCommunityModifyTopicPermissionCallback",
-            addr(cb),
+            cb.is_some(),
             user_data,
         )
     });

@@ -48,13 +48,17 @@ pub trait ConversationGroupListener: Send + Sync {
         conversation_ids: Vec<String>,
     );
     /// A group was deleted (its name).
-    fn on_conversation_group_deleted(&self, group_id: String);
-    /// A group was renamed or its extension changed.
-    fn on_conversation_group_changed(&self, old_group_id: String, group: ConversationGroup);
+    fn on_conversation_group_deleted(&self, group_name: String);
+    /// A group was renamed or its extension changed (its name before).
+    fn on_conversation_group_changed(&self, old_group_name: String, group: ConversationGroup);
     /// Conversations were added to a group.
-    fn on_conversations_added_to_group(&self, group_id: String, conversation_ids: Vec<String>);
+    fn on_conversations_added_to_group(&self, group_name: String, conversation_ids: Vec<String>);
     /// Conversations were removed from a group.
-    fn on_conversations_removed_from_group(&self, group_id: String, conversation_ids: Vec<String>);
+    fn on_conversations_removed_from_group(
+        &self,
+        group_name: String,
+        conversation_ids: Vec<String>,
+    );
 }
 
 /// New messages (NIM `V2NIMMessageListener.onReceiveMessages`).

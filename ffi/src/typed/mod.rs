@@ -23,13 +23,18 @@
 //! - No `async` exports: every call is synchronous.
 
 mod client;
+mod conv_groups;
+mod conversations;
 mod dispatcher;
 mod error;
 mod ids;
+mod inbound;
 mod listener_errors;
 mod listeners;
 mod log_listener;
+mod messages;
 mod types;
+mod unread;
 
 pub use client::ImClient;
 pub use error::{ApiResult, ImError};

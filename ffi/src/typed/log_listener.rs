@@ -59,7 +59,13 @@ pub trait LogListener: Send + Sync {
 /// is delivered to it from then on. Replaces an earlier listener.
 #[uniffi::export]
 pub fn set_log_listener(listener: Box<dyn LogListener>, level: LogLevel) {
-    crate::logging::set_typed(Some(Arc::from(listener)), level.into());
+    let listener: Arc<dyn LogListener> = Arc::from(listener);
+    crate::logging::set_typed(
+        Some(Arc::new(move |l: log::Level, line| {
+            listener.on_log(l.into(), line)
+        })),
+        level.into(),
+    );
 }
 
 /// Removes the log listener; it is not called again once this returns

@@ -1,11 +1,12 @@
 //! Init, login and the SDK-level calls.
 
-use crate::boundary::{self, guard, guard_value, opt_str, req_str, Reject};
-use crate::json::{self, Obj};
-use crate::runtime::{self, lock, Cb, Init, Session, CORE};
+use crate::boundary::{self, guard, guard_value, Reject};
+use crate::boundary::{arg_opt_str, arg_str, out_buf};
+use crate::tim::json::{self, Obj};
+use crate::tim::runtime::{self, lock, Cb, Init, Session, CORE};
 use crate::*;
 use imcore::{Engine, EngineConfig};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ffi::{c_char, c_void};
 use std::path::PathBuf;
 
@@ -24,8 +25,7 @@ use std::path::PathBuf;
 #[no_mangle]
 pub unsafe extern "C" fn TIMInit(sdk_app_id: u64, json_sdk_config: *const c_char) -> i32 {
     guard("TIMInit", || {
-        // SAFETY: the host passes NULL or a valid C string.
-        let cfg = unsafe { opt_str(json_sdk_config, "json_sdk_config") }?;
+        let cfg = arg_opt_str!(json_sdk_config, "json_sdk_config")?;
         let cfg = json::parse_opt(cfg, "json_sdk_config")?;
         let (mut dir, mut log_dir) = (None, None);
         if let Some(v) = &cfg {
@@ -67,6 +67,7 @@ pub unsafe extern "C" fn TIMInit(sdk_app_id: u64, json_sdk_config: *const c_char
             sdk_app_id,
             data_dir: dir,
         });
+        core.publish();
         // Under the same lock as `init`: a TIMUninit racing this one sees
         // both or neither (runtime.rs).
         runtime::start();
@@ -94,6 +95,7 @@ pub unsafe extern "C" fn TIMUninit() -> i32 {
                 ));
             }
             let mut s = core.session.take();
+            core.publish();
             if let Some(s) = s.as_mut() {
                 runtime::send(end_session(s));
             }
@@ -111,7 +113,7 @@ pub unsafe extern "C" fn TIMUninit() -> i32 {
 /// ack complete with 6014 (the message stays queued in the store's outbox
 /// and is delivered again after the next login).
 fn end_session(s: &mut Session) -> Vec<Cb> {
-    let mut out = crate::events::collect(s);
+    let mut out = crate::tim::events::collect(s);
     for (_, p) in s.pending_sends.drain() {
         out.push(Cb::Comm {
             cb: p.cb,
@@ -164,12 +166,11 @@ pub unsafe extern "C" fn TIMSetConfig(
     user_data: *const c_void,
 ) -> i32 {
     guard("TIMSetConfig", || {
-        // SAFETY: the host passes NULL or a valid C string.
-        let text = unsafe { req_str(json_config, "json_config") }?;
+        let text = arg_str!(json_config, "json_config")?;
         let v = json::parse(text, "json_config")?;
         json::object(&v, "json_config")?;
         let o = Obj::new(&v, "json_config")?;
-        let level = |key: &str| -> boundary::Sync<Option<::log::LevelFilter>> {
+        let level = |key: &str| -> boundary::Checked<Option<::log::LevelFilter>> {
             match o.i64(key)? {
                 None => Ok(None),
                 Some(n) => crate::logging::filter_of_tim(n).map(Some).ok_or_else(|| {
@@ -217,10 +218,8 @@ pub unsafe extern "C" fn TIMLogin(
 ) -> i32 {
     guard("TIMLogin", || {
         runtime::check_init()?;
-        // SAFETY: the host passes NULL or valid C strings.
-        let user = unsafe { req_str(user_id, "user_id") }?;
-        // SAFETY: as above.
-        unsafe { opt_str(user_sig, "user_sig") }?;
+        let user = arg_str!(user_id, "user_id")?;
+        arg_opt_str!(user_sig, "user_sig")?;
         if user.is_empty() {
             return Err(Reject::param("user_id is empty"));
         }
@@ -250,14 +249,15 @@ pub unsafe extern "C" fn TIMLogin(
                         engine,
                         total_listening: false,
                         filter_subs: Vec::new(),
-                        own_sends: HashSet::new(),
+                        own_sends: Default::default(),
                         pending_sends: HashMap::new(),
                     };
                     let mut batch = Vec::new();
                     if outbox {
-                        batch.extend(crate::transport::redeliver(&mut s));
+                        batch.extend(crate::tim::transport::redeliver(&mut s));
                     }
                     core.session = Some(s);
+                    core.publish();
                     runtime::send(batch);
                     Ok(String::new())
                 }
@@ -281,6 +281,7 @@ pub unsafe extern "C" fn TIMLogout(cb: TIMCommCallback, user_data: *const c_void
         let mut core = lock(&CORE);
         core.session()?;
         let mut s = core.session.take().expect("checked above");
+        core.publish();
         let mut batch = end_session(&mut s);
         drop(s);
         if cb.is_some() {
@@ -308,13 +309,11 @@ pub unsafe extern "C" fn TIMGetLoginUserID(user_id_buffer: *mut c_char) -> i32 {
         };
         match user {
             Ok(u) => {
-                // SAFETY: the host provides at least 128 writable bytes.
-                unsafe { boundary::write_c_buf(user_id_buffer, 128, &u, "the user id") }?;
+                out_buf!(user_id_buffer, 128).write(&u, "the user id")?;
                 Ok(TIM_SUCC)
             }
             Err(r) => {
-                // SAFETY: as above; writes one byte.
-                unsafe { boundary::write_c_buf(user_id_buffer, 128, "", "the user id") }?;
+                out_buf!(user_id_buffer, 128).write("", "the user id")?;
                 Err(r)
             }
         }
@@ -351,8 +350,7 @@ pub unsafe extern "C" fn callExperimentalAPI(
     user_data: *const c_void,
 ) -> i32 {
     guard("callExperimentalAPI", || {
-        // SAFETY: the host passes NULL or a valid C string.
-        let text = unsafe { req_str(json_param, "json_param") }?;
+        let text = arg_str!(json_param, "json_param")?;
         let v = json::parse(text, "json_param")?;
         let o = Obj::new(&v, "json_param")?;
         let op = o.str("request_internal_operation")?;

@@ -9,6 +9,8 @@
 //! level (the log callback, the log file: see `logging`), with the name of
 //! the export.
 
+pub mod host;
+
 use crate::{IMCORE_ERR_INTERNAL, TIM_ERR_CONV, TIM_ERR_GROUP, TIM_ERR_PARAM};
 use imcore::{ConvKey, ConvType};
 use std::cell::RefCell;
@@ -47,7 +49,7 @@ impl Reject {
 }
 
 /// Result of the body of an export.
-pub type Sync<T> = Result<T, Reject>;
+pub type Checked<T> = Result<T, Reject>;
 
 thread_local! {
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
@@ -79,7 +81,7 @@ fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
 /// Runs the body of an export returning a TIM code: `Ok(code)` is returned
 /// as is, a [`Reject`] becomes its code, a panic becomes
 /// [`IMCORE_ERR_INTERNAL`].
-pub fn guard(name: &'static str, f: impl FnOnce() -> Sync<i32>) -> i32 {
+pub fn guard(name: &'static str, f: impl FnOnce() -> Checked<i32>) -> i32 {
     let _call = crate::logging::enter(name);
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(code)) => {
@@ -130,7 +132,7 @@ pub fn guard_value<T>(name: &'static str, fallback: T, f: impl FnOnce() -> T) ->
 ///
 /// # Safety
 /// `p` is NULL or points to a NUL-terminated string valid for the call.
-pub unsafe fn opt_str<'a>(p: *const c_char, what: &str) -> Sync<Option<&'a str>> {
+pub unsafe fn opt_str<'a>(p: *const c_char, what: &str) -> Checked<Option<&'a str>> {
     if p.is_null() {
         return Ok(None);
     }
@@ -146,7 +148,7 @@ pub unsafe fn opt_str<'a>(p: *const c_char, what: &str) -> Sync<Option<&'a str>>
 ///
 /// # Safety
 /// As [`opt_str`].
-pub unsafe fn req_str<'a>(p: *const c_char, what: &str) -> Sync<&'a str> {
+pub unsafe fn req_str<'a>(p: *const c_char, what: &str) -> Checked<&'a str> {
     // SAFETY: forwarded contract of `opt_str`.
     unsafe { opt_str(p, what) }?.ok_or_else(|| Reject::param(format!("{what} is NULL")))
 }
@@ -155,7 +157,7 @@ pub unsafe fn req_str<'a>(p: *const c_char, what: &str) -> Sync<&'a str> {
 ///
 /// # Safety
 /// As [`opt_str`].
-pub unsafe fn str_or_empty<'a>(p: *const c_char, what: &str) -> Sync<&'a str> {
+pub unsafe fn str_or_empty<'a>(p: *const c_char, what: &str) -> Checked<&'a str> {
     // SAFETY: forwarded contract of `opt_str`.
     Ok(unsafe { opt_str(p, what) }?.unwrap_or(""))
 }
@@ -167,7 +169,7 @@ pub fn c_bool(v: u8) -> bool {
 }
 
 /// A `TIMConvType` argument: 1 (C2C) or 2 (group).
-pub fn conv_type(v: i32, what: &str) -> Sync<ConvType> {
+pub fn conv_type(v: i32, what: &str) -> Checked<ConvType> {
     match v {
         1 => Ok(ConvType::C2c),
         2 => Ok(ConvType::Group),
@@ -178,7 +180,7 @@ pub fn conv_type(v: i32, what: &str) -> Sync<ConvType> {
 }
 
 /// A conversation from a raw id plus a type (the per-conversation calls).
-pub fn conv_key(id: &str, t: ConvType, what: &str) -> Sync<ConvKey> {
+pub fn conv_key(id: &str, t: ConvType, what: &str) -> Checked<ConvKey> {
     ConvKey::new(t, id).map_err(|e| {
         let code = if t == ConvType::Group {
             TIM_ERR_GROUP
@@ -190,7 +192,7 @@ pub fn conv_key(id: &str, t: ConvType, what: &str) -> Sync<ConvKey> {
 }
 
 /// A V2 conversation id (`c2c_<user>` / `group_<group>`).
-pub fn v2_key(id: &str, what: &str) -> Sync<ConvKey> {
+pub fn v2_key(id: &str, what: &str) -> Checked<ConvKey> {
     ConvKey::parse_v2(id).map_err(|e| Reject::conv(format!("{what}: {}", strip(&e))))
 }
 
@@ -202,31 +204,96 @@ pub fn strip(e: &imcore::Error) -> String {
     }
 }
 
-/// Writes `s` NUL-terminated into a caller's buffer of `cap` bytes; a string
-/// that does not fit is a refusal (nothing but a NUL is written).
-///
-/// # Safety
-/// `buf` is NULL or writable for `cap` bytes.
-pub unsafe fn write_c_buf(buf: *mut c_char, cap: usize, s: &str, what: &str) -> Sync<()> {
-    if buf.is_null() {
-        return Ok(());
-    }
-    if s.len() + 1 > cap || s.as_bytes().contains(&0) {
-        // SAFETY: the caller guarantees `cap` (≥ 1) writable bytes at `buf`.
-        unsafe { *buf = 0 };
-        return Err(Reject::param(format!(
-            "{what} needs {} bytes; the buffer holds {cap}",
-            s.len() + 1
-        )));
-    }
-    // SAFETY: `s.len() + 1 <= cap` bytes are writable at `buf`, and `s` is a
-    // distinct Rust allocation, so the regions do not overlap.
-    unsafe {
-        std::ptr::copy_nonoverlapping(s.as_ptr(), buf.cast::<u8>(), s.len());
-        *buf.add(s.len()) = 0;
-    }
-    Ok(())
+/// A caller's output buffer of `cap` bytes (or none). Made by [`out_buf!`],
+/// which is where the host's promise about it is relied on; writing to it
+/// is then safe.
+#[derive(Debug, Clone, Copy)]
+pub struct OutBuf {
+    ptr: usize,
+    cap: usize,
 }
+
+impl OutBuf {
+    /// No buffer: writes are ignored.
+    pub fn none() -> Self {
+        OutBuf { ptr: 0, cap: 0 }
+    }
+
+    /// # Safety
+    /// `ptr` is NULL or writable for `cap` bytes for the rest of the call.
+    pub unsafe fn new(ptr: *mut c_char, cap: usize) -> Self {
+        OutBuf {
+            ptr: ptr as usize,
+            cap,
+        }
+    }
+
+    /// Writes `s` NUL-terminated; a string that does not fit (or holds a
+    /// NUL) is a refusal naming `what`, and only an empty string is written.
+    pub fn write(&self, s: &str, what: &str) -> Checked<()> {
+        if self.ptr == 0 || self.cap == 0 {
+            return Ok(());
+        }
+        let buf = self.ptr as *mut u8;
+        if s.len() + 1 > self.cap || s.as_bytes().contains(&0) {
+            // SAFETY: `OutBuf::new`'s contract: `cap` (≥ 1) writable bytes.
+            unsafe { *buf = 0 };
+            return Err(Reject::param(format!(
+                "{what} needs {} bytes; the buffer holds {}",
+                s.len() + 1,
+                self.cap
+            )));
+        }
+        // SAFETY: `s.len() + 1 <= cap` bytes are writable at `buf`, and `s`
+        // is a distinct Rust allocation, so the regions do not overlap.
+        unsafe {
+            std::ptr::copy_nonoverlapping(s.as_ptr(), buf, s.len());
+            *buf.add(s.len()) = 0;
+        }
+        Ok(())
+    }
+}
+
+// The argument readers of every export. The header's conventions promise
+// that a pointer argument is NULL or a valid NUL-terminated string (or a
+// buffer of the documented size) for the duration of the call; these
+// macros are the only places that rely on that promise, so an export
+// body has no `unsafe` block of its own.
+
+/// A required string argument: `Checked<&str>`, NULL or not UTF-8 refused
+/// naming `$what`.
+macro_rules! arg_str {
+    ($p:expr, $what:expr) => {
+        // SAFETY: the header's convention for pointer arguments (above).
+        unsafe { $crate::boundary::req_str($p, $what) }
+    };
+}
+
+/// An optional string argument: `Checked<Option<&str>>` (NULL is `None`).
+macro_rules! arg_opt_str {
+    ($p:expr, $what:expr) => {
+        // SAFETY: the header's convention for pointer arguments (above).
+        unsafe { $crate::boundary::opt_str($p, $what) }
+    };
+}
+
+/// A string argument where NULL means "": `Checked<&str>`.
+macro_rules! arg_str_or_empty {
+    ($p:expr, $what:expr) => {
+        // SAFETY: the header's convention for pointer arguments (above).
+        unsafe { $crate::boundary::str_or_empty($p, $what) }
+    };
+}
+
+/// An output buffer argument of `$cap` bytes: an [`OutBuf`].
+macro_rules! out_buf {
+    ($p:expr, $cap:expr) => {
+        // SAFETY: the header's convention for buffer arguments (above).
+        unsafe { $crate::boundary::OutBuf::new($p, $cap) }
+    };
+}
+
+pub(crate) use {arg_opt_str, arg_str, arg_str_or_empty, out_buf};
 
 #[cfg(test)]
 mod tests {
@@ -263,9 +330,10 @@ mod tests {
     #[test]
     fn buffers_are_bounded() {
         let mut buf = [1 as c_char; 4];
-        unsafe { write_c_buf(buf.as_mut_ptr(), 4, "abc", "id") }.unwrap();
+        out_buf!(buf.as_mut_ptr(), 4).write("abc", "id").unwrap();
         assert_eq!(buf[3], 0);
-        assert!(unsafe { write_c_buf(buf.as_mut_ptr(), 4, "abcd", "id") }.is_err());
+        assert!(out_buf!(buf.as_mut_ptr(), 4).write("abcd", "id").is_err());
         assert_eq!(buf[0], 0);
+        OutBuf::none().write("anything", "id").unwrap();
     }
 }

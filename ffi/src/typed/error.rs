@@ -47,35 +47,37 @@ pub enum ImError {
     Storage(String),
 }
 
+use imcore::error::code;
+
 impl ImError {
     /// The numeric code of `imcore::Error::code` (TIM codes where TIM has
     /// one); `NotLoggedIn` is TIM's 6014.
     pub fn code(&self) -> i32 {
         match self {
-            ImError::InvalidParam(_) => 6017,
-            ImError::ConversationNotFound(_) => 6004,
-            ImError::MessageNotFound(_) => 6010,
-            ImError::GroupNotFound(_) => 10010,
-            ImError::GroupExists(_) => 10021,
-            ImError::LimitExceeded(_) => 7016,
-            ImError::NotSupported(_) => 7013,
-            ImError::NotLoggedIn(_) => 6014,
-            ImError::StoreUnusable(_) => 7011,
-            ImError::DiskFull(_) => 7017,
-            ImError::ReadOnly(_) => 7018,
-            ImError::Storage(_) => 7012,
+            ImError::InvalidParam(_) => code::INVALID_PARAM,
+            ImError::ConversationNotFound(_) => code::CONVERSATION_NOT_FOUND,
+            ImError::MessageNotFound(_) => code::MESSAGE_NOT_FOUND,
+            ImError::GroupNotFound(_) => code::GROUP_NOT_FOUND,
+            ImError::GroupExists(_) => code::GROUP_EXISTS,
+            ImError::LimitExceeded(_) => code::LIMIT_EXCEEDED,
+            ImError::NotSupported(_) => code::NOT_SUPPORTED,
+            ImError::NotLoggedIn(_) => crate::codes::NOT_LOGGED_IN,
+            ImError::StoreUnusable(_) => code::STORE_UNUSABLE,
+            ImError::DiskFull(_) => code::DISK_FULL,
+            ImError::ReadOnly(_) => code::READ_ONLY,
+            ImError::Storage(_) => code::STORAGE,
         }
     }
 
     pub(crate) fn invalid(msg: impl Into<String>) -> Self {
         let msg = msg.into();
-        crate::logging::refused(6017, &msg);
+        crate::logging::refused(code::INVALID_PARAM, &msg);
         ImError::InvalidParam(msg)
     }
 
     /// `NotLoggedIn`, logged as a refusal.
     pub(crate) fn not_logged_in(msg: &str) -> Self {
-        crate::logging::refused(6014, &msg);
+        crate::logging::refused(crate::codes::NOT_LOGGED_IN, &msg);
         ImError::NotLoggedIn(msg.to_owned())
     }
 }

@@ -63,7 +63,7 @@ pub(crate) fn call(what: &str, f: impl FnOnce()) {
 /// How many times listener method `what` failed so far in this process.
 #[cfg(test)]
 pub(crate) fn failures(what: &str) -> u64 {
-    crate::runtime::lock(&FAILURES)
+    crate::tim::runtime::lock(&FAILURES)
         .get(what)
         .copied()
         .unwrap_or(0)
@@ -71,7 +71,7 @@ pub(crate) fn failures(what: &str) -> u64 {
 
 fn report(what: &str, reason: &str) {
     let first = {
-        let mut f = crate::runtime::lock(&FAILURES);
+        let mut f = crate::tim::runtime::lock(&FAILURES);
         let n = f.entry(what.to_owned()).or_insert(0);
         *n += 1;
         *n == 1
