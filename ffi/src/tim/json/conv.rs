@@ -3,7 +3,9 @@
 use super::message::{message, write_message, write_object, Piece};
 use super::{parse_opt, Obj};
 use crate::boundary::{Checked, Reject};
-use imcore::{ConvKey, ConvType, Conversation, ConversationFilter, OperationFailure};
+use imcore::{
+    ConvKey, ConvType, Conversation, ConversationFilter, ConversationPage, OperationFailure,
+};
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
 
@@ -149,6 +151,29 @@ pub fn conv_infos<'a>(cs: impl IntoIterator<Item = &'a Conversation>) -> String 
         write_conv_info(&mut out, c);
     }
     out.push(']');
+    out
+}
+
+/// `{"conversation_list_result_conv_list":[ConvInfo…],
+/// "conversation_list_result_is_finished":b,"conversation_list_result_next_seq":n}`,
+/// the page of `TIMConvGetConversationListByFilter`, written once.
+pub fn conv_page(page: &ConversationPage) -> String {
+    use std::collections::BTreeMap;
+    let mut o: BTreeMap<&str, Piece<'_>> = BTreeMap::new();
+    o.insert(
+        "conversation_list_result_conv_list",
+        Piece::Text(conv_infos(&page.conversations)),
+    );
+    o.insert(
+        "conversation_list_result_next_seq",
+        Piece::U64(page.next_cursor),
+    );
+    o.insert(
+        "conversation_list_result_is_finished",
+        Piece::Bool(page.finished),
+    );
+    let mut out = String::new();
+    write_object(&mut out, &o);
     out
 }
 
@@ -359,6 +384,18 @@ mod tests {
         let tree = Value::Array(all.iter().map(conv_info).collect()).to_string();
         assert_eq!(conv_infos(&all), tree);
         assert_eq!(conv_infos(&[]), "[]");
+        let page = ConversationPage {
+            conversations: all.to_vec(),
+            next_cursor: 3,
+            finished: false,
+        };
+        let tree = json!({
+            "conversation_list_result_conv_list":
+                page.conversations.iter().map(conv_info).collect::<Vec<_>>(),
+            "conversation_list_result_next_seq": page.next_cursor,
+            "conversation_list_result_is_finished": page.finished,
+        });
+        assert_eq!(conv_page(&page), tree.to_string());
     }
 
     #[test]
