@@ -146,12 +146,12 @@ pub fn messages<'a>(ms: impl IntoIterator<Item = &'a StoredMessage>) -> String {
 // spliced in as the store holds them (`RawValue`: no tree, nothing re-parsed
 // below the top level, nothing to drop), the store's keys laid over them.
 // The text is byte for byte what the `Value` route (`message(m).to_string()`)
-// writes: serde_json's maps keep their keys sorted, so the keys are merged in
-// that order; and a body is spliced only when it is already in serde_json's
-// own form (`is_canonical`: compact, keys sorted at every level, its escapes
-// and integers), which every body written through a tree is. Any other body
-// (as a host wrote it, with spaces or its own key order) takes the `Value`
-// route, which puts it in that form.
+// writes: serde_json's maps keep their keys sorted, so the top level is
+// written in that order whatever order the host used; and a value is spliced
+// only when it is already in serde_json's own form (`is_canonical`: compact,
+// keys sorted at every level, its escapes and integers), as a host's element
+// array usually is. A body with any other value (spaces inside, nested keys
+// out of order, a float) takes the `Value` route, which puts it in that form.
 
 /// One value of a text written once.
 pub(crate) enum Piece<'a> {
@@ -379,13 +379,15 @@ fn canonical_escapes(s: &[u8]) -> bool {
 pub(crate) fn write_message(out: &mut String, m: &StoredMessage) {
     use serde_json::value::RawValue;
     use std::collections::BTreeMap;
-    let body: Option<BTreeMap<&str, &RawValue>> = if is_canonical(&m.body) {
-        serde_json::from_str(&m.body).ok()
-    } else {
-        None
-    };
+    // The top level is re-written here, so it may come in any order and
+    // spacing (a later duplicate key wins, as in the tree); each value is
+    // spliced, so each must already be in serde_json's form. Keys borrowed
+    // from the text carry no escapes (one that does fails the borrow).
+    let body: Option<BTreeMap<&str, &RawValue>> = serde_json::from_str(&m.body)
+        .ok()
+        .filter(|b: &BTreeMap<&str, &RawValue>| b.values().all(|v| is_canonical(v.get())));
     let Some(body) = body else {
-        // Not an object in serde_json's form: the tree route.
+        // Not an object whose values are in serde_json's form: the tree route.
         out.push_str(&message(m).to_string());
         return;
     };
@@ -542,6 +544,11 @@ mod tests {
         "{",
         r#"{"a":[}"#,
         r#"{"a":1}x"#,
+        r#"{"message_msg_id":"host","message_conv_id":"c","message_elem_array":[{"elem_type":0,"text_elem_content":"as a host writes it"}],"message_priority":2,"message_random":12}"#,
+        r#" { "z" : [1,2] , "a" : {"b":"c"} , "message_client_time" : 9 } "#,
+        r#"{"z":1,"a":2,"z":3}"#,
+        r#"{"z":{"b":1, "a":2},"a":2}"#,
+        r#"{"k":"\u00e9","a":2}"#,
     ];
 
     #[test]
