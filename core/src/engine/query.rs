@@ -92,20 +92,18 @@ impl Engine {
             }
         }
         found.sort_by(|a, b| b.order_key.cmp(&a.order_key).then(b.id.cmp(&a.id)));
-        let list = found
-            .into_iter()
-            .map(|s| self.snapshot(s))
-            .collect::<Result<_>>()?;
+        let list = self.snapshots(found)?;
         Ok((list, missing))
     }
 
     /// Every visible conversation in list order.
     pub fn all_conversations(&self) -> Result<Vec<Conversation>> {
-        self.order
-            .iter()
-            .rev()
-            .map(|&(_, i)| self.snapshot(&self.convs[i as usize]))
-            .collect()
+        self.snapshots(
+            self.order
+                .iter()
+                .rev()
+                .map(|&(_, i)| &self.convs[i as usize]),
+        )
     }
 
     /// A page of the conversations a filter selects, in list order (pinned
@@ -145,10 +143,7 @@ impl Engine {
             0
         };
         Ok(ConversationPage {
-            conversations: picked
-                .into_iter()
-                .map(|s| self.snapshot(s))
-                .collect::<Result<_>>()?,
+            conversations: self.snapshots(picked)?,
             next_cursor,
             finished: !more,
         })
@@ -182,10 +177,7 @@ impl Engine {
             } else {
                 offset + picked.len() as u64
             },
-            conversations: picked
-                .into_iter()
-                .map(|s| self.snapshot(s))
-                .collect::<Result<_>>()?,
+            conversations: self.snapshots(picked)?,
             finished,
         })
     }
@@ -277,6 +269,33 @@ impl Engine {
             .conn
             .prepare_cached(&sql)?
             .query_row([rowid], raw_message)?)
+    }
+
+    /// The snapshots of `states`, read in one read transaction. Each query
+    /// on its own begins and ends one (SQLite's file locks and the WAL index,
+    /// twice per conversation): 60% of the engine's time for a page of 100
+    /// (core/BOUNDARY-BENCHMARKS.md).
+    fn snapshots<'a>(
+        &self,
+        states: impl IntoIterator<Item = &'a ConvState>,
+    ) -> Result<Vec<Conversation>> {
+        let own = self.conn.is_autocommit();
+        if own {
+            self.conn.execute_batch("BEGIN")?;
+        }
+        let list = states
+            .into_iter()
+            .map(|s| self.snapshot(s))
+            .collect::<Result<Vec<_>>>();
+        if own {
+            // A read transaction: COMMIT ends it (and should it fail, the
+            // transaction must not stay open).
+            if let Err(e) = self.conn.execute_batch("COMMIT") {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                return Err(e.into());
+            }
+        }
+        list
     }
 
     /// Builds the caller-facing snapshot of a conversation.
