@@ -1,6 +1,6 @@
 //! ConvInfo, conversation filters and the results of conversation calls.
 
-use super::message::{message, write_message, write_object, Piece};
+use super::message::{message, write_message, write_object, ObjectWriter, Piece};
 use super::{parse_opt, Obj};
 use crate::boundary::{Checked, Reject};
 use imcore::{
@@ -181,72 +181,68 @@ pub fn conv_page(page: &ConversationPage) -> String {
 /// without a tree (its last message by [`write_message`]; a draft, rare,
 /// through the tree as [`conv_info`] builds it).
 pub(crate) fn write_conv_info(out: &mut String, c: &Conversation) {
-    use std::collections::BTreeMap;
-    let mut o: BTreeMap<&str, Piece<'_>> = BTreeMap::new();
-    o.insert("conv_id", Piece::Str(&c.key.peer));
-    o.insert("conv_type", Piece::I64(c.key.conv_type.as_i64()));
-    o.insert("conv_owner", Piece::Str(""));
-    o.insert("conv_face_url", Piece::Str(""));
-    o.insert("conv_show_name", Piece::Str(&c.key.peer));
-    o.insert("conv_unread_num", Piece::U64(c.unread));
-    o.insert("conv_active_time", Piece::U64(c.order_key));
-    o.insert("conv_is_has_lastmsg", Piece::Bool(c.last_message.is_some()));
-    if let Some(m) = &c.last_message {
-        let mut text = String::with_capacity(m.body.len() + 600);
-        write_message(&mut text, m);
-        o.insert("conv_last_msg", Piece::Text(text));
+    // The keys in the tree's (sorted) order; the test compares the texts.
+    let mut w = ObjectWriter::new(out);
+    w.field("conv_active_time", &Piece::U64(c.order_key));
+    w.field("conv_c2c_read_timestamp", &Piece::U64(c.read_time));
+    if c.groups.is_empty() {
+        w.field("conv_conversation_group_array", &Piece::Raw("[]"));
+    } else {
+        w.field(
+            "conv_conversation_group_array",
+            &Piece::Text(json!(c.groups).to_string()),
+        );
     }
-    o.insert("conv_is_has_draft", Piece::Bool(c.draft.is_some()));
+    w.field("conv_custom_data", &Piece::Str(&c.custom_data));
     if c.draft.is_some() {
         if let Some(d) = conv_info(c).get("conv_draft") {
-            o.insert("conv_draft", Piece::Text(d.to_string()));
+            w.field("conv_draft", &Piece::Text(d.to_string()));
         }
     }
-    o.insert("conv_recv_opt", Piece::I64(c.recv_opt.as_i64()));
+    w.field("conv_face_url", &Piece::Raw("\"\""));
+    let at = w.key("conv_group_at_info_array");
+    at.push('[');
+    for (i, a) in c.at_infos.iter().enumerate() {
+        if i > 0 {
+            at.push(',');
+        }
+        let _ = write!(
+            at,
+            "{{\"conv_group_at_info_at_type\":{},\"conv_group_at_info_seq\":{}}}",
+            a.at_type, a.seq
+        );
+    }
+    at.push(']');
+    w.field("conv_group_read_sequence", &Piece::U64(c.read_seq));
     if c.key.conv_type == ConvType::Group {
         if let Some(t) = c.group_type {
-            o.insert("conv_group_type", Piece::I64(t.as_i64()));
+            w.field("conv_group_type", &Piece::I64(t.as_i64()));
         }
     }
-    let at_infos = if c.at_infos.is_empty() {
-        Piece::Raw("[]")
+    w.field("conv_id", &Piece::Str(&c.key.peer));
+    w.field("conv_is_has_draft", &Piece::Bool(c.draft.is_some()));
+    w.field(
+        "conv_is_has_lastmsg",
+        &Piece::Bool(c.last_message.is_some()),
+    );
+    w.field("conv_is_pinned", &Piece::Bool(c.pinned));
+    if let Some(m) = &c.last_message {
+        write_message(w.key("conv_last_msg"), m);
+    }
+    if c.marks == 0 {
+        w.field("conv_mark_array", &Piece::Raw("[]"));
     } else {
-        let mut t = String::from("[");
-        for (i, a) in c.at_infos.iter().enumerate() {
-            if i > 0 {
-                t.push(',');
-            }
-            let _ = write!(
-                t,
-                "{{\"conv_group_at_info_at_type\":{},\"conv_group_at_info_seq\":{}}}",
-                a.at_type, a.seq
-            );
-        }
-        t.push(']');
-        Piece::Text(t)
-    };
-    o.insert("conv_group_at_info_array", at_infos);
-    o.insert("conv_is_pinned", Piece::Bool(c.pinned));
-    o.insert(
-        "conv_mark_array",
-        if c.marks == 0 {
-            Piece::Raw("[]")
-        } else {
-            Piece::Text(mark_array(c.marks).to_string())
-        },
-    );
-    o.insert("conv_custom_data", Piece::Str(&c.custom_data));
-    o.insert(
-        "conv_conversation_group_array",
-        if c.groups.is_empty() {
-            Piece::Raw("[]")
-        } else {
-            Piece::Text(json!(c.groups).to_string())
-        },
-    );
-    o.insert("conv_c2c_read_timestamp", Piece::U64(c.read_time));
-    o.insert("conv_group_read_sequence", Piece::U64(c.read_seq));
-    write_object(out, &o);
+        w.field(
+            "conv_mark_array",
+            &Piece::Text(mark_array(c.marks).to_string()),
+        );
+    }
+    w.field("conv_owner", &Piece::Raw("\"\""));
+    w.field("conv_recv_opt", &Piece::I64(c.recv_opt.as_i64()));
+    w.field("conv_show_name", &Piece::Str(&c.key.peer));
+    w.field("conv_type", &Piece::I64(c.key.conv_type.as_i64()));
+    w.field("conv_unread_num", &Piece::U64(c.unread));
+    w.end();
 }
 
 /// `TIMConversationOperationResult` array: one entry per requested id, in

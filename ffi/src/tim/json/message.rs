@@ -203,6 +203,13 @@ pub(crate) fn write_object(out: &mut String, fields: &std::collections::BTreeMap
 
 /// A JSON string as serde_json escapes it.
 pub(crate) fn write_str(out: &mut String, s: &str) {
+    // Nothing to escape (the usual id or text): as it is.
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     // serde_json's writer into a Vec never fails for a str.
     let mut buf = Vec::with_capacity(s.len() + 2);
     let _ = serde_json::to_writer(&mut buf, s);
@@ -391,54 +398,122 @@ pub(crate) fn write_message(out: &mut String, m: &StoredMessage) {
         out.push_str(&message(m).to_string());
         return;
     };
-    let mut o: BTreeMap<&str, Piece<'_>> = body
-        .iter()
-        .map(|(k, v)| (*k, Piece::Raw(v.get())))
-        .collect();
-    if !body
-        .get("message_elem_array")
-        .is_some_and(|v| v.get().starts_with('['))
-    {
-        o.insert("message_elem_array", Piece::Raw("[]"));
-    }
-    o.insert("message_msg_id", Piece::Str(&m.msg_id));
-    o.insert("message_conv_id", Piece::Str(&m.conv.peer));
-    o.insert("message_conv_type", Piece::I64(m.conv.conv_type.as_i64()));
-    o.insert("message_sender", Piece::Str(&m.sender));
-    o.insert("message_server_time", Piece::U64(m.server_time));
-    // `Value::as_u64`: a non-negative integer (canonical: digits only).
+    // The store's keys, in key order (the tree's; `None`: the body's value
+    // stays). Merged with the body's keys, which the map keeps in order.
     let client_time = body
         .get("message_client_time")
         .and_then(|v| v.get().parse::<u64>().ok())
         .unwrap_or(0);
-    if client_time == 0 {
-        o.insert("message_client_time", Piece::U64(m.server_time));
+    let elem_array = body
+        .get("message_elem_array")
+        .is_some_and(|v| v.get().starts_with('['));
+    let store: [(&str, Option<Piece<'_>>); 19] = [
+        (
+            "message_client_time",
+            (client_time == 0).then_some(Piece::U64(m.server_time)),
+        ),
+        ("message_conv_id", Some(Piece::Str(&m.conv.peer))),
+        (
+            "message_conv_type",
+            Some(Piece::I64(m.conv.conv_type.as_i64())),
+        ),
+        (
+            "message_elem_array",
+            (!elem_array).then_some(Piece::Raw("[]")),
+        ),
+        (
+            "message_excluded_from_last_message",
+            Some(Piece::Bool(m.excluded_from_last_message())),
+        ),
+        (
+            "message_group_receipt_read_count",
+            Some(Piece::U64(m.read_count)),
+        ),
+        (
+            "message_group_receipt_unread_count",
+            Some(Piece::U64(m.unread_count)),
+        ),
+        (
+            "message_has_sent_receipt",
+            Some(Piece::Bool(m.receipt_sent())),
+        ),
+        (
+            "message_is_excluded_from_unread_count",
+            Some(Piece::Bool(m.excluded_from_unread())),
+        ),
+        ("message_is_from_self", Some(Piece::Bool(m.from_self()))),
+        ("message_is_peer_read", Some(Piece::Bool(m.is_peer_read))),
+        ("message_is_read", Some(Piece::Bool(m.is_read))),
+        ("message_msg_id", Some(Piece::Str(&m.msg_id))),
+        (
+            "message_need_read_receipt",
+            Some(Piece::Bool(m.need_read_receipt())),
+        ),
+        (
+            "message_receipt_peer_read",
+            Some(Piece::Bool(m.peer_receipt)),
+        ),
+        ("message_sender", Some(Piece::Str(&m.sender))),
+        ("message_seq", Some(Piece::U64(m.seq))),
+        ("message_server_time", Some(Piece::U64(m.server_time))),
+        ("message_status", Some(Piece::I64(m.status as i64))),
+    ];
+    debug_assert!(store.windows(2).all(|w| w[0].0 < w[1].0));
+    let mut w = ObjectWriter::new(out);
+    let mut ours = store
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (*k, v)))
+        .peekable();
+    for (k, v) in &body {
+        while let Some((sk, sv)) = ours.next_if(|(sk, _)| sk < k) {
+            w.field(sk, sv);
+        }
+        match ours.next_if(|(sk, _)| sk == k) {
+            Some((sk, sv)) => w.field(sk, sv),
+            None => w.field(k, &Piece::Raw(v.get())),
+        }
     }
-    o.insert("message_seq", Piece::U64(m.seq));
-    o.insert("message_is_from_self", Piece::Bool(m.from_self()));
-    o.insert("message_is_read", Piece::Bool(m.is_read));
-    o.insert("message_is_peer_read", Piece::Bool(m.is_peer_read));
-    o.insert("message_receipt_peer_read", Piece::Bool(m.peer_receipt));
-    o.insert(
-        "message_need_read_receipt",
-        Piece::Bool(m.need_read_receipt()),
-    );
-    o.insert("message_has_sent_receipt", Piece::Bool(m.receipt_sent()));
-    o.insert("message_status", Piece::I64(m.status as i64));
-    o.insert("message_group_receipt_read_count", Piece::U64(m.read_count));
-    o.insert(
-        "message_group_receipt_unread_count",
-        Piece::U64(m.unread_count),
-    );
-    o.insert(
-        "message_is_excluded_from_unread_count",
-        Piece::Bool(m.excluded_from_unread()),
-    );
-    o.insert(
-        "message_excluded_from_last_message",
-        Piece::Bool(m.excluded_from_last_message()),
-    );
-    write_object(out, &o);
+    for (sk, sv) in ours {
+        w.field(sk, sv);
+    }
+    w.end();
+}
+
+/// Writes a JSON object field by field, keys in the order given (the
+/// caller's: serde_json's maps write theirs sorted).
+pub(crate) struct ObjectWriter<'o> {
+    out: &'o mut String,
+    first: bool,
+}
+
+impl<'o> ObjectWriter<'o> {
+    /// Opens the object.
+    pub(crate) fn new(out: &'o mut String) -> Self {
+        out.push('{');
+        ObjectWriter { out, first: true }
+    }
+
+    /// `"key":` (keys need no escaping: the reference's and borrowed ones).
+    pub(crate) fn key(&mut self, key: &str) -> &mut String {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str("\":");
+        self.out
+    }
+
+    /// A field.
+    pub(crate) fn field(&mut self, key: &str, v: &Piece<'_>) {
+        v.write(self.key(key));
+    }
+
+    /// Closes the object.
+    pub(crate) fn end(self) {
+        self.out.push('}');
+    }
 }
 
 // --------------------------------------------------------- conversations --
