@@ -21,6 +21,9 @@
 //!
 //! Other knobs: `IMCORE_BENCH_REPS`, `IMCORE_BENCH_MSGS`, `IMCORE_BENCH_CONVS`,
 //! `IMCORE_BENCH_CACHE_KIB`, `IMCORE_BENCH_AUTOCHECKPOINT`,
+//! `IMCORE_BENCH_LAZY_ROWS` (the engine's `lazy_row_messages`),
+//! `IMCORE_BENCH_BG_CHECKPOINT=0` (the engine checkpoints inside its
+//! commits, as the floor's connection does, instead of on its thread),
 //! `IMCORE_BENCH_PAGE_SIZE` (applied to engine and floor alike),
 //! `IMCORE_BENCH_FLOOR_MMAP` (floor only), `IMCORE_BENCH_CASE` (ingest
 //! cases, e.g. `Normal-1000-engine,Normal-1000-floor`) and
@@ -108,6 +111,7 @@ struct Sizes {
     reps: usize,
     cache_kib: Option<i64>,
     autocheckpoint: Option<i64>,
+    lazy_rows: Option<i64>,
     page_size: Option<i64>,
 }
 
@@ -132,6 +136,7 @@ impl Sizes {
             reps: env_num("IMCORE_BENCH_REPS").map_or(3, |v| v.max(1) as usize),
             cache_kib: env_num("IMCORE_BENCH_CACHE_KIB"),
             autocheckpoint: env_num("IMCORE_BENCH_AUTOCHECKPOINT"),
+            lazy_rows: env_num("IMCORE_BENCH_LAZY_ROWS"),
             page_size: env_num("IMCORE_BENCH_PAGE_SIZE"),
         }
     }
@@ -142,6 +147,9 @@ impl Sizes {
             durability,
             cache_kib: self.cache_kib.unwrap_or(d.cache_kib),
             wal_autocheckpoint: self.autocheckpoint.unwrap_or(d.wal_autocheckpoint),
+            lazy_row_messages: self.lazy_rows.map_or(d.lazy_row_messages, |v| v as usize),
+            checkpoint_in_background: env_num("IMCORE_BENCH_BG_CHECKPOINT")
+                .map_or(d.checkpoint_in_background, |v| v != 0),
             ..d
         }
     }
@@ -542,7 +550,17 @@ fn run_ingest(s: &Sizes, spec: IngestSpec) -> Ingest {
                     .unwrap();
             }
             match kind {
-                Kind::FloorNoMsgIdIndex => {}
+                // The floors keep the history's order the obvious way, as an
+                // index on `message` (what schema 7 had; from 8 on the
+                // engine writes `message_pos` lazily instead).
+                Kind::FloorNoMsgIdIndex
+                | Kind::Floor
+                | Kind::FloorConvUpdate
+                | Kind::FloorConvUpdateNarrow => conn
+                    .execute_batch(
+                        "CREATE INDEX message_by_conv_pos ON message (conv, pos, flags);",
+                    )
+                    .unwrap(),
                 Kind::FloorTextUnique => conn
                     .execute_batch(
                         "DROP TABLE message;

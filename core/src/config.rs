@@ -47,6 +47,11 @@ pub struct EngineConfig {
     pub cache_kib: i64,
     /// WAL pages between automatic checkpoints (default 8192 = 32 MiB).
     pub wal_autocheckpoint: i64,
+    /// Run those checkpoints on a thread of the engine's own, with its own
+    /// connection (default true), instead of inside the commit that passes
+    /// the mark, where their two file syncs stalled that operation (a live
+    /// message's push: up to 54 ms measured); see `store::checkpoint`.
+    pub checkpoint_in_background: bool,
     /// Received messages whose conversation rows may be written later
     /// (default 20,000). A receive leaves the rows it changes stale; any
     /// other operation, closing the engine, or a receive that would pass
@@ -107,6 +112,7 @@ impl Default for EngineConfig {
             durability: Durability::Normal,
             cache_kib: 32 * 1024,
             wal_autocheckpoint: 8192,
+            checkpoint_in_background: true,
             lazy_row_messages: 20_000,
             future_time_tolerance: 60,
             message_max_bytes: 32 * 1024,

@@ -2,7 +2,8 @@
 //!
 //! Conversations, unread counters, read positions and read receipts, kept
 //! durable in one SQLite store per user. The crate is pure Rust: no FFI, no
-//! threads, no network. The host's transport pushes what the server sends
+//! network, and one thread of its own per open store, which only runs WAL
+//! checkpoints ([`store::checkpoint`]). The host's transport pushes what the server sends
 //! into an [`Engine`]; every operation is one transaction and yields one
 //! coalesced [`Changes`] batch for the faces (C ABI, bindings) to deliver.
 //!

@@ -117,6 +117,10 @@ pub mod flags {
     /// Revoked on this device, the server's answer not in yet: a refusal
     /// restores the message unless the server's own revoke came meanwhile.
     pub const REVOKE_PENDING: i64 = 1024;
+    /// The bits a recount reads: what the `message_pos` table keeps of
+    /// `flags`, set at the receive and changed with the message's own flags
+    /// by a revoke or delete (`engine/lifecycle.rs`).
+    pub const RECOUNT: i64 = COUNTED | AT_ME | AT_ALL;
 }
 
 /// Delivery state of a message (`TIMMsgStatus`).

@@ -137,6 +137,20 @@ fn stored_of(e: &Engine, n: u64, ids: impl Iterator<Item = u64>) -> usize {
     .count()
 }
 
+/// Every message of a conversation, through the history pages (newest first).
+fn history(e: &Engine, key: &imcore::ConvKey) -> Vec<imcore::StoredMessage> {
+    let mut all: Vec<imcore::StoredMessage> = Vec::new();
+    loop {
+        let before = all.last().map(|m| m.msg_id.clone());
+        let page = e.messages(key, before.as_deref(), 100).unwrap();
+        let n = page.len();
+        all.extend(page);
+        if n < 100 {
+            return all;
+        }
+    }
+}
+
 #[test]
 fn committed_steps_survive_kill_9() {
     if let Some(dir) = std::env::var_os(CHILD_DIR) {
@@ -194,6 +208,43 @@ fn committed_steps_survive_kill_9() {
                     2,
                     "round {round}: step {n} was lost"
                 );
+            }
+        }
+        // ... the history pages show them, in order, stored entries and the
+        // tail's (kept in memory since the last merge) alike ...
+        let mut histories: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for c in e.all_conversations().unwrap() {
+            let h = history(&e, &c.key);
+            for w in h.windows(2) {
+                assert!(
+                    (w[0].server_time, w[0].seq) >= (w[1].server_time, w[1].seq),
+                    "round {round}: {} pages {} before {}",
+                    c.key,
+                    w[0].msg_id,
+                    w[1].msg_id
+                );
+            }
+            let ids: BTreeSet<String> = h.iter().map(|m| m.msg_id.clone()).collect();
+            assert_eq!(
+                ids.len(),
+                h.len(),
+                "round {round}: {} repeats a message",
+                c.key
+            );
+            histories.insert(c.key.v2_id(), ids);
+        }
+        for &n in &reported {
+            if let Step::Receive(batch) = crash_child::step(n) {
+                for m in [&batch[0], &batch[BATCH as usize - 1]] {
+                    assert!(
+                        histories
+                            .get(&m.conv.v2_id())
+                            .is_some_and(|h| h.contains(&m.msg_id)),
+                        "round {round}: {} of step {n} is not in the history of {}",
+                        m.msg_id,
+                        m.conv
+                    );
+                }
             }
         }
         // ... the newest reported receive option of each conversation holds

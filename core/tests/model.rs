@@ -38,6 +38,9 @@ const PIN_LIMIT: usize = 3;
 
 fn tweak(c: &mut EngineConfig) {
     c.pin_limit = PIN_LIMIT;
+    // A short tail (docs/ENGINE.md, "Lazy rows"): receives both leave it in
+    // memory and, past the limit, merge it; crashes find it in every state.
+    c.lazy_row_messages = LAZY_ROWS;
 }
 
 /// [`tweak`], counting a conversation marked unread as 1.
@@ -45,6 +48,9 @@ fn tweak_as_one(c: &mut EngineConfig) {
     tweak(c);
     c.count_marked_unread_as_one = true;
 }
+
+/// `EngineConfig::lazy_row_messages` in these runs.
+const LAZY_ROWS: usize = 7;
 
 /// Key `i` of the universe: 0..5 are C2C peers `u0..u4`, 5..10 groups `g0..g4`.
 fn key(i: usize) -> ConvKey {
@@ -1197,6 +1203,33 @@ fn check_state(te: &mut TestEngine, m: &Model, when: &str) -> Result<(), TestCas
         .map(|g| g.name)
         .collect();
     prop_assert_eq!(&groups, &m.groups, "{}: conversation groups", when);
+    // The history, paged: newest first by (position, arrival), the tail's
+    // entries in memory merged with the stored ones.
+    for k in m.visible_keys() {
+        let mut want: Vec<(i64, usize, &str)> = m.convs[&k]
+            .msgs
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.pos, i, x.id.as_str()))
+            .collect();
+        want.sort_by_key(|&(p, i, _)| std::cmp::Reverse((p, i)));
+        let want: Vec<&str> = want.into_iter().map(|w| w.2).collect();
+        let mut got: Vec<String> = Vec::new();
+        let mut before: Option<String> = None;
+        loop {
+            let page = te.messages(&key(k), before.as_deref(), 3);
+            let page = match page {
+                Ok(p) => p,
+                Err(e) => return Err(TestCaseError::fail(format!("{when}: history: {e}"))),
+            };
+            got.extend(page.iter().map(|x| x.msg_id.clone()));
+            match page.last() {
+                Some(last) if page.len() == 3 => before = Some(last.msg_id.clone()),
+                _ => break,
+            }
+        }
+        prop_assert_eq!(&got, &want, "{}: history of {}", when, key(k));
+    }
     Ok(())
 }
 

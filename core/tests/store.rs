@@ -59,6 +59,14 @@ fn store_at_version(path: &Path, user: &str, v: i64) {
             hash = store::msg_hash("m1"),
         ))
         .unwrap();
+        if v >= 10 {
+            // From version 10 on, its position entry too (`message_pos`).
+            conn.execute_batch(&format!(
+                "INSERT INTO message_pos (conv, pos, id, flags) VALUES (1, {}, 1, 16);",
+                100i64 << 20
+            ))
+            .unwrap();
+        }
     } else if v >= 1 {
         conn.execute_batch(&format!(
             "INSERT INTO meta (key, value) VALUES ('user_id', '{user}');

@@ -174,6 +174,8 @@ pub(crate) struct Derived {
 /// Re-derives unread, mentions and @-info of conversation `idx` from its
 /// messages after the read position.
 pub(crate) fn recount(w: &mut Work<'_>, idx: u32) -> Result<()> {
+    // `message_pos` holds every message here (`Work::flush_tail`).
+    debug_assert!(w.positions_complete());
     let st = w.get(idx);
     let d = if !type_counts(w.config, st) || st.read_pos >= st.max_pos {
         Derived::default()
@@ -315,11 +317,11 @@ fn derived(n: i64, me: bool, all: bool, mentions: i64) -> Derived {
 
 /// Counts the counted messages of conversation `id` after `read_pos`, the
 /// mentions among them, and whether an @me / @all is among all of them
-/// (one covering-index range scan).
+/// (one range scan of `message_pos`).
 pub(crate) fn derive(tx: &Connection, id: i64, read_pos: i64) -> Result<Derived> {
     let d = tx
         .prepare_cached(&format!(
-            "SELECT {} FROM message WHERE conv = ?1 AND pos > ?2",
+            "SELECT {} FROM message_pos WHERE conv = ?1 AND pos > ?2",
             aggregate(3)
         ))?
         .query_row(

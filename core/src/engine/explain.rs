@@ -13,7 +13,8 @@ use crate::explain::{
 };
 use crate::message::flags;
 use crate::types::{marks, ConvKey};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
+use std::ops::RangeInclusive;
 
 impl Engine {
     /// Explains conversation `key`'s unread count, mention count, badge and
@@ -32,40 +33,58 @@ impl Engine {
         let mut counted_more = 0u64;
         let mut not_counted = Vec::new();
         let mut not_counted_more = 0u64;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT msg_id, sender, server_time, seq, flags FROM message
-             WHERE conv = ?1 AND pos > ?2 AND flags & ?3 = 0 ORDER BY pos, id",
-        )?;
-        // Deleted messages are gone for every query (engine/lifecycle.rs).
-        let mut rows = stmt.query(params![st.id, st.read_pos, flags::DELETED])?;
-        while let Some(r) = rows.next()? {
-            let fl: i64 = r.get(4)?;
-            let reason = counting::not_counted_reason(fl, counts);
+        let mut classify = |l: Line| {
+            let reason = counting::not_counted_reason(l.flags, counts);
             let (list, more) = match reason {
                 None => (&mut counted, &mut counted_more),
                 Some(_) => (&mut not_counted, &mut not_counted_more),
             };
             if list.len() < EXPLAIN_LIST_MAX {
-                list.push(explained(r, fl, reason)?);
+                list.push(ExplainedMessage { reason, ..l.msg });
             } else {
                 *more += 1;
             }
+        };
+        // The messages after the read position in order: `message_pos`'s,
+        // merged with the tail's entries in memory (engine/lazy_rows.rs).
+        // Deleted messages are gone for every query (engine/lifecycle.rs).
+        let after = st.read_pos.saturating_add(1)..=i64::MAX;
+        let mut tail = self.tail_lines(st.id, after)?.into_iter().peekable();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {LINE_COLUMNS} FROM message_pos p JOIN message m ON m.id = p.id
+             WHERE p.conv = ?1 AND p.pos > ?2 AND m.flags & ?3 = 0 ORDER BY p.pos, p.id"
+        ))?;
+        for l in stmt.query_map(params![st.id, st.read_pos, flags::DELETED], line)? {
+            let l = l?;
+            while let Some(t) = tail.next_if(|t| t.key < l.key) {
+                classify(t);
+            }
+            classify(l);
         }
-        let mut read: Vec<ExplainedMessage> = self
+        tail.for_each(&mut classify);
+        // The last few read ones, newest first, then in order.
+        let mut read: Vec<Line> = self
             .conn
-            .prepare_cached(
-                "SELECT msg_id, sender, server_time, seq, flags FROM message
-                 WHERE conv = ?1 AND pos <= ?2 AND flags & ?4 = 0
-                 ORDER BY pos DESC, id DESC LIMIT ?3",
-            )?
+            .prepare_cached(&format!(
+                "SELECT {LINE_COLUMNS} FROM message_pos p JOIN message m ON m.id = p.id
+                 WHERE p.conv = ?1 AND p.pos <= ?2 AND m.flags & ?4 = 0
+                 ORDER BY p.pos DESC, p.id DESC LIMIT ?3"
+            ))?
             .query_map(
                 params![st.id, st.read_pos, EXPLAIN_READ_MAX as i64, flags::DELETED],
-                |r| {
-                    let fl: i64 = r.get(4)?;
-                    explained(r, fl, Some(NotCountedReason::BeforeReadPosition))
-                },
+                line,
             )?
             .collect::<rusqlite::Result<_>>()?;
+        read.extend(self.tail_lines(st.id, i64::MIN..=st.read_pos)?);
+        read.sort_unstable_by_key(|l| std::cmp::Reverse(l.key));
+        read.truncate(EXPLAIN_READ_MAX);
+        let mut read: Vec<ExplainedMessage> = read
+            .into_iter()
+            .map(|l| ExplainedMessage {
+                reason: Some(NotCountedReason::BeforeReadPosition),
+                ..l.msg
+            })
+            .collect();
         read.reverse();
         not_counted.extend(read);
         not_counted.extend(self.skipped.of(key).map(|s| ExplainedMessage {
@@ -100,18 +119,58 @@ impl Engine {
     }
 }
 
-/// One message row (`msg_id, sender, server_time, seq`) of an explanation.
-fn explained(
-    r: &rusqlite::Row<'_>,
-    fl: i64,
-    reason: Option<NotCountedReason>,
-) -> rusqlite::Result<ExplainedMessage> {
-    Ok(ExplainedMessage {
-        msg_id: r.get(0)?,
-        sender: r.get(1)?,
-        server_time: r.get::<_, i64>(2)? as u64,
-        seq: r.get::<_, i64>(3)? as u64,
-        mention: fl & (flags::AT_ME | flags::AT_ALL) != 0,
-        reason,
+impl Engine {
+    /// The tail's messages (stored after `rows_upto`, their positions in
+    /// memory: engine/lazy_rows.rs) of conversation row `conv` with a
+    /// position in `range`, not deleted, in (position, row id) order.
+    fn tail_lines(&self, conv: i64, range: RangeInclusive<i64>) -> Result<Vec<Line>> {
+        let (lo, hi) = range.into_inner();
+        let mut by_id = self.conn.prepare_cached(
+            "SELECT m.pos, m.id, m.flags, m.msg_id, m.sender, m.server_time, m.seq
+             FROM message m WHERE m.id = ?1 AND m.flags & ?2 = 0",
+        )?;
+        let mut out = Vec::new();
+        for &(_, _, rowid) in self
+            .lazy
+            .pos
+            .range((conv, lo, i64::MIN)..=(conv, hi, i64::MAX))
+            .map(|(k, _)| k)
+        {
+            if let Some(l) = by_id
+                .query_row(params![rowid, flags::DELETED], line)
+                .optional()?
+            {
+                out.push(l);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The columns [`line`] reads (`p`: `message_pos`, `m`: `message`).
+const LINE_COLUMNS: &str = "p.pos, p.id, m.flags, m.msg_id, m.sender, m.server_time, m.seq";
+
+/// One message of an explanation, with its place in the history.
+struct Line {
+    /// (position, row id): the history's order.
+    key: (i64, i64),
+    flags: i64,
+    /// Without its reason yet.
+    msg: ExplainedMessage,
+}
+
+fn line(r: &rusqlite::Row<'_>) -> rusqlite::Result<Line> {
+    let fl: i64 = r.get(2)?;
+    Ok(Line {
+        key: (r.get(0)?, r.get(1)?),
+        flags: fl,
+        msg: ExplainedMessage {
+            msg_id: r.get(3)?,
+            sender: r.get(4)?,
+            server_time: r.get::<_, i64>(5)? as u64,
+            seq: r.get::<_, i64>(6)? as u64,
+            mention: fl & (flags::AT_ME | flags::AT_ALL) != 0,
+            reason: None,
+        },
     })
 }

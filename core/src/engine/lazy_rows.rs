@@ -11,7 +11,13 @@
 //! The same goes for the id index: `message_key` (hash, row id) would take
 //! a random page per message too, so the keys of the messages after
 //! `rows_upto` (the *tail*) are kept in memory and merged in key order, one
-//! sequential pass over the index, when the tail is flushed.
+//! sequential pass over the index, when the tail is flushed. And for the
+//! history's order: `message_pos` (conversation, position, row id) gets the
+//! tail's entries at the same flush; until then they are in memory, and the
+//! history pages ([`Engine::messages`]) and @-infos merge them in. An
+//! operation other than a receive flushes the tail when it *starts*
+//! ([`Work::flush_tail`](super::work::Work::flush_tail)), so its recounts
+//! read a complete `message_pos`.
 //!
 //! The invariant: every conversation row and `message_key` reflect every
 //! message with a row id up to `meta.rows_upto`, and every later message was
@@ -27,7 +33,7 @@
 use crate::error::{Error, Result};
 use crate::store::msg_hash;
 use rusqlite::{params, Connection, OptionalExtension};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The tail: what the store's rows and key table do not reflect yet.
 #[derive(Debug, Default)]
@@ -36,6 +42,43 @@ pub(crate) struct LazyRows {
     pub stale: HashMap<u32, u64>,
     /// (hash, row id) of every message stored after `rows_upto`.
     pub keys: BTreeSet<(i64, i64)>,
+    /// (conversation row id, position, row id) -> the message's
+    /// [`flags::RECOUNT`](crate::message::flags::RECOUNT) bits, of the same
+    /// messages: their `message_pos` entries.
+    pub pos: TailPositions,
+}
+
+/// `message_pos` entries held in memory: (conv, pos, rowid) -> recount flags.
+pub(crate) type TailPositions = BTreeMap<(i64, i64, i64), i64>;
+
+/// Merges the keys and positions of every message after `rows_upto` into
+/// `message_key` and `message_pos`, each in key order (one pass over each
+/// table), and moves `rows_upto` to the newest message. They come from
+/// memory: `tails` are sorted sets that together hold exactly those messages
+/// (the engine's tail and the current operation's own; `verify` checks the
+/// first against the store), so no message row is read and nothing sorted.
+/// The caller writes the stale conversation rows in the same transaction.
+pub(crate) fn merge_tail(
+    tx: &Connection,
+    tails: &[(&BTreeSet<(i64, i64)>, &TailPositions)],
+) -> Result<()> {
+    let mut key = tx.prepare_cached("INSERT INTO message_key (msg_hash, id) VALUES (?1, ?2)")?;
+    let mut pos = tx
+        .prepare_cached("INSERT INTO message_pos (conv, pos, id, flags) VALUES (?1, ?2, ?3, ?4)")?;
+    for (keys, positions) in tails {
+        for &(h, rowid) in keys.iter() {
+            key.execute([h, rowid])?;
+        }
+        for (&(conv, p, rowid), &fl) in positions.iter() {
+            pos.execute([conv, p, rowid, fl])?;
+        }
+    }
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO meta (key, value)
+         SELECT 'rows_upto', CAST(coalesce(max(id), 0) AS TEXT) FROM message",
+    )?
+    .execute([])?;
+    Ok(())
 }
 
 impl LazyRows {
@@ -56,18 +99,21 @@ pub(crate) fn find_message(
     msg_id: &str,
 ) -> Result<Option<i64>> {
     let h = msg_hash(msg_id);
-    let range = (h, i64::MIN)..=(h, i64::MAX);
-    let mut candidates: Vec<i64> = pending
-        .range(range.clone())
-        .chain(lazy.keys.range(range))
-        .map(|&(_, rowid)| rowid)
-        .collect();
+    // Keys with hash `h` (a range open at the top: one search, not two).
+    let with_hash = |set: &'_ BTreeSet<(i64, i64)>| {
+        set.range((h, i64::MIN)..)
+            .take_while(|&&(x, _)| x == h)
+            .map(|&(_, rowid)| rowid)
+            .collect::<Vec<i64>>()
+    };
+    // Usually none (a new id): then nothing is allocated and no row is read.
+    let mut candidates = with_hash(pending);
+    candidates.extend(with_hash(&lazy.keys));
     let mut stored = conn.prepare_cached("SELECT id FROM message_key WHERE msg_hash = ?1")?;
     let mut rows = stored.query([h])?;
     while let Some(r) = rows.next()? {
         candidates.push(r.get(0)?);
     }
-    // Usually none (a new id): no row is read.
     if candidates.is_empty() {
         return Ok(None);
     }

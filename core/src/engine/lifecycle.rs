@@ -190,6 +190,7 @@ fn revoked_flags(fl: i64, config: &EngineConfig) -> i64 {
 fn set_flags(w: &mut Work<'_>, idx: u32, row: &Row, fl: i64) -> Result<()> {
     w.tx.prepare_cached("UPDATE message SET flags = ?2 WHERE id = ?1")?
         .execute(params![row.rowid, fl])?;
+    set_position_flags(w, row, fl)?;
     let st = w.get(idx);
     if row.pos > st.read_pos && (row.flags ^ fl) & COUNTING != 0 {
         recount(w, idx)?;
@@ -200,12 +201,27 @@ fn set_flags(w: &mut Work<'_>, idx: u32, row: &Row, fl: i64) -> Result<()> {
     Ok(())
 }
 
+/// Keeps the message's `message_pos` entry in step with its new flags `fl`
+/// (the entry holds the bits a recount reads; complete here, see
+/// `Work::flush_tail`).
+fn set_position_flags(w: &Work<'_>, row: &Row, fl: i64) -> Result<()> {
+    if (row.flags ^ fl) & flags::RECOUNT != 0 {
+        debug_assert!(w.positions_complete());
+        w.tx.prepare_cached(
+            "UPDATE message_pos SET flags = ?4 WHERE conv = ?1 AND pos = ?2 AND id = ?3",
+        )?
+        .execute(params![row.conv, row.pos, row.rowid, fl & flags::RECOUNT])?;
+    }
+    Ok(())
+}
+
 /// Deletes one stored message: the row stays (its id stays a duplicate)
 /// without its content, flagged so no query returns it and it never counts.
 fn delete_row(w: &mut Work<'_>, idx: u32, row: &Row) -> Result<()> {
     let fl = lifecycle_bits(w.config, row.flags | flags::DELETED, true) & !flags::REVOKE_PENDING;
     w.tx.prepare_cached("UPDATE message SET flags = ?2, body = '{}' WHERE id = ?1")?
         .execute(params![row.rowid, fl])?;
+    set_position_flags(w, row, fl)?;
     // Who revoked it and its edit version: nothing to keep of a deleted message.
     w.tx.prepare_cached(
         "DELETE FROM message_op
@@ -230,8 +246,9 @@ fn fix_last(w: &mut Work<'_>, idx: u32) -> Result<()> {
     let hidden = flags::DELETED | flags::EXCLUDED_LAST;
     let top: Option<(i64, i64)> =
         w.tx.prepare_cached(
-            "SELECT id, pos FROM message WHERE conv = ?1 AND flags & ?2 = 0
-             ORDER BY pos DESC, id DESC LIMIT 1",
+            "SELECT p.id, p.pos FROM message_pos p JOIN message m ON m.id = p.id
+             WHERE p.conv = ?1 AND m.flags & ?2 = 0
+             ORDER BY p.pos DESC, p.id DESC LIMIT 1",
         )?
         .query_row(params![st.id, hidden], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
@@ -240,9 +257,9 @@ fn fix_last(w: &mut Work<'_>, idx: u32) -> Result<()> {
             let second = (pos >> TIE_BITS) << TIE_BITS;
             let id: i64 =
                 w.tx.prepare_cached(
-                    "SELECT id FROM message WHERE conv = ?1 AND pos BETWEEN ?2 AND ?3
-                         AND flags & ?4 = 0
-                     ORDER BY msg_id DESC LIMIT 1",
+                    "SELECT m.id FROM message_pos p JOIN message m ON m.id = p.id
+                     WHERE p.conv = ?1 AND p.pos BETWEEN ?2 AND ?3 AND m.flags & ?4 = 0
+                     ORDER BY m.msg_id DESC LIMIT 1",
                 )?
                 .query_row(params![st.id, second, pos, hidden], |r| r.get(0))?;
             Some((id, pos))
@@ -263,21 +280,29 @@ fn fix_last(w: &mut Work<'_>, idx: u32) -> Result<()> {
 /// conversation's `deleted_upto`, as after a delete with the messages).
 fn clear_upto(w: &mut Work<'_>, idx: u32, upto: i64, source: ReadSource) -> Result<bool> {
     let id = w.get(idx).id;
-    // Keys of the tail are in memory only; the flush at the end of this
-    // operation no longer finds their messages.
+    // The messages are found through `message_pos` (complete: the tail was
+    // merged when this operation started, `Work::flush_tail`).
+    debug_assert!(w.positions_complete());
     w.tx.prepare_cached(
         "DELETE FROM message_key WHERE (msg_hash, id) IN
-             (SELECT msg_hash, id FROM message WHERE conv = ?1 AND pos <= ?2)",
+             (SELECT m.msg_hash, m.id FROM message_pos p JOIN message m ON m.id = p.id
+              WHERE p.conv = ?1 AND p.pos <= ?2)",
     )?
     .execute(params![id, upto])?;
     w.tx.prepare_cached(
         "DELETE FROM message_op WHERE pending = 0 AND msg_id IN
-             (SELECT msg_id FROM message WHERE conv = ?1 AND pos <= ?2)",
+             (SELECT m.msg_id FROM message_pos p JOIN message m ON m.id = p.id
+              WHERE p.conv = ?1 AND p.pos <= ?2)",
     )?
     .execute(params![id, upto])?;
     let gone =
-        w.tx.prepare_cached("DELETE FROM message WHERE conv = ?1 AND pos <= ?2")?
-            .execute(params![id, upto])?;
+        w.tx.prepare_cached(
+            "DELETE FROM message WHERE id IN
+                 (SELECT id FROM message_pos WHERE conv = ?1 AND pos <= ?2)",
+        )?
+        .execute(params![id, upto])?;
+    w.tx.prepare_cached("DELETE FROM message_pos WHERE conv = ?1 AND pos <= ?2")?
+        .execute(params![id, upto])?;
     w.tx.prepare_cached(
         "UPDATE conversation SET deleted_upto = max(deleted_upto, ?2), deleted_clear = 1
          WHERE id = ?1",

@@ -284,14 +284,20 @@ fn set_column(w: &mut Work<'_>, idx: u32, column: &'static str, value: &str) -> 
 fn delete_one(w: &mut Work<'_>, idx: u32, clear_messages: bool) -> Result<()> {
     let id = w.get(idx).id;
     if clear_messages {
-        // Keys of the tail are in memory only; the next flush (at the end
-        // of this operation) no longer finds their messages.
+        // The tail was merged when this operation started (`Work::flush_tail`).
         w.tx.prepare_cached(
             "DELETE FROM message_key
-             WHERE (msg_hash, id) IN (SELECT msg_hash, id FROM message WHERE conv = ?1)",
+             WHERE (msg_hash, id) IN (SELECT m.msg_hash, m.id FROM message_pos p
+                                      JOIN message m ON m.id = p.id WHERE p.conv = ?1)",
         )?
         .execute([id])?;
-        w.tx.prepare_cached("DELETE FROM message WHERE conv = ?1")?
+        // Found through `message_pos`: `message` has no index by conversation.
+        debug_assert!(w.positions_complete());
+        w.tx.prepare_cached(
+            "DELETE FROM message WHERE id IN (SELECT id FROM message_pos WHERE conv = ?1)",
+        )?
+        .execute([id])?;
+        w.tx.prepare_cached("DELETE FROM message_pos WHERE conv = ?1")?
             .execute([id])?;
     }
     w.tx.prepare_cached(

@@ -115,6 +115,13 @@ pub(crate) fn complete_send(
             ConvType::Group if seq > 0 => seq as i64,
             _ => st.position_for(time, seq),
         };
+        // Its `message_pos` entry moves with it (complete: see `Work::flush_tail`).
+        debug_assert!(w.positions_complete());
+        w.tx.prepare_cached(
+            "UPDATE message_pos SET pos = ?3
+             WHERE conv = ?2 AND id = ?1 AND pos = (SELECT pos FROM message WHERE id = ?1)",
+        )?
+        .execute(params![rowid, st.id, pos])?;
         w.tx.prepare_cached(
             "UPDATE message SET status = 2, server_time = ?2, seq = ?3, pos = ?4 WHERE id = ?1",
         )?

@@ -59,6 +59,11 @@ use work::{Applied, Work};
 
 /// The state engine of one user: conversations, unread counters, receipts.
 pub struct Engine {
+    /// Stopped before `conn` closes (fields drop in order), so the engine's
+    /// connection is the store's last and checkpoints it at close. Held
+    /// for its `Drop`.
+    #[allow(dead_code)]
+    checkpointer: Option<store::checkpoint::Checkpointer>,
     conn: Connection,
     config: EngineConfig,
     user_id: String,
@@ -108,9 +113,17 @@ impl Engine {
     /// Opens the store at an explicit file path.
     pub fn open_path(path: &Path, user_id: &str, config: EngineConfig) -> Result<Self> {
         store::check_user_id(user_id)?;
-        let conn = store::open(path, user_id, &config)?;
+        let mut conn = store::open(path, user_id, &config)?;
         let marked_as_one = config.count_marked_unread_as_one;
+        let checkpointer = if config.checkpoint_in_background {
+            Some(store::checkpoint::Checkpointer::start(
+                &mut conn, path, &config,
+            )?)
+        } else {
+            None
+        };
         let mut engine = Engine {
+            checkpointer,
             conn,
             config,
             user_id: user_id.to_owned(),
@@ -247,6 +260,13 @@ impl Engine {
 
     /// Runs `f` as one transaction; see the module documentation.
     fn commit<T>(&mut self, f: impl FnOnce(&mut Work<'_>) -> Result<T>) -> Result<T> {
+        self.run(false, f)
+    }
+
+    /// [`Engine::commit`]; `receive`: the operation is a receive, which may
+    /// leave the tail (`lazy_rows`) in memory and reads no `message_pos`;
+    /// any other operation merges the tail first.
+    fn run<T>(&mut self, receive: bool, f: impl FnOnce(&mut Work<'_>) -> Result<T>) -> Result<T> {
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
         let mut w = Work::new(
             &tx,
@@ -257,6 +277,9 @@ impl Engine {
             &self.lazy,
         );
         w.now = self.now();
+        if !receive {
+            w.flush_tail()?;
+        }
         let out = f(&mut w)?;
         let applied = w.finish()?;
         readpos::store_read_all(&tx, applied.now, &applied.read_all, &applied.read_all_types)?;
@@ -281,9 +304,11 @@ impl Engine {
         if a.flushed {
             self.lazy.stale.clear();
             self.lazy.keys.clear();
+            self.lazy.pos.clear();
         }
         if a.deferred {
             self.lazy.keys.extend(a.new_keys);
+            self.lazy.pos.extend(a.new_pos);
         }
         let regroup = !a.group_updates.is_empty();
         for u in a.group_updates {
@@ -498,6 +523,10 @@ impl Engine {
             self.convs[idx as usize] = st;
             self.lazy.stale.insert(idx, now);
             self.lazy.keys.insert((m.msg_hash, m.rowid));
+            self.lazy.pos.insert(
+                (m.conv, m.pos, m.rowid),
+                m.flags & crate::message::flags::RECOUNT,
+            );
         }
         Ok(())
     }

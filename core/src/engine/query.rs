@@ -124,20 +124,18 @@ impl Engine {
             }
         }
         found.sort_by(|a, b| b.order_key.cmp(&a.order_key).then(b.id.cmp(&a.id)));
-        let list = found
-            .into_iter()
-            .map(|s| self.snapshot(s))
-            .collect::<Result<_>>()?;
+        let list = self.snapshots(found)?;
         Ok((list, missing))
     }
 
     /// Every visible conversation in list order.
     pub fn all_conversations(&self) -> Result<Vec<Conversation>> {
-        self.order
-            .iter()
-            .rev()
-            .map(|&(_, i)| self.snapshot(&self.convs[i as usize]))
-            .collect()
+        self.snapshots(
+            self.order
+                .iter()
+                .rev()
+                .map(|&(_, i)| &self.convs[i as usize]),
+        )
     }
 
     /// A page of the conversations a filter selects, in list order (pinned
@@ -177,10 +175,7 @@ impl Engine {
             0
         };
         Ok(ConversationPage {
-            conversations: picked
-                .into_iter()
-                .map(|s| self.snapshot(s))
-                .collect::<Result<_>>()?,
+            conversations: self.snapshots(picked)?,
             next_cursor,
             finished: !more,
         })
@@ -214,10 +209,7 @@ impl Engine {
             } else {
                 offset + picked.len() as u64
             },
-            conversations: picked
-                .into_iter()
-                .map(|s| self.snapshot(s))
-                .collect::<Result<_>>()?,
+            conversations: self.snapshots(picked)?,
             finished,
         })
     }
@@ -271,16 +263,83 @@ impl Engine {
             }
             .ok_or_else(|| Error::MessageNotFound(m.to_owned()))?,
         };
+        // The stored order (`message_pos`), then the tail's entries in
+        // memory (`lazy_rows`), merged: newest first by (position, row id).
         let sql = format!(
-            "SELECT {MESSAGE_COLUMNS} FROM message m
-             WHERE m.conv = ?1 AND (m.pos < ?2 OR (m.pos = ?2 AND m.id < ?3))
+            "SELECT {MESSAGE_COLUMNS}, m.id FROM message_pos p JOIN message m ON m.id = p.id
+             WHERE p.conv = ?1 AND (p.pos < ?2 OR (p.pos = ?2 AND p.id < ?3))
                  AND m.flags & {deleted} = 0
-             ORDER BY m.pos DESC, m.id DESC LIMIT ?4",
+             ORDER BY p.pos DESC, p.id DESC LIMIT ?4",
             deleted = flags::DELETED
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![id, pos, rowid, count], raw_message)?;
-        rows.map(|r| self.finish_message(r?)).collect()
+        let mut page: Vec<(i64, i64, RawMessage)> = stmt
+            .query_map(params![id, pos, rowid, count], |r| {
+                let raw = raw_message(r)?;
+                Ok((raw.pos, r.get(9)?, raw))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        // The tail's newest `count` that are not deleted (a message can
+        // arrive deleted: a delete the server sent before it).
+        let mut from_tail = 0;
+        for (&(_, p, r), _) in self
+            .lazy
+            .pos
+            .range((id, i64::MIN, i64::MIN)..(id, pos, rowid))
+            .rev()
+        {
+            if from_tail == count {
+                break;
+            }
+            let raw = self.raw_message_at(r)?;
+            if raw.flags & flags::DELETED == 0 {
+                page.push((p, r, raw));
+                from_tail += 1;
+            }
+        }
+        if from_tail > 0 {
+            page.sort_unstable_by_key(|&(p, r, _)| std::cmp::Reverse((p, r)));
+            page.truncate(count as usize);
+        }
+        page.into_iter()
+            .map(|(_, _, raw)| self.finish_message(raw))
+            .collect()
+    }
+
+    /// The stored message with row id `rowid` (one the store holds).
+    fn raw_message_at(&self, rowid: i64) -> Result<RawMessage> {
+        let sql = format!("SELECT {MESSAGE_COLUMNS} FROM message m WHERE m.id = ?1");
+        Ok(self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row([rowid], raw_message)?)
+    }
+
+    /// The snapshots of `states`, read in one read transaction. Each query
+    /// on its own begins and ends one (SQLite's file locks and the WAL index,
+    /// twice per conversation): 60% of the engine's time for a page of 100
+    /// (core/BOUNDARY-BENCHMARKS.md).
+    fn snapshots<'a>(
+        &self,
+        states: impl IntoIterator<Item = &'a ConvState>,
+    ) -> Result<Vec<Conversation>> {
+        let own = self.conn.is_autocommit();
+        if own {
+            self.conn.execute_batch("BEGIN")?;
+        }
+        let list = states
+            .into_iter()
+            .map(|s| self.snapshot(s))
+            .collect::<Result<Vec<_>>>();
+        if own {
+            // A read transaction: COMMIT ends it (and should it fail, the
+            // transaction must not stay open).
+            if let Err(e) = self.conn.execute_batch("COMMIT") {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                return Err(e.into());
+            }
+        }
+        list
     }
 
     /// Builds the caller-facing snapshot of a conversation.
@@ -326,27 +385,45 @@ impl Engine {
         let at_infos = if s.at_flags == 0 {
             Vec::new()
         } else {
+            // (position, row id, seq, flags): stored, then the tail's.
+            let at_bits = flags::AT_ME | flags::AT_ALL;
             let mut stmt = self.conn.prepare_cached(
-                "SELECT seq, flags FROM message
-                 WHERE conv = ?1 AND pos > ?2 AND flags & ?3 != 0 ORDER BY pos",
+                "SELECT p.pos, p.id, m.seq, p.flags FROM message_pos p JOIN message m ON m.id = p.id
+                 WHERE p.conv = ?1 AND p.pos > ?2 AND p.flags & ?3 != 0 ORDER BY p.pos, p.id",
             )?;
-            let rows = stmt.query_map(
-                params![s.id, s.read_pos, flags::AT_ME | flags::AT_ALL],
-                |r| {
-                    let fl: i64 = r.get(1)?;
-                    let me = fl & flags::AT_ME != 0;
-                    let all = fl & flags::AT_ALL != 0;
-                    Ok(AtInfo {
-                        seq: r.get::<_, i64>(0)? as u64,
-                        at_type: match (me, all) {
-                            (true, true) => 3,
-                            (false, true) => 2,
-                            _ => 1,
-                        },
-                    })
-                },
-            )?;
-            rows.collect::<Result<_, _>>()?
+            let mut found: Vec<(i64, i64, i64, i64)> = stmt
+                .query_map(params![s.id, s.read_pos, at_bits], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            let tail = self
+                .lazy
+                .pos
+                .range((s.id, s.read_pos.saturating_add(1), i64::MIN)..=(s.id, i64::MAX, i64::MAX))
+                .filter(|(_, &fl)| fl & at_bits != 0);
+            let mut merged = false;
+            for (&(_, p, r), &fl) in tail {
+                let seq: i64 = self
+                    .conn
+                    .prepare_cached("SELECT seq FROM message WHERE id = ?1")?
+                    .query_row([r], |row| row.get(0))?;
+                found.push((p, r, seq, fl));
+                merged = true;
+            }
+            if merged {
+                found.sort_unstable();
+            }
+            found
+                .into_iter()
+                .map(|(_, _, seq, fl)| AtInfo {
+                    seq: seq as u64,
+                    at_type: match (fl & flags::AT_ME != 0, fl & flags::AT_ALL != 0) {
+                        (true, true) => 3,
+                        (false, true) => 2,
+                        _ => 1,
+                    },
+                })
+                .collect()
         };
         let _ = (AT_ME, AT_ALL);
         Ok(Conversation {

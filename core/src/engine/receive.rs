@@ -66,7 +66,7 @@ impl Engine {
         };
         let ops = self.begin_arrivals();
         let mut settled = Vec::new();
-        let result = self.commit(|w| {
+        let result = self.run(true, |w| {
             w.defer_rows = defer;
             let tx = w.tx;
             let mut report = ReceiveReport::default();
@@ -147,10 +147,12 @@ impl Engine {
                 ])?;
                 report.stored += 1;
                 let rowid = tx.last_insert_rowid();
+                let conv_id = st.id;
                 if fl & flags::FROM_SELF != 0 {
-                    super::receipts::settle_pending(tx, st.id, &m.msg_id)?;
+                    super::receipts::settle_pending(tx, conv_id, &m.msg_id)?;
                 }
                 w.new_keys.insert((hash, rowid));
+                w.new_pos.insert((conv_id, pos, rowid), fl & flags::RECOUNT);
                 let msg = Received {
                     rowid,
                     pos,
@@ -270,6 +272,7 @@ impl Engine {
             ])?;
             let rowid = w.tx.last_insert_rowid();
             w.new_keys.insert((hash, rowid));
+            w.new_pos.insert((id, pos, rowid), fl & flags::RECOUNT);
             super::receipts::settle_pending(w.tx, id, msg_id)?;
             let st = w.get_mut(idx);
             st.visible = true;

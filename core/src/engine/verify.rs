@@ -109,6 +109,14 @@ impl Engine {
                     m.msg_id
                 )));
             }
+            if self.lazy.pos.get(&(m.conv, m.pos, m.rowid))
+                != Some(&(m.flags & crate::message::flags::RECOUNT))
+            {
+                return Err(broken(format!(
+                    "message {:?} has no position (or other flags) in memory",
+                    m.msg_id
+                )));
+            }
             let Some(st) = m.conv_index(states.len()).map(|i| &mut states[i as usize]) else {
                 return Err(broken(format!(
                     "message {:?} has no conversation {}",
@@ -118,7 +126,7 @@ impl Engine {
             super::message_rule::Received::replayed(m).apply(&self.conn, &self.config, st)?;
         }
         let replayed = tail.len();
-        if replayed != self.lazy.tail_msgs() {
+        if replayed != self.lazy.tail_msgs() || replayed != self.lazy.pos.len() {
             return Err(broken(format!(
                 "{replayed} messages after rows_upto, {} pending in memory",
                 self.lazy.tail_msgs()
@@ -136,6 +144,20 @@ impl Engine {
         if missing != 0 || keys != msgs {
             return Err(broken(format!(
                 "message_key: {keys} keys for {msgs} messages up to rows_upto, {missing} missing"
+            )));
+        }
+        // message_pos: exactly their positions and recount flags.
+        let (missing, entries): (i64, i64) = self.conn.query_row(
+            "SELECT (SELECT count(*) FROM message m WHERE m.id <= ?1 AND NOT EXISTS
+                        (SELECT 1 FROM message_pos p WHERE p.conv = m.conv AND p.pos = m.pos
+                             AND p.id = m.id AND p.flags = m.flags & ?2)),
+                    (SELECT count(*) FROM message_pos)",
+            [upto, crate::message::flags::RECOUNT],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if missing != 0 || entries != msgs {
+            return Err(broken(format!(
+                "message_pos: {entries} entries for {msgs} messages up to rows_upto, {missing} missing or different"
             )));
         }
         Ok(states)

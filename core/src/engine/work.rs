@@ -4,7 +4,7 @@
 //! changes nothing, on disk or in memory.
 
 use super::index::ConvIndex;
-use super::lazy_rows::LazyRows;
+use super::lazy_rows::{merge_tail, LazyRows, TailPositions};
 use super::state::ConvState;
 use crate::config::EngineConfig;
 use crate::error::Result;
@@ -46,6 +46,11 @@ pub(crate) struct Work<'a> {
     pub old_texts: Vec<(ConvKey, &'static str, String)>,
     /// (hash, row id) of the messages this operation stored.
     pub new_keys: BTreeSet<(i64, i64)>,
+    /// `message_pos` entries of the messages this operation stored (merged
+    /// at its end, or kept as the tail by a deferring receive).
+    pub new_pos: TailPositions,
+    /// The tail was merged when the operation started ([`Work::flush_tail`]).
+    tail_flushed: bool,
     /// Leave the touched conversations' rows stale (a receive; see
     /// `lazy_rows`). Otherwise every stale row is written too.
     pub defer_rows: bool,
@@ -59,6 +64,8 @@ pub(crate) struct Applied {
     pub dirty: HashSet<u32>,
     /// (hash, row id) of the messages stored.
     pub new_keys: BTreeSet<(i64, i64)>,
+    /// Their `message_pos` entries (kept in memory when deferred).
+    pub new_pos: TailPositions,
     /// The touched rows were left stale (a deferring receive).
     pub deferred: bool,
     /// Every stale row was written: the rows reflect every message.
@@ -102,6 +109,8 @@ impl<'a> Work<'a> {
             group_updates: Vec::new(),
             old_texts: Vec::new(),
             new_keys: BTreeSet::new(),
+            new_pos: TailPositions::new(),
+            tail_flushed: false,
             defer_rows: false,
             lazy,
         }
@@ -183,6 +192,25 @@ impl<'a> Work<'a> {
         Ok(idx)
     }
 
+    /// Merges the tail (the keys and positions of the messages received
+    /// after `rows_upto`, see `lazy_rows`) into the store first, so that
+    /// everything this operation reads from `message_pos` (a recount, a
+    /// delete of the history) is complete. Every operation but a receive
+    /// starts with it; its stale conversation rows are written by
+    /// [`Work::finish`].
+    pub fn flush_tail(&mut self) -> Result<()> {
+        if self.lazy.tail_msgs() > 0 {
+            merge_tail(self.tx, &[(&self.lazy.keys, &self.lazy.pos)])?;
+            self.tail_flushed = true;
+        }
+        Ok(())
+    }
+
+    /// Whether `message_pos` holds every stored message (no tail, or merged).
+    pub fn positions_complete(&self) -> bool {
+        self.tail_flushed || self.lazy.tail_msgs() == 0
+    }
+
     /// The row id of message `msg_id` (stored before or by this operation).
     pub fn find_message(&self, msg_id: &str) -> Result<Option<i64>> {
         super::lazy_rows::find_message(self.tx, self.lazy, &self.new_keys, msg_id)
@@ -259,22 +287,21 @@ impl<'a> Work<'a> {
                     write(&mut upd, &self.base[idx as usize], time)?;
                 }
             }
-            // The tail's keys, in key order: one pass over the index.
-            self.tx
-                .prepare_cached(
-                    "INSERT INTO message_key (msg_hash, id)
-                     SELECT msg_hash, id FROM message
-                     WHERE id > (SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'rows_upto')
-                     ORDER BY 1, 2",
-                )?
-                .execute([])?;
-            // Every row and key now reflects every stored message.
-            self.tx
-                .prepare_cached(
-                    "INSERT OR REPLACE INTO meta (key, value)
-                     SELECT 'rows_upto', CAST(coalesce(max(id), 0) AS TEXT) FROM message",
-                )?
-                .execute([])?;
+            // The tail's keys and positions (unless merged at the start)
+            // and this operation's own, in key order: one pass over each
+            // table. Every row, key and position then reflects every
+            // stored message.
+            match (self.tail_flushed, self.new_keys.is_empty()) {
+                (true, true) => {}
+                (true, false) => merge_tail(self.tx, &[(&self.new_keys, &self.new_pos)])?,
+                (false, _) => merge_tail(
+                    self.tx,
+                    &[
+                        (&self.lazy.keys, &self.lazy.pos),
+                        (&self.new_keys, &self.new_pos),
+                    ],
+                )?,
+            }
         }
         let mut states = Vec::with_capacity(self.touched.len());
         for &idx in &self.touched {
@@ -302,6 +329,7 @@ impl<'a> Work<'a> {
             states,
             dirty: self.dirty,
             new_keys: self.new_keys,
+            new_pos: self.new_pos,
             deferred: self.defer_rows,
             now: self.now,
             flushed: flush,

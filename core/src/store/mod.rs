@@ -1,5 +1,6 @@
 //! The SQLite store: file naming, opening, pragmas and migrations.
 
+pub mod checkpoint;
 pub mod schema;
 
 use crate::config::{Durability, EngineConfig};
@@ -126,7 +127,7 @@ pub fn open(path: &Path, user_id: &str, config: &EngineConfig) -> Result<Connect
 /// its id index, which grow without bound. SQLite still reports a corrupt
 /// page of theirs (`SQLITE_CORRUPT`, a [`Error::StoreUnusable`]) when it is
 /// read.
-const UNCHECKED_AT_OPEN: &[&str] = &["message", "message_key", "receipt"];
+const UNCHECKED_AT_OPEN: &[&str] = &["message", "message_key", "message_pos", "receipt"];
 
 /// Tables whose every page `Engine::open` reads (its load scan) before it
 /// writes anything: a damaged page there fails the open with

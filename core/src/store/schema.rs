@@ -244,6 +244,31 @@ pub const MIGRATIONS: &[&str] = &[
         version  INTEGER NOT NULL,
         PRIMARY KEY (conv, n)
     ) STRICT, WITHOUT ROWID;",
+    // 10: the (conversation, position) index of the history in a table of its
+    // own, filled like `message_key`. As an index on `message`
+    // (`message_by_conv_pos`) it took a random page per received message,
+    // half of what an ingest wrote; `message_pos` holds the messages up to
+    // `meta.rows_upto` and is merged in key order at each flush, and the
+    // engine keeps the tail's entries in memory (engine/lazy_rows.rs).
+    // `flags` holds only the bits a recount reads (`COUNTED | AT_ME |
+    // AT_ALL` = 112, set at the receive and changed only with those bits of
+    // the message: a revoke or delete), so a change of another bit (a
+    // receipt sent) does not touch it.
+    "CREATE TABLE message_pos (
+        conv  INTEGER NOT NULL,
+        pos   INTEGER NOT NULL,
+        id    INTEGER NOT NULL,
+        flags INTEGER NOT NULL,
+        PRIMARY KEY (conv, pos, id)
+    ) STRICT, WITHOUT ROWID;
+
+    INSERT INTO message_pos (conv, pos, id, flags)
+        SELECT conv, pos, id, flags & 112 FROM message
+        WHERE id <= coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'rows_upto'),
+                             9223372036854775807)
+        ORDER BY 1, 2, 3;
+
+    DROP INDEX message_by_conv_pos;",
 ];
 
 /// The schema version a fresh store gets.

@@ -100,13 +100,7 @@ pub unsafe extern "C" fn TIMConvGetConversationListByFilter(
         let count = count.min(1000);
         op(cb, user_data, move |s| {
             let page = s.engine.list_conversations(&f, next_seq, count)?;
-            Ok(json!({
-                "conversation_list_result_conv_list":
-                    page.conversations.iter().map(json::conv_info).collect::<Vec<_>>(),
-                "conversation_list_result_next_seq": page.next_cursor,
-                "conversation_list_result_is_finished": page.finished,
-            })
-            .to_string())
+            Ok(json::conv_page(&page))
         })
     })
 }

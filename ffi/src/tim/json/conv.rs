@@ -1,11 +1,15 @@
 //! ConvInfo, conversation filters and the results of conversation calls.
 
-use super::message::message;
+use super::message::{message, write_message, write_object, ObjectWriter, Piece};
 use super::{parse_opt, Obj};
 use crate::boundary::{Checked, Reject};
 use imcore::explain::{ExplainedMessage, ReadMove, UnreadExplanation};
-use imcore::{ConvKey, ConvType, Conversation, ConversationFilter, CountPref, OperationFailure};
+use imcore::{
+    ConvKey, ConvType, Conversation, ConversationFilter, ConversationPage, CountPref,
+    OperationFailure,
+};
 use serde_json::{json, Map, Value};
+use std::fmt::Write as _;
 
 /// Parses a `TIMConversationListFilter`: absent keys do not filter,
 /// `conversation_list_filter_conv_type` 0 does not filter,
@@ -155,9 +159,113 @@ pub fn deleted_conv_info(k: &ConvKey) -> Value {
     })
 }
 
-/// A JSON array of ConvInfo.
+/// A JSON array of ConvInfo (the text of a `Value` array of [`conv_info`]s,
+/// written once: [`write_conv_info`]).
 pub fn conv_infos<'a>(cs: impl IntoIterator<Item = &'a Conversation>) -> String {
-    Value::Array(cs.into_iter().map(conv_info).collect()).to_string()
+    let mut out = String::from("[");
+    for (i, c) in cs.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_conv_info(&mut out, c);
+    }
+    out.push(']');
+    out
+}
+
+/// `{"conversation_list_result_conv_list":[ConvInfo…],
+/// "conversation_list_result_is_finished":b,"conversation_list_result_next_seq":n}`,
+/// the page of `TIMConvGetConversationListByFilter`, written once.
+pub fn conv_page(page: &ConversationPage) -> String {
+    use std::collections::BTreeMap;
+    let mut o: BTreeMap<&str, Piece<'_>> = BTreeMap::new();
+    o.insert(
+        "conversation_list_result_conv_list",
+        Piece::Text(conv_infos(&page.conversations)),
+    );
+    o.insert(
+        "conversation_list_result_next_seq",
+        Piece::U64(page.next_cursor),
+    );
+    o.insert(
+        "conversation_list_result_is_finished",
+        Piece::Bool(page.finished),
+    );
+    let mut out = String::new();
+    write_object(&mut out, &o);
+    out
+}
+
+/// Writes the ConvInfo of `c`: the text of `conv_info(c).to_string()`,
+/// without a tree (its last message by [`write_message`]; a draft, rare,
+/// through the tree as [`conv_info`] builds it).
+pub(crate) fn write_conv_info(out: &mut String, c: &Conversation) {
+    // The keys in the tree's (sorted) order; the test compares the texts.
+    let mut w = ObjectWriter::new(out);
+    w.field("conv_active_time", &Piece::U64(c.order_key));
+    w.field("conv_badge_num", &Piece::U64(c.badge));
+    w.field("conv_c2c_read_timestamp", &Piece::U64(c.read_time));
+    if c.groups.is_empty() {
+        w.field("conv_conversation_group_array", &Piece::Raw("[]"));
+    } else {
+        w.field(
+            "conv_conversation_group_array",
+            &Piece::Text(json!(c.groups).to_string()),
+        );
+    }
+    w.field("conv_count_pref", &Piece::I64(c.count_pref.as_i64()));
+    w.field("conv_custom_data", &Piece::Str(&c.custom_data));
+    if c.draft.is_some() {
+        if let Some(d) = conv_info(c).get("conv_draft") {
+            w.field("conv_draft", &Piece::Text(d.to_string()));
+        }
+    }
+    w.field("conv_face_url", &Piece::Raw("\"\""));
+    let at = w.key("conv_group_at_info_array");
+    at.push('[');
+    for (i, a) in c.at_infos.iter().enumerate() {
+        if i > 0 {
+            at.push(',');
+        }
+        let _ = write!(
+            at,
+            "{{\"conv_group_at_info_at_type\":{},\"conv_group_at_info_seq\":{}}}",
+            a.at_type, a.seq
+        );
+    }
+    at.push(']');
+    w.field("conv_group_read_sequence", &Piece::U64(c.read_seq));
+    if c.key.conv_type == ConvType::Group {
+        if let Some(t) = c.group_type {
+            w.field("conv_group_type", &Piece::I64(t.as_i64()));
+        }
+    }
+    w.field("conv_id", &Piece::Str(&c.key.peer));
+    w.field("conv_is_has_draft", &Piece::Bool(c.draft.is_some()));
+    w.field(
+        "conv_is_has_lastmsg",
+        &Piece::Bool(c.last_message.is_some()),
+    );
+    w.field("conv_is_pinned", &Piece::Bool(c.pinned));
+    if let Some(m) = &c.last_message {
+        write_message(w.key("conv_last_msg"), m);
+    }
+    if c.marks == 0 {
+        w.field("conv_mark_array", &Piece::Raw("[]"));
+    } else {
+        w.field(
+            "conv_mark_array",
+            &Piece::Text(mark_array(c.marks).to_string()),
+        );
+    }
+    w.field("conv_owner", &Piece::Raw("\"\""));
+    w.field("conv_read_version", &Piece::U64(c.read_version));
+    w.field("conv_recv_opt", &Piece::I64(c.recv_opt.as_i64()));
+    w.field("conv_show_name", &Piece::Str(&c.key.peer));
+    w.field("conv_type", &Piece::I64(c.key.conv_type.as_i64()));
+    w.field("conv_unread_mention_num", &Piece::U64(c.mentions));
+    w.field("conv_unread_num", &Piece::U64(c.unread));
+    w.end();
 }
 
 /// `TIMConversationOperationResult` array: one entry per requested id, in
@@ -261,6 +369,113 @@ mod tests {
         assert_eq!(f.groups, Some(vec![]));
         assert_eq!(f.mark, Some(marks::STAR));
         assert!(filter(Some(r#"{"conversation_list_filter_conv_type":9}"#), "f").is_err());
+    }
+
+    #[test]
+    fn a_conv_info_written_once_is_the_text_the_tree_writes() {
+        use imcore::{AtInfo, Draft, GroupType, MsgStatus, ReceiveOpt, StoredMessage};
+        let last = |body: &str| StoredMessage {
+            msg_id: "m1".into(),
+            conv: ConvKey::group("te\"am").unwrap(),
+            sender: "bob".into(),
+            server_time: 100,
+            seq: 7,
+            flags: 16,
+            status: MsgStatus::SendSucc,
+            body: body.into(),
+            is_read: false,
+            is_peer_read: false,
+            peer_receipt: false,
+            read_count: 0,
+            unread_count: 0,
+        };
+        let plain = Conversation {
+            key: ConvKey::c2c("bob").unwrap(),
+            group_type: None,
+            unread: 0,
+            mentions: 0,
+            badge: 0,
+            count_pref: CountPref::All,
+            read_version: 0,
+            recv_opt: ReceiveOpt::Receive,
+            order_key: 0,
+            active_time: 0,
+            pinned: false,
+            marks: 0,
+            groups: vec![],
+            at_infos: vec![],
+            last_message: None,
+            draft: None,
+            custom_data: String::new(),
+            server_ext: String::new(),
+            local_ext: String::new(),
+            read_time: 0,
+            read_seq: 0,
+            peer_read_time: 0,
+            create_time: 0,
+            update_time: 0,
+        };
+        let full = Conversation {
+            key: ConvKey::group("te\"am").unwrap(),
+            group_type: Some(GroupType::Work),
+            unread: 12,
+            mentions: 2,
+            badge: 2,
+            count_pref: CountPref::MentionsOnly,
+            read_version: 3,
+            recv_opt: ReceiveOpt::NotNotify,
+            order_key: u64::MAX,
+            active_time: 5,
+            pinned: true,
+            marks: marks::STAR | (1 << 40),
+            groups: vec!["friends".into(), "wörk\n".into()],
+            at_infos: vec![AtInfo { seq: 3, at_type: 1 }, AtInfo { seq: 9, at_type: 3 }],
+            last_message: Some(last(
+                r#"{"message_elem_array":[{"elem_type":0,"text_elem_content":"hi"}]}"#,
+            )),
+            draft: Some(Draft {
+                content: r#"{"draft_msg":{"message_elem_array":[]},"x":1}"#.into(),
+                edit_time: 77,
+            }),
+            custom_data: "c\u{1}d".into(),
+            server_ext: String::new(),
+            local_ext: String::new(),
+            read_time: 1,
+            read_seq: 2,
+            peer_read_time: 0,
+            create_time: 0,
+            update_time: 0,
+        };
+        let spaced = Conversation {
+            last_message: Some(last(r#"{"b": 1, "a": 2}"#)),
+            draft: Some(Draft {
+                content: "not json".into(),
+                edit_time: 1,
+            }),
+            group_type: None,
+            ..full.clone()
+        };
+        let all = [plain, full, spaced];
+        for c in &all {
+            let mut once = String::new();
+            write_conv_info(&mut once, c);
+            assert_eq!(once, conv_info(c).to_string());
+        }
+        let tree = Value::Array(all.iter().map(conv_info).collect()).to_string();
+        assert_eq!(conv_infos(&all), tree);
+        assert_eq!(conv_infos(&[]), "[]");
+        let page = ConversationPage {
+            conversations: all.to_vec(),
+            next_cursor: 3,
+            finished: false,
+        };
+        let tree = json!({
+            "conversation_list_result_conv_list":
+                page.conversations.iter().map(conv_info).collect::<Vec<_>>(),
+            "conversation_list_result_next_seq": page.next_cursor,
+            "conversation_list_result_is_finished": page.finished,
+        });
+        assert_eq!(conv_page(&page), tree.to_string());
     }
 
     #[test]

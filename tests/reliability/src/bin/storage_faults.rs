@@ -712,9 +712,19 @@ fn old_store(path: &Path, v: i64) {
                                   body)
                  VALUES (1, {pos}, {hash}, 'm1', 'bob', 100, 0, 16, '{{}}');
              INSERT INTO message_key (msg_hash, id) VALUES ({hash}, 1);
-             INSERT OR REPLACE INTO meta (key, value) VALUES ('rows_upto', '1');",
+             INSERT OR REPLACE INTO meta (key, value) VALUES ('rows_upto', '1');
+             {pos_entry}",
             pos = 100i64 << 20,
             hash = imcore::store::msg_hash("m1"),
+            // From version 8 on, its `message_pos` entry too.
+            pos_entry = if v >= 8 {
+                format!(
+                    "INSERT INTO message_pos (conv, pos, id, flags) VALUES (1, {}, 1, 16);",
+                    100i64 << 20
+                )
+            } else {
+                String::new()
+            },
         )
     } else {
         format!(

@@ -402,6 +402,7 @@ fn section_pages(cfg: &Cfg) {
         Samples::with_capacity(n),
         Samples::with_capacity(n),
     );
+    let mut written = Samples::with_capacity(n);
     let mut once_bytes = 0;
     for &cur in &plain_cursors {
         let core = ffi::tim::runtime::lock(&ffi::tim::runtime::CORE);
@@ -422,12 +423,16 @@ fn section_pages(cfg: &Cfg) {
         let t2 = now_ns();
         let once = write_once(&page);
         let t3 = now_ns();
+        let page_text = ffi::tim::json::conv_page(&page);
+        let t4 = now_ns();
         drop(core);
         read.push(t1 - t0);
         build.push(t2 - t1);
         by_hand.push(t3 - t2);
+        written.push(t4 - t3);
         once_bytes = once.len();
-        std::hint::black_box((json, once));
+        assert_eq!(page_text, json, "the page written once is the Value route's text");
+        std::hint::black_box((json, once, page_text));
     }
     // The floor: the same JSON written by serde_json alone (from a parsed Value).
     let v: serde_json::Value = serde_json::from_str(&sample_json).expect("page JSON");
@@ -461,7 +466,13 @@ fn section_pages(cfg: &Cfg) {
         ser,
     );
     latency_row(
-        "  part: its JSON (`json::conv_info` Values, then to_string)",
+        "  part: its JSON as the call writes it (`json::conv_page`, written once)",
+        written.summary(),
+        "serde_json writes the page's JSON",
+        ser,
+    );
+    latency_row(
+        "  for reference: the same JSON through `json::conv_info` Values (before issue 18's work)",
         build.summary(),
         "serde_json writes the page's JSON",
         ser,
