@@ -472,9 +472,11 @@ fn edits_apply_at_once_in_loopback_and_at_the_ack_with_a_transport() {
 
     e.set_outbox_enabled(true);
     let m = e.modify_message(&c2c("bob"), "m", r#"{"v":2}"#).unwrap();
+    assert_eq!(m.body, r#"{"v":2}"#, "the message as it will stand");
     assert_eq!(
-        m.body, r#"{"v":1}"#,
-        "not applied before the server accepts"
+        e.message_by_id("m").unwrap().unwrap().body,
+        r#"{"v":1}"#,
+        "not stored before the server accepts"
     );
     let id = outbound(&mut e)[0].envelope_id;
     let ack = e.ack_outbound_at(id, 0, 0, 0, 7).unwrap();

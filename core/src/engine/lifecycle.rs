@@ -832,8 +832,11 @@ impl Engine {
     /// the new message JSON). Without a transport it applies at once and
     /// returns the edited message; with one the server decides: it applies
     /// when the server accepts it (the ack's update time is its version) and
-    /// a refusal changes nothing, and this returns the message as it is
-    /// until then. Deleted and revoked messages cannot be edited.
+    /// a refusal changes nothing. Either way this returns the message with
+    /// the edit applied (with a transport: as it will stand once the server
+    /// accepts; the store keeps the old body until then), so every face
+    /// reports the same message. Deleted and revoked messages cannot be
+    /// edited.
     pub fn modify_message(
         &mut self,
         key: &ConvKey,
@@ -864,8 +867,13 @@ impl Engine {
         if applied {
             self.queue_updates(queued, &[msg_id.to_owned()])?;
         }
-        self.message_by_id(msg_id)?
-            .ok_or_else(|| Error::MessageNotFound(msg_id.to_owned()))
+        let mut m = self
+            .message_by_id(msg_id)?
+            .ok_or_else(|| Error::MessageNotFound(msg_id.to_owned()))?;
+        // Queued for the server: the edit as it will stand (an edit only
+        // replaces the body, see `apply_edit`).
+        body.clone_into(&mut m.body);
+        Ok(m)
     }
 
     /// Applies edits the server sent. An edit of a stored message applies

@@ -19,6 +19,7 @@ mod inbound;
 mod index;
 mod lazy_rows;
 mod lifecycle;
+mod locate;
 mod manage;
 mod mark_unread;
 mod message_id;
