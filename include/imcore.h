@@ -742,7 +742,7 @@ void TIMAddRecvNewMsgCallback(TIMRecvNewMsgCallback cb, const void *user_data);
 // (unknown or NULL: no-op).
 void TIMRemoveRecvNewMsgCallback(TIMRecvNewMsgCallback cb);
 
-// Registers (NULL: unregisters) the listener for: Messages revoked by the server's word (the sender, an admin, another of my devices), a JSON array of MessageLocator (`message_locator_conv_id`, `_conv_type`, `_is_revoked` true, `_time`, `_seq`, `_is_self`, `_rand` 0, `_unique_id` 0, plus `message_locator_msg_id`, `message_revoker_user_id`, `message_revoke_reason`); once per message. A revoke from this device (`TIMMsgRevoke`) reports through its callback instead.
+// Registers (NULL: unregisters) the listener for: Messages revoked by the server's word (the sender, an admin, another of my devices), a JSON array of MessageLocator (`message_locator_conv_id`, `_conv_type`, `_is_revoked` true, `_time`, `_seq`, `_is_self`, `_rand` and `_unique_id` (the same numbers as the Message's `message_rand` / `message_unique_id`), plus `message_locator_msg_id`, `message_revoker_user_id`, `message_revoke_reason`); once per message. A revoke from this device (`TIMMsgRevoke`) reports through its callback instead.
 // `user_data` is passed back untouched.
 void TIMSetMsgRevokeCallback(TIMMsgRevokeCallback cb,
                              const void *user_data);
@@ -764,13 +764,15 @@ void TIMSetMsgAllMessageReceiveOptionCallback(TIMMsgAllMessageReceiveOptionCallb
 // (created if missing) holds one SQLite store per (app, user); default
 // `<current directory>/imcore-data`. With a log directory (created if
 // missing) imcore writes `imcore.log` there, rotated at 4 MiB with three
-// older files kept, at the level of `TIMSetConfig`'s `set_config_log_level`. Other SdkConfig keys are accepted and
+// older files kept, at the level of `TIMSetConfig`'s `set_config_log_level`.
+// imcore's own key `"imcore_revoked_messages_count": true` keeps a revoked
+// unread message counted (default false: revoking it lowers the count, see
+// docs/C-ABI.md). Other SdkConfig keys are accepted and
 // ignored. Calling it again while initialised is a successful no-op.
 //
 // Returns TIM_SUCC; TIM_ERR_JSON for malformed config JSON or a key of the
 // wrong type; TIM_ERR_PARAM when a directory cannot be created.
-int32_t TIMInit(uint64_t sdk_app_id,
-                const char *json_sdk_config);
+int32_t TIMInit(uint64_t sdk_app_id, const char *json_sdk_config);
 
 // Shuts imcore down: logs out (closing the store), delivers every callback
 // still queued, stops and joins the dispatcher thread. No callback runs
@@ -920,6 +922,22 @@ int32_t TIMMsgListDelete(const char *conv_id,
                          TIMCommCallback cb,
                          const void *user_data);
 
+// Messages of a conversation by MessageLocator (`json_msg_locator_array`:
+// 1..=100 locators as the revoke listener hands them out; each is found by
+// its `message_locator_msg_id`, or without one by its
+// `message_locator_unique_id`, the `message_unique_id` of the Message; the
+// locator's other keys are not needed). Callback: code 0 with a JSON array
+// of the Messages found in the conversation, in the order asked (a locator
+// that names none is left out; revoked ones carry their revoker and reason).
+// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM (a
+// locator that names nothing, naming `[index]`, or more than 100);
+// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
+int32_t TIMMsgFindByMsgLocatorList(const char *conv_id,
+                                   int32_t conv_type,
+                                   const char *json_msg_locator_array,
+                                   TIMCommCallback cb,
+                                   const void *user_data);
+
 // Deletes every message of a conversation, here and on the server (a
 // `clear_history` envelope): the conversation stays, with nothing unread
 // and no last message; a message arriving later at or before what was
@@ -950,9 +968,12 @@ int32_t TIMMsgRevoke(const char *conv_id,
 // with `message_msg_id`, `message_conv_id`, `message_conv_type`; it
 // replaces the stored Message JSON, the store's own keys laid over it as
 // always). Without a transport it applies at once; with one it applies
-// when the server accepts it (a refusal changes nothing). The message-update
-// listener fires when it applies. Callback: code 0 with the Message as it
-// is after the edit; 6010 unknown message; 6017 revoked; 7016 too large.
+// when the server accepts it (a refusal changes nothing) and the callback
+// waits for the server's answer. The message-update listener fires when it
+// applies. Callback: code 0 with the Message as it is after the edit (the
+// typed face's `modifyMessage` returns the same message at once); the
+// ack's code for a refusal; 6010 unknown message; 6017 revoked; 7016 too
+// large.
 // Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
 // TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
 int32_t TIMMsgModifyMessage(const char *json_msg_param, TIMCommCallback cb, const void *user_data);

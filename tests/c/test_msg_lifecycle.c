@@ -67,6 +67,12 @@ static char *find_message(const char *id) {
     return m;
 }
 
+/* The unsigned number `v` (a JSON value) as text: the harness reads
+ * integers as long long, and a unique id takes all 64 bits. */
+static unsigned long long ju64(const char *v) {
+    return v ? strtoull(v, NULL, 10) : 0;
+}
+
 static void push_c2c(const char *id, const char *peer, uint64_t t) {
     char *e = msg_env(id, peer, 1, peer, t, 0, NULL);
     char *arr = fmt("[%s]", e);
@@ -165,6 +171,14 @@ static void test_revoke_and_disorder(uint64_t now) {
     CHECK_EQ(revoke_calls, 0); /* nothing was shown revoked */
     pthread_mutex_unlock(&lk);
     /* The server's revoke of a stored unread message: the listener, once. */
+    /* The Message the host holds carries the unique id and rand its
+     * revoke's locator names. */
+    m = find_message("r2");
+    unsigned long long r2_uid = m ? ju64(jget(m, "message_unique_id")) : 0;
+    unsigned long long r2_rand = m ? ju64(jget(m, "message_rand")) : 0;
+    CHECK(r2_uid != 0);
+    CHECK(r2_rand != 0);
+    free(m);
     const char *rv = "[{\"kind\":\"revoke\",\"conv_id\":\"rita\",\"conv_type\":1,\"msg_id\":\"r2\","
                      "\"revoker\":\"rita\",\"reason\":\"\",\"time\":1700000000}]";
     push_ok(rv);
@@ -180,7 +194,60 @@ static void test_revoke_and_disorder(uint64_t now) {
     CHECK_EQ(jbool(jget(loc, "message_locator_is_self")), 0);
     CHECK_EQ(jint(jget(loc, "message_locator_time")), (long long)(now - 4));
     CHECK(jstreq(jget(loc, "message_revoker_user_id"), "rita"));
+    CHECK(jstreq(jget(loc, "message_locator_msg_id"), "r2"));
+    CHECK(ju64(jget(loc, "message_locator_unique_id")) == r2_uid);
+    CHECK(ju64(jget(loc, "message_locator_rand")) == r2_rand);
     pthread_mutex_unlock(&lk);
+    /* Revoked, the same numbers in history (and status 6 in every route). */
+    m = find_message("r2");
+    CHECK(m && ju64(jget(m, "message_unique_id")) == r2_uid);
+    CHECK(m && jint(jget(m, "message_status")) == 6);
+    free(m);
+    {
+        Call *h = call_new();
+        RUN(h, TIMMsgGetMsgList("rita", 1, "{\"msg_getmsglist_param_count\":10}", call_cb, h));
+        const char *hm = jfind(h->json, "message_msg_id", "r2");
+        CHECK(hm && jint(jget(hm, "message_status")) == 6);
+        CHECK(hm && ju64(jget(hm, "message_unique_id")) == r2_uid);
+        CHECK(hm && ju64(jget(hm, "message_rand")) == r2_rand);
+        call_free(h);
+    }
+    /* The locator back in: by unique id alone, by id; another
+     * conversation's, or an unknown one, finds nothing. */
+    {
+        Call *f = call_new();
+        char *by_uid = fmt("[{\"message_locator_unique_id\":%llu},{\"message_locator_unique_id\":1,"
+                           "\"message_locator_msg_id\":\"r1\"},{\"message_locator_unique_id\":12345}]",
+                           r2_uid);
+        RUN(f, TIMMsgFindByMsgLocatorList("rita", 1, by_uid, call_cb, f));
+        free(by_uid);
+        CHECK_EQ(jlen(f->json), 2);
+        CHECK(jstreq(jget(jat(f->json, 0), "message_msg_id"), "r2"));
+        CHECK_EQ(jint(jget(jat(f->json, 0), "message_status")), 6);
+        CHECK(jstreq(jget(jat(f->json, 0), "message_revoker_user_id"), "rita"));
+        CHECK(jstreq(jget(jat(f->json, 1), "message_msg_id"), "r1"));
+        call_free(f);
+        f = call_new();
+        pthread_mutex_lock(&lk);
+        char *as_given = strdup(last_revoke); /* the listener's own array */
+        pthread_mutex_unlock(&lk);
+        RUN(f, TIMMsgFindByMsgLocatorList("rita", 1, as_given, call_cb, f));
+        CHECK_EQ(jlen(f->json), 1);
+        CHECK(jstreq(jget(jat(f->json, 0), "message_msg_id"), "r2"));
+        call_free(f);
+        f = call_new();
+        RUN(f, TIMMsgFindByMsgLocatorList("dora", 1, as_given, call_cb, f));
+        CHECK_EQ(jlen(f->json), 0);
+        call_free(f);
+        free(as_given);
+        CHECK_EQ(TIMMsgFindByMsgLocatorList("rita", 1, "[{\"message_locator_unique_id\":0}]", call_cb, NULL),
+                 TIM_ERR_PARAM);
+        CHECK_CONTAINS(err(), "json_msg_locator_array[0]");
+        CHECK_EQ(TIMMsgFindByMsgLocatorList("rita", 1, "[]", call_cb, NULL), TIM_ERR_PARAM);
+        CHECK_EQ(TIMMsgFindByMsgLocatorList("rita", 1, "{}", call_cb, NULL), TIM_ERR_JSON);
+        CHECK_EQ(TIMMsgFindByMsgLocatorList("rita", 9, "[{\"message_locator_msg_id\":\"r2\"}]", call_cb, NULL),
+                 TIM_ERR_PARAM);
+    }
     /* One bad lifecycle envelope refuses the whole push. */
     char *e = msg_env("r3", "rita", 1, "rita", now - 3, 0, NULL);
     char *bad = fmt("[%s,{\"kind\":\"clear_history\",\"conv_id\":\"rita\",\"conv_type\":1,\"sequence\":4}]", e);
@@ -219,7 +286,19 @@ static void test_modify_and_options(void) {
     Call *c = call_new();
     RUN(c, TIMMsgSendMessage("mo", 1, "{\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"v1\"}]}",
                              id, call_cb, c));
+    /* A message id of TIM's shape <sender>-<time>-<random>: its rand is the
+     * random part, in the send's result and in history alike. */
+    const char *dash = strrchr(id, '-');
+    CHECK(dash != NULL);
+    unsigned long long want_rand = dash ? strtoull(dash + 1, NULL, 10) : 1;
+    CHECK(ju64(jget(c->json, "message_rand")) == want_rand);
+    unsigned long long sent_uid = ju64(jget(c->json, "message_unique_id"));
+    CHECK(sent_uid != 0);
     call_free(c);
+    char *sent = find_message(id);
+    CHECK(sent && ju64(jget(sent, "message_rand")) == want_rand);
+    CHECK(sent && ju64(jget(sent, "message_unique_id")) == sent_uid);
+    free(sent);
     char *edit = fmt("{\"message_msg_id\":\"%s\",\"message_conv_id\":\"mo\",\"message_conv_type\":1,"
                      "\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"v2\"}]}", id);
     c = call_new();
@@ -339,6 +418,44 @@ static void test_with_transport(uint64_t now) {
     CHECK_EQ(c->code, 0);
     call_free(c);
     CHECK_EQ(unread_of("tom"), 1);
+    /* An edit goes to the server; the callback waits for the ack and then
+     * reports the message as edited, as the typed face returns it. */
+    int updates = update_calls;
+    before = outbound_calls;
+    c = call_new();
+    CHECK_EQ(TIMMsgModifyMessage("{\"message_msg_id\":\"t2\",\"message_conv_id\":\"tom\",\"message_conv_type\":1,"
+                                 "\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"edited\"}]}",
+                                 call_cb, c), TIM_SUCC);
+    wait_outbound(before + 1);
+    id = last_env(&env);
+    CHECK(jstreq(jget(env, "kind"), "modify_message"));
+    free(env);
+    CHECK_EQ(c->calls, 0);
+    m = find_message("t2");
+    CHECK(m && strstr(m, "\"edited\"") == NULL); /* not stored before the ack */
+    free(m);
+    ack = fmt("{\"envelope_id\":%lld,\"code\":0}", id);
+    CHECK_EQ(IMCoreOutboundAck(ack), TIM_SUCC);
+    free(ack);
+    CHECK(call_wait(c));
+    CHECK_EQ(c->code, 0);
+    CHECK(c->json && jstreq(jget(c->json, "message_msg_id"), "t2"));
+    CHECK_CONTAINS(c->json, "\"edited\"");
+    call_free(c);
+    m = find_message("t2");
+    CHECK(m && strstr(m, "\"edited\"") != NULL);
+    free(m);
+    for (int i = 0; i < (slow() ? 3000 : 500); i++) {
+        pthread_mutex_lock(&lk);
+        int k = update_calls;
+        pthread_mutex_unlock(&lk);
+        if (k > updates) break;
+        sleep_ms(2);
+    }
+    pthread_mutex_lock(&lk);
+    CHECK_EQ(update_calls, updates + 1);
+    CHECK_CONTAINS(last_update, "\"edited\"");
+    pthread_mutex_unlock(&lk);
     /* Private read receipts: the position still goes out, marked private. */
     c = call_new();
     RUN(c, IMCoreMsgSetPrivateReadReceipts(1, call_cb, c));
@@ -370,6 +487,34 @@ static void test_with_transport(uint64_t now) {
     IMCoreSetOutboundCallback(NULL, NULL);
 }
 
+/* TIMInit's "imcore_revoked_messages_count": a revoked unread message
+ * keeps counting (NetEase's option); the default (above) lowers the count. */
+static void test_revoked_messages_can_keep_counting(uint64_t now) {
+    char *dir = make_temp_dir();
+    CHECK_EQ(TIMInit(1400000000ULL, "{\"imcore_revoked_messages_count\":\"yes\"}"), TIM_ERR_JSON);
+    CHECK_CONTAINS(err(), "imcore_revoked_messages_count");
+    char *cfg = fmt("{\"sdk_config_config_file_path\":\"%s\",\"imcore_revoked_messages_count\":true}", dir);
+    CHECK_EQ(TIMInit(1400000000ULL, cfg), TIM_SUCC);
+    free(cfg);
+    login_ok("me");
+    push_c2c("k1", "kim", now - 2);
+    push_c2c("k2", "kim", now - 1);
+    push_ok("[{\"kind\":\"revoke\",\"conv_id\":\"kim\",\"conv_type\":1,\"msg_id\":\"k2\",\"revoker\":\"kim\"}]");
+    char *m = find_message("k2");
+    CHECK(m && jint(jget(m, "message_status")) == 6);
+    free(m);
+    CHECK_EQ(unread_of("kim"), 2);
+    /* Deletes still lower it. */
+    push_ok("[{\"kind\":\"message_delete\",\"conv_id\":\"kim\",\"conv_type\":1,\"msg_id_array\":[\"k2\"]}]");
+    CHECK_EQ(unread_of("kim"), 1);
+    Call *c = call_new();
+    RUN(c, TIMLogout(call_cb, c));
+    call_free(c);
+    CHECK_EQ(TIMUninit(), TIM_SUCC);
+    rm_rf(dir);
+    free(dir);
+}
+
 int main(void) {
     char *dir = make_temp_dir();
     CHECK_EQ(init_in(dir), TIM_SUCC);
@@ -388,6 +533,7 @@ int main(void) {
     RUN(c, TIMLogout(call_cb, c));
     call_free(c);
     CHECK_EQ(TIMUninit(), TIM_SUCC);
+    test_revoked_messages_can_keep_counting(now);
     free(last_revoke), free(last_update), free(last_opt), free(last_outbound);
     rm_rf(dir);
     free(dir);

@@ -53,8 +53,22 @@ namespace IMCore.Unity
         }
 
         /// <summary>
+        /// Messages of a conversation by locator, e.g. those the revoke listener hands out: each is found by its
+        /// <c>message_locator_msg_id</c>, or without one by its <c>message_locator_unique_id</c> (a Message's
+        /// <c>message_unique_id</c>). The callback gets the messages found, in the order asked.
+        /// </summary>
+        public static TIMResult MsgFindByMsgLocatorList(string conv_id, TIMConvType conv_type, List<MessageLocator> locators, ValueCallback<List<Message>> callback)
+        {
+            byte[] id = Utf8.ToNative(conv_id);
+            byte[] json = Utf8.ToNative(TIMJson.Serialize(locators));
+            return Invoke("MsgFindByMsgLocatorList", Completions.ForValue(callback),
+                key => NativeMethods.TIMMsgFindByMsgLocatorList(id, (int)conv_type, json, NativeThunks.CommResult, key));
+        }
+
+        /// <summary>
         /// Edits a message (the whole Message as it should be, with its id and conversation). The callback gets
-        /// the message as it is after the call (with a transport: once the server accepted the edit).
+        /// the message with the edit applied (with a transport: once the server accepted the edit; a refusal
+        /// gets the server's code and changes nothing).
         /// </summary>
         public static TIMResult MsgModifyMessage(Message message, ValueCallback<Message> callback)
         {

@@ -689,7 +689,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_mark_conversation_unread_from() != 62808:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_modify_message() != 30707:
+    if lib.uniffi_imcore_checksum_method_imclient_modify_message() != 4497:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_receive_all_receive_option() != 22281:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -2621,19 +2621,22 @@ class ClientConfig:
     """
     Settings of an [`super::ImClient`].
 """
-    def __init__(self, *, data_dir:str, app_id:int = 0):
+    def __init__(self, *, data_dir:str, app_id:int = 0, revoked_messages_count:bool = False):
         self.data_dir = data_dir
         self.app_id = app_id
+        self.revoked_messages_count = revoked_messages_count
         
         
 
     
     def __str__(self):
-        return "ClientConfig(data_dir={}, app_id={})".format(self.data_dir, self.app_id)
+        return "ClientConfig(data_dir={}, app_id={}, revoked_messages_count={})".format(self.data_dir, self.app_id, self.revoked_messages_count)
     def __eq__(self, other):
         if self.data_dir != other.data_dir:
             return False
         if self.app_id != other.app_id:
+            return False
+        if self.revoked_messages_count != other.revoked_messages_count:
             return False
         return True
 
@@ -2643,17 +2646,20 @@ class _UniffiFfiConverterTypeClientConfig(_UniffiConverterRustBuffer):
         return ClientConfig(
             data_dir=_UniffiFfiConverterString.read(buf),
             app_id=_UniffiFfiConverterUInt64.read(buf),
+            revoked_messages_count=_UniffiFfiConverterBoolean.read(buf),
         )
 
     @staticmethod
     def check_lower(value):
         _UniffiFfiConverterString.check_lower(value.data_dir)
         _UniffiFfiConverterUInt64.check_lower(value.app_id)
+        _UniffiFfiConverterBoolean.check_lower(value.revoked_messages_count)
 
     @staticmethod
     def write(value, buf):
         _UniffiFfiConverterString.write(value.data_dir, buf)
         _UniffiFfiConverterUInt64.write(value.app_id, buf)
+        _UniffiFfiConverterBoolean.write(value.revoked_messages_count, buf)
 
 
 
@@ -8461,7 +8467,10 @@ class ImClientProtocol(typing.Protocol):
     def modify_message(self, conversation_id: str,message_id: str,message_json: str) -> MessageInfo:
         """
         Edits a message's JSON. Without a transport it applies at once; with
-        one when the server accepts it. Returns the message as it is now.
+        one when the server accepts it (the message-lifecycle listener's
+        `onMessagesModified` tells; a refusal changes nothing). Returns the
+        message with the edit applied either way: the same message the C
+        face's `TIMMsgModifyMessage` reports (there once the server accepted).
 """
         raise NotImplementedError
     def receive_all_receive_option(self, option: AllReceiveOption,update_time: int) -> None:
@@ -9857,7 +9866,10 @@ class ImClient(ImClientProtocol):
     def modify_message(self, conversation_id: str,message_id: str,message_json: str) -> MessageInfo:
         """
         Edits a message's JSON. Without a transport it applies at once; with
-        one when the server accepts it. Returns the message as it is now.
+        one when the server accepts it (the message-lifecycle listener's
+        `onMessagesModified` tells; a refusal changes nothing). Returns the
+        message with the edit applied either way: the same message the C
+        face's `TIMMsgModifyMessage` reports (there once the server accepted).
 """
         
         _UniffiFfiConverterString.check_lower(conversation_id)

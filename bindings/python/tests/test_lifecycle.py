@@ -124,3 +124,52 @@ def test_edits_options_app_state_and_private_receipts(client):
     client.clear_unread_count_by_ids(["c2c_carol"])
     assert unread(client, "c2c_carol") == 0
     client.verify()
+
+
+class HoldingTransport:
+    """Keeps every envelope, acking none: the server has not answered yet."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    def send(self, envelope):
+        self.envelopes.append(envelope)
+
+
+def test_an_edit_with_a_transport_returns_the_edit_and_applies_on_accept(client):
+    rec = LifecycleRecorder()
+    with contextlib.closing(client.add_message_lifecycle_listener(rec)):
+        client.receive_messages([incoming("e1", "c2c_bob", "bob", 100)])
+        transport = HoldingTransport()
+        client.set_outbound_transport(transport)
+        body = '{"message_elem_array":[{"elem_type":0,"text_elem_content":"%s"}]}'
+        # The message as it will stand (what TIMMsgModifyMessage reports too).
+        assert client.modify_message("c2c_bob", "e1", body % "v2").text == "v2"
+        assert client.get_message("e1").text != "v2"  # stored on the server's word
+        assert client.flush_events(FLUSH_MS)
+        assert rec.modified == []
+        env = transport.envelopes[-1]
+        assert env.kind == "modify_message"
+        client.ack_outbound(env.envelope_id, 0, 0, 0)
+        assert client.get_message("e1").text == "v2"
+        assert client.flush_events(FLUSH_MS)
+        assert [m.message_id for m in rec.modified] == ["e1"]
+        # Refused: nothing changes, though the call returned the edit.
+        assert client.modify_message("c2c_bob", "e1", body % "v3").text == "v3"
+        assert client.flush_events(FLUSH_MS)
+        client.ack_outbound(transport.envelopes[-1].envelope_id, 10031, 0, 0)
+        assert client.get_message("e1").text == "v2"
+    client.verify()
+
+
+def test_a_revoked_unread_message_keeps_counting_when_configured(tmp_path):
+    config = imcore.ClientConfig(data_dir=str(tmp_path / "keep"), revoked_messages_count=True)
+    with contextlib.closing(imcore.ImClient(config)) as c:
+        c.login("me")
+        c.receive_messages([incoming("r1", "c2c_bob", "bob", 100)])
+        c.receive_revokes([
+            imcore.InboundRevoke(conversation_id="c2c_bob", message_id="r1", revoker="bob", reason="", time=0)
+        ])
+        assert c.get_message("r1").is_revoked
+        assert c.get_total_unread_count() == 1
+        c.verify()

@@ -932,7 +932,10 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     
     /**
      * Edits a message's JSON. Without a transport it applies at once; with
-     * one when the server accepts it. Returns the message as it is now.
+     * one when the server accepts it (the message-lifecycle listener's
+     * `onMessagesModified` tells; a refusal changes nothing). Returns the
+     * message with the edit applied either way: the same message the C
+     * face's `TIMMsgModifyMessage` reports (there once the server accepted).
      */
     func modifyMessage(conversationId: String, messageId: String, messageJson: String) throws  -> MessageInfo
     
@@ -1988,7 +1991,10 @@ open func getRevocation(messageId: String)throws  -> RevocationInfo?  {
     
     /**
      * Edits a message's JSON. Without a transport it applies at once; with
-     * one when the server accepts it. Returns the message as it is now.
+     * one when the server accepts it (the message-lifecycle listener's
+     * `onMessagesModified` tells; a refusal changes nothing). Returns the
+     * message with the edit applied either way: the same message the C
+     * face's `TIMMsgModifyMessage` reports (there once the server accepted).
      */
 open func modifyMessage(conversationId: String, messageId: String, messageJson: String)throws  -> MessageInfo  {
     return try  FfiConverterTypeMessageInfo_lift(try rustCallWithError(FfiConverterTypeImError_lift) {
@@ -3100,6 +3106,12 @@ public struct ClientConfig: Equatable, Hashable {
      * The application id; one store per (app id, user id).
      */
     public var appId: UInt64
+    /**
+     * A revoked message that was unread still counts (default false:
+     * revoking it lowers the count, as Matrix does for redactions;
+     * NetEase's `shouldConsiderRevokedMessageUnreadCount`).
+     */
+    public var revokedMessagesCount: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3109,9 +3121,15 @@ public struct ClientConfig: Equatable, Hashable {
          */dataDir: String, 
         /**
          * The application id; one store per (app id, user id).
-         */appId: UInt64 = UInt64(0)) {
+         */appId: UInt64 = UInt64(0), 
+        /**
+         * A revoked message that was unread still counts (default false:
+         * revoking it lowers the count, as Matrix does for redactions;
+         * NetEase's `shouldConsiderRevokedMessageUnreadCount`).
+         */revokedMessagesCount: Bool = false) {
         self.dataDir = dataDir
         self.appId = appId
+        self.revokedMessagesCount = revokedMessagesCount
     }
 
     
@@ -3131,13 +3149,15 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         return
             try ClientConfig(
                 dataDir: FfiConverterString.read(from: &buf), 
-                appId: FfiConverterUInt64.read(from: &buf)
+                appId: FfiConverterUInt64.read(from: &buf), 
+                revokedMessagesCount: FfiConverterBool.read(from: &buf)
         )
     }
 
     public static func write(_ value: ClientConfig, into buf: inout [UInt8]) {
         FfiConverterString.write(value.dataDir, into: &buf)
         FfiConverterUInt64.write(value.appId, into: &buf)
+        FfiConverterBool.write(value.revokedMessagesCount, into: &buf)
     }
 }
 
@@ -10674,7 +10694,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_imclient_get_revocation() != 29030) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_modify_message() != 30707) {
+    if (uniffi_imcore_checksum_method_imclient_modify_message() != 4497) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_receive_all_receive_option() != 22281) {

@@ -244,7 +244,7 @@ pub unsafe extern "C" fn TIMRemoveRecvNewMsgCallback(cb: TIMRecvNewMsgCallback) 
 pub type TIMMsgRevokeCallback =
     Option<unsafe extern "C" fn(json_msg_locator_array: *const c_char, user_data: *const c_void)>;
 
-/// Registers (NULL: unregisters) the listener for: Messages revoked by the server's word (the sender, an admin, another of my devices), a JSON array of MessageLocator (`message_locator_conv_id`, `_conv_type`, `_is_revoked` true, `_time`, `_seq`, `_is_self`, `_rand` 0, `_unique_id` 0, plus `message_locator_msg_id`, `message_revoker_user_id`, `message_revoke_reason`); once per message. A revoke from this device (`TIMMsgRevoke`) reports through its callback instead.
+/// Registers (NULL: unregisters) the listener for: Messages revoked by the server's word (the sender, an admin, another of my devices), a JSON array of MessageLocator (`message_locator_conv_id`, `_conv_type`, `_is_revoked` true, `_time`, `_seq`, `_is_self`, `_rand` and `_unique_id` (the same numbers as the Message's `message_rand` / `message_unique_id`), plus `message_locator_msg_id`, `message_revoker_user_id`, `message_revoke_reason`); once per message. A revoke from this device (`TIMMsgRevoke`) reports through its callback instead.
 /// `user_data` is passed back untouched.
 #[no_mangle]
 pub unsafe extern "C" fn TIMSetMsgRevokeCallback(

@@ -17,7 +17,10 @@ use std::path::PathBuf;
 /// (created if missing) holds one SQLite store per (app, user); default
 /// `<current directory>/imcore-data`. With a log directory (created if
 /// missing) imcore writes `imcore.log` there, rotated at 4 MiB with three
-/// older files kept, at the level of `TIMSetConfig`'s `set_config_log_level`. Other SdkConfig keys are accepted and
+/// older files kept, at the level of `TIMSetConfig`'s `set_config_log_level`.
+/// imcore's own key `"imcore_revoked_messages_count": true` keeps a revoked
+/// unread message counted (default false: revoking it lowers the count, see
+/// docs/C-ABI.md). Other SdkConfig keys are accepted and
 /// ignored. Calling it again while initialised is a successful no-op.
 ///
 /// Returns TIM_SUCC; TIM_ERR_JSON for malformed config JSON or a key of the
@@ -27,9 +30,10 @@ pub unsafe extern "C" fn TIMInit(sdk_app_id: u64, json_sdk_config: *const c_char
     guard("TIMInit", || {
         let cfg = arg_opt_str!(json_sdk_config, "json_sdk_config")?;
         let cfg = json::parse_opt(cfg, "json_sdk_config")?;
-        let (mut dir, mut log_dir) = (None, None);
+        let (mut dir, mut log_dir, mut revoked_messages_count) = (None, None, false);
         if let Some(v) = &cfg {
             let o = Obj::new(v, "json_sdk_config")?;
+            revoked_messages_count = o.bool("imcore_revoked_messages_count")?.unwrap_or(false);
             dir = o
                 .str("sdk_config_config_file_path")?
                 .filter(|s| !s.is_empty())
@@ -66,6 +70,7 @@ pub unsafe extern "C" fn TIMInit(sdk_app_id: u64, json_sdk_config: *const c_char
         core.init = Some(Init {
             sdk_app_id,
             data_dir: dir,
+            revoked_messages_count,
         });
         core.publish();
         // Under the same lock as `init`: a TIMUninit racing this one sees
@@ -240,7 +245,10 @@ pub unsafe extern "C" fn TIMLogin(
                 &init.data_dir,
                 init.sdk_app_id,
                 user,
-                EngineConfig::default(),
+                EngineConfig {
+                    revoked_messages_count: init.revoked_messages_count,
+                    ..EngineConfig::default()
+                },
             ) {
                 Ok(mut engine) => {
                     let outbox = runtime::has_outbound();

@@ -91,6 +91,84 @@ pub unsafe extern "C" fn TIMMsgListDelete(
     })
 }
 
+/// How a MessageLocator names its message.
+enum Locator {
+    /// `message_locator_msg_id` (imcore's own key in the locator).
+    Id(String),
+    /// `message_locator_unique_id`.
+    UniqueId(u64),
+}
+
+/// Reads one MessageLocator: its `message_locator_msg_id` when present and
+/// not empty, else its `message_locator_unique_id` (not 0).
+fn locator_of(v: &Value, what: &str) -> crate::boundary::Checked<Locator> {
+    let o = Obj::new(v, what)?;
+    if let Some(id) = o.str("message_locator_msg_id")?.filter(|id| !id.is_empty()) {
+        return Ok(Locator::Id(id.to_owned()));
+    }
+    match o.u64("message_locator_unique_id")? {
+        Some(uid) if uid != 0 => Ok(Locator::UniqueId(uid)),
+        _ => Err(Reject::param(format!(
+            "{what} names no message: it needs message_locator_unique_id (not 0) or \
+             message_locator_msg_id"
+        ))),
+    }
+}
+
+/// The most locators one `TIMMsgFindByMsgLocatorList` takes.
+const MAX_LOCATORS: usize = 100;
+
+/// Messages of a conversation by MessageLocator (`json_msg_locator_array`:
+/// 1..=100 locators as the revoke listener hands them out; each is found by
+/// its `message_locator_msg_id`, or without one by its
+/// `message_locator_unique_id`, the `message_unique_id` of the Message; the
+/// locator's other keys are not needed). Callback: code 0 with a JSON array
+/// of the Messages found in the conversation, in the order asked (a locator
+/// that names none is left out; revoked ones carry their revoker and reason).
+/// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM (a
+/// locator that names nothing, naming `[index]`, or more than 100);
+/// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
+#[no_mangle]
+pub unsafe extern "C" fn TIMMsgFindByMsgLocatorList(
+    conv_id: *const c_char,
+    conv_type: i32,
+    json_msg_locator_array: *const c_char,
+    cb: TIMCommCallback,
+    user_data: *const c_void,
+) -> i32 {
+    guard("TIMMsgFindByMsgLocatorList", || {
+        runtime::check_logged_in()?;
+        let key = raw_key(arg_str!(conv_id, "conv_id")?, conv_type)?;
+        let v = json::parse(
+            arg_str!(json_msg_locator_array, "json_msg_locator_array")?,
+            "json_msg_locator_array",
+        )?;
+        let arr = json::array(&v, "json_msg_locator_array")?;
+        if arr.is_empty() || arr.len() > MAX_LOCATORS {
+            return Err(Reject::param(format!(
+                "json_msg_locator_array has {} locators; expected 1..={MAX_LOCATORS}",
+                arr.len()
+            )));
+        }
+        let locators = arr
+            .iter()
+            .enumerate()
+            .map(|(i, l)| locator_of(l, &format!("json_msg_locator_array[{i}]")))
+            .collect::<crate::boundary::Checked<Vec<Locator>>>()?;
+        op(cb, user_data, move |s| {
+            let mut found = Vec::new();
+            for l in &locators {
+                let m = match l {
+                    Locator::Id(id) => s.engine.message_by_id(id)?.filter(|m| m.conv == key),
+                    Locator::UniqueId(uid) => s.engine.find_by_unique_id(&key, *uid)?,
+                };
+                found.extend(m);
+            }
+            Ok(lj::messages_with_revokers(&s.engine, &found))
+        })
+    })
+}
+
 /// Deletes every message of a conversation, here and on the server (a
 /// `clear_history` envelope): the conversation stays, with nothing unread
 /// and no last message; a message arriving later at or before what was
@@ -152,9 +230,12 @@ pub unsafe extern "C" fn TIMMsgRevoke(
 /// with `message_msg_id`, `message_conv_id`, `message_conv_type`; it
 /// replaces the stored Message JSON, the store's own keys laid over it as
 /// always). Without a transport it applies at once; with one it applies
-/// when the server accepts it (a refusal changes nothing). The message-update
-/// listener fires when it applies. Callback: code 0 with the Message as it
-/// is after the edit; 6010 unknown message; 6017 revoked; 7016 too large.
+/// when the server accepts it (a refusal changes nothing) and the callback
+/// waits for the server's answer. The message-update listener fires when it
+/// applies. Callback: code 0 with the Message as it is after the edit (the
+/// typed face's `modifyMessage` returns the same message at once); the
+/// ack's code for a refusal; 6010 unknown message; 6017 revoked; 7016 too
+/// large.
 /// Returns TIM_SUCC; TIM_ERR_SDKUNINIT; TIM_ERR_NOTLOGIN; TIM_ERR_PARAM;
 /// TIM_ERR_JSON; TIM_ERR_CONV / TIM_ERR_GROUP.
 #[no_mangle]

@@ -176,7 +176,10 @@ impl ImClient {
             Path::new(&self.config.data_dir),
             self.config.app_id,
             &user_id,
-            EngineConfig::default(),
+            EngineConfig {
+                revoked_messages_count: self.config.revoked_messages_count,
+                ..EngineConfig::default()
+            },
         )?;
         let has_transport = self.registry.transport().is_some();
         engine.set_outbox_enabled(has_transport);

@@ -237,7 +237,10 @@ impl ImClient {
     }
 
     /// Edits a message's JSON. Without a transport it applies at once; with
-    /// one when the server accepts it. Returns the message as it is now.
+    /// one when the server accepts it (the message-lifecycle listener's
+    /// `onMessagesModified` tells; a refusal changes nothing). Returns the
+    /// message with the edit applied either way: the same message the C
+    /// face's `TIMMsgModifyMessage` reports (there once the server accepted).
     pub fn modify_message(
         &self,
         conversation_id: String,

@@ -471,6 +471,7 @@ mod tests {
         let client = ImClient::new(ClientConfig {
             data_dir: dir.to_string_lossy().into_owned(),
             app_id: 7,
+            revoked_messages_count: false,
         })
         .unwrap();
         client.login("alice".into()).unwrap();

@@ -85,6 +85,7 @@ fn the_log_says_why_a_badge_is_what_it_is() {
     let c = ImClient::new(ClientConfig {
         data_dir: dir.join("data").to_string_lossy().into_owned(),
         app_id: 9,
+        revoked_messages_count: false,
     })
     .unwrap();
     *lines.client.lock().unwrap() = Some(c.clone());

@@ -36,6 +36,7 @@ fn client(dir: &TempDir, user: &str) -> Arc<ImClient> {
     let c = ImClient::new(ClientConfig {
         data_dir: dir.path().to_string_lossy().into_owned(),
         app_id: 7,
+        revoked_messages_count: false,
     })
     .unwrap();
     c.login(user.into()).unwrap();
@@ -595,6 +596,7 @@ fn login_creates_a_missing_data_dir() {
     let c = ImClient::new(ClientConfig {
         data_dir: nested.to_string_lossy().into_owned(),
         app_id: 7,
+        revoked_messages_count: false,
     })
     .unwrap();
     c.login("me".into()).unwrap();
@@ -934,4 +936,77 @@ fn mentions_mark_unread_preferences_and_the_explanation_on_the_typed_face() {
             .any(|j| j.contains("\"read_version\":") && j.contains("\"sequence\":1")),
         "{sent:?}"
     );
+}
+
+#[test]
+fn modify_returns_the_edit_at_once_and_applies_it_when_the_server_accepts() {
+    let dir = tempdir();
+    let c = client(&dir, "me");
+    let rec = Arc::new(LifeRec::default());
+    let h = c.add_message_lifecycle_listener(Box::new(LifeListener(rec.clone())));
+    c.receive_messages(vec![msg("e1", "c2c_bob", "bob", 100, 0)])
+        .unwrap();
+    let got = capture(&c, false);
+    let edit = r#"{"message_elem_array":[{"elem_type":0,"text_elem_content":"v2"}]}"#;
+    // The message as it will stand, as the C face's callback reports it.
+    let m = c
+        .modify_message("c2c_bob".into(), "e1".into(), edit.into())
+        .unwrap();
+    assert_eq!(m.text.as_deref(), Some("v2"));
+    // Stored and announced only when the server accepts.
+    assert_eq!(
+        c.get_message("e1".into()).unwrap().text.as_deref(),
+        Some("hi")
+    );
+    assert!(c.flush_events(5000));
+    assert!(rec.0.lock().unwrap().is_empty());
+    let env = got.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(env.kind, "modify_message");
+    c.ack_outbound(env.envelope_id, 0, 0, 0).unwrap();
+    assert_eq!(
+        c.get_message("e1".into()).unwrap().text.as_deref(),
+        Some("v2")
+    );
+    assert!(c.flush_events(5000));
+    assert_eq!(*rec.0.lock().unwrap(), ["modified e1"]);
+    // A refused edit changes nothing, though the call returned the edit.
+    let m = c
+        .modify_message("c2c_bob".into(), "e1".into(), edit.replace("v2", "v3"))
+        .unwrap();
+    assert_eq!(m.text.as_deref(), Some("v3"));
+    assert!(c.flush_events(5000));
+    let env = got.lock().unwrap().last().cloned().unwrap();
+    c.ack_outbound(env.envelope_id, 10031, 0, 0).unwrap();
+    assert_eq!(
+        c.get_message("e1".into()).unwrap().text.as_deref(),
+        Some("v2")
+    );
+    h.close();
+    c.verify().unwrap();
+}
+
+#[test]
+fn a_revoked_unread_message_keeps_counting_when_configured() {
+    let dir = tempdir();
+    let c = ImClient::new(ClientConfig {
+        data_dir: dir.path().to_string_lossy().into_owned(),
+        app_id: 7,
+        revoked_messages_count: true,
+    })
+    .unwrap();
+    c.login("me".into()).unwrap();
+    c.receive_messages(vec![msg("r1", "c2c_bob", "bob", 100, 0)])
+        .unwrap();
+    c.receive_revokes(vec![InboundRevoke {
+        conversation_id: "c2c_bob".into(),
+        message_id: "r1".into(),
+        revoker: "bob".into(),
+        reason: String::new(),
+        time: 0,
+    }])
+    .unwrap();
+    assert!(c.get_message("r1".into()).unwrap().is_revoked);
+    assert_eq!(c.get_total_unread_count().unwrap(), 1);
+    // The default (the lifecycle test above): it stops counting.
+    c.verify().unwrap();
 }

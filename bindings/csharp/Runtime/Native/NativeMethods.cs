@@ -209,6 +209,9 @@ namespace IMCore.Unity.Native
         internal static extern int TIMMsgClearHistoryMessage(byte[] conv_id, int conv_type, TIMCommCallback cb, IntPtr user_data);
 
         [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int TIMMsgFindByMsgLocatorList(byte[] conv_id, int conv_type, byte[] json_msg_locator_array, TIMCommCallback cb, IntPtr user_data);
+
+        [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int TIMMsgRevoke(byte[] conv_id, int conv_type, byte[] json_msg_param, TIMCommCallback cb, IntPtr user_data);
 
         [DllImport(LibName, CallingConvention = CallingConvention.Cdecl)]

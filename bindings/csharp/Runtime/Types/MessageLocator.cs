@@ -17,9 +17,9 @@ namespace IMCore.Unity.Types
         public ulong message_locator_seq;
         /// <summary>Sent by me.</summary>
         public bool message_locator_is_self;
-        /// <summary>Random number of the message (0: imcore names messages by id).</summary>
+        /// <summary>Random number of the message: the same as its <c>message_rand</c>.</summary>
         public ulong message_locator_rand;
-        /// <summary>Unique id (0: imcore names messages by id).</summary>
+        /// <summary>Unique id of the message: the same as its <c>message_unique_id</c>.</summary>
         public ulong message_locator_unique_id;
         /// <summary>imcore: the message id.</summary>
         public string message_locator_msg_id;

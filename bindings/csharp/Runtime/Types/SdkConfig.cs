@@ -8,5 +8,11 @@ namespace IMCore.Unity.Types
 
         /// <summary>Folder where the library writes its log files. UTF-8 path.</summary>
         public string sdk_config_log_file_path;
+
+        /// <summary>
+        /// imcore: a revoked message that was unread still counts (default false: revoking it lowers the
+        /// count, as Matrix does; NetEase's <c>shouldConsiderRevokedMessageUnreadCount</c>).
+        /// </summary>
+        public bool? imcore_revoked_messages_count;
     }
 }

@@ -106,8 +106,8 @@ namespace IMCore.Unity.Tests.Mono
             }
         }
 
-        /// <summary>Init with <paramref name="mode"/> in a fresh folder.</summary>
-        internal static Env Start(string name, Delivery mode)
+        /// <summary>Init with <paramref name="mode"/> in a fresh folder (<paramref name="tweak"/>: changes to the SdkConfig).</summary>
+        internal static Env Start(string name, Delivery mode, Action<SdkConfig> tweak = null)
         {
             if (current != null)
             {
@@ -127,11 +127,16 @@ namespace IMCore.Unity.Tests.Mono
             CallbackDispatchMode dispatch = mode == Delivery.Pumped ? CallbackDispatchMode.Pumped
                 : mode == Delivery.Direct ? CallbackDispatchMode.NativeThread : CallbackDispatchMode.Auto;
             Check.Equal(TIMResult.TIM_SUCC, TencentIMSDK.SetCallbackDispatchMode(dispatch), "SetCallbackDispatchMode");
-            var rc = TencentIMSDK.Init(AppId, new SdkConfig
+            var config = new SdkConfig
             {
                 sdk_config_config_file_path = env.Dir,
                 sdk_config_log_file_path = Path.Combine(env.Dir, "log"),
-            });
+            };
+            if (tweak != null)
+            {
+                tweak(config);
+            }
+            var rc = TencentIMSDK.Init(AppId, config);
             Check.Equal(TIMResult.TIM_SUCC, rc, "Init");
             return env;
         }

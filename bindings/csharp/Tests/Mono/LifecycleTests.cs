@@ -20,6 +20,10 @@ namespace IMCore.Unity.Tests.Mono
             tests.Add(new TestCase("lifecycle: delete, list delete and clear history lower the counts", DeleteAndClear));
             tests.Add(new TestCase("lifecycle: the server's revokes in any order reach the revoke listener once; a refused revoke restores", Revokes));
             tests.Add(new TestCase("lifecycle: modify, global receive option, app state and private receipts", EditsAndOptions));
+            tests.Add(new TestCase("lifecycle: the server's deletes and clears lower the counts", ServerDeletesAndClears));
+            tests.Add(new TestCase("lifecycle: a locator names the Message the host holds and finds it again", Locators));
+            tests.Add(new TestCase("lifecycle: an edit with a transport reports the edited message once the server accepts", EditWithTransport));
+            tests.Add(new TestCase("lifecycle: imcore_revoked_messages_count keeps a revoked unread message counted", RevokedKeepsCounting));
         }
 
         private static int Total(Env env)
@@ -118,6 +122,121 @@ namespace IMCore.Unity.Tests.Mono
                 Check.Equal(1, Total(env), "and the message counts again");
                 TencentIMSDK.IMCoreSetOutboundCallback(null);
                 TencentIMSDK.SetMsgRevokeCallback(null);
+            }
+        }
+
+        private static void ServerDeletesAndClears()
+        {
+            using (var env = Env.Start("lifecycle-server-delete", Delivery.Context))
+            {
+                env.Login("alice");
+                ulong now = Envelopes.Now();
+                env.Push(Envelopes.C2C("bob", now - 3, "a", "s1"), Envelopes.C2C("bob", now - 2, "b", "s2"), Envelopes.C2C("bob", now - 1, "c", "s3"));
+                Check.Equal(3, Total(env), "three unread");
+                env.Push(new JObject
+                {
+                    { "kind", "message_delete" }, { "conv_id", "bob" }, { "conv_type", 1 }, { "msg_id_array", new JArray("s3", "unknown") },
+                });
+                Check.Equal(2, Total(env), "the server's delete of an unread message lowers the total");
+                env.Push(new JObject { { "kind", "clear_history" }, { "conv_id", "bob" }, { "conv_type", 1 }, { "timestamp", now - 2 } });
+                Check.Equal(0, Total(env), "the server's clear reads and drops everything up to its time");
+                env.Push(Envelopes.C2C("bob", now - 2, "again", "s2"));
+                Check.Equal(0, Total(env), "a cleared message delivered again is a repeat");
+                env.Push(Envelopes.C2C("bob", now, "new", "s4"));
+                Check.Equal(1, Total(env), "a newer one counts");
+            }
+        }
+
+        private static void Locators()
+        {
+            using (var env = Env.Start("lifecycle-locator", Delivery.Context))
+            {
+                var revoked = new List<MessageLocator>();
+                TencentIMSDK.SetMsgRevokeCallback((locators, user_data) =>
+                {
+                    env.Here("revoke");
+                    lock (revoked) revoked.AddRange(locators);
+                });
+                env.Login("alice");
+                ulong now = Envelopes.Now();
+                // A message id of TIM's shape: its rand is the random part.
+                env.Push(Envelopes.C2C("bob", now - 1, "hi", "144115233874815003-1620877708-1038050731"));
+                var held = env.Call<List<Message>>("MsgFindMessages", cb => TencentIMSDK.MsgFindMessages(
+                    new List<string> { "144115233874815003-1620877708-1038050731" }, cb)).Single();
+                Check.Equal(1038050731UL, held.message_rand.GetValueOrDefault(), "message_rand");
+                Check.True(held.message_unique_id.GetValueOrDefault() != 0, "message_unique_id is set");
+                env.Push(new JObject
+                {
+                    { "kind", "revoke" }, { "conv_id", "bob" }, { "conv_type", 1 },
+                    { "msg_id", held.message_msg_id }, { "revoker", "bob" },
+                });
+                env.WaitUntil(() => { lock (revoked) return revoked.Count >= 1; }, "the revoke listener");
+                MessageLocator loc;
+                lock (revoked) loc = revoked.Single();
+                Check.Equal(held.message_unique_id.GetValueOrDefault(), loc.message_locator_unique_id, "the locator's unique id is the Message's");
+                Check.Equal(held.message_rand.GetValueOrDefault(), loc.message_locator_rand, "the locator's rand is the Message's");
+                var history = env.Call<List<Message>>("MsgGetMsgList", cb => TencentIMSDK.MsgGetMsgList("bob", TIMConvType.kTIMConv_C2C,
+                    new MsgGetMsgListParam { msg_getmsglist_param_count = 20 }, cb));
+                Check.Equal(held.message_unique_id, history.Single().message_unique_id, "history carries the same unique id");
+                Check.Equal(TIMMsgStatus.kTIMMsg_Revoked, history.Single().message_status, "status 6 in history");
+
+                // The locator back in, as a Unity host holds it: by unique id (no msg id) and as received.
+                var byUid = new MessageLocator { message_locator_unique_id = loc.message_locator_unique_id };
+                var found = env.Call<List<Message>>("MsgFindByMsgLocatorList", cb => TencentIMSDK.MsgFindByMsgLocatorList("bob", TIMConvType.kTIMConv_C2C,
+                    new List<MessageLocator> { byUid, loc }, cb));
+                Check.Equal(2, found.Count, "both locators find it");
+                Check.Equal(held.message_msg_id, found[0].message_msg_id, "by unique id");
+                Check.Equal("bob", found[0].message_revoker_user_id, "with who revoked it");
+                var elsewhere = env.Call<List<Message>>("MsgFindByMsgLocatorList", cb => TencentIMSDK.MsgFindByMsgLocatorList("carol", TIMConvType.kTIMConv_C2C,
+                    new List<MessageLocator> { byUid }, cb));
+                Check.Equal(0, elsewhere.Count, "not in another conversation");
+                Check.Equal(TIMResult.TIM_ERR_PARAM, TencentIMSDK.MsgFindByMsgLocatorList("bob", TIMConvType.kTIMConv_C2C,
+                    new List<MessageLocator> { new MessageLocator() }, null), "a locator that names nothing");
+                TencentIMSDK.SetMsgRevokeCallback(null);
+            }
+        }
+
+        private static void EditWithTransport()
+        {
+            using (var env = Env.Start("lifecycle-edit-transport", Delivery.Context))
+            {
+                var updates = new List<Message>();
+                TencentIMSDK.SetMsgUpdateCallback((messages, user_data) => { env.Here("update"); lock (updates) updates.AddRange(messages); });
+                env.Login("alice");
+                env.Push(Envelopes.C2C("bob", Envelopes.Now(), "v1", "t1"));
+                var envelopes = new List<JObject>();
+                TencentIMSDK.IMCoreSetOutboundCallback(json => { lock (envelopes) envelopes.Add(JObject.Parse(json)); });
+                var edit = Envelopes.Text("t1", "bob", TIMConvType.kTIMConv_C2C, "bob", Envelopes.Now(), 0, "v2");
+                var call = env.Begin<Message>("MsgModifyMessage", cb => TencentIMSDK.MsgModifyMessage(edit, cb));
+                env.WaitUntil(() => { lock (envelopes) return envelopes.Any(e => (string)e["kind"] == "modify_message"); }, "the modify envelope");
+                JObject mod;
+                lock (envelopes) mod = envelopes.Single(e => (string)e["kind"] == "modify_message");
+                env.Settle(20);
+                Check.Equal(false, call.Done, "the callback waits for the server");
+                var stored = env.Call<List<Message>>("MsgFindMessages", cb => TencentIMSDK.MsgFindMessages(new List<string> { "t1" }, cb)).Single();
+                Check.Equal("v1", stored.message_elem_array[0].text_elem_content, "not stored before the server accepts");
+                var ack = new JObject { { "envelope_id", mod["envelope_id"] }, { "code", 0 } };
+                Check.Equal(TIMResult.TIM_SUCC, TencentIMSDK.IMCoreOutboundAck(ack.ToString()), "IMCoreOutboundAck");
+                Message edited = env.Finish("MsgModifyMessage", call);
+                Check.Equal("v2", edited.message_elem_array[0].text_elem_content, "the callback reports the edited message");
+                env.WaitUntil(() => { lock (updates) return updates.Count == 1; }, "the update listener");
+                lock (updates) Check.Equal("v2", updates[0].message_elem_array[0].text_elem_content, "the update listener's message");
+                TencentIMSDK.IMCoreSetOutboundCallback(null);
+                TencentIMSDK.SetMsgUpdateCallback(null);
+            }
+        }
+
+        private static void RevokedKeepsCounting()
+        {
+            using (var env = Env.Start("lifecycle-revoked-counts", Delivery.Context, c => c.imcore_revoked_messages_count = true))
+            {
+                env.Login("alice");
+                ulong now = Envelopes.Now();
+                env.Push(Envelopes.C2C("bob", now - 1, "hi", "k1"));
+                env.Push(new JObject { { "kind", "revoke" }, { "conv_id", "bob" }, { "conv_type", 1 }, { "msg_id", "k1" }, { "revoker", "bob" } });
+                var found = env.Call<List<Message>>("MsgFindMessages", cb => TencentIMSDK.MsgFindMessages(new List<string> { "k1" }, cb)).Single();
+                Check.Equal(TIMMsgStatus.kTIMMsg_Revoked, found.message_status, "revoked");
+                Check.Equal(1, Total(env), "still counted");
             }
         }
 

@@ -87,6 +87,8 @@ pub fn message(m: &StoredMessage) -> Value {
         set(&mut obj, "message_client_time", json!(m.server_time));
     }
     set(&mut obj, "message_seq", json!(m.seq));
+    set(&mut obj, "message_unique_id", json!(m.unique_id()));
+    set(&mut obj, "message_rand", json!(m.rand()));
     set(&mut obj, "message_is_from_self", json!(m.from_self()));
     set(&mut obj, "message_is_read", json!(m.is_read));
     set(&mut obj, "message_is_peer_read", json!(m.is_peer_read));
@@ -101,9 +103,7 @@ pub fn message(m: &StoredMessage) -> Value {
         "message_has_sent_receipt",
         json!(m.receipt_sent()),
     );
-    // TIMMsgStatus 6: revoked.
-    let status = if m.is_revoked() { 6 } else { m.status as i64 };
-    set(&mut obj, "message_status", json!(status));
+    set(&mut obj, "message_status", json!(status(m)));
     set(
         &mut obj,
         "message_group_receipt_read_count",
@@ -125,6 +125,15 @@ pub fn message(m: &StoredMessage) -> Value {
         json!(m.excluded_from_last_message()),
     );
     Value::Object(obj)
+}
+
+/// A message's `message_status` (TIMMsgStatus; 6: revoked).
+fn status(m: &StoredMessage) -> i64 {
+    if m.is_revoked() {
+        6
+    } else {
+        m.status as i64
+    }
 }
 
 /// A JSON array of messages (the text of a `Value` array of [`message`]s,
@@ -409,7 +418,7 @@ pub(crate) fn write_message(out: &mut String, m: &StoredMessage) {
     let elem_array = body
         .get("message_elem_array")
         .is_some_and(|v| v.get().starts_with('['));
-    let store: [(&str, Option<Piece<'_>>); 19] = [
+    let store: [(&str, Option<Piece<'_>>); 21] = [
         (
             "message_client_time",
             (client_time == 0).then_some(Piece::U64(m.server_time)),
@@ -451,6 +460,7 @@ pub(crate) fn write_message(out: &mut String, m: &StoredMessage) {
             "message_need_read_receipt",
             Some(Piece::Bool(m.need_read_receipt())),
         ),
+        ("message_rand", Some(Piece::U64(m.rand()))),
         (
             "message_receipt_peer_read",
             Some(Piece::Bool(m.peer_receipt)),
@@ -458,7 +468,8 @@ pub(crate) fn write_message(out: &mut String, m: &StoredMessage) {
         ("message_sender", Some(Piece::Str(&m.sender))),
         ("message_seq", Some(Piece::U64(m.seq))),
         ("message_server_time", Some(Piece::U64(m.server_time))),
-        ("message_status", Some(Piece::I64(m.status as i64))),
+        ("message_status", Some(Piece::I64(status(m)))),
+        ("message_unique_id", Some(Piece::U64(m.unique_id()))),
     ];
     debug_assert!(store.windows(2).all(|w| w[0].0 < w[1].0));
     let mut w = ObjectWriter::new(out);
@@ -568,6 +579,8 @@ mod tests {
         assert_eq!(v["message_status"], 2);
         assert_eq!(v["message_elem_array"][0]["text_elem_content"], "hi");
         assert_eq!(v["message_client_time"], 100);
+        assert_eq!(v["message_unique_id"], imcore::message::unique_id("m1"));
+        assert_eq!(v["message_rand"], imcore::message::rand("m1"));
     }
 
     fn stored(body: &str, flags: i64) -> StoredMessage {
@@ -626,12 +639,13 @@ mod tests {
         r#"{"z":1,"a":2,"z":3}"#,
         r#"{"z":{"b":1, "a":2},"a":2}"#,
         r#"{"k":"\u00e9","a":2}"#,
+        r#"{"message_rand":5,"message_unique_id":0}"#,
     ];
 
     #[test]
     fn a_message_written_once_is_the_text_the_tree_writes() {
         for body in BODIES {
-            for flags in [0, 1 | 2 | 4 | 8 | 128] {
+            for flags in [0, 1 | 2 | 4 | 8 | 128, imcore::message::flags::REVOKED] {
                 let m = stored(body, flags);
                 let mut once = String::new();
                 write_message(&mut once, &m);

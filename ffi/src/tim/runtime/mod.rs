@@ -57,6 +57,9 @@ pub struct Init {
     pub sdk_app_id: u64,
     /// Where the stores live.
     pub data_dir: PathBuf,
+    /// `imcore_revoked_messages_count`: a revoked unread message still
+    /// counts ([`imcore::EngineConfig::revoked_messages_count`]).
+    pub revoked_messages_count: bool,
 }
 
 /// A call waiting for the server's answer to its envelope (outbox mode):

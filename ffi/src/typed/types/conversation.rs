@@ -13,6 +13,11 @@ pub struct ClientConfig {
     /// The application id; one store per (app id, user id).
     #[uniffi(default = 0)]
     pub app_id: u64,
+    /// A revoked message that was unread still counts (default false:
+    /// revoking it lowers the count, as Matrix does for redactions;
+    /// NetEase's `shouldConsiderRevokedMessageUnreadCount`).
+    #[uniffi(default = false)]
+    pub revoked_messages_count: bool,
 }
 
 /// Conversation type. Tencent: 1 = C2C, 2 = group; NIM's P2P maps to

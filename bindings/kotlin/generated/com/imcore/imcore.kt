@@ -2361,7 +2361,10 @@ public interface ImClientInterface {
     
     /**
      * Edits a message's JSON. Without a transport it applies at once; with
-     * one when the server accepts it. Returns the message as it is now.
+     * one when the server accepts it (the message-lifecycle listener's
+     * `onMessagesModified` tells; a refusal changes nothing). Returns the
+     * message with the edit applied either way: the same message the C
+     * face's `TIMMsgModifyMessage` reports (there once the server accepted).
      */
     fun `modifyMessage`(`conversationId`: kotlin.String, `messageId`: kotlin.String, `messageJson`: kotlin.String): MessageInfo
     
@@ -3718,7 +3721,10 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
     
     /**
      * Edits a message's JSON. Without a transport it applies at once; with
-     * one when the server accepts it. Returns the message as it is now.
+     * one when the server accepts it (the message-lifecycle listener's
+     * `onMessagesModified` tells; a refusal changes nothing). Returns the
+     * message with the edit applied either way: the same message the C
+     * face's `TIMMsgModifyMessage` reports (there once the server accepted).
      */
     @Throws(ImException::class)override fun `modifyMessage`(`conversationId`: kotlin.String, `messageId`: kotlin.String, `messageJson`: kotlin.String): MessageInfo {
             return FfiConverterTypeMessageInfo.lift(
@@ -5064,6 +5070,13 @@ data class ClientConfig (
      * The application id; one store per (app id, user id).
      */
     var `appId`: kotlin.ULong = 0uL 
+    , 
+    /**
+     * A revoked message that was unread still counts (default false:
+     * revoking it lowers the count, as Matrix does for redactions;
+     * NetEase's `shouldConsiderRevokedMessageUnreadCount`).
+     */
+    var `revokedMessagesCount`: kotlin.Boolean = false 
     
 ){
     
@@ -5082,17 +5095,20 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
         return ClientConfig(
             FfiConverterString.read(buf),
             FfiConverterULong.read(buf),
+            FfiConverterBoolean.read(buf),
         )
     }
 
     override fun allocationSize(value: ClientConfig) = (
             FfiConverterString.allocationSize(value.`dataDir`) +
-            FfiConverterULong.allocationSize(value.`appId`)
+            FfiConverterULong.allocationSize(value.`appId`) +
+            FfiConverterBoolean.allocationSize(value.`revokedMessagesCount`)
     )
 
     override fun write(value: ClientConfig, buf: ByteBuffer) {
             FfiConverterString.write(value.`dataDir`, buf)
             FfiConverterULong.write(value.`appId`, buf)
+            FfiConverterBoolean.write(value.`revokedMessagesCount`, buf)
     }
 }
 
