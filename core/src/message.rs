@@ -213,22 +213,25 @@ impl StoredMessage {
     }
 }
 
-/// A message's 64-bit unique id (TIM's `message_unique_id`,
-/// `message_locator_unique_id`): the hash of its id the store already keeps
-/// to find it ([`crate::store::msg_hash`], read as unsigned), so it is the
+/// A message's unique id (TIM's `message_unique_id`,
+/// `message_locator_unique_id`): the low 63 bits of the hash of its id the
+/// store already keeps to find it ([`crate::store::msg_hash`]), so it is the
 /// same on every device and in every session, and a message can be found by
-/// it ([`crate::Engine::find_by_unique_id`]). Two ids sharing one is as
-/// likely as a 64-bit collision; the message id stays the real key.
+/// it ([`crate::Engine::find_by_unique_id`]). 63 bits, not 64: hosts parse
+/// JSON numbers as signed 64-bit (Java, older Json.NET, SQLite) and a value
+/// above `i64::MAX` fails there. Two ids sharing one is as likely as a
+/// 63-bit collision; the message id stays the real key.
 pub fn unique_id(msg_id: &str) -> u64 {
-    crate::store::msg_hash(msg_id) as u64
+    crate::store::msg_hash(msg_id) as u64 & i64::MAX as u64
 }
 
 /// A message's random number (TIM's `message_rand`,
 /// `message_locator_rand`): for an id of TIM's shape
 /// `<sender>-<client time>-<random>` (three decimal parts, as
-/// [`crate::Engine::new_message_id`] makes them) its last part; for any
-/// other id the high 32 bits of [`unique_id`]. Derived from the id alone, so
-/// a Message and a revoke's locator always agree.
+/// [`crate::Engine::new_message_id`] makes them) its last part when it is
+/// at most `i64::MAX`; for any other id the high 32 bits of the id's hash.
+/// Derived from the id alone, so a Message and a revoke's locator always
+/// agree.
 pub fn rand(msg_id: &str) -> u64 {
     let mut parts = msg_id.split('-');
     let tim_shape = match (parts.next(), parts.next(), parts.next(), parts.next()) {
@@ -236,10 +239,11 @@ pub fn rand(msg_id: &str) -> u64 {
             .iter()
             .all(|p| !p.is_empty() && p.len() <= 20 && p.bytes().all(|b| b.is_ascii_digit()))
             .then(|| c.parse::<u64>().ok())
-            .flatten(),
+            .flatten()
+            .filter(|&r| r <= i64::MAX as u64),
         _ => None,
     };
-    tim_shape.unwrap_or_else(|| unique_id(msg_id) >> 32)
+    tim_shape.unwrap_or_else(|| crate::store::msg_hash(msg_id) as u64 >> 32)
 }
 
 /// A message I send from this device.

@@ -17,13 +17,22 @@ fn rand_is_the_last_part_of_a_tim_shaped_id_and_a_hash_otherwise() {
         rand("144115233874815003-1620877708-1038050731"),
         1_038_050_731
     );
-    let other = rand("server-abc");
-    assert_eq!(other, unique_id("server-abc") >> 32);
+    let hashed = |id: &str| imcore::store::msg_hash(id) as u64 >> 32;
+    assert_eq!(rand("server-abc"), hashed("server-abc"));
     assert_ne!(unique_id("a"), unique_id("b"));
-    // Not TIM's shape: four parts, an empty part, letters.
-    for id in ["1-2-3-4", "1--3", "1-2-x"] {
-        assert_eq!(rand(id), unique_id(id) >> 32, "{id}");
+    // Not TIM's shape: four parts, an empty part, letters, above i64::MAX.
+    for id in ["1-2-3-4", "1--3", "1-2-x", "1-2-18446744073709551615"] {
+        assert_eq!(rand(id), hashed(id), "{id}");
     }
+    // Every unique id and rand fits a signed 64-bit integer (hosts parse
+    // JSON numbers so), and ids whose hash has the top bit set are found too.
+    let mut top_bit = 0;
+    for i in 0..200 {
+        let id = format!("m{i}");
+        assert!(unique_id(&id) <= i64::MAX as u64 && rand(&id) <= i64::MAX as u64);
+        top_bit += usize::from(imcore::store::msg_hash(&id) < 0);
+    }
+    assert!(top_bit > 0);
 }
 
 #[test]
@@ -49,6 +58,25 @@ fn a_message_is_found_by_its_unique_id_in_its_conversation_only() {
         .find_by_unique_id(&c2c("bob"), unique_id("zz"))
         .unwrap()
         .is_none());
+    assert!(e
+        .find_by_unique_id(&c2c("bob"), u64::MAX)
+        .unwrap()
+        .is_none());
+    // Both halves of the hash space: ids whose hash is negative and not.
+    let ids: Vec<String> = (0..40).map(|i| format!("h{i}")).collect();
+    e.receive(
+        ids.iter()
+            .enumerate()
+            .map(|(i, id)| from_peer(id, "hal", NOW + i as u64))
+            .collect(),
+    )
+    .unwrap();
+    assert!(ids.iter().any(|id| imcore::store::msg_hash(id) < 0));
+    assert!(ids.iter().any(|id| imcore::store::msg_hash(id) >= 0));
+    for id in &ids {
+        let m = e.find_by_unique_id(&c2c("hal"), unique_id(id)).unwrap();
+        assert_eq!(m.map(|m| m.msg_id).as_deref(), Some(id.as_str()));
+    }
     // From the store, after a reopen: the same numbers.
     let e = e.reopen();
     let found = e

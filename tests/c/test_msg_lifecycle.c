@@ -487,6 +487,43 @@ static void test_with_transport(uint64_t now) {
     IMCoreSetOutboundCallback(NULL, NULL);
 }
 
+static int receipt_calls;
+static char *last_receipt;
+static void on_receipt(const char *json, const void *ud) {
+    (void)ud;
+    keep(&receipt_calls, &last_receipt, json);
+}
+
+/* A C2C message receipt carries the time the peer read it (TIM 8.1); 0 in
+ * the envelope means its arrival time. */
+static void test_c2c_receipt_read_time(void) {
+    TIMSetMsgReadedReceiptCallback(on_receipt, NULL);
+    char id[128];
+    Call *c = call_new();
+    RUN(c, TIMMsgSendMessage("rex", 1, "{\"message_elem_array\":[{\"elem_type\":0,\"text_elem_content\":\"r\"}],"
+                                       "\"message_need_read_receipt\":true}", id, call_cb, c));
+    call_free(c);
+    char *rc = fmt("[{\"kind\":\"receipt\",\"receipt\":{\"msg_receipt_conv_id\":\"rex\",\"msg_receipt_conv_type\":1,"
+                   "\"msg_receipt_msg_id\":\"%s\",\"msg_receipt_time_stamp\":1700001234,\"msg_receipt_user_id\":\"rex\"}}]",
+                   id);
+    push_ok(rc);
+    free(rc);
+    for (int i = 0; i < (slow() ? 3000 : 500); i++) {
+        pthread_mutex_lock(&lk);
+        int k = receipt_calls;
+        pthread_mutex_unlock(&lk);
+        if (k > 0) break;
+        sleep_ms(2);
+    }
+    pthread_mutex_lock(&lk);
+    CHECK_EQ(receipt_calls, 1);
+    const char *r = last_receipt ? jat(last_receipt, 0) : NULL;
+    CHECK(r && jstreq(jget(r, "msg_receipt_msg_id"), id));
+    CHECK_EQ(r ? jint(jget(r, "msg_receipt_time_stamp")) : 0, 1700001234);
+    pthread_mutex_unlock(&lk);
+    TIMSetMsgReadedReceiptCallback(NULL, NULL);
+}
+
 /* TIMInit's "imcore_revoked_messages_count": a revoked unread message
  * keeps counting (NetEase's option); the default (above) lowers the count. */
 static void test_revoked_messages_can_keep_counting(uint64_t now) {
@@ -526,6 +563,7 @@ int main(void) {
     test_revoke_and_disorder(now);
     test_modify_and_options();
     test_with_transport(now);
+    test_c2c_receipt_read_time();
     TIMSetMsgRevokeCallback(NULL, NULL);
     TIMSetMsgUpdateCallback(NULL, NULL);
     TIMSetMsgAllMessageReceiveOptionCallback(NULL, NULL);
@@ -534,7 +572,7 @@ int main(void) {
     call_free(c);
     CHECK_EQ(TIMUninit(), TIM_SUCC);
     test_revoked_messages_can_keep_counting(now);
-    free(last_revoke), free(last_update), free(last_opt), free(last_outbound);
+    free(last_revoke), free(last_update), free(last_opt), free(last_outbound), free(last_receipt);
     rm_rf(dir);
     free(dir);
     return h_finish();

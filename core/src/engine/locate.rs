@@ -1,6 +1,6 @@
 //! Finding a message by what TIM's MessageLocator carries: its unique id
-//! (`message_locator_unique_id`, [`crate::message::unique_id`]), which is
-//! the 64-bit hash the store keeps to find a message by id.
+//! (`message_locator_unique_id`, [`crate::message::unique_id`]), the low 63
+//! bits of the hash the store keeps to find a message by id.
 
 use super::Engine;
 use crate::error::Result;
@@ -18,21 +18,27 @@ impl Engine {
         key: &ConvKey,
         unique_id: u64,
     ) -> Result<Option<StoredMessage>> {
-        let h = unique_id as i64;
-        // The keys still in memory (the tail), then the stored ones.
-        let mut rowids: Vec<i64> = self
-            .lazy
-            .keys
-            .range((h, i64::MIN)..)
-            .take_while(|&&(x, _)| x == h)
-            .map(|&(_, rowid)| rowid)
-            .collect();
+        let Ok(low) = i64::try_from(unique_id) else {
+            return Ok(None);
+        };
+        // The unique id is the hash's low 63 bits: the hash is one of two.
+        let mut rowids: Vec<i64> = Vec::new();
         let mut stored = self
             .conn
             .prepare_cached("SELECT id FROM message_key WHERE msg_hash = ?1")?;
-        let mut rows = stored.query([h])?;
-        while let Some(r) = rows.next()? {
-            rowids.push(r.get(0)?);
+        for h in [low, low | i64::MIN] {
+            // The keys still in memory (the tail), then the stored ones.
+            rowids.extend(
+                self.lazy
+                    .keys
+                    .range((h, i64::MIN)..)
+                    .take_while(|&&(x, _)| x == h)
+                    .map(|&(_, rowid)| rowid),
+            );
+            let mut rows = stored.query([h])?;
+            while let Some(r) = rows.next()? {
+                rowids.push(r.get(0)?);
+            }
         }
         let mut id_of = self
             .conn

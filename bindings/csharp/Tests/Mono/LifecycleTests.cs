@@ -24,6 +24,7 @@ namespace IMCore.Unity.Tests.Mono
             tests.Add(new TestCase("lifecycle: a locator names the Message the host holds and finds it again", Locators));
             tests.Add(new TestCase("lifecycle: an edit with a transport reports the edited message once the server accepts", EditWithTransport));
             tests.Add(new TestCase("lifecycle: imcore_revoked_messages_count keeps a revoked unread message counted", RevokedKeepsCounting));
+            tests.Add(new TestCase("lifecycle: a C2C message receipt carries the peer's read time", ReceiptReadTime));
         }
 
         private static int Total(Env env)
@@ -237,6 +238,39 @@ namespace IMCore.Unity.Tests.Mono
                 var found = env.Call<List<Message>>("MsgFindMessages", cb => TencentIMSDK.MsgFindMessages(new List<string> { "k1" }, cb)).Single();
                 Check.Equal(TIMMsgStatus.kTIMMsg_Revoked, found.message_status, "revoked");
                 Check.Equal(1, Total(env), "still counted");
+            }
+        }
+
+        private static void ReceiptReadTime()
+        {
+            using (var env = Env.Start("lifecycle-receipt-time", Delivery.Context))
+            {
+                var receipts = new List<MessageReceipt>();
+                TencentIMSDK.SetMsgReadedReceiptCallback((list, user_data) => { env.Here("receipt"); lock (receipts) receipts.AddRange(list); });
+                env.Login("alice");
+                var id = new System.Text.StringBuilder(128);
+                env.Call<Message>("MsgSendMessage", cb => TencentIMSDK.MsgSendMessage("bob", TIMConvType.kTIMConv_C2C, new Message
+                {
+                    message_elem_array = new List<Elem> { new Elem { elem_type = TIMElemType.kTIMElem_Text, text_elem_content = "read me" } },
+                    message_need_read_receipt = true,
+                }, id, cb));
+                env.Push(new JObject
+                {
+                    { "kind", "receipt" },
+                    { "receipt", new JObject
+                        {
+                            { "msg_receipt_conv_id", "bob" }, { "msg_receipt_conv_type", 1 }, { "msg_receipt_msg_id", id.ToString() },
+                            { "msg_receipt_time_stamp", 1700001234 }, { "msg_receipt_user_id", "bob" },
+                        }
+                    },
+                });
+                env.WaitUntil(() => { lock (receipts) return receipts.Count >= 1; }, "the receipt listener");
+                lock (receipts)
+                {
+                    Check.Equal(id.ToString(), receipts[0].msg_receipt_msg_id, "receipt message id");
+                    Check.Equal(1700001234UL, receipts[0].msg_receipt_time_stamp, "the peer's read time");
+                }
+                TencentIMSDK.SetMsgReadedReceiptCallback(null);
             }
         }
 
