@@ -765,9 +765,12 @@ void TIMSetMsgAllMessageReceiveOptionCallback(TIMMsgAllMessageReceiveOptionCallb
 // `<current directory>/imcore-data`. With a log directory (created if
 // missing) imcore writes `imcore.log` there, rotated at 4 MiB with three
 // older files kept, at the level of `TIMSetConfig`'s `set_config_log_level`.
-// imcore's own key `"imcore_revoked_messages_count": true` keeps a revoked
-// unread message counted (default false: revoking it lowers the count, see
-// docs/C-ABI.md). Other SdkConfig keys are accepted and
+// imcore's own keys: `"imcore_revoked_messages_count": true` keeps a revoked
+// unread message counted (default false: revoking it lowers the count);
+// `"imcore_count_marked_unread_as_one": true` counts a conversation marked
+// unread (`kTIMConversationMarkTypeUnread`) with no unread message as 1 in
+// the totals (default false: the mark is a dot without a count); see
+// docs/C-ABI.md. Other SdkConfig keys are accepted and
 // ignored. Calling it again while initialised is a successful no-op.
 //
 // Returns TIM_SUCC; TIM_ERR_JSON for malformed config JSON or a key of the

@@ -271,6 +271,58 @@ static void test_synced_total(void) {
     pthread_mutex_unlock(&tot_m);
 }
 
+/* "imcore_count_marked_unread_as_one": a conversation marked unread (mark
+   bit 2) with no unread message counts 1 in its badge and the total; its
+   real count replaces the 1; without the key the mark is a dot only. A
+   wrong-typed key is refused by TIMInit. */
+static void test_marked_as_one(const char *dir, uint64_t now) {
+    Call *c = call_new();
+    RUN(c, TIMLogout(call_cb, c));
+    call_free(c);
+    CHECK_EQ(TIMUninit(), TIM_SUCC);
+    char *bad = fmt("{\"sdk_config_config_file_path\":\"%s\","
+                    "\"imcore_count_marked_unread_as_one\":1}", dir);
+    CHECK_EQ(TIMInit(1400000000ULL, bad), TIM_ERR_JSON);
+    CHECK_CONTAINS(err(), "imcore_count_marked_unread_as_one");
+    free(bad);
+    char *cfg = fmt("{\"sdk_config_config_file_path\":\"%s\","
+                    "\"imcore_count_marked_unread_as_one\":true}", dir);
+    CHECK_EQ(TIMInit(1400000000ULL, cfg), TIM_SUCC);
+    free(cfg);
+    login_ok("marker");
+    char *m = msg_env("d1", "dave", 1, "dave", now, 0, NULL);
+    char *arr = fmt("[%s]", m);
+    push_ok(arr);
+    free(m), free(arr);
+    c = call_new();
+    RUN(c, TIMConvCleanConversationUnreadMessageCount("c2c_dave", 0, 0, call_cb, c));
+    call_free(c);
+    CHECK_EQ(total_unread(), 0);
+    c = call_new();
+    RUN(c, TIMConvMarkConversation("[\"c2c_dave\"]", 2, 1, call_cb, c));
+    call_free(c);
+    CHECK_EQ(conv_key_int("dave", "conv_unread_num"), 0);
+    CHECK_EQ(conv_key_int("dave", "conv_badge_num"), 1);
+    CHECK_EQ(total_unread(), 1);
+    /* Two real unread messages: the badge is 2, not 3. */
+    char *m2 = msg_env("d2", "dave", 1, "dave", now + 1, 0, NULL);
+    char *m3 = msg_env("d3", "dave", 1, "dave", now + 2, 0, NULL);
+    arr = fmt("[%s,%s]", m2, m3);
+    push_ok(arr);
+    free(m2), free(m3), free(arr);
+    CHECK_EQ(conv_key_int("dave", "conv_badge_num"), 2);
+    CHECK_EQ(total_unread(), 2);
+    /* Mark cleared and read: nothing. */
+    c = call_new();
+    RUN(c, TIMConvMarkConversation("[\"c2c_dave\"]", 2, 0, call_cb, c));
+    call_free(c);
+    c = call_new();
+    RUN(c, TIMConvCleanConversationUnreadMessageCount("c2c_dave", 0, 0, call_cb, c));
+    call_free(c);
+    CHECK_EQ(conv_key_int("dave", "conv_badge_num"), 0);
+    CHECK_EQ(total_unread(), 0);
+}
+
 int main(void) {
     char *dir = make_temp_dir();
     CHECK_EQ(IMCoreConvGetTotalUnreadMentionCount(call_cb, NULL), TIM_ERR_SDKUNINIT);
@@ -306,6 +358,7 @@ int main(void) {
     CHECK_EQ(mention_calls, calls);
     pthread_mutex_unlock(&men_m);
     (void)outs;
+    test_marked_as_one(dir, now);
     Call *c = call_new();
     RUN(c, TIMLogout(call_cb, c));
     call_free(c);

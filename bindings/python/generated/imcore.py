@@ -2621,22 +2621,25 @@ class ClientConfig:
     """
     Settings of an [`super::ImClient`].
 """
-    def __init__(self, *, data_dir:str, app_id:int = 0, revoked_messages_count:bool = False):
+    def __init__(self, *, data_dir:str, app_id:int = 0, revoked_messages_count:bool = False, count_marked_unread_as_one:bool = False):
         self.data_dir = data_dir
         self.app_id = app_id
         self.revoked_messages_count = revoked_messages_count
+        self.count_marked_unread_as_one = count_marked_unread_as_one
         
         
 
     
     def __str__(self):
-        return "ClientConfig(data_dir={}, app_id={}, revoked_messages_count={})".format(self.data_dir, self.app_id, self.revoked_messages_count)
+        return "ClientConfig(data_dir={}, app_id={}, revoked_messages_count={}, count_marked_unread_as_one={})".format(self.data_dir, self.app_id, self.revoked_messages_count, self.count_marked_unread_as_one)
     def __eq__(self, other):
         if self.data_dir != other.data_dir:
             return False
         if self.app_id != other.app_id:
             return False
         if self.revoked_messages_count != other.revoked_messages_count:
+            return False
+        if self.count_marked_unread_as_one != other.count_marked_unread_as_one:
             return False
         return True
 
@@ -2647,6 +2650,7 @@ class _UniffiFfiConverterTypeClientConfig(_UniffiConverterRustBuffer):
             data_dir=_UniffiFfiConverterString.read(buf),
             app_id=_UniffiFfiConverterUInt64.read(buf),
             revoked_messages_count=_UniffiFfiConverterBoolean.read(buf),
+            count_marked_unread_as_one=_UniffiFfiConverterBoolean.read(buf),
         )
 
     @staticmethod
@@ -2654,12 +2658,14 @@ class _UniffiFfiConverterTypeClientConfig(_UniffiConverterRustBuffer):
         _UniffiFfiConverterString.check_lower(value.data_dir)
         _UniffiFfiConverterUInt64.check_lower(value.app_id)
         _UniffiFfiConverterBoolean.check_lower(value.revoked_messages_count)
+        _UniffiFfiConverterBoolean.check_lower(value.count_marked_unread_as_one)
 
     @staticmethod
     def write(value, buf):
         _UniffiFfiConverterString.write(value.data_dir, buf)
         _UniffiFfiConverterUInt64.write(value.app_id, buf)
         _UniffiFfiConverterBoolean.write(value.revoked_messages_count, buf)
+        _UniffiFfiConverterBoolean.write(value.count_marked_unread_as_one, buf)
 
 
 

@@ -102,3 +102,28 @@ def test_bad_input_is_refused(client):
     except imcore.ImError.InvalidParam:
         pass
     assert client.get_count_preference("c2c_nobody") == imcore.CountPreference.ALL
+
+
+def test_a_conversation_marked_unread_counts_as_one_when_configured(tmp_path):
+    config = imcore.ClientConfig(data_dir=str(tmp_path / "one"), count_marked_unread_as_one=True)
+    with contextlib.closing(imcore.ImClient(config)) as c:
+        c.login("me")
+        c.receive_messages([incoming("m1", "c2c_bob", "bob", 100)])
+        c.mark_conversation_read("c2c_bob")
+        assert c.get_total_unread_count() == 0
+        assert c.mark_conversation(["c2c_bob"], 0x2, True) == []
+        bob = c.get_conversation("c2c_bob")
+        assert (bob.unread_count, bob.badge) == (0, 1)
+        assert c.get_total_unread_count() == 1
+        c.receive_messages([incoming("m2", "c2c_bob", "bob", 101)])
+        assert c.get_conversation("c2c_bob").badge == 1
+        assert c.get_total_unread_count() == 1
+        c.verify()
+
+
+def test_the_unread_mark_alone_is_a_dot_by_default(client):
+    client.receive_messages([incoming("m1", "c2c_bob", "bob", 100)])
+    client.mark_conversation_read("c2c_bob")
+    client.mark_conversation(["c2c_bob"], 0x2, True)
+    assert client.get_conversation("c2c_bob").badge == 0
+    assert client.get_total_unread_count() == 0

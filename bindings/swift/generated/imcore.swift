@@ -3112,6 +3112,12 @@ public struct ClientConfig: Equatable, Hashable {
      * NetEase's `shouldConsiderRevokedMessageUnreadCount`).
      */
     public var revokedMessagesCount: Bool
+    /**
+     * A conversation marked unread (`marks::UNREAD`, Tencent's dot without
+     * a count) whose count is 0 counts as 1 in the totals and its badge
+     * (default false), as Telegram counts a chat marked unread.
+     */
+    public var countMarkedUnreadAsOne: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3126,10 +3132,16 @@ public struct ClientConfig: Equatable, Hashable {
          * A revoked message that was unread still counts (default false:
          * revoking it lowers the count, as Matrix does for redactions;
          * NetEase's `shouldConsiderRevokedMessageUnreadCount`).
-         */revokedMessagesCount: Bool = false) {
+         */revokedMessagesCount: Bool = false, 
+        /**
+         * A conversation marked unread (`marks::UNREAD`, Tencent's dot without
+         * a count) whose count is 0 counts as 1 in the totals and its badge
+         * (default false), as Telegram counts a chat marked unread.
+         */countMarkedUnreadAsOne: Bool = false) {
         self.dataDir = dataDir
         self.appId = appId
         self.revokedMessagesCount = revokedMessagesCount
+        self.countMarkedUnreadAsOne = countMarkedUnreadAsOne
     }
 
     
@@ -3150,7 +3162,8 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
             try ClientConfig(
                 dataDir: FfiConverterString.read(from: &buf), 
                 appId: FfiConverterUInt64.read(from: &buf), 
-                revokedMessagesCount: FfiConverterBool.read(from: &buf)
+                revokedMessagesCount: FfiConverterBool.read(from: &buf), 
+                countMarkedUnreadAsOne: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -3158,6 +3171,7 @@ public struct FfiConverterTypeClientConfig: FfiConverterRustBuffer {
         FfiConverterString.write(value.dataDir, into: &buf)
         FfiConverterUInt64.write(value.appId, into: &buf)
         FfiConverterBool.write(value.revokedMessagesCount, into: &buf)
+        FfiConverterBool.write(value.countMarkedUnreadAsOne, into: &buf)
     }
 }
 

@@ -18,9 +18,12 @@ use std::path::PathBuf;
 /// `<current directory>/imcore-data`. With a log directory (created if
 /// missing) imcore writes `imcore.log` there, rotated at 4 MiB with three
 /// older files kept, at the level of `TIMSetConfig`'s `set_config_log_level`.
-/// imcore's own key `"imcore_revoked_messages_count": true` keeps a revoked
-/// unread message counted (default false: revoking it lowers the count, see
-/// docs/C-ABI.md). Other SdkConfig keys are accepted and
+/// imcore's own keys: `"imcore_revoked_messages_count": true` keeps a revoked
+/// unread message counted (default false: revoking it lowers the count);
+/// `"imcore_count_marked_unread_as_one": true` counts a conversation marked
+/// unread (`kTIMConversationMarkTypeUnread`) with no unread message as 1 in
+/// the totals (default false: the mark is a dot without a count); see
+/// docs/C-ABI.md. Other SdkConfig keys are accepted and
 /// ignored. Calling it again while initialised is a successful no-op.
 ///
 /// Returns TIM_SUCC; TIM_ERR_JSON for malformed config JSON or a key of the
@@ -30,10 +33,14 @@ pub unsafe extern "C" fn TIMInit(sdk_app_id: u64, json_sdk_config: *const c_char
     guard("TIMInit", || {
         let cfg = arg_opt_str!(json_sdk_config, "json_sdk_config")?;
         let cfg = json::parse_opt(cfg, "json_sdk_config")?;
-        let (mut dir, mut log_dir, mut revoked_messages_count) = (None, None, false);
+        let (mut dir, mut log_dir) = (None, None);
+        let (mut revoked_messages_count, mut count_marked_unread_as_one) = (false, false);
         if let Some(v) = &cfg {
             let o = Obj::new(v, "json_sdk_config")?;
             revoked_messages_count = o.bool("imcore_revoked_messages_count")?.unwrap_or(false);
+            count_marked_unread_as_one = o
+                .bool("imcore_count_marked_unread_as_one")?
+                .unwrap_or(false);
             dir = o
                 .str("sdk_config_config_file_path")?
                 .filter(|s| !s.is_empty())
@@ -71,6 +78,7 @@ pub unsafe extern "C" fn TIMInit(sdk_app_id: u64, json_sdk_config: *const c_char
             sdk_app_id,
             data_dir: dir,
             revoked_messages_count,
+            count_marked_unread_as_one,
         });
         core.publish();
         // Under the same lock as `init`: a TIMUninit racing this one sees
@@ -247,6 +255,7 @@ pub unsafe extern "C" fn TIMLogin(
                 user,
                 EngineConfig {
                     revoked_messages_count: init.revoked_messages_count,
+                    count_marked_unread_as_one: init.count_marked_unread_as_one,
                     ..EngineConfig::default()
                 },
             ) {

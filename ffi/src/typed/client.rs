@@ -178,6 +178,7 @@ impl ImClient {
             &user_id,
             EngineConfig {
                 revoked_messages_count: self.config.revoked_messages_count,
+                count_marked_unread_as_one: self.config.count_marked_unread_as_one,
                 ..EngineConfig::default()
             },
         )?;

@@ -153,7 +153,10 @@ impl ImClient {
 
     /// Tencent `markConversation`: sets (`enable`) or clears mark bits
     /// (0x1 star, 0x2 unread, 0x4 fold, 0x8 hide, app bits 32..63). A mark
-    /// never changes a count. Returns the per-id failures.
+    /// never changes a count; the unread mark shows as a badge of 1 (and adds
+    /// 1 to the totals) on a read conversation only with
+    /// [`ClientConfig::count_marked_unread_as_one`]. Returns the per-id
+    /// failures.
     pub fn mark_conversation(
         &self,
         conversation_ids: Vec<String>,

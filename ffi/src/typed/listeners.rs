@@ -472,6 +472,7 @@ mod tests {
             data_dir: dir.to_string_lossy().into_owned(),
             app_id: 7,
             revoked_messages_count: false,
+            count_marked_unread_as_one: false,
         })
         .unwrap();
         client.login("alice".into()).unwrap();

@@ -86,6 +86,7 @@ fn the_log_says_why_a_badge_is_what_it_is() {
         data_dir: dir.join("data").to_string_lossy().into_owned(),
         app_id: 9,
         revoked_messages_count: false,
+        count_marked_unread_as_one: false,
     })
     .unwrap();
     *lines.client.lock().unwrap() = Some(c.clone());

@@ -37,6 +37,7 @@ fn client(dir: &TempDir, user: &str) -> Arc<ImClient> {
         data_dir: dir.path().to_string_lossy().into_owned(),
         app_id: 7,
         revoked_messages_count: false,
+        count_marked_unread_as_one: false,
     })
     .unwrap();
     c.login(user.into()).unwrap();
@@ -597,6 +598,7 @@ fn login_creates_a_missing_data_dir() {
         data_dir: nested.to_string_lossy().into_owned(),
         app_id: 7,
         revoked_messages_count: false,
+        count_marked_unread_as_one: false,
     })
     .unwrap();
     c.login("me".into()).unwrap();
@@ -992,6 +994,7 @@ fn a_revoked_unread_message_keeps_counting_when_configured() {
         data_dir: dir.path().to_string_lossy().into_owned(),
         app_id: 7,
         revoked_messages_count: true,
+        count_marked_unread_as_one: false,
     })
     .unwrap();
     c.login("me".into()).unwrap();

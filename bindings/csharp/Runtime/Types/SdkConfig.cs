@@ -14,5 +14,12 @@ namespace IMCore.Unity.Types
         /// count, as Matrix does; NetEase's <c>shouldConsiderRevokedMessageUnreadCount</c>).
         /// </summary>
         public bool? imcore_revoked_messages_count;
+
+        /// <summary>
+        /// imcore: a conversation marked unread (<c>kTIMConversationMarkTypeUnread</c>) whose unread count is 0
+        /// shows a badge of 1 and adds 1 to the totals (default false: the mark is a dot without a count), as
+        /// Telegram counts a chat marked unread.
+        /// </summary>
+        public bool? imcore_count_marked_unread_as_one;
     }
 }

@@ -12,6 +12,32 @@ namespace IMCore.Unity.Tests.Mono
         internal static void Register(List<TestCase> tests)
         {
             tests.Add(new TestCase("unread extensions: mention counts, mark unread, count preference, explanation, synced total", MentionsMarkUnreadPrefsExplain));
+            tests.Add(new TestCase("unread extensions: imcore_count_marked_unread_as_one counts a marked conversation as 1", MarkedUnreadCountsAsOne));
+        }
+
+        private static int Total(Env env)
+        {
+            return env.Call<GetTotalUnreadNumberResult>("ConvGetTotalUnreadMessageCount", TencentIMSDK.ConvGetTotalUnreadMessageCount)
+                .conv_get_total_unread_message_count_result_unread_count;
+        }
+
+        private static void MarkedUnreadCountsAsOne()
+        {
+            using (var env = Env.Start("unread-marked-as-one", Delivery.Context, c => c.imcore_count_marked_unread_as_one = true))
+            {
+                env.Login("alice");
+                ulong now = Envelopes.Now();
+                env.Push(Envelopes.C2C("bob", now - 1, "hi", "k1"));
+                env.CallNull("ConvCleanConversationUnreadMessageCount",
+                    cb => TencentIMSDK.ConvCleanConversationUnreadMessageCount("c2c_bob", 0, 0, cb));
+                Check.Equal(0, Total(env), "read");
+                env.Call<List<ConversationOperationResult>>("ConvMarkConversation",
+                    cb => TencentIMSDK.ConvMarkConversation(new List<string> { "c2c_bob" }, (ulong)TIMConversationMarkType.kTIMConversationMarkTypeUnread, true, cb));
+                var bob = env.Call<List<ConvInfo>>("ConvGetConvList", TencentIMSDK.ConvGetConvList).Single(c => c.conv_id == "bob");
+                Check.Equal(0UL, bob.conv_unread_num, "no unread message");
+                Check.Equal(1UL, bob.conv_badge_num, "the mark shows as 1");
+                Check.Equal(1, Total(env), "and counts 1 in the total");
+            }
         }
 
         private static ConvInfo Team(Env env)

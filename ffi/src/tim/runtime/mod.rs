@@ -60,6 +60,10 @@ pub struct Init {
     /// `imcore_revoked_messages_count`: a revoked unread message still
     /// counts ([`imcore::EngineConfig::revoked_messages_count`]).
     pub revoked_messages_count: bool,
+    /// `imcore_count_marked_unread_as_one`: a conversation marked unread
+    /// counts 1 when its count is 0
+    /// ([`imcore::EngineConfig::count_marked_unread_as_one`]).
+    pub count_marked_unread_as_one: bool,
 }
 
 /// A call waiting for the server's answer to its envelope (outbox mode):

@@ -18,6 +18,11 @@ pub struct ClientConfig {
     /// NetEase's `shouldConsiderRevokedMessageUnreadCount`).
     #[uniffi(default = false)]
     pub revoked_messages_count: bool,
+    /// A conversation marked unread (`marks::UNREAD`, Tencent's dot without
+    /// a count) whose count is 0 counts as 1 in the totals and its badge
+    /// (default false), as Telegram counts a chat marked unread.
+    #[uniffi(default = false)]
+    pub count_marked_unread_as_one: bool,
 }
 
 /// Conversation type. Tencent: 1 = C2C, 2 = group; NIM's P2P maps to

@@ -5077,6 +5077,13 @@ data class ClientConfig (
      * NetEase's `shouldConsiderRevokedMessageUnreadCount`).
      */
     var `revokedMessagesCount`: kotlin.Boolean = false 
+    , 
+    /**
+     * A conversation marked unread (`marks::UNREAD`, Tencent's dot without
+     * a count) whose count is 0 counts as 1 in the totals and its badge
+     * (default false), as Telegram counts a chat marked unread.
+     */
+    var `countMarkedUnreadAsOne`: kotlin.Boolean = false 
     
 ){
     
@@ -5096,19 +5103,22 @@ public object FfiConverterTypeClientConfig: FfiConverterRustBuffer<ClientConfig>
             FfiConverterString.read(buf),
             FfiConverterULong.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
         )
     }
 
     override fun allocationSize(value: ClientConfig) = (
             FfiConverterString.allocationSize(value.`dataDir`) +
             FfiConverterULong.allocationSize(value.`appId`) +
-            FfiConverterBoolean.allocationSize(value.`revokedMessagesCount`)
+            FfiConverterBoolean.allocationSize(value.`revokedMessagesCount`) +
+            FfiConverterBoolean.allocationSize(value.`countMarkedUnreadAsOne`)
     )
 
     override fun write(value: ClientConfig, buf: ByteBuffer) {
             FfiConverterString.write(value.`dataDir`, buf)
             FfiConverterULong.write(value.`appId`, buf)
             FfiConverterBoolean.write(value.`revokedMessagesCount`, buf)
+            FfiConverterBoolean.write(value.`countMarkedUnreadAsOne`, buf)
     }
 }
 
