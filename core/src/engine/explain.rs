@@ -96,7 +96,7 @@ impl Engine {
             reason: Some(s.reason),
         }));
         debug_assert_eq!(counted.len() as u64 + counted_more, st.unread);
-        let (total_contribution, total_reason) = counting::total_reason(&self.config, st);
+        let (total_contribution, total_reason) = crate::filter::total_reason(&self.config, st);
         Ok(UnreadExplanation {
             conv: key.clone(),
             read_mark: st.read_mark(),

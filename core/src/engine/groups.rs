@@ -3,7 +3,7 @@
 //! membership changes at once, since membership is part of each
 //! conversation's state.
 
-use super::outbox::{GroupChange, Outbound};
+use super::outbound::{GroupChange, Outbound};
 use super::work::GroupUpdate;
 use super::Engine;
 use crate::conversation::{ConversationGroup, OperationFailure};

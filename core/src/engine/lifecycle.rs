@@ -19,18 +19,18 @@
 //! [`EngineConfig::revoked_messages_count`]: crate::EngineConfig::revoked_messages_count
 //! [`EngineConfig::pending_message_ops_max`]: crate::EngineConfig::pending_message_ops_max
 
-use super::counting::{lifecycle_bits, recount};
-use super::outbox::{Outbound, ReadPosition};
+use super::counting::lifecycle_bits;
+use super::outbound::{Outbound, ReadPosition};
 use super::readpos::{check_position, move_read_pos, PositionKeys, ReadSource};
 use super::state::TIE_BITS;
 use super::work::Work;
 use super::Engine;
 use crate::config::EngineConfig;
 use crate::error::{invalid, Error, Result};
-use crate::events::{AllReceiveOpt, RevokedMessage};
+use crate::events::RevokedMessage;
 use crate::message::{flags, MsgStatus, StoredMessage, MAX_TIME};
 use crate::store::msg_hash;
-use crate::types::{check_id, ConvKey, ConvType};
+use crate::types::{check_id, AllReceiveOpt, AppState, ConvKey, ConvType};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashSet;
 
@@ -109,19 +109,6 @@ pub struct InboundEdit {
     pub version: u64,
 }
 
-/// The app's state, for the push service's badge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum AppState {
-    /// In the foreground: the server pushes nothing.
-    Foreground,
-    /// In the background, with the number the push service shows on the
-    /// app icon.
-    Background {
-        /// The badge number.
-        unread_count: u32,
-    },
-}
-
 fn check_reason(reason: &str, config: &EngineConfig) -> Result<()> {
     if reason.len() > config.custom_data_max || reason.contains('\0') {
         return Err(invalid(format!(
@@ -193,7 +180,7 @@ fn set_flags(w: &mut Work<'_>, idx: u32, row: &Row, fl: i64) -> Result<()> {
     set_position_flags(w, row, fl)?;
     let st = w.get(idx);
     if row.pos > st.read_pos && (row.flags ^ fl) & COUNTING != 0 {
-        recount(w, idx)?;
+        w.recount(idx)?;
     }
     if w.get(idx).last_msg == Some(row.rowid) {
         w.mark_dirty(idx);
@@ -229,7 +216,7 @@ fn delete_row(w: &mut Work<'_>, idx: u32, row: &Row) -> Result<()> {
     )?
     .execute([row.rowid])?;
     if row.pos > w.get(idx).read_pos && row.flags & COUNTING != 0 {
-        recount(w, idx)?;
+        w.recount(idx)?;
     }
     if w.get(idx).last_msg == Some(row.rowid) {
         fix_last(w, idx)?;
