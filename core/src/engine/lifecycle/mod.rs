@@ -36,10 +36,12 @@ pub(crate) use pending::{on_arrival, Arrival};
 pub use revoke::{InboundRevoke, Revocation};
 pub(crate) use settings::check_all_receive_opt;
 
+use super::counting::lifecycle_bits;
 use super::outbound::Outbound;
 use super::readpos::PositionKeys;
 use super::work::Work;
 use super::Engine;
+use crate::config::EngineConfig;
 use crate::error::{Error, Result};
 use crate::message::flags;
 use crate::types::{check_id, ConvKey};
@@ -90,6 +92,11 @@ pub(super) fn read_row(conn: &Connection, rowid: i64) -> Result<Row> {
                 seq: r.get::<_, i64>(6)? as u64,
             })
         })?)
+}
+
+/// What a revoke makes of a message's flags.
+pub(super) fn revoked_flags(fl: i64, config: &EngineConfig) -> i64 {
+    lifecycle_bits(config, fl | flags::REVOKED, false)
 }
 
 /// Sets a stored message's flags; recounts its conversation when it lies

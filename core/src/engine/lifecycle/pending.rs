@@ -5,9 +5,8 @@
 //!
 //! [`EngineConfig::pending_message_ops_max`]: crate::EngineConfig::pending_message_ops_max
 
-use super::revoke::revoked_flags;
 use super::settings::meta;
-use super::{OP_DELETE, OP_REVOKE};
+use super::{revoked_flags, OP_DELETE, OP_REVOKE};
 use crate::config::EngineConfig;
 use crate::engine::work::Work;
 use crate::engine::Engine;

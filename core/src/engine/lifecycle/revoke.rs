@@ -2,9 +2,8 @@
 //! revokes the server sends (the sender, an admin or my other devices).
 
 use super::pending::{add_pending, PendingDelta, PendingOp};
-use super::{conv_index, read_row, set_flags, OP_REVOKE};
+use super::{conv_index, read_row, revoked_flags, set_flags, OP_REVOKE};
 use crate::config::EngineConfig;
-use crate::engine::counting::lifecycle_bits;
 use crate::engine::outbound::Outbound;
 use crate::engine::work::Work;
 use crate::engine::Engine;
@@ -68,11 +67,6 @@ fn check_reason(reason: &str, config: &EngineConfig) -> Result<()> {
         )));
     }
     Ok(())
-}
-
-/// What a revoke makes of a message's flags.
-pub(super) fn revoked_flags(fl: i64, config: &EngineConfig) -> i64 {
-    lifecycle_bits(config, fl | flags::REVOKED, false)
 }
 
 impl Engine {
