@@ -77,7 +77,7 @@ pub(crate) fn counted_bits(fl: i64, conv_type: ConvType, at_me: bool, at_all: bo
 
 /// A message's bits after a delete (`deleted`) or a revoke: a deleted
 /// message never counts nor mentions; a revoked one neither, unless
-/// `config.revoked_messages_count`. (engine/lifecycle.rs sets the
+/// `config.revoked_messages_count`. (engine/lifecycle/ sets the
 /// `DELETED` / `REVOKED` bits themselves.)
 pub(crate) fn lifecycle_bits(config: &EngineConfig, fl: i64, deleted: bool) -> i64 {
     let counting = flags::COUNTED | flags::AT_ME | flags::AT_ALL;

@@ -84,7 +84,7 @@ pub struct Engine {
     /// Server time minus the device clock, learned from the server (seconds).
     clock_offset: i64,
     /// Hashes of the message ids with a pending revoke, delete or edit
-    /// (`lifecycle.rs`): a receive reads `message_op` only for these.
+    /// (`lifecycle/pending.rs`): a receive reads `message_op` only for these.
     msg_ops: std::collections::HashSet<i64>,
     /// Messages of this login never stored (online-only, repeats), for
     /// [`Engine::explain_unread`].

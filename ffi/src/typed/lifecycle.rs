@@ -12,7 +12,7 @@ use super::types::{
 use imcore::engine::AppState;
 use std::sync::Arc;
 
-/// The message lifecycle on the typed face (core `engine/lifecycle.rs`).
+/// The message lifecycle on the typed face (core `engine/lifecycle/`).
 #[uniffi::export]
 impl ImClient {
     /// Registers a message-lifecycle listener (revokes, edits, the global
