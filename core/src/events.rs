@@ -1,9 +1,10 @@
 //! The coalesced batch of events one operation yields after it commits.
 
 use crate::conversation::ConversationGroup;
-use crate::engine::outbox::OutboundEnvelope;
+use crate::engine::outbound::OutboundEnvelope;
 use crate::filter::ConversationFilter;
 use crate::message::StoredMessage;
+pub use crate::types::AllReceiveOpt;
 use crate::types::ConvKey;
 use serde::{Deserialize, Serialize};
 
@@ -68,26 +69,6 @@ pub struct RevokedMessage {
     pub revoker: String,
     /// Why (may be empty).
     pub reason: String,
-}
-
-/// The global receive option (do-not-disturb for every conversation; TIM's
-/// `TIMMsgSetAllReceiveMessageOpt`). It shapes the server's offline pushes,
-/// not unread counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AllReceiveOpt {
-    /// The option (`TIMReceiveMessageOpt`: 0 receive, 1 not receive, 2
-    /// receive without notifying, 3 not notify except @, 4 not receive except @).
-    pub opt: crate::types::ReceiveOpt,
-    /// Start of the daily quiet period: hour (0..24).
-    pub start_hour: u32,
-    /// Minute (0..60).
-    pub start_minute: u32,
-    /// Second (0..60).
-    pub start_second: u32,
-    /// Start as a UTC timestamp (seconds; 0 = daily from the hour above).
-    pub start_time_stamp: u64,
-    /// Length in seconds (0 = for ever).
-    pub duration: u32,
 }
 
 /// Everything one committed operation changed, each item once, in a

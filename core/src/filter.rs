@@ -1,8 +1,10 @@
 //! Conversation filters: for lists, for unread totals and for subscriptions;
-//! and which conversations a filter (or the total) takes in.
+//! and which conversations a filter (or the total) takes in, and why.
 
+use crate::config::EngineConfig;
 use crate::engine::counting::{self, Part};
 use crate::engine::state::ConvState;
+use crate::explain::TotalReason;
 use crate::types::{ConvType, CountPref};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -80,6 +82,25 @@ pub(crate) fn total_contrib(s: &ConvState, marked_as_one: bool) -> Part {
     } else {
         Part::default()
     }
+}
+
+/// A conversation's part of the total unread count, and why.
+pub(crate) fn total_reason(config: &EngineConfig, st: &ConvState) -> (u64, TotalReason) {
+    let n = total_contrib(st, config.count_marked_unread_as_one).unread;
+    let why = if !st.visible {
+        TotalReason::Hidden
+    } else if st.muted() {
+        TotalReason::Muted
+    } else {
+        match st.count_pref {
+            CountPref::None => TotalReason::CountPrefNone,
+            CountPref::All if st.unread == 0 && n == 1 => TotalReason::MarkedUnreadAsOne,
+            CountPref::MentionsOnly if st.mentions == 0 && n == 1 => TotalReason::MarkedUnreadAsOne,
+            CountPref::All => TotalReason::Counted,
+            CountPref::MentionsOnly => TotalReason::MentionsOnly,
+        }
+    };
+    (n, why)
 }
 
 /// A filter with its group names resolved to ids.

@@ -109,7 +109,7 @@ pub mod flags {
     pub const AT_ALL: i64 = 64;
     /// I sent my read receipt for this message.
     pub const RECEIPT_SENT: i64 = 128;
-    /// Revoked (by its sender or an admin); see `engine/lifecycle.rs`.
+    /// Revoked (by its sender or an admin); see `engine/lifecycle/revoke.rs`.
     pub const REVOKED: i64 = 256;
     /// Deleted: the row stays (so the id stays a duplicate) but no query
     /// returns it, and it never counts.
@@ -119,7 +119,7 @@ pub mod flags {
     pub const REVOKE_PENDING: i64 = 1024;
     /// The bits a recount reads: what the `message_pos` table keeps of
     /// `flags`, set at the receive and changed with the message's own flags
-    /// by a revoke or delete (`engine/lifecycle.rs`).
+    /// by a revoke or delete (`engine/lifecycle/`).
     pub const RECOUNT: i64 = COUNTED | AT_ME | AT_ALL;
 }
 

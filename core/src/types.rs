@@ -1,4 +1,4 @@
-//! Identifiers and small enums shared by every face.
+//! Identifiers, small enums and setting records shared by every face.
 
 use crate::error::{invalid, Result};
 use serde::{Deserialize, Serialize};
@@ -144,6 +144,39 @@ impl CountPref {
     pub fn as_i64(self) -> i64 {
         self as i64
     }
+}
+
+/// The global receive option (do-not-disturb for every conversation; TIM's
+/// `TIMMsgSetAllReceiveMessageOpt`). It shapes the server's offline pushes,
+/// not unread counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AllReceiveOpt {
+    /// The option (`TIMReceiveMessageOpt`: 0 receive, 1 not receive, 2
+    /// receive without notifying, 3 not notify except @, 4 not receive except @).
+    pub opt: ReceiveOpt,
+    /// Start of the daily quiet period: hour (0..24).
+    pub start_hour: u32,
+    /// Minute (0..60).
+    pub start_minute: u32,
+    /// Second (0..60).
+    pub start_second: u32,
+    /// Start as a UTC timestamp (seconds; 0 = daily from the hour above).
+    pub start_time_stamp: u64,
+    /// Length in seconds (0 = for ever).
+    pub duration: u32,
+}
+
+/// The app's state, for the push service's badge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppState {
+    /// In the foreground: the server pushes nothing.
+    Foreground,
+    /// In the background, with the number the push service shows on the
+    /// app icon.
+    Background {
+        /// The badge number.
+        unread_count: u32,
+    },
 }
 
 /// The one internal conversation key: type plus peer (user or group) id.

@@ -1,4 +1,4 @@
-//! The message lifecycle (engine/lifecycle.rs): deletes, history clears,
+//! The message lifecycle (engine/lifecycle/): deletes, history clears,
 //! revokes, edits, the global receive option, the app state and private
 //! read receipts — their effect on counts, their envelopes, the server's
 //! answers (refusals included), and the server's own revokes, deletes and

@@ -621,13 +621,13 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_delete_messages() != 55135:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_explain_unread() != 18745:
+    if lib.uniffi_imcore_checksum_method_imclient_explain_unread() != 50666:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_flush_events() != 39444:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_all_receive_option() != 12985:
+    if lib.uniffi_imcore_checksum_method_imclient_get_all_receive_option() != 56565:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_app_state() != 51859:
+    if lib.uniffi_imcore_checksum_method_imclient_get_app_state() != 38825:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_get_conversation() != 54899:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -663,7 +663,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_get_receive_message_option() != 28083:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_revocation() != 29030:
+    if lib.uniffi_imcore_checksum_method_imclient_get_revocation() != 17777:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list() != 40123:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -675,7 +675,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_get_unread_mention_count_by_filter() != 9417:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_get_unread_status() != 10671:
+    if lib.uniffi_imcore_checksum_method_imclient_get_unread_status() != 14024:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_is_dispatcher_thread() != 48695:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -683,7 +683,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_logout() != 16569:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_mark_conversation() != 21437:
+    if lib.uniffi_imcore_checksum_method_imclient_mark_conversation() != 30645:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_mark_conversation_read() != 34907:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -691,7 +691,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_modify_message() != 4497:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_receive_all_receive_option() != 22281:
+    if lib.uniffi_imcore_checksum_method_imclient_receive_all_receive_option() != 22740:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_receive_clear_history() != 41712:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -699,7 +699,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_receive_message_deletes() != 55925:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_receive_message_edits() != 60196:
+    if lib.uniffi_imcore_checksum_method_imclient_receive_message_edits() != 48000:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_receive_messages() != 56376:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -709,7 +709,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_receive_receipts() != 6:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_receive_revokes() != 55887:
+    if lib.uniffi_imcore_checksum_method_imclient_receive_revokes() != 27210:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_receive_sync_phase() != 31979:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -725,7 +725,7 @@ def _uniffi_check_api_checksums(lib):
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_send_text_message() != 26600:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    if lib.uniffi_imcore_checksum_method_imclient_set_all_receive_option() != 10192:
+    if lib.uniffi_imcore_checksum_method_imclient_set_all_receive_option() != 40782:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     if lib.uniffi_imcore_checksum_method_imclient_set_app_background() != 12689:
         raise InternalError("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
@@ -8452,7 +8452,10 @@ class ImClientProtocol(typing.Protocol):
         """
         Tencent `markConversation`: sets (`enable`) or clears mark bits
         (0x1 star, 0x2 unread, 0x4 fold, 0x8 hide, app bits 32..63). A mark
-        never changes a count. Returns the per-id failures.
+        never changes a count; the unread mark shows as a badge of 1 (and adds
+        1 to the totals) on a read conversation only with
+        [`ClientConfig::count_marked_unread_as_one`]. Returns the per-id
+        failures.
 """
         raise NotImplementedError
     def mark_conversation_read(self, conversation_id: str) -> int:
@@ -9803,7 +9806,10 @@ class ImClient(ImClientProtocol):
         """
         Tencent `markConversation`: sets (`enable`) or clears mark bits
         (0x1 star, 0x2 unread, 0x4 fold, 0x8 hide, app bits 32..63). A mark
-        never changes a count. Returns the per-id failures.
+        never changes a count; the unread mark shows as a badge of 1 (and adds
+        1 to the totals) on a read conversation only with
+        [`ClientConfig::count_marked_unread_as_one`]. Returns the per-id
+        failures.
 """
         
         _UniffiFfiConverterSequenceString.check_lower(conversation_ids)

@@ -822,7 +822,10 @@ public protocol ImClientProtocol: AnyObject, Sendable {
     /**
      * Tencent `markConversation`: sets (`enable`) or clears mark bits
      * (0x1 star, 0x2 unread, 0x4 fold, 0x8 hide, app bits 32..63). A mark
-     * never changes a count. Returns the per-id failures.
+     * never changes a count; the unread mark shows as a badge of 1 (and adds
+     * 1 to the totals) on a read conversation only with
+     * [`ClientConfig::count_marked_unread_as_one`]. Returns the per-id
+     * failures.
      */
     func markConversation(conversationIds: [String], markType: UInt64, enable: Bool) throws  -> [OperationFailure]
     
@@ -1727,7 +1730,10 @@ open func getStickTopConversationList()throws  -> [Conversation]  {
     /**
      * Tencent `markConversation`: sets (`enable`) or clears mark bits
      * (0x1 star, 0x2 unread, 0x4 fold, 0x8 hide, app bits 32..63). A mark
-     * never changes a count. Returns the per-id failures.
+     * never changes a count; the unread mark shows as a badge of 1 (and adds
+     * 1 to the totals) on a read conversation only with
+     * [`ClientConfig::count_marked_unread_as_one`]. Returns the per-id
+     * failures.
      */
 open func markConversation(conversationIds: [String], markType: UInt64, enable: Bool)throws  -> [OperationFailure]  {
     return try  FfiConverterSequenceTypeOperationFailure.lift(try rustCallWithError(FfiConverterTypeImError_lift) {
@@ -10651,7 +10657,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_imclient_get_stick_top_conversation_list() != 40123) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_mark_conversation() != 21437) {
+    if (uniffi_imcore_checksum_method_imclient_mark_conversation() != 30645) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_set_conversation_custom_data() != 21847) {
@@ -10696,22 +10702,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_imclient_delete_messages() != 55135) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_all_receive_option() != 12985) {
+    if (uniffi_imcore_checksum_method_imclient_get_all_receive_option() != 56565) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_app_state() != 51859) {
+    if (uniffi_imcore_checksum_method_imclient_get_app_state() != 38825) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_get_private_read_receipts() != 40778) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_revocation() != 29030) {
+    if (uniffi_imcore_checksum_method_imclient_get_revocation() != 17777) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_modify_message() != 4497) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_receive_all_receive_option() != 22281) {
+    if (uniffi_imcore_checksum_method_imclient_receive_all_receive_option() != 22740) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_receive_clear_history() != 41712) {
@@ -10720,16 +10726,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_imclient_receive_message_deletes() != 55925) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_receive_message_edits() != 60196) {
+    if (uniffi_imcore_checksum_method_imclient_receive_message_edits() != 48000) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_receive_revokes() != 55887) {
+    if (uniffi_imcore_checksum_method_imclient_receive_revokes() != 27210) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_revoke_message() != 55839) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_set_all_receive_option() != 10192) {
+    if (uniffi_imcore_checksum_method_imclient_set_all_receive_option() != 40782) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_set_app_background() != 12689) {
@@ -10807,7 +10813,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_imclient_add_unread_status_listener() != 22596) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_explain_unread() != 18745) {
+    if (uniffi_imcore_checksum_method_imclient_explain_unread() != 50666) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_get_count_preference() != 1575) {
@@ -10816,7 +10822,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_imclient_get_unread_mention_count_by_filter() != 9417) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_imclient_get_unread_status() != 10671) {
+    if (uniffi_imcore_checksum_method_imclient_get_unread_status() != 14024) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_imclient_mark_conversation_unread_from() != 62808) {
@@ -10879,13 +10885,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_conversationlistener_on_conversation_read_time_updated() != 50672) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_messagelifecyclelistener_on_messages_revoked() != 2988) {
+    if (uniffi_imcore_checksum_method_messagelifecyclelistener_on_messages_revoked() != 39998) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_messagelifecyclelistener_on_messages_modified() != 39718) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_messagelifecyclelistener_on_all_receive_option_changed() != 17851) {
+    if (uniffi_imcore_checksum_method_messagelifecyclelistener_on_all_receive_option_changed() != 63935) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_messagelistener_on_receive_messages() != 18471) {
@@ -10897,7 +10903,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_imcore_checksum_method_receiptlistener_on_receive_receipts() != 56157) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_imcore_checksum_method_unreadstatuslistener_on_unread_status_changed() != 56197) {
+    if (uniffi_imcore_checksum_method_unreadstatuslistener_on_unread_status_changed() != 50413) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_imcore_checksum_method_unreadstatuslistener_on_unread_mention_count_changed_by_filter() != 13305) {

@@ -3,7 +3,7 @@
 //! (engine/confirmed.rs). What it does to the badge and the totals lives in
 //! engine/counting.rs.
 
-use super::outbox::Outbound;
+use super::outbound::Outbound;
 use super::Engine;
 use crate::error::Result;
 use crate::types::{ConvKey, CountPref};

@@ -37,10 +37,9 @@
 //! [`stored_is_read`].
 
 use super::state::{ConvState, AT_ALL, AT_ME};
-use super::work::Work;
 use crate::config::EngineConfig;
 use crate::error::Result;
-use crate::explain::{NotCountedReason, TotalReason};
+use crate::explain::NotCountedReason;
 use crate::message::flags;
 use crate::types::{marks, ConvType, CountPref};
 use rusqlite::{params, Connection};
@@ -78,7 +77,7 @@ pub(crate) fn counted_bits(fl: i64, conv_type: ConvType, at_me: bool, at_all: bo
 
 /// A message's bits after a delete (`deleted`) or a revoke: a deleted
 /// message never counts nor mentions; a revoked one neither, unless
-/// `config.revoked_messages_count`. (engine/lifecycle.rs sets the
+/// `config.revoked_messages_count`. (engine/lifecycle/ sets the
 /// `DELETED` / `REVOKED` bits themselves.)
 pub(crate) fn lifecycle_bits(config: &EngineConfig, fl: i64, deleted: bool) -> i64 {
     let counting = flags::COUNTED | flags::AT_ME | flags::AT_ALL;
@@ -171,18 +170,15 @@ pub(crate) struct Derived {
     pub mentions: u64,
 }
 
-/// Re-derives unread, mentions and @-info of conversation `idx` from its
-/// messages after the read position.
-pub(crate) fn recount(w: &mut Work<'_>, idx: u32) -> Result<()> {
-    // `message_pos` holds every message here (`Work::flush_tail`).
-    debug_assert!(w.positions_complete());
-    let st = w.get(idx);
-    let d = if !type_counts(w.config, st) || st.read_pos >= st.max_pos {
+/// Re-derives unread, mentions and @-info of a conversation from its
+/// messages after the read position. `tx` must hold every message's
+/// position (`Work::recount` checks it and is how operations call this).
+pub(crate) fn recount(tx: &Connection, config: &EngineConfig, st: &mut ConvState) -> Result<()> {
+    let d = if !type_counts(config, st) || st.read_pos >= st.max_pos {
         Derived::default()
     } else {
-        derive(w.tx, st.id, st.read_pos)?
+        derive(tx, st.id, st.read_pos)?
     };
-    let st = w.get_mut(idx);
     st.unread = d.unread;
     st.at_flags = d.at;
     st.mentions = d.mentions;
@@ -241,25 +237,6 @@ pub(crate) fn part(st: &ConvState, marked_as_one: bool) -> Part {
             st.mentions
         },
     }
-}
-
-/// A conversation's part of the total unread count, and why.
-pub(crate) fn total_reason(config: &EngineConfig, st: &ConvState) -> (u64, TotalReason) {
-    let n = crate::filter::total_contrib(st, config.count_marked_unread_as_one).unread;
-    let why = if !st.visible {
-        TotalReason::Hidden
-    } else if st.muted() {
-        TotalReason::Muted
-    } else {
-        match st.count_pref {
-            CountPref::None => TotalReason::CountPrefNone,
-            CountPref::All if st.unread == 0 && n == 1 => TotalReason::MarkedUnreadAsOne,
-            CountPref::MentionsOnly if st.mentions == 0 && n == 1 => TotalReason::MarkedUnreadAsOne,
-            CountPref::All => TotalReason::Counted,
-            CountPref::MentionsOnly => TotalReason::MentionsOnly,
-        }
-    };
-    (n, why)
 }
 
 /// Why a stored message after the read position does not count (`None`: it

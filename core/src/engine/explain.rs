@@ -47,7 +47,7 @@ impl Engine {
         };
         // The messages after the read position in order: `message_pos`'s,
         // merged with the tail's entries in memory (engine/lazy_rows.rs).
-        // Deleted messages are gone for every query (engine/lifecycle.rs).
+        // Deleted messages are gone for every query (engine/lifecycle/delete.rs).
         let after = st.read_pos.saturating_add(1)..=i64::MAX;
         let mut tail = self.tail_lines(st.id, after)?.into_iter().peekable();
         let mut stmt = self.conn.prepare_cached(&format!(
@@ -96,7 +96,7 @@ impl Engine {
             reason: Some(s.reason),
         }));
         debug_assert_eq!(counted.len() as u64 + counted_more, st.unread);
-        let (total_contribution, total_reason) = counting::total_reason(&self.config, st);
+        let (total_contribution, total_reason) = crate::filter::total_reason(&self.config, st);
         Ok(UnreadExplanation {
             conv: key.clone(),
             read_mark: st.read_mark(),

@@ -3,7 +3,7 @@
 //! membership changes at once, since membership is part of each
 //! conversation's state.
 
-use super::outbox::{GroupChange, Outbound};
+use super::outbound::{GroupChange, Outbound};
 use super::work::GroupUpdate;
 use super::Engine;
 use crate::conversation::{ConversationGroup, OperationFailure};
@@ -83,12 +83,7 @@ impl Engine {
     /// Deletes a group; its conversations stay, out of the group.
     pub fn delete_group(&mut self, name: &str) -> Result<()> {
         let gid = self.groups.id_of(name)?;
-        let members: Vec<u32> = self
-            .convs
-            .iter()
-            .filter(|s| s.groups.contains(&gid))
-            .map(|s| s.idx())
-            .collect();
+        let members = self.members(gid);
         let name = name.to_owned();
         self.commit(|w| {
             w.tx.prepare_cached("DELETE FROM conv_group WHERE id = ?1")?
@@ -113,12 +108,7 @@ impl Engine {
         }
         let mut group = self.groups.by_id[&gid].clone();
         let old = old.to_owned();
-        let members: Vec<u32> = self
-            .convs
-            .iter()
-            .filter(|s| s.groups.contains(&gid))
-            .map(|s| s.idx())
-            .collect();
+        let members = self.members(gid);
         self.commit(|w| {
             group.name = new.to_owned();
             group.update_time = w.now;
@@ -226,6 +216,15 @@ impl Engine {
             }
             Ok(failures)
         })
+    }
+
+    /// The conversations (indexes) in group `gid`.
+    fn members(&self, gid: u32) -> Vec<u32> {
+        self.convs
+            .iter()
+            .filter(|s| s.groups.contains(&gid))
+            .map(|s| s.idx())
+            .collect()
     }
 
     fn check_group_name(&self, name: &str) -> Result<()> {

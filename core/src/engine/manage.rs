@@ -1,6 +1,6 @@
 //! Conversation management: create, delete, pin, marks, drafts, extensions.
 
-use super::outbox::Outbound;
+use super::outbound::Outbound;
 use super::readpos::{move_read_pos, ReadSource};
 use super::work::Work;
 use super::Engine;
@@ -224,7 +224,7 @@ impl Engine {
             let idx = w.conv_for(key)?;
             if w.get(idx).group_type != Some(group_type) {
                 w.get_mut(idx).group_type = Some(group_type);
-                super::counting::recount(w, idx)?;
+                w.recount(idx)?;
             }
             Ok(())
         })

@@ -3,7 +3,7 @@
 //! under a new version, so that the move travels to my other devices and
 //! wins over the reads it undoes (docs/ENGINE.md, "Moving back").
 
-use super::outbox::Outbound;
+use super::outbound::Outbound;
 use super::readpos::{merge_read_pos, ReadSource};
 use super::unread::position;
 use super::Engine;

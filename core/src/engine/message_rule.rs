@@ -3,7 +3,7 @@
 //! yet) and when one of my sends is stamped by the server's answer. Its
 //! counting part is the counting rule's (`counting`).
 
-use super::counting::{self, recount, Verdict};
+use super::counting::{self, Verdict};
 use super::lazy_rows::TailMessage;
 use super::state::{ConvState, TIE_BITS};
 use super::work::Work;
@@ -132,7 +132,7 @@ pub(crate) fn complete_send(
             st.last_pos = pos;
         }
         st.touch_activity(time);
-        recount(w, idx)?;
+        w.recount(idx)?;
     } else {
         w.tx.prepare_cached("UPDATE message SET status = 3 WHERE id = ?1")?
             .execute([rowid])?;

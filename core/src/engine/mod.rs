@@ -24,7 +24,8 @@ mod manage;
 mod mark_unread;
 mod message_id;
 mod message_rule;
-pub(crate) mod outbox;
+pub(crate) mod outbound;
+mod outbox;
 mod query;
 mod readpos;
 mod receipts;
@@ -35,9 +36,10 @@ mod unread;
 mod verify;
 mod work;
 
+pub use crate::types::AppState;
 pub use inbound::{Inbound, InboundReport};
-pub use lifecycle::{AppState, InboundEdit, InboundRevoke, Revocation};
-pub use outbox::{AckOutcome, GroupChange, Outbound, OutboundEnvelope, ReadPosition};
+pub use lifecycle::{InboundEdit, InboundRevoke, Revocation};
+pub use outbound::{AckOutcome, GroupChange, Outbound, OutboundEnvelope, ReadPosition};
 pub use receipts::{InboundReceipt, MemberPage, RosterOp};
 pub use receive::ReceiveReport;
 pub use sync::ConversationSync;
@@ -83,7 +85,7 @@ pub struct Engine {
     /// Server time minus the device clock, learned from the server (seconds).
     clock_offset: i64,
     /// Hashes of the message ids with a pending revoke, delete or edit
-    /// (`lifecycle.rs`): a receive reads `message_op` only for these.
+    /// (`lifecycle/pending.rs`): a receive reads `message_op` only for these.
     msg_ops: std::collections::HashSet<i64>,
     /// Messages of this login never stored (online-only, repeats), for
     /// [`Engine::explain_unread`].

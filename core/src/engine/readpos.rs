@@ -9,7 +9,6 @@
 //! greater pair: forward within its version, anywhere under a higher one
 //! (docs/ENGINE.md, "Moving back").
 
-use super::counting::recount;
 use super::history;
 use super::state::ConvState;
 use super::work::Work;
@@ -163,7 +162,7 @@ pub(crate) fn merge_read_pos(
     if pos == old {
         return Ok(false);
     }
-    recount(w, idx)?;
+    w.recount(idx)?;
     history::record(w.tx, w.get(idx), old, source.recorded(), w.now)?;
     let st = w.get(idx);
     let versioned = match (version, pos < old) {

@@ -4,7 +4,7 @@
 //! non-member changes nothing, and a receipt that arrives before its message
 //! is simply there when the message is.
 
-use super::outbox::Outbound;
+use super::outbound::Outbound;
 use super::work::Work;
 use super::Engine;
 use crate::error::{invalid, Error, Result};
@@ -107,7 +107,7 @@ impl Engine {
             if let Some(t) = group_type {
                 if w.get(idx).group_type != Some(t) {
                     w.get_mut(idx).group_type = Some(t);
-                    super::counting::recount(w, idx)?;
+                    w.recount(idx)?;
                 }
             }
             Ok(())

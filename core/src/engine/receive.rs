@@ -3,7 +3,7 @@
 use super::counting::{self, Verdict};
 use super::history::Skipped;
 use super::message_rule::{self, deleted_upto, Received};
-use super::outbox::Outbound;
+use super::outbound::Outbound;
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::explain::NotCountedReason;

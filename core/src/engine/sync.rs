@@ -307,7 +307,7 @@ impl Engine {
                     .execute(params![id, deleted_upto])?;
                 }
                 if regroup_type || s.deleted {
-                    super::counting::recount(w, idx)?;
+                    w.recount(idx)?;
                 }
             }
             Ok(())

@@ -1,6 +1,6 @@
 //! Cleaning unread, receive options and read positions from other devices.
 
-use super::outbox::{Outbound, ReadPosition};
+use super::outbound::{Outbound, ReadPosition};
 use super::readpos::{
     check_position, merge_read_pos, move_read_pos, ReadSource, READ_POSITION_KEYS,
 };

@@ -3,6 +3,7 @@
 //! to memory only after the commit succeeded. A failed operation therefore
 //! changes nothing, on disk or in memory.
 
+use super::counting;
 use super::index::ConvIndex;
 use super::lazy_rows::{merge_tail, LazyRows, TailPositions};
 use super::state::ConvState;
@@ -204,6 +205,15 @@ impl<'a> Work<'a> {
             self.tail_flushed = true;
         }
         Ok(())
+    }
+
+    /// Re-derives conversation `idx`'s unread, mentions and @-info from its
+    /// messages after the read position ([`counting::recount`]); every
+    /// message's position must be in `message_pos` (`flush_tail`).
+    pub fn recount(&mut self, idx: u32) -> Result<()> {
+        debug_assert!(self.positions_complete());
+        let (tx, config) = (self.tx, self.config);
+        counting::recount(tx, config, self.get_mut(idx))
     }
 
     /// Whether `message_pos` holds every stored message (no tail, or merged).

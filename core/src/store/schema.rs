@@ -185,7 +185,7 @@ pub const MIGRATIONS: &[&str] = &[
     "ALTER TABLE conversation ADD COLUMN confirmed TEXT;
     ALTER TABLE conversation ADD COLUMN deleted_upto INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE conversation ADD COLUMN deleted_clear INTEGER NOT NULL DEFAULT 0;",
-    // 8: message lifecycle (engine/lifecycle.rs). One row per revoke, delete
+    // 8: message lifecycle (engine/lifecycle/). One row per revoke, delete
     // or edit the engine must remember apart from the message row: who
     // revoked a message and why (`op` 1), the version of its last edit
     // (`op` 3), and with `pending = 1` an operation for a message not

@@ -1,4 +1,4 @@
-//! The message lifecycle (core `engine/lifecycle.rs`): deleting, clearing,
+//! The message lifecycle (core `engine/lifecycle/`): deleting, clearing,
 //! revoking and editing messages, the global receive option, the app state
 //! for push badges, and private read receipts. With a transport every call
 //! that queues an envelope completes when the server answers it

@@ -3,11 +3,11 @@
 //! happened, with no lock held.
 
 use super::listeners::{Kind, Registry};
+use super::types::UnreadStatus;
 use super::types::{
     Conversation, ConversationFilter, ConversationGroup, MessageInfo, MessageReceipt,
     OutboundEnvelope,
 };
-use super::unread_extras::UnreadStatus;
 use crate::notify::{self, Notice, OwnSends, Wants};
 use crossbeam_channel::{Receiver, Sender};
 use std::sync::Arc;
@@ -35,9 +35,9 @@ pub(crate) enum Event {
     GroupAdded(String, Vec<String>),
     GroupRemoved(String, Vec<String>),
     Outbound(OutboundEnvelope),
-    Revoked(Vec<super::lifecycle::RevokedMessageInfo>),
+    Revoked(Vec<super::types::RevokedMessageInfo>),
     Modified(Vec<MessageInfo>),
-    AllReceiveOption(super::lifecycle::AllReceiveOption),
+    AllReceiveOption(super::types::AllReceiveOption),
 }
 
 enum Job {

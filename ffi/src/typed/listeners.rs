@@ -6,11 +6,11 @@
 //! `close`, which then does not wait for the thread). An exception thrown
 //! by a listener is caught and reported on stderr; later calls go on.
 
+use super::types::UnreadStatus;
 use super::types::{
     Conversation, ConversationFilter, ConversationGroup, MessageInfo, MessageReceipt,
     OutboundEnvelope,
 };
-use super::unread_extras::UnreadStatus;
 use std::sync::{Arc, Condvar, Mutex, Weak};
 use std::thread::ThreadId;
 
@@ -108,11 +108,11 @@ pub trait OutboundTransport: Send + Sync {
 pub trait MessageLifecycleListener: Send + Sync {
     /// Messages revoked by the server's word (the sender, an admin, another
     /// of my devices; not this device's own `revokeMessage`), once each.
-    fn on_messages_revoked(&self, revoked: Vec<super::lifecycle::RevokedMessageInfo>);
+    fn on_messages_revoked(&self, revoked: Vec<super::types::RevokedMessageInfo>);
     /// Messages whose content was edited, as they are now.
     fn on_messages_modified(&self, messages: Vec<MessageInfo>);
     /// The global receive option changed.
-    fn on_all_receive_option_changed(&self, option: super::lifecycle::AllReceiveOption);
+    fn on_all_receive_option_changed(&self, option: super::types::AllReceiveOption);
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -29,7 +29,7 @@ mod dispatcher;
 mod error;
 mod ids;
 mod inbound;
-pub(crate) mod lifecycle;
+mod lifecycle;
 mod listener_errors;
 mod listeners;
 mod log_listener;
@@ -41,7 +41,6 @@ mod unread_extras;
 pub use client::ImClient;
 pub use error::{ApiResult, ImError};
 pub use ids::*;
-pub use lifecycle::*;
 pub use listeners::{
     ConversationGroupListener, ConversationListener, ListenerHandle, MessageLifecycleListener,
     MessageListener, OutboundTransport, ReceiptListener, UnreadStatusListener,
@@ -50,10 +49,6 @@ pub use log_listener::{
     clear_log_listener, flush_log, set_log_file, set_log_listener, LogLevel, LogListener,
 };
 pub use types::*;
-pub use unread_extras::{
-    ExplainedMessage, NotCountedReason, ReadMove, ReadMoveSource, TotalReason, UnreadExplanation,
-    UnreadStatus,
-};
 
 #[cfg(test)]
 mod log_tests;

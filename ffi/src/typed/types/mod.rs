@@ -3,9 +3,13 @@
 //! `group_<groupID>` (see [`super::ids`] for NIM ids).
 
 mod conversation;
+mod lifecycle;
 mod message;
 mod transport;
+mod unread_extras;
 
 pub use conversation::*;
+pub use lifecycle::*;
 pub use message::*;
 pub use transport::*;
+pub use unread_extras::*;

@@ -190,7 +190,7 @@ pub enum OutboundPayload {
     /// The global receive option (applied when the server accepts it).
     AllReceiveOption {
         /// The option.
-        option: crate::typed::lifecycle::AllReceiveOption,
+        option: AllReceiveOption,
     },
     /// The app went to the background (with the badge number) or came back.
     AppState {
@@ -297,7 +297,7 @@ impl From<imcore::engine::OutboundEnvelope> for OutboundEnvelope {
                     conversation_ids: ids(convs),
                 },
             },
-            other => crate::typed::lifecycle::payload(other),
+            other => lifecycle::payload(other),
         };
         OutboundEnvelope {
             envelope_id: e.envelope_id,

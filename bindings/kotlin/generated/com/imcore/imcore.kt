@@ -2251,7 +2251,10 @@ public interface ImClientInterface {
     /**
      * Tencent `markConversation`: sets (`enable`) or clears mark bits
      * (0x1 star, 0x2 unread, 0x4 fold, 0x8 hide, app bits 32..63). A mark
-     * never changes a count. Returns the per-id failures.
+     * never changes a count; the unread mark shows as a badge of 1 (and adds
+     * 1 to the totals) on a read conversation only with
+     * [`ClientConfig::count_marked_unread_as_one`]. Returns the per-id
+     * failures.
      */
     fun `markConversation`(`conversationIds`: List<kotlin.String>, `markType`: kotlin.ULong, `enable`: kotlin.Boolean): List<OperationFailure>
     
@@ -3363,7 +3366,10 @@ open class ImClient: Disposable, AutoCloseable, ImClientInterface
     /**
      * Tencent `markConversation`: sets (`enable`) or clears mark bits
      * (0x1 star, 0x2 unread, 0x4 fold, 0x8 hide, app bits 32..63). A mark
-     * never changes a count. Returns the per-id failures.
+     * never changes a count; the unread mark shows as a badge of 1 (and adds
+     * 1 to the totals) on a read conversation only with
+     * [`ClientConfig::count_marked_unread_as_one`]. Returns the per-id
+     * failures.
      */
     @Throws(ImException::class)override fun `markConversation`(`conversationIds`: List<kotlin.String>, `markType`: kotlin.ULong, `enable`: kotlin.Boolean): List<OperationFailure> {
             return FfiConverterSequenceTypeOperationFailure.lift(
