@@ -716,8 +716,8 @@ fn old_store(path: &Path, v: i64) {
              {pos_entry}",
             pos = 100i64 << 20,
             hash = imcore::store::msg_hash("m1"),
-            // From version 8 on, its `message_pos` entry too.
-            pos_entry = if v >= 8 {
+            // From version 10 on, its `message_pos` entry too.
+            pos_entry = if v >= 10 {
                 format!(
                     "INSERT INTO message_pos (conv, pos, id, flags) VALUES (1, {}, 1, 16);",
                     100i64 << 20
