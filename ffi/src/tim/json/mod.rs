@@ -162,6 +162,7 @@ mod conv;
 pub mod envelope;
 pub mod lifecycle;
 mod message;
+mod once;
 
 pub use conv::*;
 pub use message::*;
