@@ -14,50 +14,146 @@ pub fn collect(s: &mut Session) -> Vec<Cb> {
     convert_all(s, batches)
 }
 
-/// Converts change batches already drained.
+/// Converts change batches already drained. The notices whose JSON is
+/// large (new and edited messages, revokes, conversation events) are
+/// rendered at delivery, from what they carry ([`Deferred`]): on the
+/// dispatcher thread in thread mode, not under the session's lock.
 pub fn convert_all(s: &mut Session, batches: Vec<Changes>) -> Vec<Cb> {
     if batches.is_empty() {
         return Vec::new();
     }
-    let notices = notify::notices(&s.engine, batches, &s.own_sends, Wants::ALL);
-    // The new messages' texts, for the conversations whose last message
-    // they are (written once, spliced there).
-    let mut written = json::Written::default();
     let mut out = Vec::new();
-    for n in &notices {
-        render(s, n, &mut written, &mut out);
+    for n in notify::notices(&s.engine, batches, &s.own_sends, Wants::ALL) {
+        if Deferred::takes(&n) {
+            if !matches!(out.last(), Some(Cb::Deferred(_))) {
+                out.push(Cb::Deferred(Box::default()));
+            }
+            if let Some(Cb::Deferred(d)) = out.last_mut() {
+                d.add(&s.engine, n);
+            }
+        } else {
+            render(s, n, &mut out);
+        }
     }
     out
 }
 
+/// Consecutive notices rendered at delivery, in order, with what their text
+/// needs from the engine read beforehand (who revoked a revoked message).
+/// The texts are those [`render`] would write at once.
+#[derive(Debug, Clone, Default)]
+pub struct Deferred {
+    notices: Vec<Notice>,
+    revokers: json::lifecycle::Revokers,
+}
+
+impl Deferred {
+    /// Whether `n` is rendered at delivery.
+    fn takes(n: &Notice) -> bool {
+        matches!(
+            n,
+            Notice::NewMessages(_)
+                | Notice::Revoked(_)
+                | Notice::MessagesUpdated(_)
+                | Notice::ConvAdded(_)
+                | Notice::ConvChanged(_)
+                | Notice::ConvDeleted(_)
+        )
+    }
+
+    fn add(&mut self, engine: &imcore::Engine, n: Notice) {
+        if let Notice::NewMessages(ms) | Notice::MessagesUpdated(ms) = &n {
+            self.revokers
+                .extend(json::lifecycle::revocations(engine, ms));
+        }
+        self.notices.push(n);
+    }
+
+    /// The callbacks, in order, of the kinds a listener is registered for
+    /// (`heard`, looked up at delivery as every listener is; a kind nobody
+    /// listens to is not written). A conversation's last message that is one
+    /// of the new messages is spliced from their text.
+    pub fn render(&self, heard: Heard) -> Vec<Cb> {
+        let mut written = json::Written::default();
+        let r = &self.revokers;
+        self.notices
+            .iter()
+            .filter(|n| match n {
+                Notice::NewMessages(_) => heard.new_messages,
+                Notice::MessagesUpdated(_) => heard.updates,
+                Notice::Revoked(_) => heard.revokes,
+                _ => heard.conversations,
+            })
+            .filter_map(|n| {
+                Some(match n {
+                    Notice::NewMessages(ms) => {
+                        Cb::NewMessages(json::lifecycle::messages_noting(ms, r, Some(&mut written)))
+                    }
+                    Notice::MessagesUpdated(ms) => {
+                        Cb::MsgUpdated(json::lifecycle::messages_noting(ms, r, None))
+                    }
+                    Notice::Revoked(rs) => Cb::Revoked(
+                        Value::Array(rs.iter().map(json::lifecycle::locator).collect()).to_string(),
+                    ),
+                    Notice::ConvAdded(cs) => {
+                        Cb::ConvEvent(kTIMConvEvent_Add, json::conv_infos_noted(cs, &written))
+                    }
+                    Notice::ConvChanged(cs) => {
+                        Cb::ConvEvent(kTIMConvEvent_Update, json::conv_infos_noted(cs, &written))
+                    }
+                    Notice::ConvDeleted(keys) => {
+                        let arr = Value::Array(keys.iter().map(json::deleted_conv_info).collect());
+                        Cb::ConvEvent(kTIMConvEvent_Del, arr.to_string())
+                    }
+                    _ => return None,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Which listeners of [`Deferred`]'s callbacks are registered.
+#[derive(Debug, Clone, Copy)]
+pub struct Heard {
+    /// New messages (`TIMAddRecvNewMsgCallback`).
+    pub new_messages: bool,
+    /// Edited messages (`TIMSetMsgUpdateCallback`).
+    pub updates: bool,
+    /// Revokes (`TIMSetMsgRevokeCallback`).
+    pub revokes: bool,
+    /// Conversation events (`TIMSetConvEventCallback`).
+    pub conversations: bool,
+}
+
+impl Heard {
+    /// Every kind.
+    pub const ALL: Heard = Heard {
+        new_messages: true,
+        updates: true,
+        revokes: true,
+        conversations: true,
+    };
+}
+
 /// One notice as TIM callbacks: none when TIM has no callback for it or
 /// the host has not asked for it yet, one per subscribed text for a filter.
-fn render<'n>(s: &Session, n: &'n Notice, written: &mut json::Written<'n>, out: &mut Vec<Cb>) {
+fn render(s: &Session, n: Notice, out: &mut Vec<Cb>) {
     out.push(match n {
         Notice::SyncStarted => Cb::ConvEvent(crate::kTIMConvEvent_Start, String::new()),
-        Notice::NewMessages(ms) => Cb::NewMessages(json::lifecycle::messages_noting(
-            &s.engine,
-            ms,
-            Some(written),
-        )),
-        Notice::Revoked(rs) => {
-            Cb::Revoked(Value::Array(rs.iter().map(json::lifecycle::locator).collect()).to_string())
-        }
-        Notice::MessagesUpdated(ms) => {
-            Cb::MsgUpdated(json::lifecycle::messages_with_revokers(&s.engine, ms))
-        }
         Notice::AllReceiveOpt(o) => {
-            Cb::AllRecvOpt(json::lifecycle::all_receive_opt_json(o).to_string())
+            Cb::AllRecvOpt(json::lifecycle::all_receive_opt_json(&o).to_string())
         }
-        Notice::ConvAdded(cs) => {
-            Cb::ConvEvent(kTIMConvEvent_Add, json::conv_infos_noted(cs, written))
-        }
-        Notice::ConvChanged(cs) => {
-            Cb::ConvEvent(kTIMConvEvent_Update, json::conv_infos_noted(cs, written))
-        }
-        Notice::ConvDeleted(keys) => {
-            let arr = Value::Array(keys.iter().map(json::deleted_conv_info).collect());
-            Cb::ConvEvent(kTIMConvEvent_Del, arr.to_string())
+        // Rendered at delivery (`Deferred`).
+        Notice::NewMessages(_)
+        | Notice::Revoked(_)
+        | Notice::MessagesUpdated(_)
+        | Notice::ConvAdded(_)
+        | Notice::ConvChanged(_)
+        | Notice::ConvDeleted(_) => {
+            let mut d = Deferred::default();
+            d.add(&s.engine, n);
+            out.extend(d.render(Heard::ALL));
+            return;
         }
         // The total listener hears the total; whether it is synced is read
         // by call (IMCoreConvGetTotalUnreadSynced).
@@ -66,32 +162,118 @@ fn render<'n>(s: &Session, n: &'n Notice, written: &mut json::Written<'n>, out: 
             mentions,
             mentions_changed: true,
             ..
-        } => Cb::TotalMentions(*mentions),
+        } => Cb::TotalMentions(mentions),
         Notice::UnreadStatus { .. } => return,
         Notice::FilterMentions(filter, total) => {
-            if let Some((_, texts)) = s.filter_subs.iter().find(|(f, _)| f == filter) {
-                out.extend(texts.iter().map(|t| Cb::FilterMentions(t.clone(), *total)));
+            if let Some((_, texts)) = s.filter_subs.iter().find(|(f, _)| *f == filter) {
+                out.extend(texts.iter().map(|t| Cb::FilterMentions(t.clone(), total)));
             }
             return;
         }
-        Notice::GroupCreated(group, keys) => {
-            Cb::GroupCreated(group.name.clone(), json::v2_id_array(keys))
-        }
-        Notice::GroupDeleted(name) => Cb::GroupDeleted(name.clone()),
-        Notice::GroupRenamed(old, group) => Cb::GroupRenamed(old.clone(), group.name.clone()),
-        Notice::GroupAdded(name, keys) => Cb::GroupAdded(name.clone(), json::v2_id_array(keys)),
-        Notice::GroupRemoved(name, keys) => Cb::GroupRemoved(name.clone(), json::v2_id_array(keys)),
-        Notice::Receipts(rs) => Cb::Receipts(json::receipts(rs)),
-        Notice::TotalUnread(total) if s.total_listening => Cb::TotalUnread(*total),
+        Notice::GroupCreated(group, keys) => Cb::GroupCreated(group.name, json::v2_id_array(&keys)),
+        Notice::GroupDeleted(name) => Cb::GroupDeleted(name),
+        Notice::GroupRenamed(old, group) => Cb::GroupRenamed(old, group.name),
+        Notice::GroupAdded(name, keys) => Cb::GroupAdded(name, json::v2_id_array(&keys)),
+        Notice::GroupRemoved(name, keys) => Cb::GroupRemoved(name, json::v2_id_array(&keys)),
+        Notice::Receipts(rs) => Cb::Receipts(json::receipts(&rs)),
+        Notice::TotalUnread(total) if s.total_listening => Cb::TotalUnread(total),
         Notice::TotalUnread(_) => return,
         Notice::FilterUnread(filter, total) => {
-            if let Some((_, texts)) = s.filter_subs.iter().find(|(f, _)| f == filter) {
-                out.extend(texts.iter().map(|t| Cb::FilterUnread(t.clone(), *total)));
+            if let Some((_, texts)) = s.filter_subs.iter().find(|(f, _)| *f == filter) {
+                out.extend(texts.iter().map(|t| Cb::FilterUnread(t.clone(), total)));
             }
             return;
         }
         Notice::SyncFinished => Cb::ConvEvent(crate::kTIMConvEvent_Finish, String::new()),
         Notice::SyncFailed => Cb::Experimental("imcore_sync_failed".into(), String::new()),
-        Notice::Outbound(env) => Cb::Outbound(json::envelope::outbound_json(env)),
+        Notice::Outbound(env) => Cb::Outbound(json::envelope::outbound_json(&env)),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imcore::{ConvKey, Engine, EngineConfig, IncomingMessage};
+
+    /// A push's deferred callbacks are the texts written at once, and only
+    /// those of kinds a listener is registered for.
+    #[test]
+    fn deferred_callbacks_are_the_texts_written_at_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let engine = Engine::open(dir.path(), 1, "me", EngineConfig::default()).expect("open");
+        let mut s = Session {
+            engine,
+            total_listening: true,
+            filter_subs: Vec::new(),
+            own_sends: Default::default(),
+            pending_sends: Default::default(),
+        };
+        let msg = |id: &str, peer: &str, t: u64| IncomingMessage {
+            msg_id: id.into(),
+            conv: ConvKey::c2c(peer).expect("key"),
+            sender: peer.into(),
+            server_time: t,
+            seq: 0,
+            from_self: false,
+            need_read_receipt: false,
+            excluded_from_unread: false,
+            excluded_from_last_message: false,
+            at_users: Vec::new(),
+            online_only: false,
+            body: r#"{"z":[1],"message_elem_array":[{"text_elem_content":"hi","elem_type":0}]}"#
+                .into(),
+        };
+        s.engine
+            .receive(vec![
+                msg("a", "bob", 10),
+                msg("b", "bob", 11),
+                msg("c", "amy", 12),
+            ])
+            .expect("receive");
+        let batches = s.engine.drain_changes();
+        let new: Vec<_> = batches
+            .iter()
+            .flat_map(|b| b.new_messages.clone())
+            .collect();
+        let out = convert_all(&mut s, batches);
+        let Some(Cb::Deferred(d)) = out.iter().find(|c| matches!(c, Cb::Deferred(_))) else {
+            panic!("no deferred callbacks in {out:?}");
+        };
+        let all = d.render(Heard::ALL);
+        let keys = [
+            ConvKey::c2c("bob").expect("key"),
+            ConvKey::c2c("amy").expect("key"),
+        ];
+        // Added conversations, in the order the push added them.
+        let convs: Vec<_> = keys
+            .iter()
+            .map(|k| s.engine.conversation(k).expect("read"))
+            .collect();
+        let texts: Vec<String> = all
+            .iter()
+            .map(|c| match c {
+                Cb::NewMessages(t) | Cb::ConvEvent(_, t) => t.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                json::lifecycle::messages_with_revokers(&s.engine, &new),
+                json::conv_infos(&convs)
+            ]
+        );
+        let none = Heard {
+            new_messages: false,
+            updates: false,
+            revokes: false,
+            conversations: false,
+        };
+        assert!(d.render(none).is_empty());
+        let convs_only = Heard {
+            conversations: true,
+            ..none
+        };
+        assert!(matches!(&d.render(convs_only)[..], [Cb::ConvEvent(_, t)] if *t == texts[1]));
+    }
 }

@@ -203,16 +203,32 @@ pub fn locator(r: &imcore::RevokedMessage) -> Value {
 /// (`message_revoker_user_id`, `message_revoke_reason`, TIM 7.4+), read from
 /// the engine.
 pub fn messages_with_revokers(engine: &imcore::Engine, ms: &[imcore::StoredMessage]) -> String {
-    messages_noting(engine, ms, None)
+    messages_noting(ms, &revocations(engine, ms), None)
 }
 
-/// [`messages_with_revokers`], noting each message written once (not
-/// revoked) in `note`, so a conversation's last message that is one of them
-/// is spliced from this text. The text is that of a `Value` array of
-/// [`super::message`]s with the revokers laid over.
+/// Who revoked each revoked message of `ms` and why, by message id (the
+/// keys [`messages_noting`] lays over a revoked message).
+pub(crate) fn revocations(engine: &imcore::Engine, ms: &[imcore::StoredMessage]) -> Revokers {
+    ms.iter()
+        .filter(|m| m.is_revoked())
+        .filter_map(|m| {
+            let r = engine.revocation(&m.msg_id).ok().flatten()?;
+            Some((m.msg_id.clone(), (r.revoker, r.reason)))
+        })
+        .collect()
+}
+
+/// Revoked messages' (revoker, reason), by message id.
+pub(crate) type Revokers = std::collections::HashMap<String, (String, String)>;
+
+/// [`messages_with_revokers`] with the revokers read beforehand, noting
+/// each message written once (one without a revoker) in `note`, so a
+/// conversation's last message that is one of them is spliced from this
+/// text. The text is that of a `Value` array of [`super::message`]s with the
+/// revokers laid over.
 pub(crate) fn messages_noting<'m>(
-    engine: &imcore::Engine,
     ms: &'m [imcore::StoredMessage],
+    revokers: &Revokers,
     note: Option<&mut super::Written<'m>>,
 ) -> String {
     let mut out = String::with_capacity(ms.iter().map(|m| m.body.len() + 640).sum::<usize>() + 2);
@@ -222,16 +238,11 @@ pub(crate) fn messages_noting<'m>(
         if i > 0 {
             out.push(',');
         }
-        let revocation = if m.is_revoked() {
-            engine.revocation(&m.msg_id).ok().flatten()
-        } else {
-            None
-        };
-        match revocation {
-            Some(r) => {
+        match revokers.get(&m.msg_id).filter(|_| m.is_revoked()) {
+            Some((revoker, reason)) => {
                 let mut v = super::message(m);
-                v["message_revoker_user_id"] = json!(r.revoker);
-                v["message_revoke_reason"] = json!(r.reason);
+                v["message_revoker_user_id"] = json!(revoker);
+                v["message_revoke_reason"] = json!(reason);
                 out.push_str(&v.to_string());
             }
             None => {
@@ -310,7 +321,7 @@ mod tests {
             })
             .collect();
         let mut noted = crate::tim::json::Written::default();
-        let once = messages_noting(&e, &ms, Some(&mut noted));
+        let once = messages_noting(&ms, &revocations(&e, &ms), Some(&mut noted));
         assert_eq!(once, Value::Array(tree).to_string());
         assert_eq!(messages_with_revokers(&e, &ms), once);
         // The revoked one is not noted (its text carries the revoker).
