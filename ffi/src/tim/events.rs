@@ -73,7 +73,7 @@ impl Deferred {
     /// (`heard`, looked up at delivery as every listener is; a kind nobody
     /// listens to is not written). A conversation's last message that is one
     /// of the new messages is spliced from their text.
-    pub fn render(&self, heard: Heard) -> Vec<Cb> {
+    pub(crate) fn render(&self, heard: Heard) -> Vec<Cb> {
         let mut written = json::Written::default();
         let r = &self.revokers;
         self.notices
@@ -114,7 +114,7 @@ impl Deferred {
 
 /// Which listeners of [`Deferred`]'s callbacks are registered.
 #[derive(Debug, Clone, Copy)]
-pub struct Heard {
+pub(crate) struct Heard {
     /// New messages (`TIMAddRecvNewMsgCallback`).
     pub new_messages: bool,
     /// Edited messages (`TIMSetMsgUpdateCallback`).
@@ -126,13 +126,16 @@ pub struct Heard {
 }
 
 impl Heard {
-    /// Every kind.
-    pub const ALL: Heard = Heard {
-        new_messages: true,
-        updates: true,
-        revokes: true,
-        conversations: true,
-    };
+    /// Every kind (a function, not a constant: the header generator would
+    /// export a constant).
+    pub(crate) fn all() -> Heard {
+        Heard {
+            new_messages: true,
+            updates: true,
+            revokes: true,
+            conversations: true,
+        }
+    }
 }
 
 /// One notice as TIM callbacks: none when TIM has no callback for it or
@@ -152,7 +155,7 @@ fn render(s: &Session, n: Notice, out: &mut Vec<Cb>) {
         | Notice::ConvDeleted(_) => {
             let mut d = Deferred::default();
             d.add(&s.engine, n);
-            out.extend(d.render(Heard::ALL));
+            out.extend(d.render(Heard::all()));
             return;
         }
         // The total listener hears the total; whether it is synced is read
@@ -239,7 +242,7 @@ mod tests {
         let Some(Cb::Deferred(d)) = out.iter().find(|c| matches!(c, Cb::Deferred(_))) else {
             panic!("no deferred callbacks in {out:?}");
         };
-        let all = d.render(Heard::ALL);
+        let all = d.render(Heard::all());
         let keys = [
             ConvKey::c2c("bob").expect("key"),
             ConvKey::c2c("amy").expect("key"),
