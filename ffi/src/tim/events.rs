@@ -69,46 +69,57 @@ impl Deferred {
         self.notices.push(n);
     }
 
-    /// The callbacks, in order, of the kinds a listener is registered for
-    /// (`heard`, looked up at delivery as every listener is; a kind nobody
-    /// listens to is not written). A conversation's last message that is one
-    /// of the new messages is spliced from their text.
-    pub(crate) fn render(&self, heard: Heard) -> Vec<Cb> {
+    /// Passes the callbacks to `deliver` one by one, in order, each written
+    /// only when `heard` (called just before each, so the listeners are
+    /// looked up at its delivery, as every listener is, and one registered
+    /// by an earlier callback of the batch hears the next) says a listener
+    /// is registered for its kind. A conversation's last message that is
+    /// one of the new messages written before is spliced from their text.
+    pub(crate) fn deliver_each(&self, heard: impl Fn() -> Heard, mut deliver: impl FnMut(Cb)) {
         let mut written = json::Written::default();
         let r = &self.revokers;
-        self.notices
-            .iter()
-            .filter(|n| match n {
-                Notice::NewMessages(_) => heard.new_messages,
-                Notice::MessagesUpdated(_) => heard.updates,
-                Notice::Revoked(_) => heard.revokes,
-                _ => heard.conversations,
-            })
-            .filter_map(|n| {
-                Some(match n {
-                    Notice::NewMessages(ms) => {
-                        Cb::NewMessages(json::lifecycle::messages_noting(ms, r, Some(&mut written)))
-                    }
-                    Notice::MessagesUpdated(ms) => {
-                        Cb::MsgUpdated(json::lifecycle::messages_noting(ms, r, None))
-                    }
-                    Notice::Revoked(rs) => Cb::Revoked(
-                        Value::Array(rs.iter().map(json::lifecycle::locator).collect()).to_string(),
-                    ),
-                    Notice::ConvAdded(cs) => {
-                        Cb::ConvEvent(kTIMConvEvent_Add, json::conv_infos_noted(cs, &written))
-                    }
-                    Notice::ConvChanged(cs) => {
-                        Cb::ConvEvent(kTIMConvEvent_Update, json::conv_infos_noted(cs, &written))
-                    }
-                    Notice::ConvDeleted(keys) => {
-                        let arr = Value::Array(keys.iter().map(json::deleted_conv_info).collect());
-                        Cb::ConvEvent(kTIMConvEvent_Del, arr.to_string())
-                    }
-                    _ => return None,
-                })
-            })
-            .collect()
+        for n in &self.notices {
+            let h = heard();
+            let listened = match n {
+                Notice::NewMessages(_) => h.new_messages,
+                Notice::MessagesUpdated(_) => h.updates,
+                Notice::Revoked(_) => h.revokes,
+                _ => h.conversations,
+            };
+            if !listened {
+                continue;
+            }
+            deliver(match n {
+                Notice::NewMessages(ms) => {
+                    Cb::NewMessages(json::lifecycle::messages_noting(ms, r, Some(&mut written)))
+                }
+                Notice::MessagesUpdated(ms) => {
+                    Cb::MsgUpdated(json::lifecycle::messages_noting(ms, r, None))
+                }
+                Notice::Revoked(rs) => Cb::Revoked(
+                    Value::Array(rs.iter().map(json::lifecycle::locator).collect()).to_string(),
+                ),
+                Notice::ConvAdded(cs) => {
+                    Cb::ConvEvent(kTIMConvEvent_Add, json::conv_infos_noted(cs, &written))
+                }
+                Notice::ConvChanged(cs) => {
+                    Cb::ConvEvent(kTIMConvEvent_Update, json::conv_infos_noted(cs, &written))
+                }
+                Notice::ConvDeleted(keys) => {
+                    let arr = Value::Array(keys.iter().map(json::deleted_conv_info).collect());
+                    Cb::ConvEvent(kTIMConvEvent_Del, arr.to_string())
+                }
+                _ => continue,
+            });
+        }
+    }
+
+    /// The callbacks [`Deferred::deliver_each`] would pass, the listeners
+    /// fixed.
+    pub(crate) fn render(&self, heard: Heard) -> Vec<Cb> {
+        let mut out = Vec::new();
+        self.deliver_each(|| heard, |cb| out.push(cb));
+        out
     }
 }
 
@@ -278,5 +289,20 @@ mod tests {
             ..none
         };
         assert!(matches!(&d.render(convs_only)[..], [Cb::ConvEvent(_, t)] if *t == texts[1]));
+        // A listener registered by an earlier callback of the batch hears
+        // the next: the listeners are looked up before each.
+        let now = std::cell::Cell::new(Heard {
+            new_messages: true,
+            ..none
+        });
+        let mut got = Vec::new();
+        d.deliver_each(
+            || now.get(),
+            |cb| {
+                now.set(Heard::all());
+                got.push(cb);
+            },
+        );
+        assert!(matches!(&got[..], [Cb::NewMessages(_), Cb::ConvEvent(_, t)] if *t == texts[1]));
     }
 }

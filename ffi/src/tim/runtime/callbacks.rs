@@ -221,7 +221,7 @@ fn deliver_one(cb: Cb) {
             let j = cstring(&json);
             fire!(all_recv_opt, |r| host::str(r, &j));
         }
-        Cb::Deferred(d) => deliver(d.render(heard())),
+        Cb::Deferred(d) => d.deliver_each(heard, deliver_one),
     }
 }
 
@@ -230,8 +230,12 @@ fn deliver_one(cb: Cb) {
 pub(super) fn deliver(batch: Vec<Cb>) {
     for cb in batch {
         if let Cb::Deferred(d) = cb {
-            let rendered = catch_unwind(AssertUnwindSafe(|| d.render(heard()))).unwrap_or_default();
-            deliver(rendered);
+            // Written one by one at delivery; each contained on its own.
+            let _ = catch_unwind(AssertUnwindSafe(|| {
+                d.deliver_each(heard, |cb| {
+                    let _ = catch_unwind(AssertUnwindSafe(|| deliver_one(cb)));
+                })
+            }));
             continue;
         }
         let _ = catch_unwind(AssertUnwindSafe(|| deliver_one(cb)));
