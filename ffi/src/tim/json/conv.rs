@@ -1,6 +1,7 @@
 //! ConvInfo, conversation filters and the results of conversation calls.
 
-use super::message::{message, write_message, write_object, ObjectWriter, Piece};
+use super::message::{message, write_message, Written};
+use super::once::{write_object, ObjectWriter, Piece};
 use super::{parse_opt, Obj};
 use crate::boundary::{Checked, Reject};
 use imcore::explain::{ExplainedMessage, ReadMove, UnreadExplanation};
@@ -162,12 +163,21 @@ pub fn deleted_conv_info(k: &ConvKey) -> Value {
 /// A JSON array of ConvInfo (the text of a `Value` array of [`conv_info`]s,
 /// written once: [`write_conv_info`]).
 pub fn conv_infos<'a>(cs: impl IntoIterator<Item = &'a Conversation>) -> String {
+    conv_infos_noted(cs, &Written::default())
+}
+
+/// [`conv_infos`], a last message already written in `known` spliced from
+/// there.
+pub(crate) fn conv_infos_noted<'a>(
+    cs: impl IntoIterator<Item = &'a Conversation>,
+    known: &Written<'_>,
+) -> String {
     let mut out = String::from("[");
     for (i, c) in cs.into_iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        write_conv_info(&mut out, c);
+        write_conv_info(&mut out, c, known);
     }
     out.push(']');
     out
@@ -199,7 +209,7 @@ pub fn conv_page(page: &ConversationPage) -> String {
 /// Writes the ConvInfo of `c`: the text of `conv_info(c).to_string()`,
 /// without a tree (its last message by [`write_message`]; a draft, rare,
 /// through the tree as [`conv_info`] builds it).
-pub(crate) fn write_conv_info(out: &mut String, c: &Conversation) {
+pub(crate) fn write_conv_info(out: &mut String, c: &Conversation, known: &Written<'_>) {
     // The keys in the tree's (sorted) order; the test compares the texts.
     let mut w = ObjectWriter::new(out);
     w.field("conv_active_time", &Piece::U64(c.order_key));
@@ -248,7 +258,11 @@ pub(crate) fn write_conv_info(out: &mut String, c: &Conversation) {
     );
     w.field("conv_is_pinned", &Piece::Bool(c.pinned));
     if let Some(m) = &c.last_message {
-        write_message(w.key("conv_last_msg"), m);
+        let out = w.key("conv_last_msg");
+        match known.text_of(m) {
+            Some(text) => out.push_str(text),
+            None => write_message(out, m),
+        }
     }
     if c.marks == 0 {
         w.field("conv_mark_array", &Piece::Raw("[]"));
@@ -458,12 +472,34 @@ mod tests {
         let all = [plain, full, spaced];
         for c in &all {
             let mut once = String::new();
-            write_conv_info(&mut once, c);
+            write_conv_info(&mut once, c, &Written::default());
             assert_eq!(once, conv_info(c).to_string());
         }
         let tree = Value::Array(all.iter().map(conv_info).collect()).to_string();
         assert_eq!(conv_infos(&all), tree);
         assert_eq!(conv_infos(&[]), "[]");
+        // A last message noted as written (a delivery's new messages) is
+        // spliced; one that differs from the noted one (same id, now read)
+        // is written again.
+        let lasts: Vec<StoredMessage> = all.iter().filter_map(|c| c.last_message.clone()).collect();
+        let mut noted = Written::default();
+        let mut text = String::from("[");
+        let mut spans = Vec::new();
+        for m in &lasts {
+            let start = text.len();
+            write_message(&mut text, m);
+            spans.push((m, start..text.len()));
+        }
+        noted.add(&text, spans);
+        assert_eq!(conv_infos_noted(&all, &noted), tree);
+        let mut changed = all.clone();
+        for c in &mut changed {
+            if let Some(m) = c.last_message.as_mut() {
+                m.is_read = !m.is_read;
+            }
+        }
+        let tree = Value::Array(changed.iter().map(conv_info).collect()).to_string();
+        assert_eq!(conv_infos_noted(&changed, &noted), tree);
         let page = ConversationPage {
             conversations: all.to_vec(),
             next_cursor: 3,

@@ -203,18 +203,129 @@ pub fn locator(r: &imcore::RevokedMessage) -> Value {
 /// (`message_revoker_user_id`, `message_revoke_reason`, TIM 7.4+), read from
 /// the engine.
 pub fn messages_with_revokers(engine: &imcore::Engine, ms: &[imcore::StoredMessage]) -> String {
-    let arr: Vec<Value> = ms
-        .iter()
-        .map(|m| {
-            let mut v = super::message(m);
-            if m.is_revoked() {
-                if let Ok(Some(r)) = engine.revocation(&m.msg_id) {
+    messages_noting(ms, &revocations(engine, ms), None)
+}
+
+/// Who revoked each revoked message of `ms` and why, by message id (the
+/// keys [`messages_noting`] lays over a revoked message).
+pub(crate) fn revocations(engine: &imcore::Engine, ms: &[imcore::StoredMessage]) -> Revokers {
+    ms.iter()
+        .filter(|m| m.is_revoked())
+        .filter_map(|m| {
+            let r = engine.revocation(&m.msg_id).ok().flatten()?;
+            Some((m.msg_id.clone(), (r.revoker, r.reason)))
+        })
+        .collect()
+}
+
+/// Revoked messages' (revoker, reason), by message id.
+pub(crate) type Revokers = std::collections::HashMap<String, (String, String)>;
+
+/// [`messages_with_revokers`] with the revokers read beforehand, noting
+/// each message written once (one without a revoker) in `note`, so a
+/// conversation's last message that is one of them is spliced from this
+/// text. The text is that of a `Value` array of [`super::message`]s with the
+/// revokers laid over.
+pub(crate) fn messages_noting<'m>(
+    ms: &'m [imcore::StoredMessage],
+    revokers: &Revokers,
+    note: Option<&mut super::Written<'m>>,
+) -> String {
+    let mut out = String::with_capacity(ms.iter().map(|m| m.body.len() + 640).sum::<usize>() + 2);
+    out.push('[');
+    let mut spans = Vec::new();
+    for (i, m) in ms.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match revokers.get(&m.msg_id).filter(|_| m.is_revoked()) {
+            Some((revoker, reason)) => {
+                let mut v = super::message(m);
+                v["message_revoker_user_id"] = json!(revoker);
+                v["message_revoke_reason"] = json!(reason);
+                out.push_str(&v.to_string());
+            }
+            None => {
+                let start = out.len();
+                super::write_message(&mut out, m);
+                spans.push((m, start..out.len()));
+            }
+        }
+    }
+    out.push(']');
+    if let Some(note) = note {
+        note.add(&out, spans);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use imcore::engine::InboundRevoke;
+    use imcore::{Engine, EngineConfig, IncomingMessage};
+
+    /// The array written once is the text of the `Value` array, revoked
+    /// messages (with their revokers) and the rest alike.
+    #[test]
+    fn messages_written_once_are_the_text_the_tree_writes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut e = Engine::open(dir.path(), 1, "me", EngineConfig::default()).expect("open");
+        let bob = ConvKey::c2c("bob").expect("key");
+        let incoming = |id: &str, t: u64, body: &str| IncomingMessage {
+            msg_id: id.into(),
+            conv: bob.clone(),
+            sender: "bob".into(),
+            server_time: t,
+            seq: 0,
+            from_self: false,
+            need_read_receipt: false,
+            excluded_from_unread: false,
+            excluded_from_last_message: false,
+            at_users: Vec::new(),
+            online_only: false,
+            body: body.into(),
+        };
+        e.receive(vec![
+            incoming(
+                "a",
+                100,
+                r#"{"z":1,"message_elem_array":[{"elem_type":0}]}"#,
+            ),
+            incoming("b", 101, r#"{"message_elem_array": [ ]}"#),
+            incoming("c", 102, "{}"),
+        ])
+        .expect("receive");
+        e.apply_inbound(vec![Inbound::Revoke(InboundRevoke {
+            conv: bob.clone(),
+            msg_id: "b".into(),
+            revoker: "bob".into(),
+            reason: "typo \"x\"".into(),
+            time: 0,
+        })])
+        .expect("revoke");
+        let ms: Vec<_> = ["a", "b", "c"]
+            .iter()
+            .map(|id| e.message_by_id(id).expect("read").expect("stored"))
+            .collect();
+        assert!(ms[1].is_revoked());
+        let tree: Vec<Value> = ms
+            .iter()
+            .map(|m| {
+                let mut v = crate::tim::json::message(m);
+                if let Ok(Some(r)) = e.revocation(&m.msg_id) {
                     v["message_revoker_user_id"] = json!(r.revoker);
                     v["message_revoke_reason"] = json!(r.reason);
                 }
-            }
-            v
-        })
-        .collect();
-    Value::Array(arr).to_string()
+                v
+            })
+            .collect();
+        let mut noted = crate::tim::json::Written::default();
+        let once = messages_noting(&ms, &revocations(&e, &ms), Some(&mut noted));
+        assert_eq!(once, Value::Array(tree).to_string());
+        assert_eq!(messages_with_revokers(&e, &ms), once);
+        // The revoked one is not noted (its text carries the revoker).
+        assert!(noted.text_of(&ms[1]).is_none());
+        assert!(noted.text_of(&ms[0]).is_some());
+    }
 }

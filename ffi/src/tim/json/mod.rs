@@ -1,6 +1,7 @@
 //! TIM JSON in and out: every TIM key imcore reads or writes lives in this
 //! module tree (`conv`: ConvInfo, filters, operation results; `message`:
-//! Message, receipts; `envelope`: the transport's envelopes). This file
+//! Message, receipts; `envelope`: the transport's envelopes; `once`: the
+//! pieces Message and ConvInfo texts are written once with). This file
 //! holds the reading helpers and conversation ids.
 //!
 //! In: `serde_json::Value` parsing (a duplicate key keeps its last value),
@@ -162,6 +163,7 @@ mod conv;
 pub mod envelope;
 pub mod lifecycle;
 mod message;
+mod once;
 
 pub use conv::*;
 pub use message::*;

@@ -81,6 +81,19 @@ pub enum Cb {
     MsgUpdated(String),
     /// The global receive option changed.
     AllRecvOpt(String),
+    /// Callbacks whose JSON is written at delivery (see `tim::events`).
+    Deferred(Box<crate::tim::events::Deferred>),
+}
+
+/// Which listeners of deferred callbacks are registered now.
+fn heard() -> crate::tim::events::Heard {
+    let l = lock(&LISTENERS);
+    crate::tim::events::Heard {
+        new_messages: !l.new_msg.is_empty(),
+        updates: l.msg_update.is_some(),
+        revokes: l.revoke.is_some(),
+        conversations: l.conv_event.is_some(),
+    }
 }
 
 fn cstring(s: &str) -> CString {
@@ -208,6 +221,7 @@ fn deliver_one(cb: Cb) {
             let j = cstring(&json);
             fire!(all_recv_opt, |r| host::str(r, &j));
         }
+        Cb::Deferred(d) => d.deliver_each(heard, deliver_one),
     }
 }
 
@@ -215,6 +229,15 @@ fn deliver_one(cb: Cb) {
 /// contained (the host's own code cannot unwind into Rust).
 pub(super) fn deliver(batch: Vec<Cb>) {
     for cb in batch {
+        if let Cb::Deferred(d) = cb {
+            // Written one by one at delivery; each contained on its own.
+            let _ = catch_unwind(AssertUnwindSafe(|| {
+                d.deliver_each(heard, |cb| {
+                    let _ = catch_unwind(AssertUnwindSafe(|| deliver_one(cb)));
+                })
+            }));
+            continue;
+        }
         let _ = catch_unwind(AssertUnwindSafe(|| deliver_one(cb)));
     }
 }
