@@ -24,7 +24,8 @@
 //! - **The total**: every change is a notice; the C face holds it back until
 //!   the host first asked for the total (as TIM does).
 //! - Conversation snapshots are read only for a face that listens to
-//!   conversations ([`Wants`]).
+//!   conversations, and on the C face only while a conversation-event
+//!   listener is registered ([`Wants::snapshots`]).
 
 use imcore::engine::OutboundEnvelope;
 use imcore::{
@@ -100,6 +101,13 @@ pub(crate) enum Notice {
 pub(crate) struct Wants {
     /// Conversation events (snapshots, totals, read positions, sync).
     pub conversations: bool,
+    /// With `conversations`: the snapshots of added and changed
+    /// conversations (`ConvAdded`, `ConvChanged`). Reading them is the
+    /// largest cost of a push after the engine's own work (two reads per
+    /// touched conversation), so a face leaves them out when no conversation
+    /// listener is registered when the operation ends; one registered later
+    /// hears what happens from then on.
+    pub snapshots: bool,
     /// New messages.
     pub messages: bool,
     /// Receipts.
@@ -115,6 +123,7 @@ impl Wants {
     /// at delivery time).
     pub(crate) const ALL: Wants = Wants {
         conversations: true,
+        snapshots: true,
         messages: true,
         receipts: true,
         groups: true,
@@ -184,7 +193,7 @@ fn one_batch(engine: &Engine, ch: Changes, own: &OwnSends, wants: Wants, out: &m
             out.push(Notice::MessagesUpdated(ch.messages_updated));
         }
     }
-    if convs {
+    if convs && wants.snapshots {
         if !ch.added.is_empty() {
             if let Ok((list, _)) = engine.conversations(&ch.added) {
                 // In the order the operation added them.
@@ -205,6 +214,8 @@ fn one_batch(engine: &Engine, ch: Changes, own: &OwnSends, wants: Wants, out: &m
                 }
             }
         }
+    }
+    if convs {
         if !ch.deleted.is_empty() {
             out.push(Notice::ConvDeleted(ch.deleted));
         }

@@ -12,8 +12,22 @@ use rusqlite::{params, OptionalExtension, Row};
 /// Longest page of a conversation or message list.
 pub const MAX_PAGE: u32 = 1000;
 
-const MESSAGE_COLUMNS: &str =
-    "m.msg_id, m.conv, m.sender, m.server_time, m.seq, m.flags, m.status, m.body, m.pos";
+/// The columns [`raw_message`] reads, as a literal so that statements are
+/// written at compile time (`concat!`), not formatted at each call (a
+/// snapshot is taken for every conversation a push touches).
+macro_rules! message_columns {
+    () => {
+        "m.msg_id, m.conv, m.sender, m.server_time, m.seq, m.flags, m.status, m.body, m.pos"
+    };
+}
+const MESSAGE_COLUMNS: &str = message_columns!();
+
+/// One stored message by row id.
+const MESSAGE_BY_ROWID: &str = concat!(
+    "SELECT ",
+    message_columns!(),
+    " FROM message m WHERE m.id = ?1"
+);
 
 impl Engine {
     /// The total unread count over every unmuted conversation (O(1)).
@@ -224,10 +238,9 @@ impl Engine {
         let Some(rowid) = self.find_message(msg_id)? else {
             return Ok(None);
         };
-        let sql = format!("SELECT {MESSAGE_COLUMNS} FROM message m WHERE m.id = ?1");
         let row = self
             .conn
-            .prepare_cached(&sql)?
+            .prepare_cached(MESSAGE_BY_ROWID)?
             .query_row([rowid], raw_message)
             .optional()?
             // A deleted message is gone for every query (its row stays as the
@@ -308,10 +321,9 @@ impl Engine {
 
     /// The stored message with row id `rowid` (one the store holds).
     fn raw_message_at(&self, rowid: i64) -> Result<RawMessage> {
-        let sql = format!("SELECT {MESSAGE_COLUMNS} FROM message m WHERE m.id = ?1");
         Ok(self
             .conn
-            .prepare_cached(&sql)?
+            .prepare_cached(MESSAGE_BY_ROWID)?
             .query_row([rowid], raw_message)?)
     }
 
@@ -372,15 +384,13 @@ impl Engine {
             })?;
         let last_message = match s.last_msg {
             None => None,
-            Some(rowid) => {
-                let sql = format!("SELECT {MESSAGE_COLUMNS} FROM message m WHERE m.id = ?1");
-                let raw = self
-                    .conn
-                    .prepare_cached(&sql)?
-                    .query_row([rowid], raw_message)
-                    .optional()?;
-                raw.map(|r| self.finish_message(r)).transpose()?
-            }
+            Some(rowid) => self
+                .conn
+                .prepare_cached(MESSAGE_BY_ROWID)?
+                .query_row([rowid], raw_message)
+                .optional()?
+                .map(|r| self.finish_message(r))
+                .transpose()?,
         };
         let at_infos = if s.at_flags == 0 {
             Vec::new()

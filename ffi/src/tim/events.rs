@@ -22,8 +22,22 @@ pub fn convert_all(s: &mut Session, batches: Vec<Changes>) -> Vec<Cb> {
     if batches.is_empty() {
         return Vec::new();
     }
+    // Conversation snapshots only when a conversation listener is there to
+    // hear them (`Wants::snapshots`).
+    let wants = Wants {
+        snapshots: crate::tim::runtime::conv_event_registered(),
+        ..Wants::ALL
+    };
+    convert(s, batches, wants)
+}
+
+/// [`convert_all`] for the notices `wants` asks for.
+fn convert(s: &mut Session, batches: Vec<Changes>, wants: Wants) -> Vec<Cb> {
+    if batches.is_empty() {
+        return Vec::new();
+    }
     let mut out = Vec::new();
-    for n in notify::notices(&s.engine, batches, &s.own_sends, Wants::ALL) {
+    for n in notify::notices(&s.engine, batches, &s.own_sends, wants) {
         if Deferred::takes(&n) {
             if !matches!(out.last(), Some(Cb::Deferred(_))) {
                 out.push(Cb::Deferred(Box::default()));
@@ -249,7 +263,21 @@ mod tests {
             .iter()
             .flat_map(|b| b.new_messages.clone())
             .collect();
-        let out = convert_all(&mut s, batches);
+        // Without a conversation listener no snapshot is read: only the
+        // new messages are deferred.
+        let without = convert(
+            &mut s,
+            batches.clone(),
+            Wants {
+                snapshots: false,
+                ..Wants::ALL
+            },
+        );
+        let Some(Cb::Deferred(d)) = without.iter().find(|c| matches!(c, Cb::Deferred(_))) else {
+            panic!("no deferred callbacks in {without:?}");
+        };
+        assert!(matches!(&d.render(Heard::all())[..], [Cb::NewMessages(_)]));
+        let out = convert(&mut s, batches, Wants::ALL);
         let Some(Cb::Deferred(d)) = out.iter().find(|c| matches!(c, Cb::Deferred(_))) else {
             panic!("no deferred callbacks in {out:?}");
         };

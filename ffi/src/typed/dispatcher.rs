@@ -234,6 +234,7 @@ pub(crate) fn collect(
     }
     let wants = Wants {
         conversations: registry.has(Kind::Conversation) || registry.has(Kind::UnreadStatus),
+        snapshots: registry.has(Kind::Conversation),
         messages: registry.has(Kind::Message),
         receipts: registry.has(Kind::Receipt),
         groups: registry.has(Kind::Group),

@@ -85,6 +85,12 @@ pub enum Cb {
     Deferred(Box<crate::tim::events::Deferred>),
 }
 
+/// Whether a conversation-event listener is registered now (an operation
+/// reads its conversations' snapshots only then: `notify::Wants`).
+pub(crate) fn conv_event_registered() -> bool {
+    lock(&LISTENERS).conv_event.is_some()
+}
+
 /// Which listeners of deferred callbacks are registered now.
 fn heard() -> crate::tim::events::Heard {
     let l = lock(&LISTENERS);
