@@ -130,6 +130,21 @@ impl Engine {
 
     /// Every envelope not yet acknowledged, oldest first (to re-deliver after
     /// a restart).
+    /// The items of the envelopes queued after `envelope_id`, in order.
+    fn outbox_after(&self, envelope_id: u64) -> Result<Vec<Outbound>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, payload FROM outbox WHERE id > ?1 ORDER BY id")?;
+        let rows = stmt.query_map([envelope_id as i64], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        rows.map(|row| {
+            let (id, payload) = row?;
+            Ok(decode(id, &payload)?.item)
+        })
+        .collect()
+    }
+
     pub fn outbox(&self) -> Result<Vec<OutboundEnvelope>> {
         let mut stmt = self
             .conn
@@ -206,12 +221,13 @@ impl Engine {
         if code == 0 && matches!(envelope.item, Outbound::Message { .. }) {
             self.observe_server_time(server_time);
         }
-        let later: Vec<Outbound> = if code == 0 || undo.is_some() {
-            self.outbox()?
-                .into_iter()
-                .filter(|e| e.envelope_id > envelope_id)
-                .map(|e| e.item)
-                .collect()
+        // The envelopes queued after this one, for a setting or an undo: a
+        // later change of the same thing wins. Not read for a message's ack
+        // (the common case): reading the whole queue per ack made a burst of
+        // acks quadratic.
+        let needs_later = undo.is_some() || (code == 0 && settle::is_setting(&envelope.item));
+        let later: Vec<Outbound> = if needs_later {
+            self.outbox_after(envelope_id)?
         } else {
             Vec::new()
         };

@@ -60,6 +60,12 @@ enum Setting {
 }
 
 /// The setting `item` changes and the conversations it changes it on.
+/// Whether `item` is a setting [`settle`] applies through the confirmed
+/// record (only then does it read the envelopes queued after it).
+pub(super) fn is_setting(item: &Outbound) -> bool {
+    setting(item).is_some()
+}
+
 fn setting(item: &Outbound) -> Option<(Setting, Vec<&ConvKey>)> {
     Some(match item {
         Outbound::Pin { conv, .. } => (Setting::Pin, vec![conv]),
