@@ -128,10 +128,8 @@ impl Engine {
         self.outbox
     }
 
-    /// Every envelope not yet acknowledged, oldest first (to re-deliver after
-    /// a restart).
-    /// The items of the envelopes queued after `envelope_id`, in order.
-    fn outbox_after(&self, envelope_id: u64) -> Result<Vec<Outbound>> {
+    /// The envelopes queued after `envelope_id`, in order.
+    fn outbox_after(&self, envelope_id: u64) -> Result<Vec<OutboundEnvelope>> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT id, payload FROM outbox WHERE id > ?1 ORDER BY id")?;
@@ -140,21 +138,16 @@ impl Engine {
         })?;
         rows.map(|row| {
             let (id, payload) = row?;
-            Ok(decode(id, &payload)?.item)
+            decode(id, &payload)
         })
         .collect()
     }
 
+    /// Every envelope not yet acknowledged, oldest first (to re-deliver after
+    /// a restart).
     pub fn outbox(&self) -> Result<Vec<OutboundEnvelope>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, payload FROM outbox ORDER BY id")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-        rows.map(|row| {
-            let (id, payload) = row?;
-            decode(id, &payload)
-        })
-        .collect()
+        // Envelope ids are row ids: 1 and up.
+        self.outbox_after(0)
     }
 
     /// Applies the server's answer to envelope `envelope_id`: code 0 stamps a
@@ -228,6 +221,9 @@ impl Engine {
         let needs_later = undo.is_some() || (code == 0 && settle::is_setting(&envelope.item));
         let later: Vec<Outbound> = if needs_later {
             self.outbox_after(envelope_id)?
+                .into_iter()
+                .map(|e| e.item)
+                .collect()
         } else {
             Vec::new()
         };
