@@ -6,6 +6,7 @@
 
 use super::counting;
 use super::history;
+use super::query::RawMessage;
 use super::Engine;
 use crate::error::{Error, Result};
 use crate::explain::{
@@ -13,8 +14,8 @@ use crate::explain::{
 };
 use crate::message::flags;
 use crate::types::{marks, ConvKey};
-use rusqlite::{params, OptionalExtension};
-use std::ops::RangeInclusive;
+use rusqlite::params;
+use std::ops::Bound;
 
 impl Engine {
     /// Explains conversation `key`'s unread count, mention count, badge and
@@ -48,8 +49,12 @@ impl Engine {
         // The messages after the read position in order: `message_pos`'s,
         // merged with the tail's entries in memory (engine/lazy_rows.rs).
         // Deleted messages are gone for every query (engine/lifecycle/delete.rs).
-        let after = st.read_pos.saturating_add(1)..=i64::MAX;
-        let mut tail = self.tail_lines(st.id, after)?.into_iter().peekable();
+        let after = (Bound::Excluded((st.read_pos, i64::MAX)), Bound::Unbounded);
+        let mut tail = self
+            .tail_messages(st.id, after, false, usize::MAX)?
+            .into_iter()
+            .map(tail_line)
+            .peekable();
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {LINE_COLUMNS} FROM message_pos p JOIN message m ON m.id = p.id
              WHERE p.conv = ?1 AND p.pos > ?2 AND m.flags & ?3 = 0 ORDER BY p.pos, p.id"
@@ -75,7 +80,12 @@ impl Engine {
                 line,
             )?
             .collect::<rusqlite::Result<_>>()?;
-        read.extend(self.tail_lines(st.id, i64::MIN..=st.read_pos)?);
+        let before = (Bound::Unbounded, Bound::Included((st.read_pos, i64::MAX)));
+        read.extend(
+            self.tail_messages(st.id, before, true, EXPLAIN_READ_MAX)?
+                .into_iter()
+                .map(tail_line),
+        );
         read.sort_unstable_by_key(|l| std::cmp::Reverse(l.key));
         read.truncate(EXPLAIN_READ_MAX);
         let mut read: Vec<ExplainedMessage> = read
@@ -119,34 +129,6 @@ impl Engine {
     }
 }
 
-impl Engine {
-    /// The tail's messages (stored after `rows_upto`, their positions in
-    /// memory: engine/lazy_rows.rs) of conversation row `conv` with a
-    /// position in `range`, not deleted, in (position, row id) order.
-    fn tail_lines(&self, conv: i64, range: RangeInclusive<i64>) -> Result<Vec<Line>> {
-        let (lo, hi) = range.into_inner();
-        let mut by_id = self.conn.prepare_cached(
-            "SELECT m.pos, m.id, m.flags, m.msg_id, m.sender, m.server_time, m.seq
-             FROM message m WHERE m.id = ?1 AND m.flags & ?2 = 0",
-        )?;
-        let mut out = Vec::new();
-        for &(_, _, rowid) in self
-            .lazy
-            .pos
-            .range((conv, lo, i64::MIN)..=(conv, hi, i64::MAX))
-            .map(|(k, _)| k)
-        {
-            if let Some(l) = by_id
-                .query_row(params![rowid, flags::DELETED], line)
-                .optional()?
-            {
-                out.push(l);
-            }
-        }
-        Ok(out)
-    }
-}
-
 /// The columns [`line`] reads (`p`: `message_pos`, `m`: `message`).
 const LINE_COLUMNS: &str = "p.pos, p.id, m.flags, m.msg_id, m.sender, m.server_time, m.seq";
 
@@ -157,6 +139,22 @@ struct Line {
     flags: i64,
     /// Without its reason yet.
     msg: ExplainedMessage,
+}
+
+/// A message of the tail ([`Engine::tail_messages`]) as a [`Line`].
+fn tail_line((pos, rowid, m): (i64, i64, RawMessage)) -> Line {
+    Line {
+        key: (pos, rowid),
+        flags: m.flags,
+        msg: ExplainedMessage {
+            mention: m.flags & (flags::AT_ME | flags::AT_ALL) != 0,
+            msg_id: m.msg_id,
+            sender: m.sender,
+            server_time: m.server_time as u64,
+            seq: m.seq as u64,
+            reason: None,
+        },
+    }
 }
 
 fn line(r: &rusqlite::Row<'_>) -> rusqlite::Result<Line> {

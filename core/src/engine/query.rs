@@ -8,6 +8,7 @@ use crate::filter::ConversationFilter;
 use crate::message::{flags, MsgStatus, StoredMessage};
 use crate::types::{ConvKey, ConvType};
 use rusqlite::{params, OptionalExtension, Row};
+use std::ops::Bound;
 
 /// Longest page of a conversation or message list.
 pub const MAX_PAGE: u32 = 1000;
@@ -28,6 +29,9 @@ const MESSAGE_BY_ROWID: &str = concat!(
     message_columns!(),
     " FROM message m WHERE m.id = ?1"
 );
+
+/// A range of a conversation's history by (position, row id).
+pub(crate) type HistoryRange = (Bound<(i64, i64)>, Bound<(i64, i64)>);
 
 impl Engine {
     /// The total unread count over every unmuted conversation (O(1)).
@@ -292,25 +296,15 @@ impl Engine {
                 Ok((raw.pos, r.get(9)?, raw))
             })?
             .collect::<rusqlite::Result<_>>()?;
-        // The tail's newest `count` that are not deleted (a message can
-        // arrive deleted: a delete the server sent before it).
-        let mut from_tail = 0;
-        for (&(_, p, r), _) in self
-            .lazy
-            .pos
-            .range((id, i64::MIN, i64::MIN)..(id, pos, rowid))
-            .rev()
-        {
-            if from_tail == count {
-                break;
-            }
-            let raw = self.raw_message_at(r)?;
-            if raw.flags & flags::DELETED == 0 {
-                page.push((p, r, raw));
-                from_tail += 1;
-            }
-        }
-        if from_tail > 0 {
+        let from_tail = self.tail_messages(
+            id,
+            (Bound::Unbounded, Bound::Excluded((pos, rowid))),
+            true,
+            count as usize,
+        )?;
+        let merge = !from_tail.is_empty();
+        page.extend(from_tail);
+        if merge {
             page.sort_unstable_by_key(|&(p, r, _)| std::cmp::Reverse((p, r)));
             page.truncate(count as usize);
         }
@@ -319,12 +313,47 @@ impl Engine {
             .collect()
     }
 
-    /// The stored message with row id `rowid` (one the store holds).
-    fn raw_message_at(&self, rowid: i64) -> Result<RawMessage> {
-        Ok(self
-            .conn
-            .prepare_cached(MESSAGE_BY_ROWID)?
-            .query_row([rowid], raw_message)?)
+    /// The tail's messages (stored after `rows_upto`; their `message_pos`
+    /// entries are in memory, engine/lazy_rows.rs) of conversation row
+    /// `conv` whose (position, row id) lies in `range`, newest first when
+    /// `newest_first`, at most `limit`: what a read of `message_pos` merges
+    /// in. None of them is deleted: a message whose delete came first is not
+    /// stored (lifecycle/pending.rs), and a delete merges the tail before it
+    /// runs (`Work::flush_tail`).
+    pub(crate) fn tail_messages(
+        &self,
+        conv: i64,
+        range: HistoryRange,
+        newest_first: bool,
+        limit: usize,
+    ) -> Result<Vec<(i64, i64, RawMessage)>> {
+        let widen = |b: Bound<(i64, i64)>, unbounded: i64| match b {
+            Bound::Included((p, r)) => Bound::Included((conv, p, r)),
+            Bound::Excluded((p, r)) => Bound::Excluded((conv, p, r)),
+            Bound::Unbounded => Bound::Included((conv, unbounded, unbounded)),
+        };
+        let keys = self
+            .lazy
+            .pos
+            .range((widen(range.0, i64::MIN), widen(range.1, i64::MAX)))
+            .map(|(&(_, p, r), _)| (p, r));
+        let keys: Box<dyn Iterator<Item = (i64, i64)>> = if newest_first {
+            Box::new(keys.rev())
+        } else {
+            Box::new(keys)
+        };
+        let mut by_id = self.conn.prepare_cached(MESSAGE_BY_ROWID)?;
+        keys.take(limit)
+            .map(|(p, r)| {
+                let raw = by_id.query_row([r], raw_message)?;
+                debug_assert_eq!(
+                    raw.flags & flags::DELETED,
+                    0,
+                    "a deleted message in the tail"
+                );
+                Ok((p, r, raw))
+            })
+            .collect()
     }
 
     /// The snapshots of `states`, read in one read transaction. Each query
