@@ -25,7 +25,7 @@ pub fn convert_all(s: &mut Session, batches: Vec<Changes>) -> Vec<Cb> {
     // Conversation snapshots only when a conversation listener is there to
     // hear them (`Wants::snapshots`).
     let wants = Wants {
-        snapshots: crate::tim::runtime::conv_event_registered(),
+        snapshots: crate::tim::runtime::heard().conversations,
         ..Wants::ALL
     };
     convert(s, batches, wants)
@@ -33,9 +33,6 @@ pub fn convert_all(s: &mut Session, batches: Vec<Changes>) -> Vec<Cb> {
 
 /// [`convert_all`] for the notices `wants` asks for.
 fn convert(s: &mut Session, batches: Vec<Changes>, wants: Wants) -> Vec<Cb> {
-    if batches.is_empty() {
-        return Vec::new();
-    }
     let mut out = Vec::new();
     for n in notify::notices(&s.engine, batches, &s.own_sends, wants) {
         if Deferred::takes(&n) {

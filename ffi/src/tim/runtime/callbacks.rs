@@ -85,14 +85,10 @@ pub enum Cb {
     Deferred(Box<crate::tim::events::Deferred>),
 }
 
-/// Whether a conversation-event listener is registered now (an operation
-/// reads its conversations' snapshots only then: `notify::Wants`).
-pub(crate) fn conv_event_registered() -> bool {
-    lock(&LISTENERS).conv_event.is_some()
-}
-
-/// Which listeners of deferred callbacks are registered now.
-fn heard() -> crate::tim::events::Heard {
+/// Which listeners of deferred callbacks are registered now (also read
+/// when an operation ends: its conversations' snapshots are read only for
+/// a conversation listener, `notify::Wants::snapshots`).
+pub(crate) fn heard() -> crate::tim::events::Heard {
     let l = lock(&LISTENERS);
     crate::tim::events::Heard {
         new_messages: !l.new_msg.is_empty(),

@@ -33,7 +33,7 @@ mod callbacks;
 mod delivery;
 mod slots;
 
-pub(crate) use callbacks::conv_event_registered;
+pub(crate) use callbacks::heard;
 pub use callbacks::Cb;
 pub use delivery::{finish, halt, log, mode, poll, send, set_mode, start, Halted, IDLE};
 pub use slots::{add_new_msg, has_outbound, remove_new_msg, set_slot, Listeners, Slot, LISTENERS};
