@@ -80,9 +80,8 @@ pub(crate) fn counted_bits(fl: i64, conv_type: ConvType, at_me: bool, at_all: bo
 /// `config.revoked_messages_count`. (engine/lifecycle/ sets the
 /// `DELETED` / `REVOKED` bits themselves.)
 pub(crate) fn lifecycle_bits(config: &EngineConfig, fl: i64, deleted: bool) -> i64 {
-    let counting = flags::COUNTED | flags::AT_ME | flags::AT_ALL;
     if deleted || !config.revoked_messages_count {
-        fl & !counting
+        fl & !flags::RECOUNT
     } else {
         fl
     }

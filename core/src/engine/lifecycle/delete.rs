@@ -3,7 +3,7 @@
 //! server relays them from my other devices.
 
 use super::pending::{add_pending, PendingDelta, PendingOp};
-use super::{dedup, read_row, set_position_flags, Row, CLEAR_KEYS, COUNTING, OP_DELETE};
+use super::{dedup, read_row, set_position_flags, Row, CLEAR_KEYS, OP_DELETE};
 use crate::engine::counting::lifecycle_bits;
 use crate::engine::outbound::{Outbound, ReadPosition};
 use crate::engine::readpos::{check_position, move_read_pos, ReadSource};
@@ -29,7 +29,7 @@ pub(super) fn delete_row(w: &mut Work<'_>, idx: u32, row: &Row) -> Result<()> {
          WHERE msg_id = (SELECT msg_id FROM message WHERE id = ?1) AND pending = 0",
     )?
     .execute([row.rowid])?;
-    if row.pos > w.get(idx).read_pos && row.flags & COUNTING != 0 {
+    if row.pos > w.get(idx).read_pos && row.flags & flags::RECOUNT != 0 {
         w.recount(idx)?;
     }
     if w.get(idx).last_msg == Some(row.rowid) {

@@ -55,9 +55,6 @@ pub(super) const OP_DELETE: i64 = 2;
 /// An edit: the version of the last one applied, or (pending) the new body.
 pub(super) const OP_EDIT: i64 = 3;
 
-/// Flags that make a message count or mention (see `counting.rs`).
-pub(super) const COUNTING: i64 = flags::COUNTED | flags::AT_ME | flags::AT_ALL;
-
 /// The `clear_history` envelope's position keys.
 pub(crate) const CLEAR_KEYS: PositionKeys = PositionKeys {
     time: "timestamp",
@@ -107,7 +104,7 @@ pub(super) fn set_flags(w: &mut Work<'_>, idx: u32, row: &Row, fl: i64) -> Resul
         .execute(params![row.rowid, fl])?;
     set_position_flags(w, row, fl)?;
     let st = w.get(idx);
-    if row.pos > st.read_pos && (row.flags ^ fl) & COUNTING != 0 {
+    if row.pos > st.read_pos && (row.flags ^ fl) & flags::RECOUNT != 0 {
         w.recount(idx)?;
     }
     if w.get(idx).last_msg == Some(row.rowid) {
