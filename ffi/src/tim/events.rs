@@ -234,19 +234,9 @@ mod tests {
             pending_sends: Default::default(),
         };
         let msg = |id: &str, peer: &str, t: u64| IncomingMessage {
-            msg_id: id.into(),
-            conv: ConvKey::c2c(peer).expect("key"),
-            sender: peer.into(),
-            server_time: t,
-            seq: 0,
-            from_self: false,
-            need_read_receipt: false,
-            excluded_from_unread: false,
-            excluded_from_last_message: false,
-            at_users: Vec::new(),
-            online_only: false,
             body: r#"{"z":[1],"message_elem_array":[{"text_elem_content":"hi","elem_type":0}]}"#
                 .into(),
+            ..IncomingMessage::new(id, ConvKey::c2c(peer).expect("key"), peer, t, 0)
         };
         s.engine
             .receive(vec![

@@ -273,18 +273,8 @@ mod tests {
         let mut e = Engine::open(dir.path(), 1, "me", EngineConfig::default()).expect("open");
         let bob = ConvKey::c2c("bob").expect("key");
         let incoming = |id: &str, t: u64, body: &str| IncomingMessage {
-            msg_id: id.into(),
-            conv: bob.clone(),
-            sender: "bob".into(),
-            server_time: t,
-            seq: 0,
-            from_self: false,
-            need_read_receipt: false,
-            excluded_from_unread: false,
-            excluded_from_last_message: false,
-            at_users: Vec::new(),
-            online_only: false,
             body: body.into(),
+            ..IncomingMessage::new(id, bob.clone(), "bob", t, 0)
         };
         e.receive(vec![
             incoming(
